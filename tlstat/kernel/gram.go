@@ -1,0 +1,55 @@
+package kernel
+
+import (
+	"fmt"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/mat"
+)
+
+// Gram returns the symmetric matrix of overlaps g(x_i, x_j) = x_i·x_j / N0 of
+// the rows of x (P×N0). It is one symmetric rank-k update, O(P² N0).
+func Gram(x mat.Matrix) *mat.SymDense {
+	r, c := x.Dims()
+	g := mat.NewSymDense(r, nil)
+	if r == 0 || c == 0 {
+		return g
+	}
+	xd := mat.DenseCopyOf(x)
+	blas64.Syrk(blas.NoTrans, 1/float64(c), xd.RawMatrix(), 0, g.RawSymmetric())
+	return g
+}
+
+// CrossGram returns the P1×P2 matrix of overlaps x1_i·x2_j / N0 between the
+// rows of x1 (P1×N0) and x2 (P2×N0). It returns an error if the input
+// dimensions N0 differ.
+func CrossGram(x1, x2 mat.Matrix) (*mat.Dense, error) {
+	r1, c1 := x1.Dims()
+	r2, c2 := x2.Dims()
+	if c1 != c2 {
+		return nil, fmt.Errorf("kernel: input dimension mismatch: %d columns vs %d columns", c1, c2)
+	}
+	if r1 == 0 || r2 == 0 || c1 == 0 {
+		return &mat.Dense{}, nil
+	}
+	g := mat.NewDense(r1, r2, nil)
+	g.Mul(x1, x2.T())
+	g.Scale(1/float64(c1), g)
+	return g, nil
+}
+
+// SqNorms returns the self-overlaps |x_i|² / N0 of the rows of x.
+func SqNorms(x mat.Matrix) []float64 {
+	r, c := x.Dims()
+	out := make([]float64, r)
+	for i := 0; i < r; i++ {
+		var s float64
+		for j := 0; j < c; j++ {
+			v := x.At(i, j)
+			s += v * v
+		}
+		out[i] = s / float64(c)
+	}
+	return out
+}

@@ -1,0 +1,88 @@
+package kernel
+
+import (
+	"runtime"
+	"sync"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// Matrix returns the symmetric kernel matrix
+//
+//	K_ij = Kfun(outer·g_ii, mid·g_ij, outer·g_jj)
+//
+// for a Gram matrix g (see Gram). For a single network with first-layer prior
+// precision lambda0 use outer = mid = 1/lambda0. Transfer learning needs
+// outer != mid (for example the target–replica kernel K_tt' with outer = c_tt
+// and mid = c_tt'); note that the diagonal then uses mid as well.
+func Matrix(act Activation, g mat.Symmetric, outer, mid float64) *mat.SymDense {
+	n := g.SymmetricDim()
+	k := mat.NewSymDense(n, nil)
+	raw := k.RawSymmetric()
+	parallelRows(n, func(i int) {
+		gii := g.At(i, i)
+		row := raw.Data[i*raw.Stride:]
+		for j := i; j < n; j++ {
+			row[j] = act.Kfun(outer*gii, mid*g.At(i, j), outer*g.At(j, j))
+		}
+	})
+	return k
+}
+
+// Cross returns the rectangular kernel matrix
+//
+//	K_ij = Kfun(rowScale·d1_i, mid·g12_ij, colScale·d2_j)
+//
+// where d1 and d2 are the self-overlaps of the row and column inputs (see
+// SqNorms) and g12 their cross overlaps (see CrossGram). It panics if the
+// lengths of d1 and d2 do not match the dimensions of g12.
+func Cross(act Activation, g12 mat.Matrix, d1, d2 []float64, rowScale, mid, colScale float64) *mat.Dense {
+	r, c := g12.Dims()
+	if len(d1) != r || len(d2) != c {
+		panic("kernel: Cross: length mismatch between self-overlaps and cross overlaps")
+	}
+	if r == 0 || c == 0 {
+		return &mat.Dense{}
+	}
+	k := mat.NewDense(r, c, nil)
+	raw := k.RawMatrix()
+	parallelRows(r, func(i int) {
+		a := rowScale * d1[i]
+		row := raw.Data[i*raw.Stride : i*raw.Stride+c]
+		for j := range row {
+			row[j] = act.Kfun(a, mid*g12.At(i, j), colScale*d2[j])
+		}
+	})
+	return k
+}
+
+// parallelRows calls f(i) for i in [0, n), spreading rows over
+// runtime.GOMAXPROCS goroutines in interleaved blocks so that triangular work
+// is balanced.
+func parallelRows(n int, f func(i int)) {
+	workers := runtime.GOMAXPROCS(0)
+	if workers > n {
+		workers = n
+	}
+	if workers <= 1 || n < 64 {
+		for i := 0; i < n; i++ {
+			f(i)
+		}
+		return
+	}
+	const block = 16
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for start := w * block; start < n; start += workers * block {
+				end := min(start+block, n)
+				for i := start; i < end; i++ {
+					f(i)
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+}
