@@ -1,0 +1,30 @@
+// Package rkgp implements the kernel-renormalization theory of a Bayesian
+// one-hidden-layer network in the proportional limit (Pacelli et al. 2023;
+// /work/shared/theory.md §2): the effective action of the readout order
+// parameter, its saddle point, and the renormalized Gaussian-process
+// predictor with its test risk split into bias² and variance.
+//
+// A network f(x) = N^{-1/2} Σ_i v_i σ(w_i·x/√N0) sampled from the Gibbs
+// posterior at temperature T with Gaussian priors of precision Lambda0 (first
+// layer) and Lambda1 (readout) behaves, for large N and P at fixed P/N, like
+// a Gaussian process whose kernel is the NNGP kernel K rescaled by an order
+// parameter Q fixed by minimizing
+//
+//	S(Q) = Q - log Q + (1/N) log det G + (1/N) yᵀ G⁻¹ y,   G = T·I + (Q/Lambda1) K.
+//
+// Fit computes K once, diagonalizes it once (mat.EigenSym) and then evaluates
+// S and dS/dQ in O(P) per point; every root of dS/dQ on a logarithmic grid is
+// refined with Brent's method (package optim) and the minimum of lowest action
+// is returned. For activations that are not odd (ReLU) the theory has two
+// order parameters (Qbar, Q) and a saddle point, found by damped Newton
+// iterations on the analytic gradient (theory.md §2.4).
+//
+// Typical use:
+//
+//	fit, err := rkgp.Fit(train, rkgp.Network{N: 400, T: 0.05, Lambda0: 1, Lambda1: 1}, nil)
+//	risk, err := fit.Risk(test)               // Total, Bias2, Variance
+//	nngp := fit.NNGP()                        // infinite-width baseline, same factorization
+//
+// Non-convergence is reported as an error together with the partial Model, so
+// that callers can inspect the residual; NaN is never returned silently.
+package rkgp

@@ -1,0 +1,168 @@
+package rkgp
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/tlstat/tlstat/tlstat/data"
+	"github.com/tlstat/tlstat/tlstat/kernel"
+)
+
+// Predict returns the posterior mean Γ(x0) and variance σ²(x0) of the
+// network output at every row x0 of x (theory.md §2.3):
+//
+//	Γ(x0)  = k_R0ᵀ G⁻¹ y,     σ²(x0) = κ_R00 - k_R0ᵀ G⁻¹ k_R0,
+//
+// with k_R0 = (Q/lambda1) k0 and κ_R00 = (Q/lambda1) κ00 for odd
+// activations, and the renormalized kernel K_R of theory.md §2.4 otherwise
+// (k_R0 = (Qbar/lambda1)(k0 - m m0) + m m0/(lambda1 (1+Q))). G⁻¹ is applied in
+// the kernel's eigenbasis; test points are processed in batches (Settings.Batch)
+// so that memory stays O(P·Batch).
+func (m *Model) Predict(x mat.Matrix) (mean, variance []float64, err error) {
+	if x == nil {
+		return nil, nil, fmt.Errorf("rkgp: test inputs are nil")
+	}
+	r, c := x.Dims()
+	if r == 0 || c == 0 {
+		return nil, nil, fmt.Errorf("rkgp: test inputs are empty (%d×%d)", r, c)
+	}
+	_, n0 := m.sp.x.Dims()
+	if c != n0 {
+		return nil, nil, fmt.Errorf("rkgp: test input dimension %d does not match training input dimension %d", c, n0)
+	}
+	for i := 0; i < r; i++ {
+		for j := 0; j < c; j++ {
+			if v := x.At(i, j); math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, nil, fmt.Errorf("rkgp: test input %d, component %d is %v", i, j, v)
+			}
+		}
+	}
+	mean = make([]float64, r)
+	variance = make([]float64, r)
+	batch := m.settings.Batch
+	if batch <= 0 {
+		batch = 256
+	}
+	xd, ok := x.(*mat.Dense)
+	if !ok {
+		xd = mat.DenseCopyOf(x)
+	}
+	for start := 0; start < r; start += batch {
+		end := min(start+batch, r)
+		xb := xd.Slice(start, end, 0, c)
+		if err := m.predictBatch(xb, mean[start:end], variance[start:end]); err != nil {
+			return nil, nil, err
+		}
+	}
+	return mean, variance, nil
+}
+
+func (m *Model) predictBatch(x0 mat.Matrix, mean, variance []float64) error {
+	sp := m.sp
+	p := len(sp.eig)
+	b := len(mean)
+	cs := 1 / sp.lambda0
+	g12, err := kernel.CrossGram(sp.x, x0)
+	if err != nil {
+		return fmt.Errorf("rkgp: %w", err)
+	}
+	d0 := kernel.SqNorms(x0)
+	k0 := kernel.Cross(sp.act, g12, sp.norms, d0, cs, cs, cs) // P×B
+	s, c := m.scales()
+	kappa := make([]float64, b)
+	var m0 []float64
+	if sp.m != nil {
+		m0 = make([]float64, b)
+	}
+	for j, d := range d0 {
+		kappa[j] = sp.act.Kfun(cs*d, cs*d, cs*d)
+		if m0 != nil {
+			m0[j] = sp.act.Mean(cs * d)
+			kappa[j] = s*(kappa[j]-m0[j]*m0[j]) + c*m0[j]*m0[j]
+		} else {
+			kappa[j] *= s
+		}
+	}
+	// k_R0 = s (k0 - m m0ᵀ) + c m m0ᵀ, in place.
+	k0.Scale(s, k0)
+	if m0 != nil {
+		k0.RankOne(k0, c-s, mat.NewVecDense(p, sp.m), mat.NewVecDense(b, m0))
+	}
+	var z mat.Dense
+	z.Mul(sp.u.T(), k0) // Uᵀ k_R0, P×B
+	a := make([]float64, p)
+	var amy, amm float64 // mᵀA⁻¹y, mᵀA⁻¹m
+	for i, e := range sp.eig {
+		a[i] = 1 / (m.Net.T + s*e)
+		if sp.mt != nil {
+			amy += sp.mt[i] * sp.yt[i] * a[i]
+			amm += sp.mt[i] * sp.mt[i] * a[i]
+		}
+	}
+	d := 1 + c*amm
+	raw := z.RawMatrix()
+	zy := make([]float64, b) // k_R0ᵀ A⁻¹ y
+	zz := make([]float64, b) // k_R0ᵀ A⁻¹ k_R0
+	zm := make([]float64, b) // k_R0ᵀ A⁻¹ m
+	for i := 0; i < p; i++ {
+		row := raw.Data[i*raw.Stride : i*raw.Stride+b]
+		ay := a[i] * sp.yt[i]
+		var am float64
+		if sp.mt != nil {
+			am = a[i] * sp.mt[i]
+		}
+		for j, v := range row {
+			zy[j] += v * ay
+			zz[j] += v * v * a[i]
+			zm[j] += v * am
+		}
+	}
+	for j := range mean {
+		// Sherman–Morrison for G = A + c m mᵀ.
+		mean[j] = zy[j] - c*zm[j]*amy/d
+		variance[j] = kappa[j] - (zz[j] - c*zm[j]*zm[j]/d)
+		if math.IsNaN(mean[j]) || math.IsNaN(variance[j]) {
+			return fmt.Errorf("rkgp: prediction is NaN (mean %v, variance %v)", mean[j], variance[j])
+		}
+	}
+	return nil
+}
+
+// Risk is the test risk of a model, averaged over a test set.
+type Risk struct {
+	// Total is the mean squared error of a posterior sample averaged over the
+	// posterior: Bias2 + Variance.
+	Total float64
+	// Bias2 is the mean of (y0 - Γ(x0))².
+	Bias2 float64
+	// Variance is the mean of the posterior variance σ²(x0).
+	Variance float64
+}
+
+// Risk returns the test error ε_g = mean over the test set of
+// (y0 - Γ(x0))² + σ²(x0), split into bias² and variance.
+func (m *Model) Risk(test *data.Dataset) (Risk, error) {
+	if test == nil {
+		return Risk{}, fmt.Errorf("rkgp: test set is nil")
+	}
+	if err := test.Validate(); err != nil {
+		return Risk{}, fmt.Errorf("rkgp: test set: %w", err)
+	}
+	mean, variance, err := m.Predict(test.X)
+	if err != nil {
+		return Risk{}, err
+	}
+	var r Risk
+	for i, y := range test.Y {
+		e := y - mean[i]
+		r.Bias2 += e * e
+		r.Variance += variance[i]
+	}
+	n := float64(len(test.Y))
+	r.Bias2 /= n
+	r.Variance /= n
+	r.Total = r.Bias2 + r.Variance
+	return r, nil
+}
