@@ -1,0 +1,91 @@
+package transfer
+
+import (
+	"runtime"
+	"sync"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/mat"
+)
+
+// lowerSolve overwrites x with L⁻¹x where A = L Lᵀ = Uᵀ U is the Cholesky
+// factorization held by chol. Column blocks are solved concurrently.
+func lowerSolve(chol *mat.Cholesky, x *mat.Dense) {
+	if x.IsEmpty() {
+		return
+	}
+	var u mat.TriDense
+	chol.UTo(&u)
+	ut := u.RawTriangular()
+	raw := x.RawMatrix()
+	_, cols := x.Dims()
+	workers := runtime.GOMAXPROCS(0)
+	if cols < 64 || workers < 2 {
+		blas64.Trsm(blas.Left, blas.Trans, 1, ut, raw)
+		return
+	}
+	chunk := (cols + workers - 1) / workers
+	var wg sync.WaitGroup
+	for start := 0; start < cols; start += chunk {
+		end := min(start+chunk, cols)
+		sub := x.Slice(0, raw.Rows, start, end).(*mat.Dense).RawMatrix()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			blas64.Trsm(blas.Left, blas.Trans, 1, ut, sub)
+		}()
+	}
+	wg.Wait()
+}
+
+// lowerSolveVec returns L⁻¹y.
+func lowerSolveVec(chol *mat.Cholesky, y []float64) []float64 {
+	x := mat.NewDense(len(y), 1, append([]float64(nil), y...))
+	lowerSolve(chol, x)
+	return x.RawMatrix().Data
+}
+
+// sumProd returns Σ_ij a_ij b_ij for matrices of equal shape.
+func sumProd(a, b mat.Matrix) float64 {
+	r, c := a.Dims()
+	var s float64
+	for i := 0; i < r; i++ {
+		for j := 0; j < c; j++ {
+			s += a.At(i, j) * b.At(i, j)
+		}
+	}
+	return s
+}
+
+// sumProdSym returns Σ_ij a_ij b_ij for two symmetric matrices stored as
+// SymDense, reading only the upper triangles.
+func sumProdSym(a, b *mat.SymDense) float64 {
+	ra, rb := a.RawSymmetric(), b.RawSymmetric()
+	n := ra.N
+	var diag, off float64
+	for i := 0; i < n; i++ {
+		ai := ra.Data[i*ra.Stride : i*ra.Stride+n]
+		bi := rb.Data[i*rb.Stride : i*rb.Stride+n]
+		diag += ai[i] * bi[i]
+		for j := i + 1; j < n; j++ {
+			off += ai[j] * bi[j]
+		}
+	}
+	return diag + 2*off
+}
+
+// quadSym returns xᵀ S x.
+func quadSym(s mat.Symmetric, x []float64) float64 {
+	v := mat.NewVecDense(len(x), x)
+	return mat.Inner(v, s, v)
+}
+
+// dot returns x·y.
+func dot(x, y []float64) float64 {
+	var s float64
+	for i := range x {
+		s += x[i] * y[i]
+	}
+	return s
+}

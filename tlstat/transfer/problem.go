@@ -1,0 +1,148 @@
+package transfer
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/tlstat/tlstat/tlstat/data"
+	"github.com/tlstat/tlstat/tlstat/kernel"
+	"gonum.org/v1/gonum/mat"
+)
+
+// Problem is a source/target pair of training sets and the network they are
+// learned with.
+type Problem struct {
+	// Source and Target are the training sets (X_s, y_s) and (X_t, y_t); they
+	// must share the input dimension N0.
+	Source, Target *data.Dataset
+	// Net is the target network: width N, target temperature T, prior
+	// precisions Lambda0 and Lambda1 and activation Act (nil means erf). The
+	// source network shares N, Lambda0, Lambda1 and Act.
+	Net Network
+	// SourceT is the source temperature T_s; zero means Net.T.
+	SourceT float64
+}
+
+// Settings configures the solvers. The zero value (or a nil *Settings) means
+// the documented defaults.
+type Settings struct {
+	// Tol is the Euclidean norm of grad S_1 at which Newton's method stops.
+	// Default 1e-11.
+	Tol float64
+	// MaxIter is the maximum number of Newton iterations per solve. Default 60.
+	MaxIter int
+	// MaxHalvings bounds how often a continuation step in gamma is subdivided
+	// when Newton's method fails from the previous solution. Default 20.
+	MaxHalvings int
+	// Batch is the number of test points predicted at once (memory
+	// O((P_s + P_t) Batch)). Default 256.
+	Batch int
+	// SourceQ, if positive, is used as the source order parameter q_s instead
+	// of solving the source saddle.
+	SourceQ float64
+	// RefineTol is the tolerance in log gamma of the golden-section refinement
+	// of the optimal coupling in Sweep. Default 0.02; negative disables it.
+	RefineTol float64
+}
+
+func (s *Settings) withDefaults() Settings {
+	var out Settings
+	if s != nil {
+		out = *s
+	}
+	if out.Tol <= 0 {
+		out.Tol = 1e-11
+	}
+	if out.MaxIter <= 0 {
+		out.MaxIter = 60
+	}
+	if out.MaxHalvings <= 0 {
+		out.MaxHalvings = 20
+	}
+	if out.Batch <= 0 {
+		out.Batch = 256
+	}
+	if out.RefineTol == 0 {
+		out.RefineTol = 0.02
+	}
+	return out
+}
+
+// validateNet checks the network parameters, naming the offending value.
+func validateNet(n Network) error {
+	switch {
+	case n.N <= 0:
+		return fmt.Errorf("transfer: width N must be positive, got %d", n.N)
+	case !(n.T > 0) || math.IsInf(n.T, 0):
+		return fmt.Errorf("transfer: temperature T must be positive and finite, got %v", n.T)
+	case !(n.Lambda0 > 0) || math.IsInf(n.Lambda0, 0):
+		return fmt.Errorf("transfer: lambda0 must be positive and finite, got %v", n.Lambda0)
+	case !(n.Lambda1 > 0) || math.IsInf(n.Lambda1, 0):
+		return fmt.Errorf("transfer: lambda1 must be positive and finite, got %v", n.Lambda1)
+	}
+	if n.Act != nil && !n.Act.Odd() {
+		return fmt.Errorf("transfer: the transfer theory needs an odd activation, got %q", n.Act.Name())
+	}
+	return nil
+}
+
+// validate checks the whole problem.
+func (p Problem) validate() error {
+	if err := validateNet(p.Net); err != nil {
+		return err
+	}
+	if math.IsNaN(p.SourceT) || p.SourceT < 0 || math.IsInf(p.SourceT, 0) {
+		return fmt.Errorf("transfer: source temperature must be positive and finite (0 for the target's), got %v", p.SourceT)
+	}
+	if err := p.Source.Validate(); err != nil {
+		return fmt.Errorf("transfer: source data: %w", err)
+	}
+	if err := p.Target.Validate(); err != nil {
+		return fmt.Errorf("transfer: target data: %w", err)
+	}
+	if p.Source.Dim() != p.Target.Dim() {
+		return fmt.Errorf("transfer: source inputs have dimension N0 = %d but target inputs have N0 = %d", p.Source.Dim(), p.Target.Dim())
+	}
+	return nil
+}
+
+// checkTest validates a test set against the training input dimension.
+func checkTest(test *data.Dataset, n0 int) error {
+	if err := test.Validate(); err != nil {
+		return fmt.Errorf("transfer: test data: %w", err)
+	}
+	if test.Dim() != n0 {
+		return fmt.Errorf("transfer: test inputs have dimension N0 = %d but training inputs have N0 = %d", test.Dim(), n0)
+	}
+	return nil
+}
+
+// checkInputs validates prediction inputs.
+func checkInputs(x mat.Matrix, n0 int) error {
+	if x == nil {
+		return fmt.Errorf("transfer: nil test inputs")
+	}
+	r, c := x.Dims()
+	if r == 0 {
+		return fmt.Errorf("transfer: no test inputs")
+	}
+	if c != n0 {
+		return fmt.Errorf("transfer: test inputs have dimension N0 = %d but training inputs have N0 = %d", c, n0)
+	}
+	for i := 0; i < r; i++ {
+		for j := 0; j < c; j++ {
+			if v := x.At(i, j); math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("transfer: test input %d, component %d is %v", i, j, v)
+			}
+		}
+	}
+	return nil
+}
+
+// activation returns the network's activation (erf when nil).
+func activation(n Network) kernel.Activation {
+	if n.Act == nil {
+		return kernel.Erf
+	}
+	return n.Act
+}

@@ -1,0 +1,119 @@
+package transfer
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/tlstat/tlstat/tlstat/kernel"
+	"gonum.org/v1/gonum/mat"
+)
+
+// Solver holds a validated Problem with everything that does not depend on
+// the coupling gamma: Gram matrices, the source saddle q_s, the Cholesky
+// factorization of A = T_s I + (q_s/lambda1) K_s and L⁻¹y_s, and the scratch
+// (gamma = 0) solution. It is safe for concurrent use by several goroutines
+// once constructed.
+type Solver struct {
+	prob Problem
+	set  Settings
+	act  kernel.Activation
+	n    float64 // width N
+	ts   float64 // source temperature
+	n0   int
+
+	gs  *mat.SymDense // source Gram
+	ds  []float64
+	gt  *mat.SymDense // target Gram
+	dt  []float64
+	gst *mat.Dense // source × target cross Gram
+
+	qs  float64
+	src *sourceFactor
+
+	scratch *Model // gamma = 0 saddle
+}
+
+// sourceFactor is the factored source block for one source variance c_ss.
+type sourceFactor struct {
+	css  float64
+	qs   float64
+	ks   *mat.SymDense
+	chol mat.Cholesky
+	ly   []float64 // L⁻¹ y_s
+}
+
+// NewSolver validates p, solves the source saddle (unless s.SourceQ is set),
+// factors the source block and solves the scratch (gamma = 0) target saddle.
+// Errors name the offending input and value.
+func NewSolver(p Problem, s *Settings) (*Solver, error) {
+	if err := p.validate(); err != nil {
+		return nil, err
+	}
+	set := s.withDefaults()
+	if math.IsNaN(set.SourceQ) || math.IsInf(set.SourceQ, 0) || set.SourceQ < 0 {
+		return nil, fmt.Errorf("transfer: Settings.SourceQ must be a positive number (or 0 to solve), got %v", set.SourceQ)
+	}
+	sv := &Solver{prob: p, set: set, act: activation(p.Net), n: float64(p.Net.N), ts: p.SourceT, n0: p.Source.Dim()}
+	if sv.ts == 0 {
+		sv.ts = p.Net.T
+	}
+	sv.gs = kernel.Gram(p.Source.X)
+	sv.ds = kernel.SqNorms(p.Source.X)
+	sv.gt = kernel.Gram(p.Target.X)
+	sv.dt = kernel.SqNorms(p.Target.X)
+	var err error
+	if sv.gst, err = kernel.CrossGram(p.Source.X, p.Target.X); err != nil {
+		return nil, fmt.Errorf("transfer: %w", err)
+	}
+	css := 1 / p.Net.Lambda0
+	ks := kernel.Matrix(sv.act, sv.gs, css, css)
+	sv.qs = set.SourceQ
+	if sv.qs == 0 {
+		sv.qs, err = sourceSaddle(p.Source, ks, p.Net, sv.ts)
+		if err != nil {
+			return nil, fmt.Errorf("transfer: source saddle: %w", err)
+		}
+	}
+	if sv.src, err = newSourceFactor(ks, css, sv.qs, sv.ts, p.Net.Lambda1, p.Source.Y); err != nil {
+		return nil, err
+	}
+	c, err := sv.Couple(0)
+	if err != nil {
+		return nil, err
+	}
+	qt, err := scratchSaddle(c.kt, p.Target.Y, p.Net)
+	if err != nil {
+		return nil, fmt.Errorf("transfer: scratch target saddle: %w", err)
+	}
+	sv.scratch, err = c.Solve(Order{T: qt})
+	if err != nil {
+		return sv, fmt.Errorf("transfer: scratch (gamma = 0) saddle: %w", err)
+	}
+	return sv, nil
+}
+
+// newSourceFactor factors A = T_s I + (q_s/lambda1) K_s.
+func newSourceFactor(ks *mat.SymDense, css, qs, ts, l1 float64, ys []float64) (*sourceFactor, error) {
+	p := ks.SymmetricDim()
+	a := mat.NewSymDense(p, nil)
+	a.ScaleSym(qs/l1, ks)
+	for i := 0; i < p; i++ {
+		a.SetSym(i, i, a.At(i, i)+ts)
+	}
+	f := &sourceFactor{css: css, qs: qs, ks: ks}
+	if !f.chol.Factorize(a) {
+		return nil, fmt.Errorf("transfer: source matrix A = T_s I + (q_s/lambda1) K_s is not positive definite (q_s = %v, T_s = %v)", qs, ts)
+	}
+	f.ly = lowerSolveVec(&f.chol, ys)
+	return f, nil
+}
+
+// QSource returns the source order parameter q_s.
+func (s *Solver) QSource() float64 { return s.qs }
+
+// Scratch returns the gamma = 0 solution: the single-network theory on the
+// target data.
+func (s *Solver) Scratch() *Model { return s.scratch }
+
+// Problem returns the problem the solver was built for.
+func (s *Solver) Problem() Problem { return s.prob }
