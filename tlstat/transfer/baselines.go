@@ -1,6 +1,10 @@
 package transfer
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/tlstat/tlstat/tlstat/rkgp"
+)
 
 // InfiniteWidth returns the infinite-width (NNGP) target model at coupling
 // gamma: q_t = 1, q_st = q_tt = 0, i.e. a Gaussian process with the target
@@ -24,11 +28,13 @@ func (s *Solver) RegularizationOnly(gamma float64) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	qt, err := scratchSaddle(c.kt, s.prob.Target.Y, s.prob.Net)
+	net := s.prob.Net
+	net.Lambda0 = 1 / c.cov.TT
+	fit, err := rkgp.Fit(s.prob.Target, net, nil)
 	if err != nil {
 		return nil, fmt.Errorf("transfer: regularization-only saddle at gamma = %v: %w", gamma, err)
 	}
-	m, err := c.At(Order{T: qt})
+	m, err := c.At(Order{T: fit.Q})
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/tlstat/tlstat/tlstat/data"
+	"github.com/tlstat/tlstat/tlstat/rkgp"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -64,7 +65,7 @@ func referenceProblem() (Problem, *data.Dataset) {
 	p := Problem{
 		Source: formulaData(40, n0, 0.1, 0),
 		Target: formulaData(15, n0, 0.2, 0.4),
-		Net:    Network{N: 25, T: 0.2, Lambda0: 1.3, Lambda1: 1.4},
+		Net:    rkgp.Network{N: 25, T: 0.2, Lambda0: 1.3, Lambda1: 1.4},
 	}
 	return p, formulaData(25, n0, 0.3, 0.4)
 }

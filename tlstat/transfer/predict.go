@@ -5,14 +5,14 @@ import (
 
 	"github.com/tlstat/tlstat/tlstat/data"
 	"github.com/tlstat/tlstat/tlstat/kernel"
+	"github.com/tlstat/tlstat/tlstat/rkgp"
 	"gonum.org/v1/gonum/mat"
 )
 
-// Risk is a test error decomposed into bias² and variance, each averaged over
-// the test points: Total = Bias2 + Variance.
-type Risk struct {
-	Total, Bias2, Variance float64
-}
+// Risk is the test error decomposed into bias² and variance, each averaged
+// over the test points (Total = Bias2 + Variance); it is rkgp's type so that
+// transfer and single-network results compare directly.
+type Risk = rkgp.Risk
 
 // Predict returns the target posterior mean Gamma_t(x0) and variance
 // sigma_t²(x0) (theory.md §3.5, averaged over source samples) for the rows

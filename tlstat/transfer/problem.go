@@ -5,7 +5,7 @@ import (
 	"math"
 
 	"github.com/tlstat/tlstat/tlstat/data"
-	"github.com/tlstat/tlstat/tlstat/kernel"
+	"github.com/tlstat/tlstat/tlstat/rkgp"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -18,7 +18,7 @@ type Problem struct {
 	// Net is the target network: width N, target temperature T, prior
 	// precisions Lambda0 and Lambda1 and activation Act (nil means erf). The
 	// source network shares N, Lambda0, Lambda1 and Act.
-	Net Network
+	Net rkgp.Network
 	// SourceT is the source temperature T_s; zero means Net.T.
 	SourceT float64
 }
@@ -69,16 +69,9 @@ func (s *Settings) withDefaults() Settings {
 }
 
 // validateNet checks the network parameters, naming the offending value.
-func validateNet(n Network) error {
-	switch {
-	case n.N <= 0:
-		return fmt.Errorf("transfer: width N must be positive, got %d", n.N)
-	case !(n.T > 0) || math.IsInf(n.T, 0):
-		return fmt.Errorf("transfer: temperature T must be positive and finite, got %v", n.T)
-	case !(n.Lambda0 > 0) || math.IsInf(n.Lambda0, 0):
-		return fmt.Errorf("transfer: lambda0 must be positive and finite, got %v", n.Lambda0)
-	case !(n.Lambda1 > 0) || math.IsInf(n.Lambda1, 0):
-		return fmt.Errorf("transfer: lambda1 must be positive and finite, got %v", n.Lambda1)
+func validateNet(n rkgp.Network) error {
+	if err := n.Validate(); err != nil {
+		return fmt.Errorf("transfer: %w", err)
 	}
 	if n.Act != nil && !n.Act.Odd() {
 		return fmt.Errorf("transfer: the transfer theory needs an odd activation, got %q", n.Act.Name())
@@ -137,12 +130,4 @@ func checkInputs(x mat.Matrix, n0 int) error {
 		}
 	}
 	return nil
-}
-
-// activation returns the network's activation (erf when nil).
-func activation(n Network) kernel.Activation {
-	if n.Act == nil {
-		return kernel.Erf
-	}
-	return n.Act
 }

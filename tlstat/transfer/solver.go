@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/tlstat/tlstat/tlstat/kernel"
+	"github.com/tlstat/tlstat/tlstat/rkgp"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -53,7 +54,7 @@ func NewSolver(p Problem, s *Settings) (*Solver, error) {
 	if math.IsNaN(set.SourceQ) || math.IsInf(set.SourceQ, 0) || set.SourceQ < 0 {
 		return nil, fmt.Errorf("transfer: Settings.SourceQ must be a positive number (or 0 to solve), got %v", set.SourceQ)
 	}
-	sv := &Solver{prob: p, set: set, act: activation(p.Net), n: float64(p.Net.N), ts: p.SourceT, n0: p.Source.Dim()}
+	sv := &Solver{prob: p, set: set, act: p.Net.Activation(), n: float64(p.Net.N), ts: p.SourceT, n0: p.Source.Dim()}
 	if sv.ts == 0 {
 		sv.ts = p.Net.T
 	}
@@ -69,10 +70,13 @@ func NewSolver(p Problem, s *Settings) (*Solver, error) {
 	ks := kernel.Matrix(sv.act, sv.gs, css, css)
 	sv.qs = set.SourceQ
 	if sv.qs == 0 {
-		sv.qs, err = sourceSaddle(p.Source, ks, p.Net, sv.ts)
+		srcNet := p.Net
+		srcNet.T = sv.ts
+		fit, err := rkgp.Fit(p.Source, srcNet, nil)
 		if err != nil {
 			return nil, fmt.Errorf("transfer: source saddle: %w", err)
 		}
+		sv.qs = fit.Q
 	}
 	if sv.src, err = newSourceFactor(ks, css, sv.qs, sv.ts, p.Net.Lambda1, p.Source.Y); err != nil {
 		return nil, err
@@ -81,11 +85,11 @@ func NewSolver(p Problem, s *Settings) (*Solver, error) {
 	if err != nil {
 		return nil, err
 	}
-	qt, err := scratchSaddle(c.kt, p.Target.Y, p.Net)
+	fit, err := rkgp.Fit(p.Target, p.Net, nil)
 	if err != nil {
 		return nil, fmt.Errorf("transfer: scratch target saddle: %w", err)
 	}
-	sv.scratch, err = c.Solve(Order{T: qt})
+	sv.scratch, err = c.Solve(Order{T: fit.Q})
 	if err != nil {
 		return sv, fmt.Errorf("transfer: scratch (gamma = 0) saddle: %w", err)
 	}
