@@ -16,7 +16,12 @@ type Activation interface {
 	// Deriv returns sigma'(x) (any subgradient where sigma is not differentiable).
 	Deriv(x float64) float64
 	// Kfun returns E[sigma(u) sigma(v)] for (u, v) Gaussian with variances a, b
-	// and covariance c. It requires a, b >= 0 and c² <= a b.
+	// and covariance c. It requires a, b >= 0 and c² <= a b; a correlation
+	// c/sqrt(ab) that leaves [-1, 1] by rounding is clipped, and a = 0 or b = 0
+	// is allowed (the corresponding preactivation is identically zero). For
+	// valid finite inputs the result is finite, never NaN. Outside that domain
+	// (negative variances, NaN arguments) the result is unspecified: callers
+	// validate their scales (for example lambda0 > 0) before building kernels.
 	Kfun(a, c, b float64) float64
 	// Mean returns E[sigma(u)] for u Gaussian with variance a.
 	Mean(a float64) float64
@@ -62,7 +67,9 @@ func (erfAct) Deriv(x float64) float64 {
 	return 2 / math.SqrtPi * math.Exp(-x*x)
 }
 func (erfAct) Kfun(a, c, b float64) float64 {
-	s := 2 * c / math.Sqrt((1+2*a)*(1+2*b))
+	// 2c/sqrt((1+2a)(1+2b)) written so that the product cannot overflow for
+	// huge variances.
+	s := c / (math.Sqrt(0.5+a) * math.Sqrt(0.5+b))
 	return 2 / math.Pi * math.Asin(clamp1(s))
 }
 func (erfAct) Mean(float64) float64 { return 0 }
@@ -84,13 +91,16 @@ func (reluAct) Deriv(x float64) float64 {
 	return 0
 }
 func (reluAct) Kfun(a, c, b float64) float64 {
-	s := math.Sqrt(a * b)
-	if s == 0 {
+	// Square roots taken separately so that a*b can neither overflow nor
+	// underflow.
+	sa, sb := math.Sqrt(a), math.Sqrt(b)
+	if sa == 0 || sb == 0 {
+		// One of the preactivations is identically zero, and so is relu of it.
 		return 0
 	}
-	u := clamp1(c / s)
+	u := clamp1(c / sa / sb)
 	t := math.Acos(u)
-	return s / (2 * math.Pi) * (math.Sqrt(1-u*u) + (math.Pi-t)*u)
+	return sa * sb / (2 * math.Pi) * (math.Sqrt(1-u*u) + (math.Pi-t)*u)
 }
 func (reluAct) Mean(a float64) float64 { return math.Sqrt(a / (2 * math.Pi)) }
 func (reluAct) Odd() bool              { return false }

@@ -9,15 +9,25 @@ import (
 )
 
 // Gram returns the symmetric matrix of overlaps g(x_i, x_j) = x_i·x_j / N0 of
-// the rows of x (P×N0). It is one symmetric rank-k update, O(P² N0).
+// the rows of x (P×N0). It is one symmetric rank-k update, O(P² N0) time and
+// O(P²) memory. An x with no rows gives an empty matrix; an x with no columns
+// gives a P×P zero matrix.
 func Gram(x mat.Matrix) *mat.SymDense {
 	r, c := x.Dims()
+	if r == 0 {
+		return &mat.SymDense{}
+	}
 	g := mat.NewSymDense(r, nil)
-	if r == 0 || c == 0 {
+	if c == 0 {
 		return g
 	}
-	xd := mat.DenseCopyOf(x)
-	blas64.Syrk(blas.NoTrans, 1/float64(c), xd.RawMatrix(), 0, g.RawSymmetric())
+	var xr blas64.General
+	if rm, ok := x.(mat.RawMatrixer); ok {
+		xr = rm.RawMatrix()
+	} else {
+		xr = mat.DenseCopyOf(x).RawMatrix()
+	}
+	blas64.Syrk(blas.NoTrans, 1/float64(c), xr, 0, g.RawSymmetric())
 	return g
 }
 
@@ -39,10 +49,22 @@ func CrossGram(x1, x2 mat.Matrix) (*mat.Dense, error) {
 	return g, nil
 }
 
-// SqNorms returns the self-overlaps |x_i|² / N0 of the rows of x.
+// SqNorms returns the self-overlaps |x_i|² / N0 of the rows of x (zeros when
+// x has no columns). They equal the diagonal of Gram(x).
 func SqNorms(x mat.Matrix) []float64 {
 	r, c := x.Dims()
 	out := make([]float64, r)
+	if c == 0 {
+		return out
+	}
+	if rm, ok := x.(mat.RawMatrixer); ok {
+		xr := rm.RawMatrix()
+		for i := range out {
+			row := xr.Data[i*xr.Stride : i*xr.Stride+c]
+			out[i] = blas64.Dot(blas64.Vector{N: c, Inc: 1, Data: row}, blas64.Vector{N: c, Inc: 1, Data: row}) / float64(c)
+		}
+		return out
+	}
 	for i := 0; i < r; i++ {
 		var s float64
 		for j := 0; j < c; j++ {

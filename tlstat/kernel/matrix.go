@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"sync"
 
+	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -17,13 +18,33 @@ import (
 // and mid = c_tt'); note that the diagonal then uses mid as well.
 func Matrix(act Activation, g mat.Symmetric, outer, mid float64) *mat.SymDense {
 	n := g.SymmetricDim()
+	if n == 0 {
+		return &mat.SymDense{}
+	}
 	k := mat.NewSymDense(n, nil)
 	raw := k.RawSymmetric()
+	diag := make([]float64, n)
+	for i := range diag {
+		diag[i] = outer * g.At(i, i)
+	}
+	if rs, ok := g.(mat.RawSymmetricer); ok && rs.RawSymmetric().Uplo == blas.Upper {
+		// Fast path (*mat.SymDense): read the upper triangle row by row.
+		gr := rs.RawSymmetric()
+		parallelRows(n, func(i int) {
+			a := diag[i]
+			grow := gr.Data[i*gr.Stride : i*gr.Stride+n]
+			row := raw.Data[i*raw.Stride : i*raw.Stride+n]
+			for j := i; j < n; j++ {
+				row[j] = act.Kfun(a, mid*grow[j], diag[j])
+			}
+		})
+		return k
+	}
 	parallelRows(n, func(i int) {
-		gii := g.At(i, i)
-		row := raw.Data[i*raw.Stride:]
+		a := diag[i]
+		row := raw.Data[i*raw.Stride : i*raw.Stride+n]
 		for j := i; j < n; j++ {
-			row[j] = act.Kfun(outer*gii, mid*g.At(i, j), outer*g.At(j, j))
+			row[j] = act.Kfun(a, mid*g.At(i, j), diag[j])
 		}
 	})
 	return k
@@ -46,11 +67,28 @@ func Cross(act Activation, g12 mat.Matrix, d1, d2 []float64, rowScale, mid, colS
 	}
 	k := mat.NewDense(r, c, nil)
 	raw := k.RawMatrix()
+	col := make([]float64, c)
+	for j := range col {
+		col[j] = colScale * d2[j]
+	}
+	if rm, ok := g12.(mat.RawMatrixer); ok {
+		// Fast path (*mat.Dense): read g12 row by row.
+		gr := rm.RawMatrix()
+		parallelRows(r, func(i int) {
+			a := rowScale * d1[i]
+			grow := gr.Data[i*gr.Stride : i*gr.Stride+c]
+			row := raw.Data[i*raw.Stride : i*raw.Stride+c]
+			for j := range row {
+				row[j] = act.Kfun(a, mid*grow[j], col[j])
+			}
+		})
+		return k
+	}
 	parallelRows(r, func(i int) {
 		a := rowScale * d1[i]
 		row := raw.Data[i*raw.Stride : i*raw.Stride+c]
 		for j := range row {
-			row[j] = act.Kfun(a, mid*g12.At(i, j), colScale*d2[j])
+			row[j] = act.Kfun(a, mid*g12.At(i, j), col[j])
 		}
 	})
 	return k
