@@ -1,11 +1,5 @@
 package transfer
 
-import (
-	"fmt"
-
-	"github.com/tlstat/tlstat/tlstat/rkgp"
-)
-
 // InfiniteWidth returns the infinite-width (NNGP) target model at coupling
 // gamma: q_t = 1, q_st = q_tt = 0, i.e. a Gaussian process with the target
 // kernel K_t built with first-layer variance c_tt(gamma). No source data or
@@ -28,18 +22,7 @@ func (s *Solver) RegularizationOnly(gamma float64) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	net := s.prob.Net
-	net.Lambda0 = 1 / c.cov.TT
-	fit, err := rkgp.Fit(s.prob.Target, net, nil)
-	if err != nil {
-		return nil, fmt.Errorf("transfer: regularization-only saddle at gamma = %v: %w", gamma, err)
-	}
-	m, err := c.At(Order{T: fit.Q})
-	if err != nil {
-		return nil, err
-	}
-	m.Converged = m.Residual <= 1e-9
-	return m, nil
+	return s.regularizationOnly(c)
 }
 
 // Frozen returns the frozen-feature limit gamma = +Inf: the target first

@@ -1,0 +1,331 @@
+package transfer
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"runtime"
+	"sort"
+	"sync"
+
+	"github.com/tlstat/tlstat/tlstat/data"
+	"github.com/tlstat/tlstat/tlstat/rkgp"
+)
+
+// Point is the transfer theory and its gamma-dependent baselines at one
+// coupling.
+type Point struct {
+	// Gamma is the coupling and Cov the covariances c_ss, c_st, c_tt, c_tt'.
+	Gamma float64
+	Cov   Covariances
+	// Q holds the target order parameters (q_t, q_st, q_tt).
+	Q Order
+	// Risk is the transfer test error with its bias² and variance.
+	Risk Risk
+	// ReadoutNorm is <|v_t|²>/N = q_t/lambda1; Overlap is <v_s·v_t>/N = q_st/lambda1.
+	ReadoutNorm, Overlap float64
+	// Relatedness is the cosine between the source-predicted target labels
+	// Bᵀ A⁻¹ y_s (B the renormalized source–target kernel (q_st/lambda1)K_st)
+	// and y_t; see SweepResult.Relatedness.
+	Relatedness float64
+	// Converged, Residual (|grad S_1|) and Iterations describe the solve.
+	Converged  bool
+	Residual   float64
+	Iterations int
+	// InfiniteWidth is the NNGP baseline (q_t = 1, q_st = q_tt = 0, first-layer
+	// variance c_tt(gamma)).
+	InfiniteWidth Risk
+	// RegularizationOnly is the scratch network with lambda0_eff = 1/c_tt(gamma)
+	// (q_st = q_tt = 0), whose own saddle is QRegularizationOnly.
+	RegularizationOnly  Risk
+	QRegularizationOnly float64
+}
+
+// Optimum is the best coupling found by Sweep.
+type Optimum struct {
+	// Gamma is the optimal coupling and Error the transfer test error there.
+	Gamma, Error float64
+	// GridGamma is the best grid point before refinement.
+	GridGamma float64
+	// Refined reports whether a golden-section search on log gamma between
+	// the grid neighbours refined GridGamma (not done at the ends of the grid).
+	Refined bool
+	// Gain is eps_scratch − eps_transfer at Gamma (positive: transfer helps).
+	Gain float64
+}
+
+// SweepResult is a gamma sweep with its baselines and decision quantities.
+type SweepResult struct {
+	// QSource is the source order parameter q_s.
+	QSource float64
+	// Points are the grid points in ascending gamma.
+	Points []Point
+	// Scratch is gamma = 0 (the single-network theory on the target data) and
+	// Frozen is the frozen-feature limit gamma = +Inf.
+	Scratch, Frozen Point
+	// Best is the optimal coupling.
+	Best Optimum
+	// Relatedness is the relatedness score of the pair: the cosine
+	//
+	//	R = (Bᵀ A⁻¹ y_s)·y_t / (|Bᵀ A⁻¹ y_s| |y_t|)
+	//
+	// between the target training labels and the source network's prediction
+	// for them carried by the renormalized source–target kernel
+	// B = (q_st/lambda1) K_st at the frozen-feature saddle (gamma = +Inf).
+	// Since B carries the sign of q_st, R is close to zero for unrelated
+	// tasks and positive when the source's predictor (possibly sign-flipped by
+	// the saddle) explains the target labels; it is in [-1, 1].
+	Relatedness float64
+}
+
+// Sweep solves the transfer theory on a grid of couplings by continuation in
+// gamma from the exact gamma = 0 solution, evaluates the test error and the
+// baselines (scratch, infinite width, regularization-only, frozen features)
+// on test and locates the optimal coupling. gammas may contain 0 and +Inf;
+// duplicates are removed and the grid is sorted. On a failed solve it returns
+// the points computed so far (the last one partial) and the error.
+func (s *Solver) Sweep(gammas []float64, test *data.Dataset) (*SweepResult, error) {
+	if len(gammas) == 0 {
+		return nil, fmt.Errorf("transfer: empty gamma grid")
+	}
+	for _, g := range gammas {
+		if err := checkGamma(g); err != nil {
+			return nil, err
+		}
+	}
+	if err := checkTest(test, s.n0); err != nil {
+		return nil, err
+	}
+	grid := append([]float64(nil), gammas...)
+	sort.Float64s(grid)
+	grid = uniq(grid)
+
+	out := &SweepResult{QSource: s.qs}
+	var err error
+	if out.Scratch, err = s.point(s.scratch, test, false); err != nil {
+		return out, err
+	}
+	solved := []*Model{s.scratch}
+	prev := s.scratch
+	for _, g := range grid {
+		m, ferr := s.continueFrom(prev, g)
+		if m == nil {
+			return out, ferr
+		}
+		pt, perr := s.point(m, test, true)
+		if perr != nil {
+			return out, perr
+		}
+		out.Points = append(out.Points, pt)
+		if ferr != nil {
+			return out, ferr
+		}
+		solved = append(solved, m)
+		prev = m
+	}
+	fm, ferr := s.continueFrom(prev, posInf)
+	if fm == nil {
+		return out, ferr
+	}
+	if out.Frozen, err = s.point(fm, test, false); err != nil {
+		return out, err
+	}
+	out.Relatedness = out.Frozen.Relatedness
+	if ferr != nil {
+		return out, fmt.Errorf("transfer: frozen-feature limit: %w", ferr)
+	}
+	solved = append(solved, fm)
+
+	best := 0
+	for i, p := range out.Points {
+		if p.Risk.Total < out.Points[best].Risk.Total {
+			best = i
+		}
+	}
+	bp := out.Points[best]
+	out.Best = Optimum{Gamma: bp.Gamma, Error: bp.Risk.Total, GridGamma: bp.Gamma}
+	if s.set.RefineTol > 0 && best > 0 && best < len(out.Points)-1 && !math.IsInf(out.Points[best+1].Gamma, 1) && bp.Gamma > 0 {
+		lo := out.Points[best-1].Gamma
+		hi := out.Points[best+1].Gamma
+		a, b := math.Log(hi), math.Log(hi)
+		if lo > 0 {
+			a = math.Log(lo)
+		} else {
+			a = math.Log(bp.Gamma) - (b - math.Log(bp.Gamma)) // mirror the upper neighbour
+		}
+		g, e, rerr := s.refine(a, b, test, &solved)
+		if rerr == nil && e < out.Best.Error {
+			out.Best.Gamma, out.Best.Error, out.Best.Refined = g, e, true
+		}
+	}
+	out.Best.Gain = out.Scratch.Risk.Total - out.Best.Error
+	return out, nil
+}
+
+// refine runs a golden-section search for the minimum of the test error over
+// log gamma in [a, b], continuing each solve from the nearest solved model.
+func (s *Solver) refine(a, b float64, test *data.Dataset, solved *[]*Model) (gamma, eps float64, err error) {
+	f := func(lg float64) (float64, error) {
+		g := math.Exp(lg)
+		near := (*solved)[0]
+		for _, m := range *solved {
+			if m.Gamma > 0 && !math.IsInf(m.Gamma, 1) && math.Abs(math.Log(m.Gamma)-lg) < math.Abs(logOr(near.Gamma)-lg) {
+				near = m
+			}
+		}
+		m, err := s.continueFrom(near, g)
+		if err != nil {
+			return 0, err
+		}
+		*solved = append(*solved, m)
+		r, err := m.Risk(test)
+		return r.Total, err
+	}
+	const invPhi = 0.6180339887498949 // (√5 − 1)/2
+	x1 := b - invPhi*(b-a)
+	x2 := a + invPhi*(b-a)
+	f1, err := f(x1)
+	if err != nil {
+		return 0, 0, err
+	}
+	f2, err := f(x2)
+	if err != nil {
+		return 0, 0, err
+	}
+	for b-a > s.set.RefineTol {
+		if f1 <= f2 {
+			b, x2, f2 = x2, x1, f1
+			x1 = b - invPhi*(b-a)
+			if f1, err = f(x1); err != nil {
+				return 0, 0, err
+			}
+		} else {
+			a, x1, f1 = x1, x2, f2
+			x2 = a + invPhi*(b-a)
+			if f2, err = f(x2); err != nil {
+				return 0, 0, err
+			}
+		}
+	}
+	if f1 <= f2 {
+		return math.Exp(x1), f1, nil
+	}
+	return math.Exp(x2), f2, nil
+}
+
+// logOr returns log g, or −Inf-safe large values for g = 0 or +Inf.
+func logOr(g float64) float64 {
+	if g == 0 {
+		return -1e300
+	}
+	if math.IsInf(g, 1) {
+		return 1e300
+	}
+	return math.Log(g)
+}
+
+// point evaluates a solved model and, if baselines, the gamma-dependent
+// baselines sharing its kernels.
+func (s *Solver) point(m *Model, test *data.Dataset, baselines bool) (Point, error) {
+	p := Point{Gamma: m.Gamma, Cov: m.Cov, Q: m.Q, ReadoutNorm: m.ReadoutNorm(), Overlap: m.Overlap(),
+		Relatedness: m.Relatedness(), Converged: m.Converged, Residual: m.Residual, Iterations: m.Iterations}
+	var err error
+	if p.Risk, err = m.Risk(test); err != nil {
+		return p, err
+	}
+	if !baselines {
+		return p, nil
+	}
+	nn, err := m.c.At(Order{T: 1})
+	if err != nil {
+		return p, err
+	}
+	if p.InfiniteWidth, err = nn.Risk(test); err != nil {
+		return p, err
+	}
+	ro, err := s.regularizationOnly(m.c)
+	if err != nil {
+		return p, err
+	}
+	p.QRegularizationOnly = ro.Q.T
+	p.RegularizationOnly, err = ro.Risk(test)
+	return p, err
+}
+
+// Relatedness returns the cosine between Bᵀ A⁻¹ y_s (the source-predicted
+// target training labels, B = (q_st/lambda1) K_st) and y_t; zero when q_st = 0.
+func (m *Model) Relatedness() float64 {
+	if m.Q.ST == 0 {
+		return 0
+	}
+	v, y := m.c.vst, m.c.s.prob.Target.Y
+	nv, ny := math.Sqrt(dot(v, v)), math.Sqrt(dot(y, y))
+	if nv == 0 || ny == 0 {
+		return 0
+	}
+	return math.Copysign(1, m.Q.ST) * dot(v, y) / (nv * ny)
+}
+
+func uniq(x []float64) []float64 {
+	out := x[:0]
+	for i, v := range x {
+		if i == 0 || v != x[i-1] {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// Job is one independent sweep for SweepAll.
+type Job struct {
+	Problem Problem
+	Test    *data.Dataset
+	Gammas  []float64
+}
+
+// SweepAll runs independent sweeps (different task pairs, widths, ...)
+// concurrently on up to runtime.GOMAXPROCS goroutines; continuation in gamma
+// inside each sweep stays sequential. Results are in job order; the error
+// joins the failures, each naming its job index.
+func SweepAll(jobs []Job, s *Settings) ([]*SweepResult, error) {
+	out := make([]*SweepResult, len(jobs))
+	errs := make([]error, len(jobs))
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, j := range jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			sv, err := NewSolver(j.Problem, s)
+			if err != nil {
+				errs[i] = fmt.Errorf("job %d: %w", i, err)
+				return
+			}
+			out[i], err = sv.Sweep(j.Gammas, j.Test)
+			if err != nil {
+				errs[i] = fmt.Errorf("job %d: %w", i, err)
+			}
+		}()
+	}
+	wg.Wait()
+	return out, errors.Join(errs...)
+}
+
+// regularizationOnly builds the regularization-only baseline on the kernels
+// of c (see RegularizationOnly).
+func (s *Solver) regularizationOnly(c *Coupled) (*Model, error) {
+	net := s.prob.Net
+	net.Lambda0 = 1 / c.cov.TT
+	fit, err := rkgp.Fit(s.prob.Target, net, nil)
+	if err != nil {
+		return nil, fmt.Errorf("transfer: regularization-only saddle at gamma = %v: %w", c.gamma, err)
+	}
+	m, err := c.At(Order{T: fit.Q})
+	if err != nil {
+		return nil, err
+	}
+	m.Converged = fit.Converged
+	return m, nil
+}
