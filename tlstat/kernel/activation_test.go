@@ -281,3 +281,19 @@ func TestKfunNoNaN(t *testing.T) {
 		}
 	}
 }
+
+// TestKfunSymmetric: E[sigma(u) sigma(v)] is symmetric in the two variances;
+// the closed forms and the quadrature (which orders the variances itself)
+// must agree with their mirror images up to one rounding.
+func TestKfunSymmetric(t *testing.T) {
+	t.Parallel()
+	for _, act := range testActivations() {
+		for _, tc := range covCases {
+			k1 := act.Kfun(tc.a, tc.c, tc.b)
+			k2 := act.Kfun(tc.b, tc.c, tc.a)
+			if !scalar.EqualWithinAbsOrRel(k1, k2, 1e-16, 1e-15) {
+				t.Errorf("%s: Kfun(%v, %v, %v) = %v but Kfun(%v, %v, %v) = %v", act.Name(), tc.a, tc.c, tc.b, k1, tc.b, tc.c, tc.a, k2)
+			}
+		}
+	}
+}

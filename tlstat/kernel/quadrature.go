@@ -140,7 +140,15 @@ func (c *customAct) Mean(a float64) float64 {
 // independent standard Gaussians z1, z2 and sums over the product grid. For an
 // odd activation the grid points (z1, z2) and (-z1, -z2) contribute equally,
 // so only z1 < 0 is summed (f(0) = 0 removes z1 = 0).
+//
+// The smaller variance is always taken as the outer one: that makes Kfun
+// exactly symmetric in (a, b), and it is the more accurate order (measured
+// with the erf function at a = 0.1, b = 3, rho = 0.9: error 3e-14 against 8e-8
+// the other way round).
 func (c *customAct) Kfun(a, cov, b float64) float64 {
+	if a > b {
+		a, b = b, a
+	}
 	if a <= 0 {
 		return c.f(0) * c.Mean(b)
 	}
