@@ -1,0 +1,260 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+
+	"github.com/tlstat/tlstat/tlstat/data"
+	"github.com/tlstat/tlstat/tlstat/kernel"
+)
+
+// classList is a flag.Value holding a comma-separated list of class labels
+// such as "0,2,4,6".
+type classList []int
+
+func (c *classList) String() string {
+	if c == nil {
+		return ""
+	}
+	s := make([]string, len(*c))
+	for i, v := range *c {
+		s[i] = strconv.Itoa(v)
+	}
+	return strings.Join(s, ",")
+}
+
+// Set parses a comma-separated list of distinct class labels in 0..255.
+func (c *classList) Set(s string) error {
+	l, err := parseClasses(s)
+	if err != nil {
+		return err
+	}
+	*c = l
+	return nil
+}
+
+// parseClasses parses "0,2,4,6" (spaces allowed) into distinct labels in
+// 0..255, with an error naming the bad item.
+func parseClasses(s string) ([]int, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, errors.New("empty class list (want e.g. 0,2,4,6)")
+	}
+	var out []int
+	seen := map[int]bool{}
+	for i, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			return nil, fmt.Errorf("empty item %d in class list %q", i+1, s)
+		}
+		v, err := strconv.Atoi(f)
+		if err != nil {
+			return nil, fmt.Errorf("class %q in %q is not an integer", f, s)
+		}
+		if v < 0 || v > 255 {
+			return nil, fmt.Errorf("class %d in %q out of range 0..255", v, s)
+		}
+		if seen[v] {
+			return nil, fmt.Errorf("class %d repeated in %q", v, s)
+		}
+		seen[v] = true
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// mustClasses parses a default class list known to be valid.
+func mustClasses(s string) classList {
+	l, err := parseClasses(s)
+	if err != nil {
+		panic(err) // only called with constant defaults
+	}
+	return l
+}
+
+// taskFlags are the flags selecting a single binary image task.
+type taskFlags struct {
+	pos, neg classList
+	p, ptest int
+	pool     int
+	idxDir   string
+}
+
+// addTaskFlags registers -pos -neg -p -ptest -pool -idx-dir on fs.
+func addTaskFlags(fs *flag.FlagSet) *taskFlags {
+	t := &taskFlags{pos: mustClasses("0,2,4,6"), neg: mustClasses("1,3,5,7")}
+	fs.Var(&t.pos, "pos", "comma-separated classes labelled +1")
+	fs.Var(&t.neg, "neg", "comma-separated classes labelled -1")
+	fs.IntVar(&t.p, "p", 400, "number of training examples (the first ones in file order)")
+	fs.IntVar(&t.ptest, "ptest", 1000, "number of test examples (the first ones in file order)")
+	fs.IntVar(&t.pool, "pool", 2, "side of the average-pooling blocks (must divide the image side; 1 = none)")
+	fs.StringVar(&t.idxDir, "idx-dir", "", "directory with IDX files (MNIST/EMNIST/Fashion-MNIST names); empty = built-in MNIST")
+	return t
+}
+
+// task returns the binary task described by the flags.
+func (t *taskFlags) task() data.BinaryTask {
+	return data.BinaryTask{Pos: t.pos, Neg: t.neg, P: t.p, PTest: t.ptest, Pool: t.pool}
+}
+
+// load reads the images (built-in MNIST or -idx-dir) and returns the
+// standardized training and test sets: see data.BinaryTask and
+// data.MNISTTask for the pipeline.
+func (t *taskFlags) load() (train, test *data.Dataset, err error) {
+	if t.pool <= 0 {
+		return nil, nil, fmt.Errorf("-pool %d: must be positive", t.pool)
+	}
+	if t.ptest <= 0 {
+		return nil, nil, fmt.Errorf("-ptest %d: must be positive", t.ptest)
+	}
+	trIm, teIm, err := loadImages(t.idxDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	return t.task().Standardized(trIm, teIm)
+}
+
+// String describes the task for output headers.
+func (t *taskFlags) String() string {
+	return fmt.Sprintf("%s {%s} vs {%s}, P=%d, Ptest=%d, pool %d", imagesName(t.idxDir), t.pos.String(), t.neg.String(), t.p, t.ptest, t.pool)
+}
+
+// loadImages returns the built-in MNIST images, or those of an IDX directory.
+func loadImages(dir string) (train, test *data.Images, err error) {
+	if dir == "" {
+		return data.MNIST()
+	}
+	return data.ReadIDXDir(dir)
+}
+
+func imagesName(dir string) string {
+	if dir == "" {
+		return "MNIST"
+	}
+	return "IDX " + dir
+}
+
+// transferTaskFlags are the flags selecting a source and a target task:
+// class groups of the same images, or (with -teacher-overlap) a pair of
+// synthetic Gaussian teachers.
+type transferTaskFlags struct {
+	fs                     *flag.FlagSet
+	srcPos, srcNeg         classList
+	tgtPos, tgtNeg         classList
+	ps, pt, ptest          int
+	pool                   int
+	idxDir                 string
+	rho                    float64
+	n0                     int
+	seed                   uint64
+	teacherAct             string
+	teacherNoise           float64
+	imageOnly, teacherOnly []string
+}
+
+// addTransferTaskFlags registers the transfer task flags on fs.
+func addTransferTaskFlags(fs *flag.FlagSet) *transferTaskFlags {
+	t := &transferTaskFlags{fs: fs,
+		srcPos: mustClasses("0,2,4,6"), srcNeg: mustClasses("1,3,5,7"),
+		tgtPos: mustClasses("0,2,4,8"), tgtNeg: mustClasses("1,3,5,9")}
+	fs.Var(&t.srcPos, "source-pos", "comma-separated classes labelled +1 in the source task")
+	fs.Var(&t.srcNeg, "source-neg", "comma-separated classes labelled -1 in the source task")
+	fs.Var(&t.tgtPos, "target-pos", "comma-separated classes labelled +1 in the target task")
+	fs.Var(&t.tgtNeg, "target-neg", "comma-separated classes labelled -1 in the target task")
+	fs.IntVar(&t.ps, "ps", 400, "number of source training examples")
+	fs.IntVar(&t.pt, "pt", 100, "number of target training examples")
+	fs.IntVar(&t.ptest, "ptest", 1000, "number of test examples of each task")
+	fs.IntVar(&t.pool, "pool", 2, "side of the average-pooling blocks (must divide the image side; 1 = none)")
+	fs.StringVar(&t.idxDir, "idx-dir", "", "directory with IDX files (MNIST/EMNIST/Fashion-MNIST names); empty = built-in MNIST")
+	fs.Float64Var(&t.rho, "teacher-overlap", math.NaN(),
+		"if set, use synthetic Gaussian inputs and a source/target teacher pair with this overlap rho in [-1,1] instead of images")
+	fs.IntVar(&t.n0, "n0", 200, "input dimension of the synthetic teachers (with -teacher-overlap)")
+	fs.Uint64Var(&t.seed, "seed", 1, "random seed of the synthetic teachers and inputs (with -teacher-overlap)")
+	fs.StringVar(&t.teacherAct, "teacher-act", "erf", "activation of the synthetic teachers: "+strings.Join(kernel.Names, ", "))
+	fs.Float64Var(&t.teacherNoise, "teacher-noise", 0, "standard deviation of Gaussian label noise of the synthetic teachers")
+	t.imageOnly = []string{"source-pos", "source-neg", "target-pos", "target-neg", "pool", "idx-dir"}
+	t.teacherOnly = []string{"n0", "seed", "teacher-act", "teacher-noise"}
+	return t
+}
+
+// synthetic reports whether -teacher-overlap selects synthetic teachers.
+func (t *transferTaskFlags) synthetic() bool { return !math.IsNaN(t.rho) }
+
+// load returns the source and target training and test sets. With images,
+// all four sets are standardized with the source training scalars
+// (data.TransferTasks). With -teacher-overlap the sets are drawn from
+// data.TeacherTransfer with rand.NewPCG(seed, seed).
+func (t *transferTaskFlags) load() (srcTrain, srcTest, tgtTrain, tgtTest *data.Dataset, err error) {
+	if err := t.checkFlagMix(); err != nil {
+		return nil, nil, nil, nil, err
+	}
+	for _, c := range []struct {
+		name string
+		v    int
+	}{{"-ps", t.ps}, {"-pt", t.pt}, {"-ptest", t.ptest}} {
+		if c.v <= 0 {
+			return nil, nil, nil, nil, fmt.Errorf("%s %d: must be positive", c.name, c.v)
+		}
+	}
+	if t.synthetic() {
+		if t.rho < -1 || t.rho > 1 || math.IsInf(t.rho, 0) {
+			return nil, nil, nil, nil, fmt.Errorf("-teacher-overlap %v: must lie in [-1, 1]", t.rho)
+		}
+		if t.n0 <= 0 {
+			return nil, nil, nil, nil, fmt.Errorf("-n0 %d: must be positive", t.n0)
+		}
+		act, err := kernel.ByName(t.teacherAct)
+		if err != nil {
+			return nil, nil, nil, nil, fmt.Errorf("-teacher-act: %w", err)
+		}
+		if math.IsNaN(t.teacherNoise) || math.IsInf(t.teacherNoise, 0) || t.teacherNoise < 0 {
+			return nil, nil, nil, nil, fmt.Errorf("-teacher-noise %v: must be finite and non-negative", t.teacherNoise)
+		}
+		tt := data.TeacherTransfer{N0: t.n0, Rho: t.rho, Act: act, Noise: t.teacherNoise, PS: t.ps, PT: t.pt, PTest: t.ptest}
+		return tt.Sample(rand.NewPCG(t.seed, t.seed))
+	}
+	if t.pool <= 0 {
+		return nil, nil, nil, nil, fmt.Errorf("-pool %d: must be positive", t.pool)
+	}
+	trIm, teIm, err := loadImages(t.idxDir)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	src := data.BinaryTask{Pos: t.srcPos, Neg: t.srcNeg, P: t.ps, PTest: t.ptest, Pool: t.pool}
+	tgt := data.BinaryTask{Pos: t.tgtPos, Neg: t.tgtNeg, P: t.pt, PTest: t.ptest, Pool: t.pool}
+	return data.TransferTasks(src, tgt, trIm, teIm)
+}
+
+// checkFlagMix rejects flags that have no effect in the selected mode.
+func (t *transferTaskFlags) checkFlagMix() error {
+	if t.fs == nil || !t.fs.Parsed() {
+		return nil
+	}
+	set := map[string]bool{}
+	t.fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	bad, mode := t.teacherOnly, "without -teacher-overlap"
+	if t.synthetic() {
+		bad, mode = t.imageOnly, "with -teacher-overlap (synthetic teachers)"
+	}
+	for _, n := range bad {
+		if set[n] {
+			return fmt.Errorf("-%s has no effect %s", n, mode)
+		}
+	}
+	return nil
+}
+
+// String describes the transfer problem for output headers.
+func (t *transferTaskFlags) String() string {
+	if t.synthetic() {
+		return fmt.Sprintf("synthetic %s teachers, rho=%g, N0=%d, noise %g, seed %d, Ps=%d, Pt=%d, Ptest=%d",
+			t.teacherAct, t.rho, t.n0, t.teacherNoise, t.seed, t.ps, t.pt, t.ptest)
+	}
+	return fmt.Sprintf("%s source {%s} vs {%s}, target {%s} vs {%s}, Ps=%d, Pt=%d, Ptest=%d, pool %d",
+		imagesName(t.idxDir), t.srcPos.String(), t.srcNeg.String(), t.tgtPos.String(), t.tgtNeg.String(),
+		t.ps, t.pt, t.ptest, t.pool)
+}
