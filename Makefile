@@ -1,0 +1,88 @@
+# tlstat developer targets. `make test` is what CI runs (.ci/run).
+#
+#   make test       install what the tests need (if missing), then go test ./...
+#   make setup      only the install part: Jupyter (apt), gonb + goimports, the gonb kernel
+#   make notebooks  setup, then execute every notebook headlessly (go test ./notebooks/)
+#   make short      go test -short ./... (fast; skips the notebooks and slow cases)
+#   make vet        gofmt check + go vet (including notebooks/deps.go)
+#   make demo       the main job: go run ./tlstat/cmd/tlstat demo
+#   make bench      benchmarks of the library packages
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := test
+
+GO ?= go
+TEST_TIMEOUT ?= 40m
+TEST_FLAGS ?=
+
+# go install puts gonb and goimports in GOBIN, or else the first GOPATH entry's
+# bin; the GoNB kernel finds go and goimports through PATH.
+GO_BIN_DIR := $(shell d="$$($(GO) env GOBIN)"; [ -n "$$d" ] || d="$$($(GO) env GOPATH | cut -d: -f1)/bin"; echo "$$d")
+export PATH := $(GO_BIN_DIR):$(PATH)
+
+# Debian's Jupyter, never a python environment that happens to come first on PATH.
+JUPYTER := /usr/bin/jupyter
+PYTHON := /usr/bin/python3
+JUPYTER_PKGS := jupyter-nbconvert jupyter-client
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_GET := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get -y -q -o DPkg::Lock::Timeout=600
+
+.PHONY: test setup setup-jupyter setup-tools setup-kernel notebooks short vet demo bench
+
+test: setup
+	$(GO) test -timeout $(TEST_TIMEOUT) $(TEST_FLAGS) ./...
+
+setup: setup-jupyter setup-tools setup-kernel
+
+# Jupyter (nbconvert + client) from Debian: installed only when missing.
+setup-jupyter:
+	@if [ -x /usr/bin/jupyter-nbconvert ] && [ -x $(JUPYTER) ] && \
+	    $(PYTHON) -c 'import nbconvert, nbclient, jupyter_client' 2>/dev/null; then \
+	  echo "setup: Jupyter nbconvert present"; \
+	else \
+	  echo "setup: installing $(JUPYTER_PKGS) with apt"; \
+	  $(APT_GET) update; \
+	  $(APT_GET) install --no-install-recommends $(JUPYTER_PKGS); \
+	  $(PYTHON) -c 'import nbconvert, nbclient, jupyter_client'; \
+	fi
+
+# gonb and goimports at the versions pinned by the tool directive in go.mod.
+# Up to date binaries are skipped by the build cache, so this is cheap to repeat.
+setup-tools:
+	@$(GO) install tool
+	@test -x "$(GO_BIN_DIR)/gonb" && test -x "$(GO_BIN_DIR)/goimports"
+	@echo "setup: gonb and goimports in $(GO_BIN_DIR)"
+
+# Register the gonb Jupyter kernel unless a gonb kernel whose executable exists
+# is already registered.
+setup-kernel: setup-jupyter setup-tools
+	@if $(JUPYTER) kernelspec list --json 2>/dev/null | $(PYTHON) -c 'import json, os, sys; \
+	    k = json.load(sys.stdin)["kernelspecs"].get("gonb"); \
+	    sys.exit(0 if k and os.access(k["spec"]["argv"][0], os.X_OK) else 1)'; then \
+	  echo "setup: gonb kernel registered"; \
+	else \
+	  echo "setup: registering the gonb kernel"; \
+	  gonb --install --force_deps --raw_error; \
+	  $(JUPYTER) kernelspec list 2>/dev/null | grep -qw gonb; \
+	fi
+
+notebooks: setup
+	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) -v -run 'TestNotebooks' ./notebooks/
+
+short:
+	$(GO) test -short ./...
+
+vet:
+	@unformatted="$$(gofmt -l .)"; \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) vet -tags notebooks ./notebooks/
+
+demo:
+	$(GO) run ./tlstat/cmd/tlstat demo
+
+# Placeholder until the benchmark report exists: runs every Benchmark function
+# of the library once, without the tests.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./tlstat/...

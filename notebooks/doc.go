@@ -1,0 +1,9 @@
+// Package notebooks holds the GoNB (Jupyter) notebooks of tlstat and the Go
+// test that executes each of them headlessly and checks its outputs.
+//
+// The package has no API. deps.go (build tag "notebooks") imports every
+// package the notebooks use so that go.mod keeps them pinned; the notebooks'
+// first code cell points the GoNB scratch module at this repository with a
+// replace directive, so the notebooks build against exactly these versions.
+// See README.md in this directory for how to run the notebooks.
+package notebooks
