@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/tlstat/tlstat/tlstat/data"
+	"github.com/tlstat/tlstat/tlstat/kernel"
 	"github.com/tlstat/tlstat/tlstat/rkgp"
 	"gonum.org/v1/gonum/mat"
 )
@@ -69,3 +70,5 @@ func referenceProblem() (Problem, *data.Dataset) {
 	}
 	return p, formulaData(25, n0, 0.3, 0.4)
 }
+
+func kernelLinear() kernel.Activation { return kernel.Linear }
