@@ -37,7 +37,11 @@ func TestGram(t *testing.T) {
 	for _, in := range []struct {
 		name string
 		x    mat.Matrix
-	}{{"dense", x}, {"view", view}, {"generic", matOnly{x}}, {"transpose", xt.T()}} {
+	}{
+		{"dense", x}, {"view", view}, {"generic", matOnly{x}}, {"transpose", xt.T()},
+		// 150 rows: three 64-row tiles, the last one partial, spread over workers.
+		{"tiled", randomInputs(150, 9, rnd)},
+	} {
 		g := Gram(in.x)
 		r, _ := in.x.Dims()
 		if g.SymmetricDim() != r {

@@ -1,9 +1,6 @@
 package kernel
 
 import (
-	"runtime"
-	"sync"
-
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/mat"
 )
@@ -92,35 +89,4 @@ func Cross(act Activation, g12 mat.Matrix, d1, d2 []float64, rowScale, mid, colS
 		}
 	})
 	return k
-}
-
-// parallelRows calls f(i) for i in [0, n), spreading rows over
-// runtime.GOMAXPROCS goroutines in interleaved blocks so that triangular work
-// is balanced.
-func parallelRows(n int, f func(i int)) {
-	workers := runtime.GOMAXPROCS(0)
-	if workers > n {
-		workers = n
-	}
-	if workers <= 1 || n < 64 {
-		for i := 0; i < n; i++ {
-			f(i)
-		}
-		return
-	}
-	const block = 16
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			for start := w * block; start < n; start += workers * block {
-				end := min(start+block, n)
-				for i := start; i < end; i++ {
-					f(i)
-				}
-			}
-		}(w)
-	}
-	wg.Wait()
 }
