@@ -77,7 +77,7 @@ func (c *chainSpec) run(set settings, t *tracker, observe func(State)) (chainOut
 	if set.traceEvery > 0 {
 		res.Trace = make([]TracePoint, 0, total/set.traceEvery+1)
 	}
-	var acc, accBurn, sinceAcc, sinceProp int64
+	var acc, accBurn, sinceAcc, sinceProp, winAcc int64
 	var last [3]float64
 	nlast := 0
 	pending := 0
@@ -134,9 +134,16 @@ func (c *chainSpec) run(set settings, t *tracker, observe func(State)) (chainOut
 						accBurn++
 					}
 					sinceAcc++
+					winAcc++
 				}
 			}
 			sinceProp++
+			if set.adapt && step <= c.burnIn && step%adaptWindow == 0 {
+				a := float64(winAcc) / adaptWindow
+				eps *= math.Min(2, math.Max(0.5, math.Exp(2*(a-targetAcceptance))))
+				sd = math.Sqrt(2 * eps)
+				winAcc = 0
+			}
 			if err := c.guard(cur, step, set.maxNorm); err != nil {
 				return out, err
 			}
@@ -206,6 +213,7 @@ func (c *chainSpec) run(set settings, t *tracker, observe func(State)) (chainOut
 			res.BurnInAcceptance = float64(accBurn) / float64(c.burnIn)
 		}
 	}
+	res.Eta = eps / pr.t
 	res.Measurements = len(res.series[0])
 	res.TestError = meanOf(res.series[0])
 	res.TrainError = meanOf(res.series[1])
@@ -213,5 +221,10 @@ func (c *chainSpec) run(set settings, t *tracker, observe func(State)) (chainOut
 	res.Overlap = meanOf(res.series[3])
 	return out, nil
 }
+
+const (
+	adaptWindow      = 50    // steps per MALA step-size update during burn-in
+	targetAcceptance = 0.574 // optimal MALA acceptance (Roberts & Rosenthal 1998)
+)
 
 var errStopped = fmt.Errorf("langevin: stopped because another chain failed")

@@ -37,6 +37,9 @@ type ChainResult struct {
 	// Acceptance is the fraction of accepted proposals after burn-in (MALA;
 	// always 1 for ULA), BurnInAcceptance the same during burn-in.
 	Acceptance, BurnInAcceptance float64
+	// Eta is the step size used after burn-in (MALA tunes it during
+	// burn-in unless Sampler.FixedStep is set).
+	Eta float64
 	// Trace holds the recorded trace points (burn-in included), if requested.
 	Trace []TracePoint
 
@@ -46,9 +49,9 @@ type ChainResult struct {
 // Result is the outcome of Sampler.Run.
 type Result struct {
 	Method Method
-	// Eta is the step size used (in the units of the paper's update) and
-	// LambdaMax the Gauss–Newton estimate it was derived from (zero if Eta
-	// was given).
+	// Eta is the initial step size (in the units of the paper's update; see
+	// ChainResult.Eta for MALA's tuned values) and LambdaMax the
+	// Gauss–Newton estimate it was derived from (zero if Eta was given).
 	Eta, LambdaMax float64
 	// BurnIn, Steps and Thin are the values used.
 	BurnIn, Steps, Thin int

@@ -83,6 +83,12 @@ type Sampler struct {
 	// FreezeFirstLayer keeps W at its initial value and samples only v
 	// (the γ → ∞ limit of transfer, or the readout posterior given W).
 	FreezeFirstLayer bool
+	// FixedStep disables MALA's step-size tuning. By default MALA tunes η
+	// during burn-in (every 50 steps, η ← η·exp(2(a - 0.574)) with a the
+	// acceptance rate of the window, clamped to a factor in [1/2, 2];
+	// 0.574 is the optimal MALA acceptance of Roberts & Rosenthal 1998) and
+	// keeps it fixed afterwards, so the stationary law stays exact.
+	FixedStep bool
 	// MaxNorm is the explosion threshold of the guard (default
 	// DefaultMaxNorm).
 	MaxNorm float64
@@ -142,11 +148,13 @@ type settings struct {
 	traceEvery, progEvry int
 	maxNorm              float64
 	workers              int
+	adapt                bool
 }
 
 func (s *Sampler) resolve() (settings, error) {
 	r := settings{method: s.Method, chains: s.Chains, steps: s.Steps, thin: s.Thin, traceEvery: s.TraceEvery,
-		progEvry: s.ProgressEvery, maxNorm: s.MaxNorm, workers: s.Workers, burnIn: s.BurnIn}
+		progEvry: s.ProgressEvery, maxNorm: s.MaxNorm, workers: s.Workers, burnIn: s.BurnIn,
+		adapt: s.Method == MALA && !s.FixedStep}
 	if r.method != ULA && r.method != MALA {
 		return r, fmt.Errorf("langevin: unknown method %v", r.method)
 	}

@@ -1,0 +1,143 @@
+package langevin
+
+import (
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/tlstat/tlstat/tlstat/data"
+	"github.com/tlstat/tlstat/tlstat/kernel"
+)
+
+// TestBadInput checks that invalid parameters and data give errors naming
+// the offending value.
+func TestBadInput(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	train := randomData(4, 3, rng)
+	test := randomData(2, 3, rng)
+	wrongDim := randomData(2, 5, rng)
+	nan := randomData(4, 3, rng)
+	nan.X.Set(1, 2, math.NaN())
+	nanY := randomData(4, 3, rng)
+	nanY.Y[3] = math.Inf(1)
+	short := &data.Dataset{X: mat.NewDense(3, 3, nil), Y: []float64{1, 1}}
+	good := Network{N: 4, T: 0.1, Lambda0: 1, Lambda1: 1}
+	for _, c := range []struct {
+		name        string
+		s           Sampler
+		net         Network
+		train, test *data.Dataset
+		want        string
+	}{
+		{"eta", Sampler{Eta: -0.1}, good, train, test, "-0.1"},
+		{"eta NaN", Sampler{Eta: math.NaN()}, good, train, test, "NaN"},
+		{"T", Sampler{}, Network{N: 4, T: 0, Lambda0: 1, Lambda1: 1}, train, test, "temperature T"},
+		{"N", Sampler{}, Network{N: -3, T: 1, Lambda0: 1, Lambda1: 1}, train, test, "-3"},
+		{"lambda0", Sampler{}, Network{N: 4, T: 1, Lambda0: math.Inf(1), Lambda1: 1}, train, test, "lambda0"},
+		{"chains", Sampler{Chains: -2}, good, train, test, "-2"},
+		{"steps < thin", Sampler{Steps: 3, Thin: 10}, good, train, test, "Steps = 3"},
+		{"NaN input", Sampler{}, good, nan, test, "NaN"},
+		{"Inf label", Sampler{}, good, nanY, test, "+Inf"},
+		{"mismatched rows", Sampler{}, good, short, test, "3 rows but Y has 2"},
+		{"mismatched dims", Sampler{}, good, train, wrongDim, "dimension 5, want 3"},
+		{"no inputs", Sampler{}, good, nil, nil, "no training or test inputs"},
+	} {
+		_, err := c.s.Run(c.net, c.train, c.test)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want it to mention %q", c.name, err, c.want)
+		}
+	}
+	for _, c := range []struct {
+		name string
+		tp   TransferProblem
+		want string
+	}{
+		{"gamma", TransferProblem{Source: train, Target: train, Gammas: []float64{1, -0.5}}, "-0.5"},
+		{"no gamma", TransferProblem{Source: train, Target: train}, "no coupling"},
+		{"target dim", TransferProblem{Source: train, Target: wrongDim, Gammas: []float64{0}}, "dimension 5, want 3"},
+		{"missing source", TransferProblem{Target: train, Gammas: []float64{0}}, "source training data set is missing"},
+	} {
+		s := &Sampler{Steps: 20}
+		_, err := s.Transfer(good, c.tp)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want it to mention %q", c.name, err, c.want)
+		}
+	}
+	if _, err := ParseMethod("hmc"); err == nil || !strings.Contains(err.Error(), "hmc") {
+		t.Errorf("ParseMethod(hmc): error %v", err)
+	}
+}
+
+// TestDivergenceGuard checks that an unstable ULA step size stops with an
+// error naming the step and the step size, instead of returning NaN.
+func TestDivergenceGuard(t *testing.T) {
+	rng := rand.New(rand.NewPCG(10, 10))
+	train := randomData(20, 10, rng)
+	net := Network{N: 10, T: 0.1, Lambda0: 1, Lambda1: 1, Act: kernel.Linear}
+	// η = 50 ≫ 2/λ_max: gradient descent on the linear network diverges.
+	s := &Sampler{Eta: 50, Chains: 2, Steps: 1000, Src: rand.NewPCG(1, 1)}
+	_, err := s.Run(net, train, nil)
+	if err == nil || !strings.Contains(err.Error(), "diverged") || !strings.Contains(err.Error(), "eta = 50") {
+		t.Fatalf("got error %v, want a divergence error naming eta", err)
+	}
+	t.Log(err)
+}
+
+// TestDeterministic checks that results do not depend on the number of
+// workers (scheduling), only on the seed.
+func TestDeterministic(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 11))
+	train := randomData(10, 6, rng)
+	test := randomData(5, 6, rng)
+	net := Network{N: 8, T: 0.1, Lambda0: 1, Lambda1: 1}
+	run := func(workers int) *Result {
+		s := &Sampler{Method: MALA, Chains: 3, Steps: 300, BurnIn: 100, Workers: workers, Src: rand.NewPCG(5, 6)}
+		r, err := s.Run(net, train, test)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	a, b := run(1), run(3)
+	for i := range a.Chains {
+		if a.Chains[i].TestError != b.Chains[i].TestError || a.Chains[i].Acceptance != b.Chains[i].Acceptance {
+			t.Errorf("chain %d differs between 1 and 3 workers: %v vs %v", i, a.Chains[i].TestError, b.Chains[i].TestError)
+		}
+	}
+}
+
+// TestProgressAndTrace checks the progress callback's totals and the traces.
+func TestProgressAndTrace(t *testing.T) {
+	rng := rand.New(rand.NewPCG(12, 12))
+	train := randomData(10, 6, rng)
+	test := randomData(5, 6, rng)
+	net := Network{N: 8, T: 0.1, Lambda0: 1, Lambda1: 1}
+	var last Progress
+	calls := 0
+	s := &Sampler{Chains: 2, Steps: 400, BurnIn: 100, Thin: 10, TraceEvery: 50, ProgressEvery: 50,
+		Src: rand.NewPCG(1, 2), Progress: func(p Progress) { last = p; calls++ }}
+	r, err := s.Run(net, train, test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last.Done != 1000 || last.Total != 1000 { // 2 chains × (100 + 400) steps
+		t.Errorf("final progress %d/%d, want 1000/1000", last.Done, last.Total)
+	}
+	if calls != 20 { // 2 chains × 500/50 reports
+		t.Errorf("%d progress calls, want 20", calls)
+	}
+	if math.IsNaN(last.TestError) || math.IsNaN(last.VNorm) {
+		t.Errorf("running observables missing: %+v", last)
+	}
+	for i, c := range r.Chains {
+		if len(c.Trace) != 10 || c.Trace[0].Step != 50 { // 500 steps / 50
+			t.Errorf("chain %d: %d trace points starting at %d, want 10 starting at 50", i, len(c.Trace), c.Trace[0].Step)
+		}
+		if c.Measurements != 40 { // 400 / 10
+			t.Errorf("chain %d: %d measurements, want 40", i, c.Measurements)
+		}
+	}
+}
