@@ -149,8 +149,10 @@ func (c *Coupled) eval(q Order, withGrad bool) (*state, error) {
 		return st, nil
 	}
 	// W = D⁻¹ F D⁻¹.
-	var df mat.Dense
-	df.Mul(st.dinv, st.f)
+	// Sym×Sym has no BLAS path in mat.Mul: give F as a dense matrix (Dsymm).
+	var fdense, df mat.Dense
+	fdense.CloneFrom(st.f)
+	df.Mul(st.dinv, &fdense)
 	var wd mat.Dense
 	wd.Mul(&df, st.dinv)
 	w := symFromDense(&wd)

@@ -74,7 +74,12 @@ type SweepResult struct {
 	// B = (q_st/lambda1) K_st at the frozen-feature saddle (gamma = +Inf).
 	// Since B carries the sign of q_st, R is close to zero for unrelated
 	// tasks and positive when the source's predictor (possibly sign-flipped by
-	// the saddle) explains the target labels; it is in [-1, 1].
+	// the saddle) explains the target labels; it is in [-1, 1]. It is an
+	// estimate from P_t labels, with a statistical spread of order
+	// 1/sqrt(P_t). Measured (tests): MNIST source {0,2,4,6} vs {1,3,5,7},
+	// related target {0,2,4,8} vs {1,3,5,9}: 0.822, unrelated {0,1,4,5} vs
+	// {2,3,6,7}: 0.083; erf teachers (N0 = 150, P_t = 200, mean of four
+	// draws): rho = 0, 0.5, 0.9, -0.9 give 0.077, 0.428, 0.823, 0.814.
 	Relatedness float64
 }
 
