@@ -59,3 +59,19 @@ func TestReadCSVErrors(t *testing.T) {
 		}
 	}
 }
+
+// FuzzReadCSV checks that arbitrary text never panics and that accepted
+// input gives a valid data set.
+func FuzzReadCSV(f *testing.F) {
+	f.Add("1,0.5,-1\n-1,2,3e-2\n", false, -1)
+	f.Add("a,b,y\n0.5,-1,1\n", true, 2)
+	f.Fuzz(func(t *testing.T, text string, header bool, label int) {
+		d, err := parseCSV(strings.NewReader(text), &CSVSettings{Header: header, LabelColumn: label})
+		if err != nil {
+			return
+		}
+		if err := d.Validate(); err != nil {
+			t.Fatalf("accepted invalid data: %v", err)
+		}
+	})
+}

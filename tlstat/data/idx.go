@@ -57,57 +57,69 @@ func readIDXFile(path string, ndim int) ([]uint8, []int, error) {
 		return nil, nil, fmt.Errorf("data: %w", err)
 	}
 	defer f.Close()
-	data, dims, err := parseIDX(f, ndim)
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, nil, fmt.Errorf("data: %w", err)
+	}
+	data, dims, err := parseIDX(f, fi.Size(), ndim)
 	if err != nil {
 		return nil, nil, fmt.Errorf("data: %s: %w", path, err)
 	}
 	return data, dims, nil
 }
 
-// parseIDX decodes an IDX stream of unsigned bytes with ndim dimensions,
-// gunzipping it first when it starts with the gzip magic. It never panics:
-// the claimed sizes are checked against the bytes actually present before
-// anything is allocated from them.
-func parseIDX(r io.Reader, ndim int) ([]uint8, []int, error) {
+// maxDeflateRatio bounds the expansion of a deflate stream (RFC 1951: at
+// most 258 bytes from about 2 bits, i.e. 1032:1).
+const maxDeflateRatio = 1032
+
+// parseIDX decodes an IDX stream of unsigned bytes with ndim dimensions
+// and size bytes, gunzipping it first when it starts with the gzip magic.
+// It never panics: the claimed sizes are checked against what the stream
+// can hold before the data buffer is allocated, and the buffer is
+// allocated once at its exact size.
+func parseIDX(r io.Reader, size int64, ndim int) ([]uint8, []int, error) {
 	br := bufio.NewReader(r)
 	head, _ := br.Peek(2)
 	var src io.Reader = br
-	if bytes.Equal(head, gzipMagic) {
+	bound := uint64(max(size, 0))
+	gz := bytes.Equal(head, gzipMagic)
+	if gz {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
 			return nil, nil, fmt.Errorf("bad gzip stream: %v", err)
 		}
 		defer zr.Close()
 		src = zr
+		bound = bound*maxDeflateRatio + 1024
 	}
-	raw, err := io.ReadAll(src)
-	if err != nil {
-		return nil, nil, fmt.Errorf("read error (truncated or corrupt gzip?): %v", err)
+	readErr := func(what string, got int, need int, err error) error {
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return fmt.Errorf("truncated %s: %d bytes, need %d", what, got, need)
+		}
+		return fmt.Errorf("read error in the %s (corrupt gzip?): %v", what, err)
 	}
-	if len(raw) < 4 {
-		return nil, nil, fmt.Errorf("truncated: %d bytes, need at least 4 for the magic number", len(raw))
+	var magic [4]byte
+	if n, err := io.ReadFull(src, magic[:]); err != nil {
+		return nil, nil, readErr("magic number", n, 4, err)
 	}
-	if raw[0] != 0 || raw[1] != 0 {
-		return nil, nil, fmt.Errorf("bad magic %#08x: not an IDX file (first two bytes must be zero)",
-			binary.BigEndian.Uint32(raw))
+	m := binary.BigEndian.Uint32(magic[:])
+	if magic[0] != 0 || magic[1] != 0 {
+		return nil, nil, fmt.Errorf("bad magic %#08x: not an IDX file (first two bytes must be zero)", m)
 	}
-	if raw[2] != idxTypeUbyte {
-		return nil, nil, fmt.Errorf("bad magic %#08x: element type %#02x, only unsigned bytes (0x08) are supported",
-			binary.BigEndian.Uint32(raw), raw[2])
+	if magic[2] != idxTypeUbyte {
+		return nil, nil, fmt.Errorf("bad magic %#08x: element type %#02x, only unsigned bytes (0x08) are supported", m, magic[2])
 	}
-	if int(raw[3]) != ndim {
-		return nil, nil, fmt.Errorf("bad magic %#08x: %d dimensions, want %d (idx%d)",
-			binary.BigEndian.Uint32(raw), raw[3], ndim, ndim)
+	if int(magic[3]) != ndim {
+		return nil, nil, fmt.Errorf("bad magic %#08x: %d dimensions, want %d (idx%d)", m, magic[3], ndim, ndim)
 	}
-	hdr := 4 + 4*ndim
-	if len(raw) < hdr {
-		return nil, nil, fmt.Errorf("truncated header: %d bytes, need %d", len(raw), hdr)
+	hdr := make([]byte, 4*ndim)
+	if n, err := io.ReadFull(src, hdr); err != nil {
+		return nil, nil, readErr("header", 4+n, 4+4*ndim, err)
 	}
 	dims := make([]int, ndim)
-	avail := uint64(len(raw) - hdr)
 	need, overflow := uint64(1), false
 	for i := range dims {
-		d := uint64(binary.BigEndian.Uint32(raw[4+4*i:]))
+		d := uint64(binary.BigEndian.Uint32(hdr[4*i:]))
 		dims[i] = int(d)
 		if i > 0 && d == 0 {
 			return nil, nil, fmt.Errorf("dimension %d of %v is zero", i, dims[:i+1])
@@ -117,20 +129,32 @@ func parseIDX(r io.Reader, ndim int) ([]uint8, []int, error) {
 		}
 		need *= d
 	}
-	if overflow || need > avail {
+	if dims[0] == 0 {
+		return nil, nil, fmt.Errorf("no items (count 0)")
+	}
+	if overflow || need > bound {
 		n := fmt.Sprint(need)
 		if overflow {
 			n = "more than 2^64"
 		}
-		return nil, nil, fmt.Errorf("truncated: dimensions %v need %s data bytes, file has %d", dims, n, avail)
+		return nil, nil, fmt.Errorf("truncated: dimensions %v need %s data bytes, the file cannot hold more than %d", dims, n, bound)
 	}
-	if need < avail {
-		return nil, nil, fmt.Errorf("%d trailing bytes after the %d data bytes of dimensions %v", avail-need, need, dims)
+	data := make([]byte, need)
+	if n, err := io.ReadFull(src, data); err != nil {
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return nil, nil, fmt.Errorf("truncated: dimensions %v need %d data bytes, file has %d", dims, need, n)
+		}
+		return nil, nil, readErr("data", n, int(need), err)
 	}
-	if dims[0] == 0 {
-		return nil, nil, fmt.Errorf("no items (count 0)")
+	// Reading to the end also verifies the gzip checksum.
+	extra, err := io.Copy(io.Discard, src)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read error after the data (corrupt gzip?): %v", err)
 	}
-	return raw[hdr:], dims, nil
+	if extra > 0 {
+		return nil, nil, fmt.Errorf("%d trailing bytes after the %d data bytes of dimensions %v", extra, need, dims)
+	}
+	return data, dims, nil
 }
 
 // idxRole describes one of the four files of an IDX data set.

@@ -173,7 +173,7 @@ func FuzzReadIDX(f *testing.F) {
 	f.Add([]byte{0, 0, 8, 3, 0xff, 0xff, 0xff, 0xff})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		for _, ndim := range []int{idxLabelsDim, idxImagesDim} {
-			data, dims, err := parseIDX(bytes.NewReader(b), ndim)
+			data, dims, err := parseIDX(bytes.NewReader(b), int64(len(b)), ndim)
 			if err != nil {
 				continue
 			}

@@ -239,6 +239,7 @@ func BenchmarkMNISTParse(b *testing.B) {
 
 // BenchmarkMNIST measures the cached MNIST call.
 func BenchmarkMNIST(b *testing.B) {
+	loadMNIST(b)
 	for b.Loop() {
 		if _, _, err := MNIST(); err != nil {
 			b.Fatal(err)
