@@ -1,0 +1,438 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+
+	"github.com/tlstat/tlstat/tlstat/data"
+	"github.com/tlstat/tlstat/tlstat/kernel"
+	"github.com/tlstat/tlstat/tlstat/langevin"
+	"github.com/tlstat/tlstat/tlstat/rkgp"
+	"github.com/tlstat/tlstat/tlstat/transfer"
+)
+
+func init() {
+	register(command{name: "simulate", summary: "Langevin sampling of real networks (simulate single|transfer)", run: runSimulate})
+}
+
+const simulateUsage = `usage: tlstat simulate single|transfer [flags]
+
+  single    sample the posterior of one network on a binary task and report
+            its test error and readout norm (-compare: beside the theory)
+  transfer  sample source chains, take snapshots W_s, and for every -gamma run
+            target chains coupled by (gamma/2)|W_t - W_s|^2 (theory.md §3.7)
+
+Run 'tlstat simulate single -h' or 'tlstat simulate transfer -h' for flags.
+`
+
+func runSimulate(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stderr, simulateUsage)
+		if len(args) == 0 {
+			return errors.New("missing mode: single or transfer")
+		}
+		return nil
+	}
+	switch args[0] {
+	case "single":
+		return runSimulateSingle(args[1:], stdout, stderr)
+	case "transfer":
+		return runSimulateTransfer(args[1:], stdout, stderr)
+	}
+	fmt.Fprint(stderr, simulateUsage)
+	return fmt.Errorf("unknown mode %q (want single or transfer)", args[0])
+}
+
+// simNet holds the network flags -n -t -lambda0 -lambda1 -act.
+// TEMPORARY: replace by the shared netflags.go helpers once they exist.
+type simNet struct {
+	n                 int
+	t, lambda0, lamb1 float64
+	act               string
+}
+
+func addSimNetFlags(fs *flag.FlagSet) *simNet {
+	s := &simNet{}
+	fs.IntVar(&s.n, "n", 400, "width N of the hidden layer")
+	fs.Float64Var(&s.t, "t", 0.05, "temperature T")
+	fs.Float64Var(&s.lambda0, "lambda0", 1, "first-layer prior precision lambda0")
+	fs.Float64Var(&s.lamb1, "lambda1", 1, "readout prior precision lambda1")
+	fs.StringVar(&s.act, "act", "erf", "activation: "+strings.Join(kernel.Names, ", "))
+	return s
+}
+
+func (s *simNet) network() (rkgp.Network, error) {
+	a, err := kernel.ByName(s.act)
+	if err != nil {
+		return rkgp.Network{}, fmt.Errorf("-act: %w", err)
+	}
+	net := rkgp.Network{N: s.n, T: s.t, Lambda0: s.lambda0, Lambda1: s.lamb1, Act: a}
+	return net, net.Validate()
+}
+
+// simFlags are the sampler flags shared by both modes.
+type simFlags struct {
+	chains, steps, burnin, thin int
+	eta                         float64
+	seed                        uint64
+	method                      string
+	jsonOut, compare, quiet     bool
+}
+
+func addSimFlags(fs *flag.FlagSet, seedName string) *simFlags {
+	s := &simFlags{}
+	fs.IntVar(&s.chains, "chains", 4, "number of independent chains (source chains in transfer mode)")
+	fs.IntVar(&s.steps, "steps", 10000, "measured steps per chain after burn-in")
+	fs.IntVar(&s.burnin, "burnin", 0, "burn-in steps per chain; 0 = two e-folds of the slowest prior mode, 2/(eta*T*min(lambda0+gamma, lambda1)); -1 = none")
+	fs.IntVar(&s.thin, "thin", 10, "steps between measurements")
+	fs.Float64Var(&s.eta, "eta", 0, "step size of the paper's update; 0 = c/lambda_max of the Gauss-Newton Hessian (c = 0.05 ula, 0.5 mala, tuned in burn-in)")
+	fs.Uint64Var(&s.seed, seedName, 1, "random seed of the chains")
+	fs.StringVar(&s.method, "method", "mala", "update rule: ula (the paper's unadjusted Langevin) or mala (Metropolis-adjusted, exact)")
+	fs.BoolVar(&s.jsonOut, "json", false, `print one JSON object {"results": [...]} instead of a table`)
+	fs.BoolVar(&s.compare, "compare", false, "also compute the theory and the infinite-width prediction")
+	fs.BoolVar(&s.quiet, "quiet", false, "no progress bar")
+	return s
+}
+
+func (s *simFlags) sampler(stderr io.Writer) (*langevin.Sampler, func(), error) {
+	m, err := langevin.ParseMethod(s.method)
+	if err != nil {
+		return nil, nil, fmt.Errorf("-method: %w", err)
+	}
+	for _, c := range []struct {
+		name string
+		v    int
+	}{{"-chains", s.chains}, {"-steps", s.steps}, {"-thin", s.thin}} {
+		if c.v <= 0 {
+			return nil, nil, fmt.Errorf("%s %d: must be positive", c.name, c.v)
+		}
+	}
+	if s.burnin < -1 {
+		return nil, nil, fmt.Errorf("-burnin %d: must be positive, 0 (default) or -1 (none)", s.burnin)
+	}
+	if s.eta < 0 || math.IsNaN(s.eta) || math.IsInf(s.eta, 0) {
+		return nil, nil, fmt.Errorf("-eta %v: must be positive (or 0 for the default)", s.eta)
+	}
+	smp := &langevin.Sampler{Method: m, Chains: s.chains, Steps: s.steps, BurnIn: s.burnin, Thin: s.thin,
+		Eta: s.eta, Src: rand.NewPCG(s.seed, s.seed)}
+	done := func() {}
+	if !s.quiet {
+		smp.Progress, done = progressBar(stderr)
+	}
+	return smp, done, nil
+}
+
+// progressBar returns a Progress callback drawing a bar on w and a function
+// that finishes it.
+func progressBar(w io.Writer) (func(langevin.Progress), func()) {
+	var mu sync.Mutex
+	var bar *progressbar.ProgressBar
+	cb := func(p langevin.Progress) {
+		mu.Lock()
+		defer mu.Unlock()
+		if bar == nil {
+			bar = progressbar.NewOptions64(p.Total, progressbar.OptionSetWriter(w), progressbar.OptionShowCount(),
+				progressbar.OptionSetPredictTime(true), progressbar.OptionSetElapsedTime(true),
+				progressbar.OptionThrottle(200*time.Millisecond), progressbar.OptionSetWidth(30),
+				progressbar.OptionShowDescriptionAtLineEnd())
+		}
+		if bar.GetMax64() != p.Total {
+			bar.ChangeMax64(p.Total)
+		}
+		stage := p.Stage
+		if stage == "target" {
+			stage = fmt.Sprintf("target gamma=%g", p.Gamma)
+		}
+		d := fmt.Sprintf("%s test %.4f |v|²/N %.3f", stage, p.TestError, p.VNorm)
+		if !math.IsNaN(p.Acceptance) {
+			d += fmt.Sprintf(" acc %.2f", p.Acceptance)
+		}
+		bar.Describe(d)
+		_ = bar.Set64(p.Done)
+	}
+	done := func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if bar != nil {
+			_ = bar.Finish()
+			fmt.Fprintln(w)
+		}
+	}
+	return cb, done
+}
+
+// simRow is one entry of the JSON results.
+type simRow struct {
+	Gamma              float64  `json:"gamma"`
+	SimTestError       float64  `json:"sim_test_error"`
+	SimTestErrorErr    float64  `json:"sim_test_error_err"`
+	SimTrainError      float64  `json:"sim_train_error"`
+	SimTrainErrorErr   float64  `json:"sim_train_error_err"`
+	SimVNorm           float64  `json:"sim_vnorm"`
+	SimVNormErr        float64  `json:"sim_vnorm_err"`
+	SimOverlap         *float64 `json:"sim_overlap,omitempty"`
+	SimOverlapErr      *float64 `json:"sim_overlap_err,omitempty"`
+	Acceptance         float64  `json:"acceptance"`
+	Eta                float64  `json:"eta"`
+	BurnIn             int      `json:"burnin"`
+	Steps              int      `json:"steps"`
+	Chains             int      `json:"chains"`
+	TheoryTestError    *float64 `json:"theory_test_error,omitempty"`
+	TheoryVNorm        *float64 `json:"theory_vnorm,omitempty"`
+	TheoryOverlap      *float64 `json:"theory_overlap,omitempty"`
+	InfiniteWidthError *float64 `json:"infinite_width_error,omitempty"`
+	TheoryNote         string   `json:"theory_note,omitempty"`
+}
+
+type simOutput struct {
+	Mode    string   `json:"mode"`
+	Task    string   `json:"task"`
+	Network string   `json:"network"`
+	Method  string   `json:"method"`
+	Source  *simRow  `json:"source,omitempty"`
+	Results []simRow `json:"results"`
+}
+
+func ptr(x float64) *float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return nil
+	}
+	return &x
+}
+
+// jsonFloat replaces NaN/Inf (not representable in JSON) by zero errors.
+func jsonFloat(x float64) float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return 0
+	}
+	return x
+}
+
+func rowOf(gamma float64, r *langevin.Result, chains int) simRow {
+	return simRow{Gamma: gamma, SimTestError: r.TestError.Mean, SimTestErrorErr: jsonFloat(r.TestError.Err),
+		SimTrainError: r.TrainError.Mean, SimTrainErrorErr: jsonFloat(r.TrainError.Err),
+		SimVNorm: r.VNorm.Mean, SimVNormErr: jsonFloat(r.VNorm.Err), Acceptance: r.Acceptance, Eta: r.Eta,
+		BurnIn: r.BurnIn, Steps: r.Steps, Chains: chains}
+}
+
+func netString(net rkgp.Network) string {
+	return fmt.Sprintf("N=%d T=%g lambda0=%g lambda1=%g act=%s", net.N, net.T, net.Lambda0, net.Lambda1, net.Activation().Name())
+}
+
+func runSimulateSingle(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("simulate single", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	task := addTaskFlags(fs)
+	nf := addSimNetFlags(fs)
+	sf := addSimFlags(fs, "seed")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	net, err := nf.network()
+	if err != nil {
+		return err
+	}
+	smp, done, err := sf.sampler(stderr)
+	if err != nil {
+		return err
+	}
+	train, test, err := task.load()
+	if err != nil {
+		return err
+	}
+	res, err := smp.Run(net, train, test)
+	done()
+	if err != nil {
+		return err
+	}
+	row := rowOf(0, res, sf.chains)
+	if sf.compare {
+		if err := compareSingle(&row, train, test, net); err != nil {
+			return err
+		}
+	}
+	out := simOutput{Mode: "single", Task: task.String(), Network: netString(net), Method: res.Method.String(), Results: []simRow{row}}
+	return writeSim(stdout, out, sf.jsonOut)
+}
+
+// compareSingle fills the theory columns from rkgp.
+func compareSingle(row *simRow, train, test *data.Dataset, net rkgp.Network) error {
+	m, err := rkgp.Fit(train, net, nil)
+	if err != nil {
+		return fmt.Errorf("theory: %w", err)
+	}
+	r, err := m.Risk(test)
+	if err != nil {
+		return fmt.Errorf("theory: %w", err)
+	}
+	inf, err := rkgp.InfiniteWidth(train, net)
+	if err != nil {
+		return fmt.Errorf("infinite width: %w", err)
+	}
+	ri, err := inf.Risk(test)
+	if err != nil {
+		return fmt.Errorf("infinite width: %w", err)
+	}
+	row.TheoryTestError, row.TheoryVNorm, row.InfiniteWidthError = ptr(r.Total), ptr(m.ReadoutNorm()), ptr(ri.Total)
+	return nil
+}
+
+// parseGammas parses a comma-separated list of non-negative couplings.
+func parseGammas(s string) ([]float64, error) {
+	var out []float64
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		g, err := strconv.ParseFloat(f, 64)
+		if err != nil || g < 0 || math.IsNaN(g) || math.IsInf(g, 0) {
+			return nil, fmt.Errorf("-gamma: %q is not a non-negative finite number (in %q)", f, s)
+		}
+		out = append(out, g)
+	}
+	return out, nil
+}
+
+func runSimulateTransfer(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("simulate transfer", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	task := addTransferTaskFlags(fs)
+	nf := addSimNetFlags(fs)
+	// -seed belongs to the synthetic teachers of the transfer task flags.
+	sf := addSimFlags(fs, "chain-seed")
+	gammas := fs.String("gamma", "0,0.5,2", "comma-separated couplings gamma of the target first layer to the source snapshot")
+	snaps := fs.Int("snapshots", 1, "snapshots W_s per source chain (one target chain each per gamma)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	gs, err := parseGammas(*gammas)
+	if err != nil {
+		return err
+	}
+	if *snaps <= 0 {
+		return fmt.Errorf("-snapshots %d: must be positive", *snaps)
+	}
+	net, err := nf.network()
+	if err != nil {
+		return err
+	}
+	smp, done, err := sf.sampler(stderr)
+	if err != nil {
+		return err
+	}
+	srcTr, srcTe, tgtTr, tgtTe, err := task.load()
+	if err != nil {
+		return err
+	}
+	res, err := smp.Transfer(net, langevin.TransferProblem{Source: srcTr, SourceTest: srcTe, Target: tgtTr, TargetTest: tgtTe,
+		Gammas: gs, Snapshots: *snaps})
+	done()
+	if err != nil {
+		return err
+	}
+	src := rowOf(0, res.Source, sf.chains)
+	out := simOutput{Mode: "transfer", Task: task.String(), Network: netString(net), Method: res.Source.Method.String(), Source: &src}
+	for _, tr := range res.Targets {
+		row := simRow{Gamma: tr.Gamma, SimTestError: tr.TestError.Mean, SimTestErrorErr: jsonFloat(tr.TestError.Err),
+			SimTrainError: tr.TrainError.Mean, SimTrainErrorErr: jsonFloat(tr.TrainError.Err),
+			SimVNorm: tr.VNorm.Mean, SimVNormErr: jsonFloat(tr.VNorm.Err),
+			SimOverlap: ptr(tr.Overlap.Mean), SimOverlapErr: ptr(jsonFloat(tr.Overlap.Err)),
+			Acceptance: tr.Acceptance, Eta: tr.Eta, BurnIn: tr.BurnIn, Steps: tr.Steps, Chains: len(tr.Chains)}
+		out.Results = append(out.Results, row)
+	}
+	if sf.compare {
+		if err := compareSingle(&src, srcTr, srcTe, net); err != nil {
+			return fmt.Errorf("source %w", err)
+		}
+		if err := compareTransfer(out.Results, srcTr, tgtTr, tgtTe, net); err != nil {
+			return err
+		}
+	}
+	return writeSim(stdout, out, sf.jsonOut)
+}
+
+// compareTransfer fills the theory columns from package transfer.
+func compareTransfer(rows []simRow, srcTr, tgtTr, tgtTe *data.Dataset, net rkgp.Network) error {
+	sv, err := transfer.NewSolver(transfer.Problem{Source: srcTr, Target: tgtTr, Net: net}, nil)
+	if err != nil {
+		return fmt.Errorf("theory: %w", err)
+	}
+	for i := range rows {
+		g := rows[i].Gamma
+		m, err := sv.Fit(g)
+		if err != nil {
+			rows[i].TheoryNote = fmt.Sprintf("theory failed: %v", err)
+			continue
+		}
+		r, err := m.Risk(tgtTe)
+		if err != nil {
+			return fmt.Errorf("theory at gamma = %v: %w", g, err)
+		}
+		rows[i].TheoryTestError, rows[i].TheoryVNorm, rows[i].TheoryOverlap = ptr(r.Total), ptr(m.ReadoutNorm()), ptr(m.Overlap())
+		inf, err := sv.InfiniteWidth(g)
+		if err != nil {
+			return fmt.Errorf("infinite width at gamma = %v: %w", g, err)
+		}
+		ri, err := inf.Risk(tgtTe)
+		if err != nil {
+			return fmt.Errorf("infinite width at gamma = %v: %w", g, err)
+		}
+		rows[i].InfiniteWidthError = ptr(ri.Total)
+	}
+	return nil
+}
+
+func fmtOpt(x *float64) string {
+	if x == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%.4f", *x)
+}
+
+func writeSim(w io.Writer, out simOutput, asJSON bool) error {
+	if asJSON {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	fmt.Fprintf(w, "# simulate %s: %s\n# network %s, method %s\n", out.Mode, out.Task, out.Network, out.Method)
+	line := func(label string, r simRow) {
+		fmt.Fprintf(w, "%-8s %.4f ± %.4f  %.4f ± %.4f  %.4f ± %.4f  %8s %8s %8s  %.3f  %.3g  %d\n", label,
+			r.SimTestError, r.SimTestErrorErr, r.SimTrainError, r.SimTrainErrorErr, r.SimVNorm, r.SimVNormErr,
+			fmtOpt(r.TheoryTestError), fmtOpt(r.TheoryVNorm), fmtOpt(r.InfiniteWidthError), r.Acceptance, r.Eta, r.BurnIn)
+	}
+	fmt.Fprintf(w, "%-8s %-16s  %-16s  %-16s  %8s %8s %8s  %5s  %s  %s\n", "gamma", "test error", "train error", "|v|²/N",
+		"theory", "th.|v|²", "inf.wid.", "acc", "eta", "burnin")
+	if out.Source != nil {
+		line("source", *out.Source)
+	}
+	for _, r := range out.Results {
+		label := fmt.Sprintf("%g", r.Gamma)
+		if out.Mode == "single" {
+			label = "single"
+		}
+		line(label, r)
+		if r.SimOverlap != nil {
+			fmt.Fprintf(w, "%-8s v_s.v_t/N = %.4f ± %.4f  theory %s\n", "", *r.SimOverlap, *r.SimOverlapErr, fmtOpt(r.TheoryOverlap))
+		}
+		if r.TheoryNote != "" {
+			fmt.Fprintf(w, "%-8s %s\n", "", r.TheoryNote)
+		}
+	}
+	return nil
+}
