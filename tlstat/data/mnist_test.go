@@ -91,14 +91,16 @@ func TestMNIST(t *testing.T) {
 }
 
 // TestMNISTTask checks the foundation pipeline against independent numbers
-// from the Python reference /work/shared/reference/mnist_task.py, produced by
+// from the Python reference /work/shared/reference/mnist_task.py (numpy
+// 1.24.2, Debian python3-numpy), produced by
 //
-//	cd /tmp && /usr/bin/python3 -c 'import sys; sys.path.insert(0, "/work/shared/reference");
-//	  import mnist_task as m, numpy as np; X, y, Xt, yt = m.task([0,2,4,6], [1,3,5,7], 400, 1000, 2);
-//	  print(repr(X.sum()), repr(Xt.sum()), repr((Xt**2).sum()), X[0][90:95], Xt[999][95:100], y.sum(), yt.sum(), y[:10])'
-//
-// and, for the scalars, m.pool(m.select(...)[0], 2).mean() and .std() on the
-// unstandardized training inputs (numpy 1.24.2, Debian python3-numpy).
+//	cd /tmp && /usr/bin/python3 -c 'import sys; sys.path.insert(0, "/work/shared/reference")
+//	import mnist_task as m, numpy as np, os; np.set_printoptions(precision=17)
+//	X, y, Xt, yt = m.task([0,2,4,6], [1,3,5,7], 400, 1000, 2)
+//	print(repr(X.sum()), repr(Xt.sum()), repr((Xt**2).sum()), X[0][90:95], Xt[999][95:100], y.sum(), yt.sum(), y[:10], yt[:10])
+//	d = m.mnist_dir(); im = m.read_idx(os.path.join(d, "train-images-idx3-ubyte.gz"))
+//	lb = m.read_idx(os.path.join(d, "train-labels-idx1-ubyte.gz"))
+//	R = m.pool(m.select(im, lb, {0,2,4,6}, {1,3,5,7}, 400)[0], 2); print(repr(R.mean()), repr(R.std()))'
 func TestMNISTTask(t *testing.T) {
 	train, test, err := MNISTTask([]int{0, 2, 4, 6}, []int{1, 3, 5, 7}, 400, 1000, 2)
 	if err != nil {
@@ -254,5 +256,31 @@ func BenchmarkMNISTTask(b *testing.B) {
 		if _, _, err := MNISTTask([]int{0, 2, 4, 6}, []int{1, 3, 5, 7}, 400, 1000, 2); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestMNISTDirMechanisms(t *testing.T) {
+	dir, err := MNISTDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The module cache layout, at the version pinned in go.mod.
+	found := false
+	for _, c := range modCaches() {
+		if d := modDir(c, gomnistPinned); hasMNIST(d) {
+			found = true
+			if filepath.Clean(d) != filepath.Clean(dir) {
+				t.Errorf("module cache gives %s, MNISTDir %s", d, dir)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("pinned version not found in the module caches %v", modCaches())
+	}
+	// go list -m, when the go command is available.
+	if d, err := goListDir(); err != nil {
+		t.Logf("go list unavailable: %v", err)
+	} else if filepath.Join(d, "data") != filepath.Clean(dir) {
+		t.Errorf("go list gives %s, MNISTDir %s", d, dir)
 	}
 }
