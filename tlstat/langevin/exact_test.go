@@ -75,7 +75,7 @@ func TestPrior(t *testing.T) {
 		const chains = 8 // independent chains for the error bars
 		sq := newMoments(chains, 2)
 		s := &Sampler{Method: m, Chains: chains, Steps: 4000, Thin: 5, Src: rand.NewPCG(4, 4),
-			BurnIn: 500, // 10 windows of MALA step-size tuning
+			BurnIn:     500, // 10 windows of MALA step-size tuning
 			StepFactor: 0.6, // ε max(λ) = 0.6: fast mixing and a visible ULA bias
 			Observe: func(st State) {
 				w2 := 0.0
@@ -127,7 +127,7 @@ func TestPriorOutputCovariance(t *testing.T) {
 		const chains = 8
 		mo := newMoments(chains, 3)
 		s := &Sampler{Method: MALA, Chains: chains, Steps: 6000, Thin: 5, Src: rand.NewPCG(6, 6),
-			BurnIn: 1000, // long enough for MALA's step-size tuning (20 windows)
+			BurnIn:  1000, // long enough for MALA's step-size tuning (20 windows)
 			Observe: func(st State) { mo.add(st.Chain, st.TestOutput) }}
 		res, err := s.Run(net, nil, test)
 		if err != nil {

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// TestSimulateSingleJSON runs a tiny single-network simulation with the
+// theory comparison and checks the JSON fields.
+func TestSimulateSingleJSON(t *testing.T) {
+	var out, errb bytes.Buffer
+	// Tiny MNIST task (P = 20, N = 20) so the run takes about a second.
+	args := []string{"single", "-p", "20", "-ptest", "50", "-n", "20", "-chains", "2", "-steps", "400", "-burnin", "200",
+		"-json", "-compare", "-quiet"}
+	if err := runSimulate(args, &out, &errb); err != nil {
+		t.Fatalf("simulate: %v\nstderr: %s", err, errb.String())
+	}
+	var got struct {
+		Results []map[string]any `json:"results"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+		t.Fatalf("bad JSON: %v\n%s", err, out.String())
+	}
+	if len(got.Results) != 1 {
+		t.Fatalf("%d results, want 1", len(got.Results))
+	}
+	for _, k := range []string{"gamma", "sim_test_error", "sim_test_error_err", "sim_vnorm", "sim_vnorm_err",
+		"theory_test_error", "theory_vnorm", "infinite_width_error"} {
+		v, ok := got.Results[0][k].(float64)
+		if !ok {
+			t.Errorf("field %q missing or not a number in %v", k, got.Results[0])
+		} else if k != "gamma" && !(v > 0) {
+			t.Errorf("field %q = %v, want positive", k, v)
+		}
+	}
+}
+
+// TestSimulateTransferJSON runs a tiny transfer simulation on synthetic
+// teachers and checks one result per gamma with the overlap and theory.
+func TestSimulateTransferJSON(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long: source and target chains with theory")
+	}
+	var out, errb bytes.Buffer
+	args := []string{"transfer", "-teacher-overlap", "0.8", "-n0", "20", "-ps", "20", "-pt", "10", "-ptest", "50", "-n", "20",
+		"-chains", "2", "-steps", "400", "-burnin", "200", "-gamma", "0,2", "-json", "-compare", "-quiet"}
+	if err := runSimulate(args, &out, &errb); err != nil {
+		t.Fatalf("simulate: %v\nstderr: %s", err, errb.String())
+	}
+	var got struct {
+		Source  map[string]any   `json:"source"`
+		Results []map[string]any `json:"results"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+		t.Fatalf("bad JSON: %v\n%s", err, out.String())
+	}
+	if len(got.Results) != 2 || got.Results[1]["gamma"] != 2.0 {
+		t.Fatalf("results %v, want gammas 0 and 2", got.Results)
+	}
+	for _, r := range got.Results {
+		for _, k := range []string{"sim_test_error", "sim_vnorm", "sim_overlap", "theory_test_error", "theory_vnorm", "infinite_width_error"} {
+			if _, ok := r[k].(float64); !ok {
+				t.Errorf("gamma %v: field %q missing in %v", r["gamma"], k, r)
+			}
+		}
+	}
+	if _, ok := got.Source["theory_test_error"].(float64); !ok {
+		t.Errorf("source theory missing: %v", got.Source)
+	}
+}
+
+// TestSimulateBadFlags checks that bad flag values give errors naming them.
+func TestSimulateBadFlags(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{}, "missing mode"},
+		{[]string{"both"}, `"both"`},
+		{[]string{"single", "-eta", "-1", "-quiet"}, "-eta -1"},
+		{[]string{"single", "-method", "hmc", "-quiet"}, "hmc"},
+		{[]string{"single", "-chains", "0", "-quiet"}, "-chains 0"},
+		{[]string{"single", "-t", "0", "-quiet"}, "temperature T"},
+		{[]string{"single", "-n", "-5", "-quiet"}, "-5"},
+		{[]string{"single", "-act", "sigmoid", "-quiet"}, "sigmoid"},
+		{[]string{"transfer", "-gamma", "0,x", "-quiet"}, `"x"`},
+		{[]string{"transfer", "-gamma", "-1", "-quiet"}, `"-1"`},
+		{[]string{"transfer", "-snapshots", "0", "-quiet"}, "-snapshots 0"},
+	} {
+		var out, errb bytes.Buffer
+		err := runSimulate(c.args, &out, &errb)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: error %v, want it to mention %s", c.args, err, c.want)
+		}
+	}
+}
