@@ -79,7 +79,23 @@ func Render(d Drawer, w, h vg.Length, format string) ([]byte, error) {
 	if _, err := wt.WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("plotting: encoding %s: %w", format, err)
 	}
+	if strings.EqualFold(strings.TrimPrefix(format, "."), "svg") {
+		return svgFontFallback(buf.Bytes()), nil
+	}
 	return buf.Bytes(), nil
+}
+
+// svgFontFallback adds metric-compatible fallbacks to the Liberation font
+// families named by gonum/plot's SVG output, for viewers without them.
+func svgFontFallback(b []byte) []byte {
+	for _, r := range [][2]string{
+		{"font-family:Liberation Sans;", "font-family:'Liberation Sans',Arial,Helvetica,sans-serif;"},
+		{"font-family:Liberation Serif;", "font-family:'Liberation Serif','Times New Roman',Times,serif;"},
+		{"font-family:Liberation Mono;", "font-family:'Liberation Mono','Courier New',Courier,monospace;"},
+	} {
+		b = bytes.ReplaceAll(b, []byte(r[0]), []byte(r[1]))
+	}
+	return b
 }
 
 // Save writes d to path in the format given by its extension (see

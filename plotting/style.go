@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"image/color"
 
-	xfont "golang.org/x/image/font"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -47,9 +46,10 @@ var (
 	DefaultWidth  = 6 * vg.Inch
 	DefaultHeight = 4 * vg.Inch
 
-	titleFont  = font.Font{Typeface: "Liberation", Variant: "Sans", Weight: xfont.WeightBold}
+	// Regular weight: gonum/plot v0.17.0 cannot write bold faces to PDF.
+	titleFont  = font.Font{Typeface: "Liberation", Variant: "Sans"}
 	labelFont  = font.Font{Typeface: "Liberation", Variant: "Sans"}
-	titleSize  = vg.Points(13)
+	titleSize  = vg.Points(14)
 	labelSize  = vg.Points(12)
 	tickSize   = vg.Points(10)
 	legendSize = vg.Points(10)

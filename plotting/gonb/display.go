@@ -1,0 +1,147 @@
+package gonb
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/janpfeifer/gonb/gonbui"
+	"gonum.org/v1/plot/vg"
+
+	"github.com/tlstat/tlstat/plotting"
+)
+
+// Hooks to the notebook, replaced in tests.
+var (
+	isNotebook  = func() bool { return gonbui.IsNotebook }
+	displayHTML = gonbui.DisplayHTML
+	displayPNG  = gonbui.DisplayPng
+	updateHTML  = gonbui.UpdateHTML
+	syncDisplay = gonbui.Sync
+	uniqueID    = gonbui.UniqueId
+)
+
+// DisplayFigure shows a figure ([plotting.Figure] or [plotting.HeatMap]) as
+// inline SVG at the default size.
+func DisplayFigure(d plotting.Drawer) error {
+	return DisplaySVG(d, 0, 0)
+}
+
+// DisplaySVG shows a figure as inline SVG of the given size (zero means the
+// default).
+func DisplaySVG(d plotting.Drawer, w, h vg.Length) error {
+	b, err := plotting.Render(d, w, h, "svg")
+	if err != nil {
+		return err
+	}
+	if !isNotebook() {
+		return nil
+	}
+	// Drop the XML declaration: the SVG is inlined in HTML.
+	if i := bytes.Index(b, []byte("<svg")); i > 0 {
+		b = b[i:]
+	}
+	displayHTML("<div class=\"tlstat-figure\">" + string(b) + "</div>")
+	syncDisplay()
+	return nil
+}
+
+// DisplayPNG shows a figure as a PNG image of the given size (zero means the
+// default) at plotting.PNGDPI.
+func DisplayPNG(d plotting.Drawer, w, h vg.Length) error {
+	b, err := plotting.Render(d, w, h, "png")
+	if err != nil {
+		return err
+	}
+	if !isNotebook() {
+		return nil
+	}
+	displayPNG(b)
+	syncDisplay()
+	return nil
+}
+
+// DisplayChart shows interactive charts, preceded by the inline ECharts
+// library the first time in the kernel session.
+func DisplayChart(charts ...*plotting.Chart) error {
+	var b bytes.Buffer
+	for _, c := range charts {
+		s, err := c.HTML()
+		if err != nil {
+			return err
+		}
+		b.WriteString(s)
+	}
+	if !isNotebook() {
+		return nil
+	}
+	if !libraryLoaded() {
+		if err := LoadLibrary(); err != nil {
+			return err
+		}
+	}
+	displayHTML(b.String())
+	syncDisplay()
+	return nil
+}
+
+// DisplayFigureChart shows a figure as an interactive chart (see
+// [plotting.Figure.Chart]).
+func DisplayFigureChart(f *plotting.Figure) error {
+	c, err := f.Chart()
+	if err != nil {
+		return err
+	}
+	return DisplayChart(c)
+}
+
+// LoadLibrary emits the embedded ECharts library as a cell output and
+// records it for the kernel session. DisplayChart calls it once by itself.
+func LoadLibrary() error {
+	if !isNotebook() {
+		return nil
+	}
+	displayHTML(plotting.LibraryHTML())
+	syncDisplay()
+	return markLibrary()
+}
+
+// sessionFlag remembers the library outside a kernel (no GONB_TMP_DIR).
+var (
+	sessionMu   sync.Mutex
+	sessionFlag bool
+)
+
+// markerPath is the file that records the library emission for the kernel
+// session, "" when the kernel gives no session directory.
+func markerPath() string {
+	dir := os.Getenv("GONB_TMP_DIR")
+	if dir == "" {
+		return ""
+	}
+	return filepath.Join(dir, "tlstat-echarts-"+plotting.EChartsVersion+".loaded")
+}
+
+func libraryLoaded() bool {
+	sessionMu.Lock()
+	defer sessionMu.Unlock()
+	if p := markerPath(); p != "" {
+		_, err := os.Stat(p)
+		return err == nil
+	}
+	return sessionFlag
+}
+
+func markLibrary() error {
+	sessionMu.Lock()
+	defer sessionMu.Unlock()
+	sessionFlag = true
+	if p := markerPath(); p != "" {
+		if err := os.WriteFile(p, []byte(plotting.EChartsVersion+"\n"), 0o644); err != nil {
+			return fmt.Errorf("plotting/gonb: recording the ECharts library for this session: %w", err)
+		}
+	}
+	return nil
+}
