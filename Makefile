@@ -85,4 +85,5 @@ demo:
 # Placeholder until the benchmark report exists: runs every Benchmark function
 # of the library once, without the tests.
 bench:
+	@echo "bench: placeholder -- runs every Benchmark once; the benchmark report is not written yet"
 	$(GO) test -run '^$$' -bench . -benchmem ./tlstat/...

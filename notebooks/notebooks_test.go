@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -76,6 +77,7 @@ func TestNotebooks(t *testing.T) {
 		t.Fatal("no notebooks found in notebooks/")
 	}
 	sort.Strings(nbs)
+	statRepository(t)
 	for name := range promises {
 		if _, err := os.Stat(name); err != nil {
 			t.Errorf("promises lists %s, which does not exist: %v", name, err)
@@ -109,6 +111,33 @@ func TestNotebooks(t *testing.T) {
 			defer func() { <-sem }()
 			runNotebook(t, jupyter, env, nb, outRoot)
 		})
+	}
+}
+
+// statRepository stats every file of the repository (outside .git), so that
+// go test's result cache is invalidated when library code the notebooks build
+// through GoNB changes: the test binary itself does not import it.
+func statRepository(t *testing.T) {
+	t.Helper()
+	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil // removed while walking (others may be editing the tree)
+		}
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && d.Name() == ".git" {
+			return filepath.SkipDir
+		}
+		if d.Type().IsRegular() {
+			if _, err := os.Stat(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("walking the repository: %v", err)
 	}
 }
 
