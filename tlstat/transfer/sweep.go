@@ -44,6 +44,8 @@ type Point struct {
 // Optimum is the best coupling found by Sweep.
 type Optimum struct {
 	// Gamma is the optimal coupling and Error the transfer test error there.
+	// Gamma is +Inf when the frozen-feature limit beats every finite
+	// coupling examined.
 	Gamma, Error float64
 	// GridGamma is the best grid point before refinement.
 	GridGamma float64
@@ -162,6 +164,9 @@ func (s *Solver) Sweep(gammas []float64, test *data.Dataset) (*SweepResult, erro
 		if rerr == nil && e < out.Best.Error {
 			out.Best.Gamma, out.Best.Error, out.Best.Refined = g, e, true
 		}
+	}
+	if out.Frozen.Risk.Total < out.Best.Error {
+		out.Best.Gamma, out.Best.Error, out.Best.Refined = posInf, out.Frozen.Risk.Total, false
 	}
 	out.Best.Gain = out.Scratch.Risk.Total - out.Best.Error
 	return out, nil

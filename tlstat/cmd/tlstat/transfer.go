@@ -1,0 +1,280 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/tlstat/tlstat/tlstat/data"
+	"github.com/tlstat/tlstat/tlstat/kernel"
+	"github.com/tlstat/tlstat/tlstat/rkgp"
+	"github.com/tlstat/tlstat/tlstat/transfer"
+)
+
+func init() {
+	register(command{name: "transfer", summary: "transfer-learning theory: test error over the coupling gamma with baselines", run: runTransfer})
+}
+
+// transferRow is one gamma of the JSON output.
+type transferRow struct {
+	Gamma                   float64 `json:"gamma"`
+	QS                      float64 `json:"q_s"`
+	QT                      float64 `json:"q_t"`
+	QST                     float64 `json:"q_st"`
+	QTT                     float64 `json:"q_tt"`
+	TestError               float64 `json:"test_error"`
+	Bias2                   float64 `json:"bias2"`
+	Variance                float64 `json:"variance"`
+	ScratchError            float64 `json:"scratch_error"`
+	InfiniteWidthError      float64 `json:"infinite_width_error"`
+	RegularizationOnlyError float64 `json:"regularization_only_error"`
+	RegularizationOnlyQT    float64 `json:"regularization_only_q_t"`
+	ReadoutNorm             float64 `json:"readout_norm"`
+	Overlap                 float64 `json:"overlap"`
+	Relatedness             float64 `json:"relatedness"`
+	Converged               bool    `json:"converged"`
+	Residual                float64 `json:"residual"`
+	Iterations              int     `json:"iterations"`
+}
+
+// transferOutput is the JSON document of "tlstat transfer -json".
+type transferOutput struct {
+	Task             string             `json:"task"`
+	Network          string             `json:"network"`
+	QS               float64            `json:"q_s"`
+	Results          []transferRow      `json:"results"`
+	ScratchError     float64            `json:"scratch_error"`
+	ScratchQT        float64            `json:"scratch_q_t"`
+	FrozenError      float64            `json:"frozen_error"`
+	OptimalGamma     any                `json:"optimal_gamma"` // a number, or "inf" for the frozen-feature limit
+	OptimalError     float64            `json:"optimal_error"`
+	GridOptimalGamma float64            `json:"grid_optimal_gamma"`
+	Refined          bool               `json:"refined"`
+	Gain             float64            `json:"gain"`
+	Relatedness      float64            `json:"relatedness"`
+	DataEquivalent   *transferEquivJSON `json:"data_equivalent,omitempty"`
+}
+
+type transferEquivJSON struct {
+	P     float64               `json:"p"`
+	Gain  float64               `json:"extra_examples"`
+	Curve []transfer.CurvePoint `json:"curve"`
+}
+
+// trNet holds -n -t -lambda0 -lambda1 -act -source-t.
+// TEMPORARY stand-in for the shared netflags.go helpers (not yet in the repo).
+type trNet struct {
+	n                     int
+	t, ts, lambda0, lamb1 float64
+	act                   string
+}
+
+func addTrNetFlags(fs *flag.FlagSet) *trNet {
+	s := &trNet{}
+	fs.IntVar(&s.n, "n", 400, "width N of the hidden layer")
+	fs.Float64Var(&s.t, "t", 0.05, "temperature T of the target (and, by default, the source)")
+	fs.Float64Var(&s.lambda0, "lambda0", 1, "first-layer prior precision lambda0")
+	fs.Float64Var(&s.lamb1, "lambda1", 1, "readout prior precision lambda1")
+	fs.StringVar(&s.act, "act", "erf", "activation (odd ones only for transfer): "+strings.Join(kernel.Names, ", "))
+	return s
+}
+
+func (s *trNet) network() (rkgp.Network, error) {
+	a, err := kernel.ByName(s.act)
+	if err != nil {
+		return rkgp.Network{}, fmt.Errorf("-act: %w", err)
+	}
+	net := rkgp.Network{N: s.n, T: s.t, Lambda0: s.lambda0, Lambda1: s.lamb1, Act: a}
+	return net, net.Validate()
+}
+
+// parseTransferGammas parses "0,0.1,1" into finite non-negative couplings.
+func parseTransferGammas(s string) ([]float64, error) {
+	var out []float64
+	for i, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			return nil, fmt.Errorf("-gamma: empty item %d in %q", i+1, s)
+		}
+		g, err := strconv.ParseFloat(f, 64)
+		if err != nil {
+			return nil, fmt.Errorf("-gamma: %q is not a number", f)
+		}
+		if math.IsNaN(g) || g < 0 {
+			return nil, fmt.Errorf("-gamma: coupling %v must be >= 0", g)
+		}
+		if math.IsInf(g, 0) {
+			return nil, fmt.Errorf("-gamma: %q: the frozen-feature limit gamma = inf is always reported (frozen_error); give finite values", f)
+		}
+		out = append(out, g)
+	}
+	return out, nil
+}
+
+// parseEquivSizes parses "100,200,400".
+func parseEquivSizes(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		v, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil {
+			return nil, fmt.Errorf("-equiv-sizes: %q is not an integer", f)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+func runTransfer(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("transfer", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	tf := addTransferTaskFlags(fs)
+	nf := addTrNetFlags(fs)
+	fs.Float64Var(&nf.ts, "source-t", 0, "source temperature T_s (0: same as -t)")
+	gammaFlag := fs.String("gamma", "0,0.1,1,10,100", "comma-separated couplings gamma >= 0 (sorted, solved by continuation from 0)")
+	jsonOut := fs.Bool("json", false, "write one JSON object {\"results\": [...], ...} instead of a table")
+	equiv := fs.String("equiv-sizes", "", "if set (e.g. 100,200,400,800), also compute the data-equivalent gain: the scratch learning curve on the first P target training images for these P (images only)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: tlstat transfer [flags]\n\nSolves the Franz–Parisi transfer theory over -gamma and prints the target test error with\nscratch, infinite-width, regularization-only and frozen-feature baselines, the optimal gamma and the gain.\n\nflags:")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return nil
+		}
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	gammas, err := parseTransferGammas(*gammaFlag)
+	if err != nil {
+		return err
+	}
+	var sizes []int
+	if *equiv != "" {
+		if tf.synthetic() {
+			return fmt.Errorf("-equiv-sizes needs an image task (it is not available with -teacher-overlap)")
+		}
+		if sizes, err = parseEquivSizes(*equiv); err != nil {
+			return err
+		}
+	}
+	net, err := nf.network()
+	if err != nil {
+		return err
+	}
+	srcTr, _, tgtTr, tgtTe, err := tf.load()
+	if err != nil {
+		return err
+	}
+	sv, err := transfer.NewSolver(transfer.Problem{Source: srcTr, Target: tgtTr, Net: net, SourceT: nf.ts}, nil)
+	if err != nil {
+		return err
+	}
+	sw, sweepErr := sv.Sweep(gammas, tgtTe)
+	if sw == nil {
+		return sweepErr
+	}
+	out := transferOutput{
+		Task:    tf.String(),
+		Network: fmt.Sprintf("N=%d T=%g T_s=%g lambda0=%g lambda1=%g act=%s", net.N, net.T, sourceT(nf.ts, net.T), net.Lambda0, net.Lambda1, net.Activation().Name()),
+		QS:      sw.QSource, ScratchError: sw.Scratch.Risk.Total, ScratchQT: sw.Scratch.Q.T, FrozenError: sw.Frozen.Risk.Total,
+		OptimalGamma: jsonGamma(sw.Best.Gamma), OptimalError: sw.Best.Error, GridOptimalGamma: sw.Best.GridGamma, Refined: sw.Best.Refined,
+		Gain: sw.Best.Gain, Relatedness: sw.Relatedness,
+	}
+	for _, p := range sw.Points {
+		out.Results = append(out.Results, transferRow{Gamma: p.Gamma, QS: sw.QSource, QT: p.Q.T, QST: p.Q.ST, QTT: p.Q.TT,
+			TestError: p.Risk.Total, Bias2: p.Risk.Bias2, Variance: p.Risk.Variance, ScratchError: sw.Scratch.Risk.Total,
+			InfiniteWidthError: p.InfiniteWidth.Total, RegularizationOnlyError: p.RegularizationOnly.Total,
+			RegularizationOnlyQT: p.QRegularizationOnly, ReadoutNorm: p.ReadoutNorm, Overlap: p.Overlap,
+			Relatedness: p.Relatedness, Converged: p.Converged, Residual: p.Residual, Iterations: p.Iterations})
+	}
+	if sweepErr == nil && sizes != nil {
+		pool, err := loadTargetPool(tf, sizes)
+		if err != nil {
+			return err
+		}
+		eq, err := transfer.DataEquivalent(pool, tgtTe, net, sizes, sw.Best.Error)
+		if eq != nil {
+			out.DataEquivalent = &transferEquivJSON{P: eq.P, Gain: eq.P - float64(tgtTr.Len()), Curve: eq.Curve}
+			if math.IsNaN(eq.P) {
+				out.DataEquivalent.P, out.DataEquivalent.Gain = -1, -1
+			}
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "tlstat transfer: data-equivalent gain: %v\n", err)
+		}
+	}
+	if *jsonOut {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(out); err != nil {
+			return err
+		}
+	} else {
+		writeTransferTable(stdout, out)
+	}
+	return sweepErr
+}
+
+// jsonGamma returns g, or the string "inf" for +Inf (JSON has no infinity).
+func jsonGamma(g float64) any {
+	if math.IsInf(g, 1) {
+		return "inf"
+	}
+	return g
+}
+
+func sourceT(ts, t float64) float64 {
+	if ts == 0 {
+		return t
+	}
+	return ts
+}
+
+// loadTargetPool reloads the image tasks with a larger target training set:
+// the first max(sizes) target images in file order, whose first P_t are the
+// target training set.
+func loadTargetPool(tf *transferTaskFlags, sizes []int) (*data.Dataset, error) {
+	big := *tf
+	big.fs = nil
+	for _, p := range sizes {
+		big.pt = max(big.pt, p)
+	}
+	_, _, pool, _, err := big.load()
+	if err != nil {
+		return nil, fmt.Errorf("target pool of %d images: %w", big.pt, err)
+	}
+	return pool, nil
+}
+
+func writeTransferTable(w io.Writer, o transferOutput) {
+	fmt.Fprintf(w, "# transfer: %s\n# network %s, q_s = %.6f\n", o.Task, o.Network, o.QS)
+	fmt.Fprintf(w, "%9s %8s %8s %8s %8s %8s %8s %8s %8s %8s %5s %8s\n", "gamma", "q_t", "q_st", "q_tt", "error", "bias2", "variance",
+		"scratch", "inf.wid.", "reg.only", "conv", "residual")
+	for _, r := range o.Results {
+		fmt.Fprintf(w, "%9.4g %8.4f %8.4f %8.4f %8.4f %8.4f %8.4f %8.4f %8.4f %8.4f %5t %8.1e\n", r.Gamma, r.QT, r.QST, r.QTT,
+			r.TestError, r.Bias2, r.Variance, r.ScratchError, r.InfiniteWidthError, r.RegularizationOnlyError, r.Converged, r.Residual)
+	}
+	fmt.Fprintf(w, "frozen features (gamma = inf): error %.4f\n", o.FrozenError)
+	how := "grid"
+	if o.Refined {
+		how = fmt.Sprintf("refined from grid point %g", o.GridOptimalGamma)
+	}
+	if o.OptimalGamma == "inf" {
+		how = "frozen features beat every grid point"
+	}
+	fmt.Fprintf(w, "optimal gamma %v (%s): error %.4f, gain over scratch %.4f\n", o.OptimalGamma, how, o.OptimalError, o.Gain)
+	fmt.Fprintf(w, "relatedness (cosine of source-predicted and true target labels, frozen limit): %.3f\n", o.Relatedness)
+	if e := o.DataEquivalent; e != nil {
+		if e.P < 0 {
+			fmt.Fprintf(w, "data-equivalent: outside the scratch learning curve %v\n", e.Curve)
+		} else {
+			fmt.Fprintf(w, "data-equivalent: scratch needs %.0f target examples to match (%+.0f)\n", e.P, e.Gain)
+		}
+	}
+}

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// smallTransferArgs is a synthetic problem small enough for -short.
+var smallTransferArgs = []string{"-teacher-overlap", "0.8", "-n0", "30", "-ps", "60", "-pt", "20", "-ptest", "50", "-n", "50", "-gamma", "0,1,10"}
+
+func TestTransferJSON(t *testing.T) {
+	var out, errb bytes.Buffer
+	if err := runTransfer(append(smallTransferArgs, "-json"), &out, &errb); err != nil {
+		t.Fatalf("%v (stderr %s)", err, errb.String())
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, out.String())
+	}
+	res, ok := doc["results"].([]any)
+	if !ok || len(res) != 3 {
+		t.Fatalf("results: %v", doc["results"])
+	}
+	for _, key := range []string{"gamma", "q_s", "q_t", "q_st", "q_tt", "test_error", "bias2", "variance", "scratch_error",
+		"infinite_width_error", "regularization_only_error", "converged", "residual"} {
+		for i, r := range res {
+			if _, ok := r.(map[string]any)[key]; !ok {
+				t.Errorf("result %d lacks %q", i, key)
+			}
+		}
+	}
+	for _, key := range []string{"optimal_gamma", "gain", "scratch_error", "frozen_error", "relatedness"} {
+		if _, ok := doc[key]; !ok {
+			t.Errorf("top level lacks %q", key)
+		}
+	}
+	first := res[0].(map[string]any)
+	// gamma = 0 is the scratch network: the same number twice.
+	if first["test_error"] != first["scratch_error"] || first["q_st"].(float64) != 0 {
+		t.Errorf("gamma = 0 row: %v", first)
+	}
+	for i, r := range res {
+		m := r.(map[string]any)
+		// The solver's tolerance on |grad S_1| is 1e-11 (transfer.Settings).
+		if m["converged"] != true || m["residual"].(float64) > 1e-9 {
+			t.Errorf("row %d: converged %v residual %v", i, m["converged"], m["residual"])
+		}
+	}
+}
+
+func TestTransferTable(t *testing.T) {
+	var out, errb bytes.Buffer
+	if err := runTransfer(smallTransferArgs, &out, &errb); err != nil {
+		t.Fatalf("%v (stderr %s)", err, errb.String())
+	}
+	for _, want := range []string{"gamma", "inf.wid.", "reg.only", "frozen features", "optimal gamma", "relatedness"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("table lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestTransferBadFlags(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-gamma", "0,-1"}, "coupling -1 must be >= 0"},
+		{[]string{"-gamma", "0,x"}, `"x" is not a number`},
+		{[]string{"-gamma", "NaN"}, "NaN"},
+		{[]string{"-gamma", "inf"}, "frozen-feature limit"},
+		{[]string{"-gamma", "0,,1"}, "empty item 2"},
+		{[]string{"-act", "relu"}, "odd activation"},
+		{[]string{"-t", "0"}, "T"},
+		{[]string{"-equiv-sizes", "100,200"}, "needs an image task"},
+		{[]string{"extra"}, "unexpected arguments"},
+	} {
+		args := append(append([]string(nil), smallTransferArgs...), c.args...)
+		var out, errb bytes.Buffer
+		err := runTransfer(args, &out, &errb)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: error %v, want %q", c.args, err, c.want)
+		}
+	}
+}
