@@ -127,8 +127,8 @@ func TestReLUMeanClosedForm(t *testing.T) {
 	t.Parallel()
 	// E[max(0, u)] for u ~ N(0, a) is sqrt(a) E[max(0, z)] = sqrt(a) φ(0) = sqrt(a/(2π)).
 	// Also checked against the quadrature of the same function: the kink at 0
-	// makes Gauss–Hermite converge slowly, measured relative error 8.6e-3 with
-	// 48 nodes at every a (the integrand scales exactly with sqrt(a)), hence 1e-2.
+	// makes it converge slowly, measured relative error 8.6e-3 where
+	// Gauss–Hermite is used (a < 0.49) and 1.3e-3 at a = 1 (sinh rule), hence 1e-2.
 	relu := Custom("relu-gh", ReLU.Eval, nil, nil)
 	for _, a := range []float64{0, 0.01, 1, 4, 1e6} {
 		want := math.Sqrt(a) / math.Sqrt(2*math.Pi)
@@ -233,14 +233,22 @@ func TestKfunClosedFormLimits(t *testing.T) {
 		// relu with tiny variances: a*b would underflow to 0.
 		{"relu tiny", ReLU, 1e-300, 1e-300, 1e-300, 0.5e-300},
 		{"linear", Linear, 2, -0.7, 3, -0.7},
-		// tanh at huge variance: every quadrature node sees sign(z), sum of weights = 1.
+
+		// tanh at huge variance and rho = 1: E[sign(z)²] = 1.
 		{"tanh huge", Tanh, 1e300, 1e300, 1e300, 1},
 		// Custom with a = b = 0: f(0)² = (log 2)².
 		{"softplus zero", Custom("softplus", softplus, nil, nil), 0, 0, 0, math.Ln2 * math.Ln2},
 	} {
 		got := tc.act.Kfun(tc.a, tc.c, tc.b)
 		// 1e-14 relative: a few roundings in asin/acos/sqrt and the quadrature sum.
-		if !scalar.EqualWithinAbsOrRel(got, tc.want, 1e-300, 1e-14) {
+		tol := 1e-14
+		if tc.name == "tanh huge" {
+			// At infinite variance tanh(u) tanh(v) = 1 except on a set of
+			// probability O(1/sqrt(a)); the sinh rule's finest resolution
+			// (1e-6, node weight 1e-6·0.125·phi(0) = 5e-8 at z = 0) bounds the error.
+			tol = 1e-7
+		}
+		if !scalar.EqualWithinAbsOrRel(got, tc.want, 1e-300, tol) {
 			t.Errorf("%s: Kfun(%v, %v, %v) = %v, want %v", tc.name, tc.a, tc.c, tc.b, got, tc.want)
 		}
 	}
@@ -253,9 +261,16 @@ func TestKfunNoNaN(t *testing.T) {
 	t.Parallel()
 	vars := []float64{0, 1e-300, 1e-12, 0.3, 1, 7, 1e12, 1e150, 1e300}
 	rhos := []float64{-1 - 1e-15, -1, -0.5, 0, 0.5, 1, 1 + 1e-15} // ±(1+1e-15): rounding beyond |rho| = 1
+	if testing.Short() {
+		vars = []float64{0, 1e-300, 1, 1e150}
+	}
 	for _, act := range testActivations() {
-		for _, a := range vars {
-			for _, b := range vars {
+		self := make([]float64, len(vars)) // K(a, a, a) for the Cauchy–Schwarz bound
+		for i, a := range vars {
+			self[i] = act.Kfun(a, a, a)
+		}
+		for i, a := range vars {
+			for j, b := range vars {
 				for _, rho := range rhos {
 					c := rho * math.Sqrt(a) * math.Sqrt(b)
 					got := act.Kfun(a, c, b)
@@ -263,12 +278,10 @@ func TestKfunNoNaN(t *testing.T) {
 						t.Errorf("%s: Kfun(%g, %g, %g) = %v", act.Name(), a, c, b, got)
 						continue
 					}
-					if act.Name() == "softplus" && (a > 1e12 || b > 1e12) {
-						continue // unbounded f at huge variance: the quadrature is not meant for it
-					}
-					bound := math.Sqrt(act.Kfun(a, a, a)) * math.Sqrt(act.Kfun(b, b, b))
-					// 1e-9 relative slack: quadrature error at moderate variance.
-					if math.Abs(got) > bound*(1+1e-9)+1e-300 {
+					bound := math.Sqrt(self[i]) * math.Sqrt(self[j])
+					// 1e-9 relative slack: quadrature error (at most 1e-7
+					// absolute at huge variances, where the bound is O(1) or larger).
+					if math.Abs(got) > bound*(1+1e-9)+1e-7 {
 						t.Errorf("%s: |Kfun(%g, %g, %g)| = %g exceeds Cauchy–Schwarz bound %g", act.Name(), a, c, b, got, bound)
 					}
 				}
