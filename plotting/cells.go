@@ -84,10 +84,11 @@ func (h *cells) Plot(c draw.Canvas, p *plot.Plot) {
 		img := image.NewRGBA(image.Rect(0, 0, cols*k, rows*k))
 		for r := 0; r < rows; r++ {
 			for col := 0; col < cols; col++ {
-				clr := h.color(h.g.Z(col, r))
+				clr := color.RGBAModel.Convert(h.color(h.g.Z(col, r))).(color.RGBA)
 				for dy := 0; dy < k; dy++ {
+					off := img.PixOffset(col*k, (rows-1-r)*k+dy)
 					for dx := 0; dx < k; dx++ {
-						img.Set(col*k+dx, (rows-1-r)*k+dy, clr)
+						copy(img.Pix[off+4*dx:off+4*dx+4], []uint8{clr.R, clr.G, clr.B, clr.A})
 					}
 				}
 			}

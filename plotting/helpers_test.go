@@ -1,7 +1,9 @@
 package plotting
 
 import (
+	"bytes"
 	"image"
+	"image/color"
 	"image/png"
 	"math"
 	"os"
@@ -54,4 +56,21 @@ func decodePNGFile(t *testing.T, path string) image.Image {
 		t.Fatal(err)
 	}
 	return img
+}
+
+func decodePNG(t *testing.T, b []byte) image.Image {
+	t.Helper()
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+// near reports whether two colors agree within 24/255 per channel.
+func near(a, b color.Color) bool {
+	r0, g0, b0, _ := a.RGBA()
+	r1, g1, b1, _ := b.RGBA()
+	d := func(x, y uint32) bool { return max(x, y)-min(x, y) <= 24*257 }
+	return d(r0, r1) && d(g0, g1) && d(b0, b1)
 }
