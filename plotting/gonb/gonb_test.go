@@ -1,0 +1,182 @@
+package gonb
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tlstat/tlstat/plotting"
+)
+
+// recorder replaces the notebook hooks and records what was displayed.
+type recorder struct {
+	html    []string
+	png     [][]byte
+	updates [][2]string
+	syncs   int
+	events  []string // display order: "html", "png", "update", "sync"
+}
+
+func fakeNotebook(t *testing.T) *recorder {
+	t.Helper()
+	r := &recorder{}
+	old := []any{isNotebook, displayHTML, displayPNG, updateHTML, syncDisplay, uniqueID}
+	isNotebook = func() bool { return true }
+	displayHTML = func(s string) { r.html = append(r.html, s); r.events = append(r.events, "html") }
+	displayPNG = func(b []byte) { r.png = append(r.png, b); r.events = append(r.events, "png") }
+	updateHTML = func(id, s string) {
+		r.updates = append(r.updates, [2]string{id, s})
+		r.events = append(r.events, "update")
+	}
+	syncDisplay = func() { r.syncs++; r.events = append(r.events, "sync") }
+	uniqueID = func() string { return "id1" }
+	t.Setenv("GONB_TMP_DIR", t.TempDir())
+	sessionFlag = false
+	t.Cleanup(func() {
+		isNotebook = old[0].(func() bool)
+		displayHTML = old[1].(func(string))
+		displayPNG = old[2].(func([]byte))
+		updateHTML = old[3].(func(string, string))
+		syncDisplay = old[4].(func())
+		uniqueID = old[5].(func() string)
+		sessionFlag = false
+	})
+	return r
+}
+
+func figure() *plotting.Figure {
+	return &plotting.Figure{Title: "t", Lines: []plotting.Series{{Name: "l", X: []float64{0, 1}, Y: []float64{0, 1}}}}
+}
+
+func TestDisplayChartLibraryOncePerSession(t *testing.T) {
+	r := fakeNotebook(t)
+	c, err := figure().Chart()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := DisplayChart(c); err != nil {
+		t.Fatal(err)
+	}
+	// A later cell runs in a new process: only the marker file remains.
+	sessionFlag = false
+	if err := DisplayChart(c, c); err != nil {
+		t.Fatal(err)
+	}
+	lib := 0
+	charts := 0
+	for _, h := range r.html {
+		if strings.Contains(h, plotting.LibraryJS()) {
+			lib++
+		}
+		charts += strings.Count(h, "echarts.init(")
+	}
+	if lib != 1 || charts != 3 {
+		t.Errorf("library emitted %d times (want 1), %d charts (want 3)", lib, charts)
+	}
+	if r.events[len(r.events)-1] != "sync" {
+		t.Errorf("display does not end with Sync: %v", r.events)
+	}
+	// LoadLibrary forces a new copy (e.g. after re-running a notebook).
+	if err := LoadLibrary(); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(r.html[len(r.html)-1], "(function(define, module, exports){") {
+		t.Error("LoadLibrary did not emit the wrapped library")
+	}
+}
+
+func TestDisplayFigure(t *testing.T) {
+	r := fakeNotebook(t)
+	if err := DisplayFigure(figure()); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.html) != 1 || !strings.HasPrefix(r.html[0], `<div class="tlstat-figure"><svg`) {
+		t.Errorf("SVG display: %.80q", r.html)
+	}
+	if err := DisplayPNG(figure(), 0, 0); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.png) != 1 || !strings.HasPrefix(string(r.png[0]), "\x89PNG") {
+		t.Error("PNG not displayed")
+	}
+	if r.syncs != 2 {
+		t.Errorf("%d syncs, want one per display", r.syncs)
+	}
+	if err := DisplayFigure(&plotting.Figure{}); err == nil {
+		t.Error("invalid figure displayed")
+	}
+	if err := DisplayFigureChart(&plotting.Figure{}); err == nil {
+		t.Error("invalid figure chart displayed")
+	}
+}
+
+func TestNotInNotebook(t *testing.T) {
+	r := fakeNotebook(t)
+	isNotebook = func() bool { return false }
+	c, _ := figure().Chart()
+	if err := DisplayChart(c); err != nil {
+		t.Fatal(err)
+	}
+	if err := DisplayFigure(figure()); err != nil {
+		t.Fatal(err)
+	}
+	p := NewProgress(3)
+	p.Update(3, "x")
+	p.Done()
+	if len(r.events) != 0 {
+		t.Errorf("displays outside a notebook: %v", r.events)
+	}
+	// Errors are still reported outside a notebook.
+	if err := DisplayFigure(&plotting.Figure{}); err == nil {
+		t.Error("invalid figure accepted outside a notebook")
+	}
+}
+
+func TestProgress(t *testing.T) {
+	r := fakeNotebook(t)
+	clock := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	p := NewProgress(4)
+	p.now = func() time.Time { return clock }
+	p.start = clock
+
+	clock = clock.Add(time.Second)
+	p.Update(1, "γ = 0.5 <b>")
+	clock = clock.Add(10 * time.Millisecond) // within MinInterval: not shown
+	p.Update(2, "skipped")
+	clock = clock.Add(10 * time.Millisecond) // final step: always shown
+	p.Update(4, "last")
+	if len(r.updates) != 2 {
+		t.Fatalf("%d updates shown, want 2: %v", len(r.updates), r.updates)
+	}
+	first := r.updates[0][1]
+	for _, want := range []string{`<progress value="1" max="4"`, "1/4 (25%)", "about 3s left", "γ = 0.5 &lt;b&gt;"} {
+		if !strings.Contains(first, want) {
+			t.Errorf("first update lacks %q: %s", want, first)
+		}
+	}
+	if r.updates[0][0] != "tlstat_progress_id1" || r.updates[1][0] != r.updates[0][0] {
+		t.Errorf("updates do not share one transient display id: %v", r.updates)
+	}
+	p.Done()
+	p.Done() // idempotent
+	n := len(r.updates)
+	if r.updates[n-1][1] != "" {
+		t.Error("Done did not clear the transient display")
+	}
+	if len(r.html) != 1 || !strings.Contains(r.html[0], "done: 4/4 steps in 1.02s — last") {
+		t.Errorf("summary: %v", r.html)
+	}
+	if r.events[len(r.events)-1] != "sync" {
+		t.Error("Done does not end with Sync")
+	}
+	p.Update(5, "after done")
+	if len(r.updates) != n {
+		t.Error("update after Done was shown")
+	}
+
+	u := NewProgress(0)
+	u.Update(7, "")
+	if last := r.updates[len(r.updates)-1][1]; strings.Contains(last, "<progress") || !strings.Contains(last, "7 steps") {
+		t.Errorf("unknown total: %s", last)
+	}
+}
