@@ -131,3 +131,32 @@ func TestLambdaMax(t *testing.T) {
 	}
 	_ = math.Pi
 }
+
+// TestNoAllocation checks that the potential-and-gradient evaluation, the
+// hot path of every step, allocates nothing (at sizes where gonum's Gemm
+// runs serially; its parallel path for large matrices allocates a few
+// bookkeeping objects per call, see BenchmarkEvaluate).
+func TestNoAllocation(t *testing.T) {
+	rng := rand.New(rand.NewPCG(20, 20))
+	train := randomData(30, 20, rng)
+	pr, _ := newProblem(Network{N: 40, T: 0.1, Lambda0: 1, Lambda1: 1}, train, 20, 0.5, make([]float64, 40*20), false)
+	pt := newPoint(pr)
+	priorDraw(pt.params, 1, 1, rng)
+	if a := testing.AllocsPerRun(20, func() { pr.evaluate(pt, true) }); a != 0 {
+		t.Errorf("evaluate allocates %v times per call", a)
+	}
+}
+
+// BenchmarkEvaluate measures one forward and backward pass at the
+// reference size N0 = 196, N = 400, P = 400 (random inputs).
+func BenchmarkEvaluate(b *testing.B) {
+	rng := rand.New(rand.NewPCG(21, 21))
+	train := randomData(400, 196, rng)
+	pr, _ := newProblem(Network{N: 400, T: 0.05, Lambda0: 1, Lambda1: 1}, train, 196, 0, nil, false)
+	pt := newPoint(pr)
+	priorDraw(pt.params, 1, 1, rng)
+	b.ReportAllocs()
+	for b.Loop() {
+		pr.evaluate(pt, true)
+	}
+}

@@ -1,0 +1,84 @@
+package langevin_test
+
+import (
+	"fmt"
+	"log"
+	"math/rand/v2"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/tlstat/tlstat/tlstat/data"
+	"github.com/tlstat/tlstat/tlstat/langevin"
+)
+
+// ExampleSampler_Run samples the posterior of a small erf network on a toy
+// data set with MALA and reports the averaged observables.
+func ExampleSampler_Run() {
+	rng := rand.New(rand.NewPCG(1, 1))
+	makeData := func(p int) *data.Dataset {
+		x := mat.NewDense(p, 5, nil)
+		y := make([]float64, p)
+		for i := 0; i < p; i++ {
+			for j := 0; j < 5; j++ {
+				x.Set(i, j, rng.NormFloat64())
+			}
+			y[i] = 1
+			if x.At(i, 0) < 0 {
+				y[i] = -1
+			}
+		}
+		return &data.Dataset{X: x, Y: y}
+	}
+	train, test := makeData(10), makeData(50)
+	net := langevin.Network{N: 10, T: 0.1, Lambda0: 1, Lambda1: 1} // Act nil: erf
+	s := &langevin.Sampler{Method: langevin.MALA, Chains: 4, Steps: 5000, Src: rand.NewPCG(2, 2)}
+	res, err := s.Run(net, train, test)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("chains: %d, measurements per chain: %d\n", len(res.Chains), res.Chains[0].Measurements)
+	fmt.Printf("acceptance near 0.57: %v\n", res.Acceptance > 0.4 && res.Acceptance < 0.75)
+	fmt.Printf("train error below test error: %v\n", res.TrainError.Mean < res.TestError.Mean)
+	// Output:
+	// chains: 4, measurements per chain: 500
+	// acceptance near 0.57: true
+	// train error below test error: true
+}
+
+// ExampleSampler_Transfer runs the transfer protocol on a toy source/target
+// pair: one target chain per source snapshot and coupling.
+func ExampleSampler_Transfer() {
+	rng := rand.New(rand.NewPCG(3, 3))
+	makeData := func(p int, flip bool) *data.Dataset {
+		x := mat.NewDense(p, 5, nil)
+		y := make([]float64, p)
+		for i := 0; i < p; i++ {
+			for j := 0; j < 5; j++ {
+				x.Set(i, j, rng.NormFloat64())
+			}
+			s := x.At(i, 0)
+			if flip {
+				s = x.At(i, 0) + x.At(i, 1)
+			}
+			y[i] = 1
+			if s < 0 {
+				y[i] = -1
+			}
+		}
+		return &data.Dataset{X: x, Y: y}
+	}
+	tp := langevin.TransferProblem{Source: makeData(20, false), Target: makeData(5, true), TargetTest: makeData(50, true),
+		Gammas: []float64{0, 10}, Snapshots: 2}
+	net := langevin.Network{N: 10, T: 0.1, Lambda0: 1, Lambda1: 1}
+	s := &langevin.Sampler{Method: langevin.MALA, Chains: 3, Steps: 2000, Src: rand.NewPCG(4, 4)}
+	res, err := s.Transfer(net, tp)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, t := range res.Targets {
+		fmt.Printf("gamma %g: %d target chains, error bar finite: %v\n", t.Gamma, len(t.Chains), t.TestError.Err > 0)
+	}
+	// Output:
+	// gamma 0: 6 target chains, error bar finite: true
+	// gamma 10: 6 target chains, error bar finite: true
+}
