@@ -9,6 +9,9 @@ import (
 )
 
 func TestRelatednessTeachers(t *testing.T) {
+	if testing.Short() {
+		t.Skip("16 saddle solves; about 6 s of CPU")
+	}
 	// Synthetic erf teachers with overlap rho: the score, averaged over four
 	// seeds, must rank the pairs by |rho| (a negative overlap is as useful as
 	// a positive one: the saddle flips the sign of q_st). One draw is noisy:

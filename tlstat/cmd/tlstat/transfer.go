@@ -268,7 +268,11 @@ func writeTransferTable(w io.Writer, o transferOutput) {
 	if o.OptimalGamma == "inf" {
 		how = "frozen features beat every grid point"
 	}
-	fmt.Fprintf(w, "optimal gamma %v (%s): error %.4f, gain over scratch %.4f\n", o.OptimalGamma, how, o.OptimalError, o.Gain)
+	opt := fmt.Sprint(o.OptimalGamma)
+	if g, ok := o.OptimalGamma.(float64); ok {
+		opt = fmt.Sprintf("%.4g", g)
+	}
+	fmt.Fprintf(w, "optimal gamma %s (%s): error %.4f, gain over scratch %.4f\n", opt, how, o.OptimalError, o.Gain)
 	fmt.Fprintf(w, "relatedness (cosine of source-predicted and true target labels, frozen limit): %.3f\n", o.Relatedness)
 	if e := o.DataEquivalent; e != nil {
 		if e.P < 0 {
