@@ -57,10 +57,12 @@ func (f *Figure) Chart() (*Chart, error) {
 			opts.DataZoom{Type: "slider", XAxisIndex: 0, FilterMode: "none", Start: 0, End: 100},
 		),
 	)
-	var legend []string
-	addName := func(n string) {
+	// Legend entries carry their icon: a bar for lines, the marker for points.
+	var legend []map[string]string
+	const lineIcon = "path://M0,4H30V6H0Z"
+	addName := func(n, icon string) {
 		if n != "" {
-			legend = append(legend, n)
+			legend = append(legend, map[string]string{"name": n, "icon": icon})
 		}
 	}
 	for i, h := range f.HLines {
@@ -72,7 +74,7 @@ func (f *Figure) Chart() (*Chart, error) {
 			LineStyle: &opts.LineStyle{Color: hexColor(ls.Color), Width: 1.5, Type: "dashed"},
 			ItemStyle: &opts.ItemStyle{Color: hexColor(ls.Color)},
 		})
-		addName(h.Name)
+		addName(h.Name, lineIcon)
 	}
 	for i, v := range f.VLines {
 		ls := refStyle(v.Style, i+len(f.HLines))
@@ -83,7 +85,7 @@ func (f *Figure) Chart() (*Chart, error) {
 			LineStyle: &opts.LineStyle{Color: hexColor(ls.Color), Width: 1.5, Type: "dashed"},
 			ItemStyle: &opts.ItemStyle{Color: hexColor(ls.Color)},
 		})
-		addName(v.Name)
+		addName(v.Name, lineIcon)
 	}
 	for i, s := range f.Lines {
 		col := hexColor(colorAt(s.Style.Color, i))
@@ -112,7 +114,7 @@ func (f *Figure) Chart() (*Chart, error) {
 			ss.ShowSymbol, ss.Symbol, ss.SymbolSize = opts.Bool(true), sym, 7
 		}
 		c.MultiSeries = append(c.MultiSeries, ss)
-		addName(s.Name)
+		addName(s.Name, lineIcon)
 	}
 	for i, s := range f.Points {
 		col := hexColor(colorAt(s.Style.Color, i))
@@ -146,7 +148,7 @@ func (f *Figure) Chart() (*Chart, error) {
 				ItemStyle:  &opts.ItemStyle{Color: col},
 			})
 		}
-		addName(s.Name)
+		addName(s.Name, sym)
 	}
 	c.Legend.Data = legend
 	if len(legend) == 0 || f.Legend == LegendNone {

@@ -9,9 +9,9 @@ import (
 )
 
 // logTicks places ticks on a logarithmic axis: labeled powers of ten when the
-// range spans at least two of them (thinned to at most about eight labels),
-// otherwise labeled 1-2-5 or 1…9 multiples, and falls back to linear ticks for
-// ranges too narrow to hold two labels. Unlabeled minor ticks mark the integer
+// range holds at least three of them (thinned to about eight labels),
+// otherwise labeled 1-2-5 or 1…9 multiples if three of them fit, otherwise two
+// powers of ten, and linear ticks for ranges too narrow for any of these. Unlabeled minor ticks mark the integer
 // multiples of each power of ten.
 type logTicks struct{}
 
@@ -38,15 +38,18 @@ func (logTicks) Ticks(min, max float64) []plot.Tick {
 		}
 		return n
 	}
+	// The first mantissa set giving at least three labels wins; decades are
+	// thinned to about eight labels.
 	labeled := []int{1}
 	step := 1 // label every step-th decade
-	switch n := count(labeled); {
-	case n >= 2:
-		step = (n + 7) / 8
-	case count([]int{1, 2, 5}) >= 2:
+	switch {
+	case count(labeled) >= 3:
+		step = (count(labeled) + 7) / 8
+	case count([]int{1, 2, 5}) >= 3:
 		labeled = []int{1, 2, 5}
 	case count([]int{1, 2, 3, 4, 5, 6, 7, 8, 9}) >= 3:
 		labeled = []int{1, 2, 3, 4, 5, 6, 7, 8, 9}
+	case count(labeled) == 2:
 	default:
 		// Less than a decade: linear ticks say more.
 		return linearTicks{}.Ticks(min, max)

@@ -22,13 +22,15 @@ func TestLogTicks(t *testing.T) {
 		min, max float64
 		want     []string
 	}{
-		// Powers of ten when at least two fit.
+		// Powers of ten when at least three fit.
 		{1e-3, 10, []string{"0.001", "0.01", "0.1", "1", "10"}},
-		{2e-6, 3e-4, []string{"1e-5", "1e-4"}},
+		// Two powers of ten: 1-2-5 labels.
+		{2e-6, 3e-4, []string{"2e-6", "5e-6", "1e-5", "2e-5", "5e-5", "1e-4", "2e-4"}},
 		// One power of ten inside: 1-2-5 labels.
 		{0.15, 3, []string{"0.2", "0.5", "1", "2"}},
 		// Within a decade: every integer multiple (at least three fit).
 		{0.25, 0.55, []string{"0.3", "0.4", "0.5"}},
+		{0.19, 0.52, []string{"0.2", "0.3", "0.4", "0.5"}},
 		// Exact decimal labels, not 0.30000000000000004.
 		{0.29, 0.71, []string{"0.3", "0.4", "0.5", "0.6", "0.7"}},
 	} {
