@@ -66,12 +66,16 @@ func (erfAct) Eval(x float64) float64 { return math.Erf(x) }
 func (erfAct) Deriv(x float64) float64 {
 	return 2 / math.SqrtPi * math.Exp(-x*x)
 }
-func (erfAct) Kfun(a, c, b float64) float64 {
-	// 2c/sqrt((1+2a)(1+2b)) written so that the product cannot overflow for
-	// huge variances.
-	s := c / (math.Sqrt(0.5+a) * math.Sqrt(0.5+b))
-	return 2 / math.Pi * math.Asin(clamp1(s))
-}
+func (erfAct) Kfun(a, c, b float64) float64 { return erfPair(c, erfNorm(a), erfNorm(b)) }
+
+// erfNorm is the per-argument factor of the erf kernel: 2c/sqrt((1+2a)(1+2b))
+// = c·erfNorm(a)·erfNorm(b). Factoring it this way lets Matrix and Cross
+// compute it once per row and column, and it cannot overflow for huge a, b.
+func erfNorm(a float64) float64 { return 1 / math.Sqrt(0.5+a) }
+
+// erfPair is the erf kernel from the covariance and the two erfNorm factors.
+func erfPair(c, na, nb float64) float64 { return 2 / math.Pi * math.Asin(clamp1(c*na*nb)) }
+
 func (erfAct) Mean(float64) float64 { return 0 }
 func (erfAct) Odd() bool            { return true }
 
@@ -90,10 +94,11 @@ func (reluAct) Deriv(x float64) float64 {
 	}
 	return 0
 }
-func (reluAct) Kfun(a, c, b float64) float64 {
-	// Square roots taken separately so that a*b can neither overflow nor
-	// underflow.
-	sa, sb := math.Sqrt(a), math.Sqrt(b)
+func (reluAct) Kfun(a, c, b float64) float64 { return reluPair(c, math.Sqrt(a), math.Sqrt(b)) }
+
+// reluPair is the ReLU kernel from the covariance and the standard deviations
+// sa, sb, taken separately so that a·b can neither overflow nor underflow.
+func reluPair(c, sa, sb float64) float64 {
 	if sa == 0 || sb == 0 {
 		// One of the preactivations is identically zero, and so is relu of it.
 		return 0
@@ -102,6 +107,7 @@ func (reluAct) Kfun(a, c, b float64) float64 {
 	t := math.Acos(u)
 	return sa * sb / (2 * math.Pi) * (math.Sqrt(1-u*u) + (math.Pi-t)*u)
 }
+
 func (reluAct) Mean(a float64) float64 { return math.Sqrt(a / (2 * math.Pi)) }
 func (reluAct) Odd() bool              { return false }
 
@@ -124,3 +130,22 @@ func clamp1(x float64) float64 {
 	}
 	return x
 }
+
+// pairForm splits act.Kfun(a, c, b) into pair(c, prep(a), prep(b)) with the
+// same floating-point operations, so that the kernel builders can compute the
+// per-argument part once per row and column (for erf and ReLU this removes two
+// square roots and a division from every entry). Activations without such a
+// factorization get the identity prep and Kfun itself.
+func pairForm(act Activation) (prep func(a float64) float64, pair func(c, pa, pb float64) float64) {
+	switch act.(type) {
+	case erfAct:
+		return erfNorm, erfPair
+	case reluAct:
+		return math.Sqrt, reluPair
+	case linearAct:
+		return identity, func(c, _, _ float64) float64 { return c }
+	}
+	return identity, func(c, a, b float64) float64 { return act.Kfun(a, c, b) }
+}
+
+func identity(a float64) float64 { return a }

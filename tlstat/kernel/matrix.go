@@ -20,9 +20,10 @@ func Matrix(act Activation, g mat.Symmetric, outer, mid float64) *mat.SymDense {
 	}
 	k := mat.NewSymDense(n, nil)
 	raw := k.RawSymmetric()
-	diag := make([]float64, n)
+	prep, pair := pairForm(act)
+	diag := make([]float64, n) // prepared outer·g_ii
 	for i := range diag {
-		diag[i] = outer * g.At(i, i)
+		diag[i] = prep(outer * g.At(i, i))
 	}
 	if rs, ok := g.(mat.RawSymmetricer); ok && rs.RawSymmetric().Uplo == blas.Upper {
 		// Fast path (*mat.SymDense): read the upper triangle row by row.
@@ -32,7 +33,7 @@ func Matrix(act Activation, g mat.Symmetric, outer, mid float64) *mat.SymDense {
 			grow := gr.Data[i*gr.Stride : i*gr.Stride+n]
 			row := raw.Data[i*raw.Stride : i*raw.Stride+n]
 			for j := i; j < n; j++ {
-				row[j] = act.Kfun(a, mid*grow[j], diag[j])
+				row[j] = pair(mid*grow[j], a, diag[j])
 			}
 		})
 		return k
@@ -41,7 +42,7 @@ func Matrix(act Activation, g mat.Symmetric, outer, mid float64) *mat.SymDense {
 		a := diag[i]
 		row := raw.Data[i*raw.Stride : i*raw.Stride+n]
 		for j := i; j < n; j++ {
-			row[j] = act.Kfun(a, mid*g.At(i, j), diag[j])
+			row[j] = pair(mid*g.At(i, j), a, diag[j])
 		}
 	})
 	return k
@@ -64,28 +65,29 @@ func Cross(act Activation, g12 mat.Matrix, d1, d2 []float64, rowScale, mid, colS
 	}
 	k := mat.NewDense(r, c, nil)
 	raw := k.RawMatrix()
-	col := make([]float64, c)
+	prep, pair := pairForm(act)
+	col := make([]float64, c) // prepared colScale·d2_j
 	for j := range col {
-		col[j] = colScale * d2[j]
+		col[j] = prep(colScale * d2[j])
 	}
 	if rm, ok := g12.(mat.RawMatrixer); ok {
 		// Fast path (*mat.Dense): read g12 row by row.
 		gr := rm.RawMatrix()
 		parallelRows(r, func(i int) {
-			a := rowScale * d1[i]
+			a := prep(rowScale * d1[i])
 			grow := gr.Data[i*gr.Stride : i*gr.Stride+c]
 			row := raw.Data[i*raw.Stride : i*raw.Stride+c]
 			for j := range row {
-				row[j] = act.Kfun(a, mid*grow[j], col[j])
+				row[j] = pair(mid*grow[j], a, col[j])
 			}
 		})
 		return k
 	}
 	parallelRows(r, func(i int) {
-		a := rowScale * d1[i]
+		a := prep(rowScale * d1[i])
 		row := raw.Data[i*raw.Stride : i*raw.Stride+c]
 		for j := range row {
-			row[j] = act.Kfun(a, mid*g12.At(i, j), col[j])
+			row[j] = pair(mid*g12.At(i, j), a, col[j])
 		}
 	})
 	return k
