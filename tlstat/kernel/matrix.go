@@ -13,6 +13,12 @@ import (
 // precision lambda0 use outer = mid = 1/lambda0. Transfer learning needs
 // outer != mid (for example the target–replica kernel K_tt' with outer = c_tt
 // and mid = c_tt'); note that the diagonal then uses mid as well.
+//
+// Rows are spread over runtime.GOMAXPROCS goroutines; a *mat.SymDense g is
+// read through its raw storage, any other mat.Symmetric through At. Each entry
+// is act.Kfun of its arguments, computed with the same floating-point
+// operations (the per-row parts once per row). An empty g gives an empty
+// matrix.
 func Matrix(act Activation, g mat.Symmetric, outer, mid float64) *mat.SymDense {
 	n := g.SymmetricDim()
 	if n == 0 {
@@ -53,8 +59,10 @@ func Matrix(act Activation, g mat.Symmetric, outer, mid float64) *mat.SymDense {
 //	K_ij = Kfun(rowScale·d1_i, mid·g12_ij, colScale·d2_j)
 //
 // where d1 and d2 are the self-overlaps of the row and column inputs (see
-// SqNorms) and g12 their cross overlaps (see CrossGram). It panics if the
-// lengths of d1 and d2 do not match the dimensions of g12.
+// SqNorms) and g12 their cross overlaps (see CrossGram). As in Matrix, rows
+// are spread over the cores, a *mat.Dense g12 is read through its raw storage
+// and entries are computed exactly as act.Kfun would. It panics if the lengths of d1 and
+// d2 do not match the dimensions of g12 (a programming error, not bad data).
 func Cross(act Activation, g12 mat.Matrix, d1, d2 []float64, rowScale, mid, colScale float64) *mat.Dense {
 	r, c := g12.Dims()
 	if len(d1) != r || len(d2) != c {
