@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"strconv"
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot"
@@ -216,34 +217,33 @@ func (flippedTicks) Ticks(min, max float64) []plot.Tick {
 	return ts
 }
 
-// matrixTicks labels rows placed at n-1-r with r.
+// matrixTicks labels rows placed at n-1-r with their index r.
 type matrixTicks struct{ n int }
 
 func (m matrixTicks) Ticks(min, max float64) []plot.Tick {
 	k := float64(m.n - 1)
-	ts := linearTicks{}.Ticks(k-max, k-min)
-	out := ts[:0]
-	for _, t := range ts {
-		if t.Label != "" || t.Value == math.Trunc(t.Value) {
-			t.Value = k - t.Value
-			out = append(out, t)
-		}
+	ts := integerTicks{}.Ticks(k-max, k-min)
+	for i := range ts {
+		ts[i].Value = k - ts[i].Value
 	}
-	return out
+	return ts
 }
 
-// integerTicks keeps only integral labels (for index axes).
+// integerTicks labels only integral values (for index axes); other ticks
+// stay as unlabeled minor ticks.
 type integerTicks struct{}
 
 func (integerTicks) Ticks(min, max float64) []plot.Tick {
 	ts := linearTicks{}.Ticks(min, max)
-	out := ts[:0]
-	for _, t := range ts {
-		if t.Value == math.Trunc(t.Value) {
-			out = append(out, t)
+	for i := range ts {
+		switch {
+		case ts[i].Value != math.Trunc(ts[i].Value):
+			ts[i].Label = ""
+		case ts[i].Label != "":
+			ts[i].Label = strconv.FormatFloat(ts[i].Value, 'f', -1, 64)
 		}
 	}
-	return out
+	return ts
 }
 
 // rasterCells is the cell count above which heat maps are drawn as one
@@ -281,9 +281,14 @@ func (h *HeatMap) Draw(c draw.Canvas) error {
 			s.Style.Color = color.White
 		}
 		if h.Matrix {
+			// Match grid.Y: row coordinates are mirrored.
 			s.Y = make([]float64, len(h.Lines[i].Y))
 			for j, y := range h.Lines[i].Y {
-				s.Y[j] = -y
+				if h.Y == nil {
+					s.Y[j] = float64(rows-1) - y
+				} else {
+					s.Y[j] = -y
+				}
 			}
 		}
 		if _, err := addLine(p, &s, i); err != nil {

@@ -65,3 +65,18 @@ func TestLinearTicks(t *testing.T) {
 		}
 	}
 }
+
+func TestMatrixTicks(t *testing.T) {
+	// Three rows drawn at y = 2, 1, 0 (row 0 on top), cells spanning ±0.5.
+	ts := matrixTicks{n: 3}.Ticks(-0.5, 2.5)
+	got := map[float64]string{}
+	for _, tk := range ts {
+		if tk.Label != "" {
+			got[tk.Value] = tk.Label
+		}
+	}
+	want := map[float64]string{2: "0", 1: "1", 0: "2"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("matrix row labels by position = %v, want %v", got, want)
+	}
+}
