@@ -310,3 +310,21 @@ func TestKfunSymmetric(t *testing.T) {
 		}
 	}
 }
+
+// TestKfunInvalidNoPanic: outside the domain the result is unspecified, but
+// evaluating it must not panic (the quadrature sizes its rule from the inputs).
+func TestKfunInvalidNoPanic(t *testing.T) {
+	t.Parallel()
+	nan, inf := math.NaN(), math.Inf(1)
+	for _, act := range testActivations() {
+		for _, in := range [][3]float64{{nan, 0, 1}, {1, nan, 1}, {1, 0, nan}, {-1, 0, 1}, {1, 0, -1}, {inf, 0, 1}, {1, 0, inf}, {inf, inf, inf}} {
+			act.Kfun(in[0], in[1], in[2])
+		}
+		for _, a := range []float64{nan, -1, inf} {
+			act.Mean(a)
+		}
+	}
+	if k := Tanh.Kfun(-1, 0, 1); !math.IsNaN(k) {
+		t.Errorf("Tanh.Kfun(-1, 0, 1) = %v, want NaN for a negative variance", k)
+	}
+}

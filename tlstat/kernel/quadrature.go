@@ -135,7 +135,10 @@ func (c *customAct) Mean(a float64) float64 {
 	if c.odd {
 		return 0
 	}
-	return c.expect(0, math.Sqrt(math.Max(a, 0)))
+	if !(a >= 0 && a <= math.MaxFloat64) {
+		return math.NaN() // negative, infinite or NaN variance
+	}
+	return c.expect(0, math.Sqrt(a))
 }
 
 // Kfun writes u = sqrt(a) z1 and v = r z1 + s z2 with r = c/sqrt(a),
@@ -154,6 +157,9 @@ func (c *customAct) Mean(a float64) float64 {
 // with Gauss–Hermite and the erf function at a = 0.1, b = 3, rho = 0.9: error
 // 3e-14 against 8e-8 the other way round).
 func (c *customAct) Kfun(a, cov, b float64) float64 {
+	if !(a >= 0 && b >= 0 && a <= math.MaxFloat64 && b <= math.MaxFloat64) || math.IsNaN(cov) || math.IsInf(cov, 0) {
+		return math.NaN() // outside the domain: negative, infinite or NaN arguments
+	}
 	if a > b {
 		a, b = b, a
 	}
