@@ -56,7 +56,8 @@ func mcMoments(act Activation, a, c, b float64, n int, rnd *rand.Rand) (mean, se
 }
 
 // covCases are (a, c, b) triples: equal and unequal variances, negative,
-// zero and extreme (|rho| = 1) correlations, and a zero variance.
+// zero and extreme (|rho| = 1) correlations, a zero variance and variances
+// large enough for Custom to leave Gauss–Hermite.
 var covCases = []struct{ a, c, b float64 }{
 	{1, 0.5, 1},
 	{0.5, -0.3, 2},  // unequal variances, negative c (rho = -0.3)
@@ -65,6 +66,8 @@ var covCases = []struct{ a, c, b float64 }{
 	{1, -1, 1},      // rho = -1 exactly
 	{0.8, 0.6, 0.5}, // a > b, rho = 0.95
 	{0, 0, 1.2},     // a = 0: u is identically zero
+	{4, 3, 9},       // large variances (quadrature's sinh regime), rho = 0.5
+	{10, -9, 10},    // rho = -0.9 at variance 10
 }
 
 func TestKfunMonteCarlo(t *testing.T) {
