@@ -57,6 +57,14 @@ func TestPageOffline(t *testing.T) {
 		t.Error("static figures are not embedded as data URIs")
 	}
 
+	path := filepath.Join(t.TempDir(), "index.html")
+	if err := SavePage(path, "Offline <report>", Heading("x"), c1); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(path); err != nil || strings.Count(string(b), "echarts.init(") != 1 {
+		t.Errorf("SavePage: %v", err)
+	}
+
 	noCharts, err := Page("static", Image{Figure: f})
 	if err != nil {
 		t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"html"
+	"os"
 	"strings"
 
 	"gonum.org/v1/plot/vg"
@@ -198,6 +199,15 @@ figure{margin:1.2em 0}figcaption{color:#555;font-size:.92em;margin-top:.3em}
 table.tlstat-table{border-collapse:collapse;margin:1em 0}table.tlstat-table td,table.tlstat-table th{border:1px solid #ccc;padding:.25em .6em;text-align:right}
 table.tlstat-table caption{text-align:left;color:#555;margin-bottom:.3em}
 `
+
+// SavePage writes [Page] to path.
+func SavePage(path, title string, blocks ...Block) error {
+	b, err := Page(title, blocks...)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, b, 0o644)
+}
 
 // Page returns a self-contained offline HTML page with the given title and
 // blocks. When a block is a *Chart the ECharts library is inlined once, in

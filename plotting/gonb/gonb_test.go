@@ -179,4 +179,10 @@ func TestProgress(t *testing.T) {
 	if last := r.updates[len(r.updates)-1][1]; strings.Contains(last, "<progress") || !strings.Contains(last, "7 steps") {
 		t.Errorf("unknown total: %s", last)
 	}
+	u.SetTotal(10)
+	u.MinInterval = -1 // show every update
+	u.Update(8, "")
+	if last := r.updates[len(r.updates)-1][1]; !strings.Contains(last, "8/10 (80%)") {
+		t.Errorf("after SetTotal(10): %s", last)
+	}
 }

@@ -19,7 +19,8 @@ import (
 //	p.Done()
 type Progress struct {
 	// MinInterval is the least time between two displayed updates; the
-	// zero value means 100 ms. The final update (done == total) always shows.
+	// zero value means 100 ms, a negative value shows every update. The final
+	// update (done == total) always shows.
 	MinInterval time.Duration
 
 	mu       sync.Mutex
@@ -39,6 +40,20 @@ func NewProgress(total int) *Progress {
 	p := &Progress{id: "tlstat_progress_" + uniqueID(), total: total, now: time.Now}
 	p.start = p.now()
 	return p
+}
+
+// SetTotal changes the number of steps, e.g. when a sampler's progress
+// callback refines its total; total <= 0 means unknown.
+//
+//	p := gonb.NewProgress(0)
+//	settings.Progress = func(q langevin.Progress) {
+//		p.SetTotal(int(q.Total))
+//		p.Update(int(q.Done), fmt.Sprintf("%s γ = %.2f", q.Stage, q.Gamma))
+//	}
+func (p *Progress) SetTotal(total int) {
+	p.mu.Lock()
+	p.total = total
+	p.mu.Unlock()
 }
 
 // Update records that done steps are complete, with an optional message, and
