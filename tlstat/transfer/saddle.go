@@ -26,9 +26,15 @@ type Model struct {
 	Converged  bool
 	Residual   float64
 	Iterations int
+	// Evaluations counts the evaluations of S_1 and its gradient (each one
+	// Cholesky factorization of D) spent by the solve, finite differences
+	// and line searches included.
+	Evaluations int
 
-	c  *Coupled
-	st *state
+	c      *Coupled
+	st     *state
+	jac    [3][3]float64 // last Jacobian in x, reused by continuation
+	hasJac bool
 }
 
 // ConvergenceError reports a saddle-point solve that did not reach the
@@ -55,12 +61,43 @@ func toX(q Order) [3]float64 { return [3]float64{math.Log(q.T - q.TT), q.ST, q.T
 func fromX(x [3]float64) Order { return Order{T: x[2] + math.Exp(x[0]), ST: x[1], TT: x[2]} }
 
 // Solve finds a root of grad S_1 starting from start (which must satisfy
-// q_t > q_tt with D positive definite) by damped Newton iterations in the
-// variables (log(q_t − q_tt), q_st, q_tt) with a forward-difference Jacobian
-// of the analytic gradient and backtracking on |grad S_1|. S_1 is a saddle,
-// not a minimum, so no minimization is attempted. Without convergence it
-// returns the partial Model and a *ConvergenceError naming the residual.
-func (c *Coupled) Solve(start Order) (*Model, error) {
+// q_t > q_tt with D positive definite) by damped quasi-Newton iterations in
+// the variables (log(q_t − q_tt), q_st, q_tt): the Jacobian of the analytic
+// gradient is taken by forward differences, then kept up to date by
+// Broyden's rank-one updates and recomputed whenever a step fails or
+// stalls; steps are backtracked on |grad S_1|. S_1 is a saddle, not a
+// minimum, so no minimization is attempted. Without convergence it returns
+// the partial Model and a *ConvergenceError naming the residual.
+func (c *Coupled) Solve(start Order) (*Model, error) { return c.solve(start, nil) }
+
+// jacobianFD returns the forward-difference Jacobian of the gradient in x at
+// st, or false if every probe leaves the domain.
+func (c *Coupled) jacobianFD(x [3]float64, st *state, evals *int) ([3][3]float64, bool) {
+	var jac [3][3]float64
+	for j := 0; j < 3; j++ {
+		h := 1e-7 * math.Max(1, math.Abs(x[j]))
+		xp := x
+		xp[j] += h
+		sp, err := c.eval(fromX(xp), true)
+		*evals++
+		if err != nil {
+			xp[j] = x[j] - h
+			h = -h
+			*evals++
+			if sp, err = c.eval(fromX(xp), true); err != nil {
+				return jac, false
+			}
+		}
+		for i := 0; i < 3; i++ {
+			jac[i][j] = (sp.grad[i] - st.grad[i]) / h
+		}
+	}
+	return jac, true
+}
+
+// solve runs the iterations from start; jac0, if not nil, is an initial
+// Jacobian in x (e.g. from the previous coupling of a continuation).
+func (c *Coupled) solve(start Order, jac0 *[3][3]float64) (*Model, error) {
 	set := c.s.set
 	st, err := c.eval(start, true)
 	if err != nil {
@@ -68,51 +105,42 @@ func (c *Coupled) Solve(start Order) (*Model, error) {
 	}
 	res := norm3(st.grad)
 	x := toX(start)
-	it := 0
+	it, evals := 0, 1
 	reason := "iteration limit"
+	var jac [3][3]float64
+	haveJac, fresh := false, false
+	if jac0 != nil {
+		jac, haveJac = *jac0, true
+	}
 	for ; res > set.Tol && it < set.MaxIter; it++ {
-		// Forward-difference Jacobian of the analytic gradient in x.
-		var jac mat.Dense
-		jac.ReuseAs(3, 3)
-		ok := true
-		for j := 0; j < 3; j++ {
-			h := 1e-7 * math.Max(1, math.Abs(x[j]))
-			xp := x
-			xp[j] += h
-			sp, err := c.eval(fromX(xp), true)
-			if err != nil {
-				xp[j] = x[j] - h
-				h = -h
-				if sp, err = c.eval(fromX(xp), true); err != nil {
-					ok = false
-					break
-				}
-			}
-			for i := 0; i < 3; i++ {
-				jac.Set(i, j, (sp.grad[i]-st.grad[i])/h)
-			}
-		}
-		if !ok {
-			reason = "Jacobian step left the domain"
-			break
-		}
-		var dx mat.VecDense
-		if err := dx.SolveVec(&jac, mat.NewVecDense(3, []float64{-st.grad[0], -st.grad[1], -st.grad[2]})); err != nil {
-			if _, cond := err.(mat.Condition); !cond {
-				reason = "singular Jacobian"
+		if !haveJac {
+			var ok bool
+			if jac, ok = c.jacobianFD(x, st, &evals); !ok {
+				reason = "Jacobian step left the domain"
 				break
 			}
+			haveJac, fresh = true, true
 		}
-		step := [3]float64{dx.AtVec(0), dx.AtVec(1), dx.AtVec(2)}
+		step, ok := newtonStep(jac, st.grad)
+		if !ok {
+			if !fresh {
+				haveJac = false
+				continue
+			}
+			reason = "singular Jacobian"
+			break
+		}
 		if s := math.Abs(step[0]); s > 2 { // at most a factor e² in q_t − q_tt per step
 			for i := range step {
 				step[i] *= 2 / s
 			}
 		}
-		accepted := false
+		var sn *state
+		var xn [3]float64
 		for alpha := 1.0; alpha > 1e-10; alpha /= 2 {
-			xn := [3]float64{x[0] + alpha*step[0], x[1] + alpha*step[1], x[2] + alpha*step[2]}
-			sn, err := c.eval(fromX(xn), true)
+			xt := [3]float64{x[0] + alpha*step[0], x[1] + alpha*step[1], x[2] + alpha*step[2]}
+			s2, err := c.eval(fromX(xt), true)
+			evals++
 			if err != nil {
 				var de errDomain
 				if errors.As(err, &de) {
@@ -120,23 +148,76 @@ func (c *Coupled) Solve(start Order) (*Model, error) {
 				}
 				return nil, err
 			}
-			if rn := norm3(sn.grad); rn < (1-1e-4*alpha)*res || rn <= set.Tol {
-				x, st, res, accepted = xn, sn, rn, true
+			if rn := norm3(s2.grad); rn < (1-1e-4*alpha)*res || rn <= set.Tol {
+				sn, xn = s2, xt
 				break
 			}
+			if !fresh && alpha < 0.2 {
+				break // a stale Jacobian: refresh it rather than creep
+			}
 		}
-		if !accepted {
+		if sn == nil {
+			if !fresh {
+				haveJac = false
+				continue
+			}
 			reason = "line search failed"
 			it++
 			break
 		}
+		// Broyden update J += (Δg − J Δx) Δxᵀ / |Δx|².
+		var dxv, dg [3]float64
+		var nn float64
+		for i := 0; i < 3; i++ {
+			dxv[i] = xn[i] - x[i]
+			dg[i] = sn.grad[i] - st.grad[i]
+			nn += dxv[i] * dxv[i]
+		}
+		if nn > 0 {
+			for i := 0; i < 3; i++ {
+				r := dg[i]
+				for j := 0; j < 3; j++ {
+					r -= jac[i][j] * dxv[j]
+				}
+				for j := 0; j < 3; j++ {
+					jac[i][j] += r * dxv[j] / nn
+				}
+			}
+		}
+		rn := norm3(sn.grad)
+		fresh = false
+		if rn > 0.5*res {
+			haveJac = false // slow progress: recompute the Jacobian
+		}
+		x, st, res = xn, sn, rn
 	}
 	m := &Model{Gamma: c.gamma, Cov: c.cov, Q: st.q, QSource: c.src.qs, Action: st.s1,
-		Converged: res <= set.Tol, Residual: res, Iterations: it, c: c, st: st}
+		Converged: res <= set.Tol, Residual: res, Iterations: it, Evaluations: evals, c: c, st: st}
+	if haveJac {
+		m.jac, m.hasJac = jac, true
+	}
 	if !m.Converged {
 		return m, &ConvergenceError{Gamma: c.gamma, Residual: res, Iterations: it, Q: st.q, Reason: reason}
 	}
 	return m, nil
+}
+
+// newtonStep solves jac·dx = −g.
+func newtonStep(jac [3][3]float64, g [3]float64) ([3]float64, bool) {
+	a := mat.NewDense(3, 3, []float64{jac[0][0], jac[0][1], jac[0][2], jac[1][0], jac[1][1], jac[1][2], jac[2][0], jac[2][1], jac[2][2]})
+	var dx mat.VecDense
+	if err := dx.SolveVec(a, mat.NewVecDense(3, []float64{-g[0], -g[1], -g[2]})); err != nil {
+		if _, cond := err.(mat.Condition); !cond {
+			return [3]float64{}, false
+		}
+	}
+	out := [3]float64{dx.AtVec(0), dx.AtVec(1), dx.AtVec(2)}
+	for _, v := range out {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return out, false
+		}
+	}
+	return out, true
 }
 
 // At returns the Model at fixed order parameters q (no solve), e.g. the
@@ -177,7 +258,11 @@ func (s *Solver) continueRec(prev *Model, gamma float64, depth int) (*Model, err
 	if err != nil {
 		return nil, err
 	}
-	m, err := c.Solve(prev.Q)
+	var jac *[3][3]float64
+	if prev.hasJac {
+		jac = &prev.jac
+	}
+	m, err := c.solve(prev.Q, jac)
 	if err == nil {
 		return m, nil
 	}

@@ -28,10 +28,12 @@ type Point struct {
 	// Bᵀ A⁻¹ y_s (B the renormalized source–target kernel (q_st/lambda1)K_st)
 	// and y_t; see SweepResult.Relatedness.
 	Relatedness float64
-	// Converged, Residual (|grad S_1|) and Iterations describe the solve.
-	Converged  bool
-	Residual   float64
-	Iterations int
+	// Converged, Residual (|grad S_1|), Iterations and Evaluations (of S_1
+	// and its gradient) describe the solve.
+	Converged   bool
+	Residual    float64
+	Iterations  int
+	Evaluations int
 	// InfiniteWidth is the NNGP baseline (q_t = 1, q_st = q_tt = 0, first-layer
 	// variance c_tt(gamma)).
 	InfiniteWidth Risk
@@ -238,7 +240,7 @@ func logOr(g float64) float64 {
 // baselines sharing its kernels.
 func (s *Solver) point(m *Model, test *data.Dataset, baselines bool) (Point, error) {
 	p := Point{Gamma: m.Gamma, Cov: m.Cov, Q: m.Q, ReadoutNorm: m.ReadoutNorm(), Overlap: m.Overlap(),
-		Relatedness: m.Relatedness(), Converged: m.Converged, Residual: m.Residual, Iterations: m.Iterations}
+		Relatedness: m.Relatedness(), Converged: m.Converged, Residual: m.Residual, Iterations: m.Iterations, Evaluations: m.Evaluations}
 	var err error
 	if p.Risk, err = m.Risk(test); err != nil {
 		return p, err
