@@ -136,6 +136,9 @@ func (f *Figure) Chart() (*Chart, error) {
 			}
 		}
 		sym := echartsSymbol(pointMarker(s.Style.Marker, i))
+		if sym == "" {
+			sym = "none" // MarkerNone: error bars only, as in the static figure
+		}
 		c.MultiSeries = append(c.MultiSeries, charts.SingleSeries{
 			Name: s.Name, Type: "scatter", Data: pts,
 			Symbol: sym, SymbolSize: 9, ItemStyle: &opts.ItemStyle{Color: col},

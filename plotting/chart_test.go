@@ -108,6 +108,18 @@ func TestChartHTML(t *testing.T) {
 	if strings.Count(full, LibraryJS()) != 1 || strings.Count(full, "echarts.init(") != 2 {
 		t.Error("ChartHTML: want the library once and two charts")
 	}
+	evil := &Figure{Title: "</script><script>alert(1)//", Lines: []Series{{Name: "</script>", X: []float64{0, 1}, Y: []float64{0, 1}}}}
+	ec, err := evil.Chart()
+	if err != nil {
+		t.Fatal(err)
+	}
+	eh, err := ec.HTML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(eh, "</script>"); n != 1 {
+		t.Errorf("a title with </script> ends the script early: %d closing tags", n)
+	}
 	if _, err := (&Chart{}).HTML(); err == nil {
 		t.Error("empty chart rendered")
 	}
