@@ -128,14 +128,14 @@ func (s *simFlags) sampler(stderr io.Writer) (*langevin.Sampler, func(), error) 
 		Eta: s.eta, Src: rand.NewPCG(s.seed, s.seed)}
 	done := func() {}
 	if !s.quiet {
-		smp.Progress, done = progressBar(stderr)
+		smp.Progress, done = simProgressBar(stderr)
 	}
 	return smp, done, nil
 }
 
 // progressBar returns a Progress callback drawing a bar on w and a function
 // that finishes it.
-func progressBar(w io.Writer) (func(langevin.Progress), func()) {
+func simProgressBar(w io.Writer) (func(langevin.Progress), func()) {
 	var mu sync.Mutex
 	var bar *progressbar.ProgressBar
 	cb := func(p langevin.Progress) {
@@ -184,7 +184,7 @@ type simRow struct {
 	SimOverlap         *float64 `json:"sim_overlap,omitempty"`
 	SimOverlapErr      *float64 `json:"sim_overlap_err,omitempty"`
 	Acceptance         float64  `json:"acceptance"`
-	Eta                float64  `json:"eta"`
+	Eta                float64  `json:"eta"` // mean step size after burn-in
 	BurnIn             int      `json:"burnin"`
 	Steps              int      `json:"steps"`
 	Chains             int      `json:"chains"`
@@ -204,7 +204,7 @@ type simOutput struct {
 	Results []simRow `json:"results"`
 }
 
-func ptr(x float64) *float64 {
+func simPtr(x float64) *float64 {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return nil
 	}
@@ -212,21 +212,31 @@ func ptr(x float64) *float64 {
 }
 
 // jsonFloat replaces NaN/Inf (not representable in JSON) by zero errors.
-func jsonFloat(x float64) float64 {
+func simJSONFloat(x float64) float64 {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return 0
 	}
 	return x
 }
 
-func rowOf(gamma float64, r *langevin.Result, chains int) simRow {
-	return simRow{Gamma: gamma, SimTestError: r.TestError.Mean, SimTestErrorErr: jsonFloat(r.TestError.Err),
-		SimTrainError: r.TrainError.Mean, SimTrainErrorErr: jsonFloat(r.TrainError.Err),
-		SimVNorm: r.VNorm.Mean, SimVNormErr: jsonFloat(r.VNorm.Err), Acceptance: r.Acceptance, Eta: r.Eta,
+func simRowOf(gamma float64, r *langevin.Result, chains int) simRow {
+	return simRow{Gamma: gamma, SimTestError: r.TestError.Mean, SimTestErrorErr: simJSONFloat(r.TestError.Err),
+		SimTrainError: r.TrainError.Mean, SimTrainErrorErr: simJSONFloat(r.TrainError.Err),
+		SimVNorm: r.VNorm.Mean, SimVNormErr: simJSONFloat(r.VNorm.Err), Acceptance: r.Acceptance, Eta: simMeanEta(r.Chains),
 		BurnIn: r.BurnIn, Steps: r.Steps, Chains: chains}
 }
 
-func netString(net rkgp.Network) string {
+// simMeanEta returns the mean step size of the chains after burn-in (MALA
+// tunes it during burn-in).
+func simMeanEta(c []langevin.ChainResult) float64 {
+	s := 0.0
+	for _, x := range c {
+		s += x.Eta
+	}
+	return s / float64(len(c))
+}
+
+func simNetString(net rkgp.Network) string {
 	return fmt.Sprintf("N=%d T=%g lambda0=%g lambda1=%g act=%s", net.N, net.T, net.Lambda0, net.Lambda1, net.Activation().Name())
 }
 
@@ -259,18 +269,18 @@ func runSimulateSingle(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	row := rowOf(0, res, sf.chains)
+	row := simRowOf(0, res, sf.chains)
 	if sf.compare {
-		if err := compareSingle(&row, train, test, net); err != nil {
+		if err := simCompareSingle(&row, train, test, net); err != nil {
 			return err
 		}
 	}
-	out := simOutput{Mode: "single", Task: task.String(), Network: netString(net), Method: res.Method.String(), Results: []simRow{row}}
-	return writeSim(stdout, out, sf.jsonOut)
+	out := simOutput{Mode: "single", Task: task.String(), Network: simNetString(net), Method: res.Method.String(), Results: []simRow{row}}
+	return simWrite(stdout, out, sf.jsonOut)
 }
 
 // compareSingle fills the theory columns from rkgp.
-func compareSingle(row *simRow, train, test *data.Dataset, net rkgp.Network) error {
+func simCompareSingle(row *simRow, train, test *data.Dataset, net rkgp.Network) error {
 	m, err := rkgp.Fit(train, net, nil)
 	if err != nil {
 		return fmt.Errorf("theory: %w", err)
@@ -287,12 +297,12 @@ func compareSingle(row *simRow, train, test *data.Dataset, net rkgp.Network) err
 	if err != nil {
 		return fmt.Errorf("infinite width: %w", err)
 	}
-	row.TheoryTestError, row.TheoryVNorm, row.InfiniteWidthError = ptr(r.Total), ptr(m.ReadoutNorm()), ptr(ri.Total)
+	row.TheoryTestError, row.TheoryVNorm, row.InfiniteWidthError = simPtr(r.Total), simPtr(m.ReadoutNorm()), simPtr(ri.Total)
 	return nil
 }
 
 // parseGammas parses a comma-separated list of non-negative couplings.
-func parseGammas(s string) ([]float64, error) {
+func simParseGammas(s string) ([]float64, error) {
 	var out []float64
 	for _, f := range strings.Split(s, ",") {
 		f = strings.TrimSpace(f)
@@ -320,7 +330,7 @@ func runSimulateTransfer(args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
-	gs, err := parseGammas(*gammas)
+	gs, err := simParseGammas(*gammas)
 	if err != nil {
 		return err
 	}
@@ -345,29 +355,29 @@ func runSimulateTransfer(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	src := rowOf(0, res.Source, sf.chains)
-	out := simOutput{Mode: "transfer", Task: task.String(), Network: netString(net), Method: res.Source.Method.String(), Source: &src}
+	src := simRowOf(0, res.Source, sf.chains)
+	out := simOutput{Mode: "transfer", Task: task.String(), Network: simNetString(net), Method: res.Source.Method.String(), Source: &src}
 	for _, tr := range res.Targets {
-		row := simRow{Gamma: tr.Gamma, SimTestError: tr.TestError.Mean, SimTestErrorErr: jsonFloat(tr.TestError.Err),
-			SimTrainError: tr.TrainError.Mean, SimTrainErrorErr: jsonFloat(tr.TrainError.Err),
-			SimVNorm: tr.VNorm.Mean, SimVNormErr: jsonFloat(tr.VNorm.Err),
-			SimOverlap: ptr(tr.Overlap.Mean), SimOverlapErr: ptr(jsonFloat(tr.Overlap.Err)),
-			Acceptance: tr.Acceptance, Eta: tr.Eta, BurnIn: tr.BurnIn, Steps: tr.Steps, Chains: len(tr.Chains)}
+		row := simRow{Gamma: tr.Gamma, SimTestError: tr.TestError.Mean, SimTestErrorErr: simJSONFloat(tr.TestError.Err),
+			SimTrainError: tr.TrainError.Mean, SimTrainErrorErr: simJSONFloat(tr.TrainError.Err),
+			SimVNorm: tr.VNorm.Mean, SimVNormErr: simJSONFloat(tr.VNorm.Err),
+			SimOverlap: simPtr(tr.Overlap.Mean), SimOverlapErr: simPtr(simJSONFloat(tr.Overlap.Err)),
+			Acceptance: tr.Acceptance, Eta: simMeanEta(tr.Chains), BurnIn: tr.BurnIn, Steps: tr.Steps, Chains: len(tr.Chains)}
 		out.Results = append(out.Results, row)
 	}
 	if sf.compare {
-		if err := compareSingle(&src, srcTr, srcTe, net); err != nil {
+		if err := simCompareSingle(&src, srcTr, srcTe, net); err != nil {
 			return fmt.Errorf("source %w", err)
 		}
-		if err := compareTransfer(out.Results, srcTr, tgtTr, tgtTe, net); err != nil {
+		if err := simCompareTransfer(out.Results, srcTr, tgtTr, tgtTe, net); err != nil {
 			return err
 		}
 	}
-	return writeSim(stdout, out, sf.jsonOut)
+	return simWrite(stdout, out, sf.jsonOut)
 }
 
 // compareTransfer fills the theory columns from package transfer.
-func compareTransfer(rows []simRow, srcTr, tgtTr, tgtTe *data.Dataset, net rkgp.Network) error {
+func simCompareTransfer(rows []simRow, srcTr, tgtTr, tgtTe *data.Dataset, net rkgp.Network) error {
 	sv, err := transfer.NewSolver(transfer.Problem{Source: srcTr, Target: tgtTr, Net: net}, nil)
 	if err != nil {
 		return fmt.Errorf("theory: %w", err)
@@ -383,7 +393,7 @@ func compareTransfer(rows []simRow, srcTr, tgtTr, tgtTe *data.Dataset, net rkgp.
 		if err != nil {
 			return fmt.Errorf("theory at gamma = %v: %w", g, err)
 		}
-		rows[i].TheoryTestError, rows[i].TheoryVNorm, rows[i].TheoryOverlap = ptr(r.Total), ptr(m.ReadoutNorm()), ptr(m.Overlap())
+		rows[i].TheoryTestError, rows[i].TheoryVNorm, rows[i].TheoryOverlap = simPtr(r.Total), simPtr(m.ReadoutNorm()), simPtr(m.Overlap())
 		inf, err := sv.InfiniteWidth(g)
 		if err != nil {
 			return fmt.Errorf("infinite width at gamma = %v: %w", g, err)
@@ -392,19 +402,19 @@ func compareTransfer(rows []simRow, srcTr, tgtTr, tgtTe *data.Dataset, net rkgp.
 		if err != nil {
 			return fmt.Errorf("infinite width at gamma = %v: %w", g, err)
 		}
-		rows[i].InfiniteWidthError = ptr(ri.Total)
+		rows[i].InfiniteWidthError = simPtr(ri.Total)
 	}
 	return nil
 }
 
-func fmtOpt(x *float64) string {
+func simFmtOpt(x *float64) string {
 	if x == nil {
 		return "-"
 	}
 	return fmt.Sprintf("%.4f", *x)
 }
 
-func writeSim(w io.Writer, out simOutput, asJSON bool) error {
+func simWrite(w io.Writer, out simOutput, asJSON bool) error {
 	if asJSON {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
@@ -414,7 +424,7 @@ func writeSim(w io.Writer, out simOutput, asJSON bool) error {
 	line := func(label string, r simRow) {
 		fmt.Fprintf(w, "%-8s %.4f ± %.4f  %.4f ± %.4f  %.4f ± %.4f  %8s %8s %8s  %.3f  %.3g  %d\n", label,
 			r.SimTestError, r.SimTestErrorErr, r.SimTrainError, r.SimTrainErrorErr, r.SimVNorm, r.SimVNormErr,
-			fmtOpt(r.TheoryTestError), fmtOpt(r.TheoryVNorm), fmtOpt(r.InfiniteWidthError), r.Acceptance, r.Eta, r.BurnIn)
+			simFmtOpt(r.TheoryTestError), simFmtOpt(r.TheoryVNorm), simFmtOpt(r.InfiniteWidthError), r.Acceptance, r.Eta, r.BurnIn)
 	}
 	fmt.Fprintf(w, "%-8s %-16s  %-16s  %-16s  %8s %8s %8s  %5s  %s  %s\n", "gamma", "test error", "train error", "|v|²/N",
 		"theory", "th.|v|²", "inf.wid.", "acc", "eta", "burnin")
@@ -428,7 +438,7 @@ func writeSim(w io.Writer, out simOutput, asJSON bool) error {
 		}
 		line(label, r)
 		if r.SimOverlap != nil {
-			fmt.Fprintf(w, "%-8s v_s.v_t/N = %.4f ± %.4f  theory %s\n", "", *r.SimOverlap, *r.SimOverlapErr, fmtOpt(r.TheoryOverlap))
+			fmt.Fprintf(w, "%-8s v_s.v_t/N = %.4f ± %.4f  theory %s\n", "", *r.SimOverlap, *r.SimOverlapErr, simFmtOpt(r.TheoryOverlap))
 		}
 		if r.TheoryNote != "" {
 			fmt.Fprintf(w, "%-8s %s\n", "", r.TheoryNote)
