@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -8,6 +9,7 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -88,6 +90,8 @@ type simFlags struct {
 	seed                        uint64
 	method                      string
 	jsonOut, compare, quiet     bool
+	trace                       string
+	traceEvery                  int
 }
 
 func addSimFlags(fs *flag.FlagSet, seedName string) *simFlags {
@@ -102,6 +106,8 @@ func addSimFlags(fs *flag.FlagSet, seedName string) *simFlags {
 	fs.BoolVar(&s.jsonOut, "json", false, `print one JSON object {"results": [...]} instead of a table`)
 	fs.BoolVar(&s.compare, "compare", false, "also compute the theory and the infinite-width prediction")
 	fs.BoolVar(&s.quiet, "quiet", false, "no progress bar")
+	fs.StringVar(&s.trace, "trace", "", "write per-chain traces (burn-in included) as CSV to this file")
+	fs.IntVar(&s.traceEvery, "trace-every", 100, "steps between trace points (with -trace; rounded up to a multiple of -thin)")
 	return s
 }
 
@@ -121,11 +127,17 @@ func (s *simFlags) sampler(stderr io.Writer) (*langevin.Sampler, func(), error) 
 	if s.burnin < -1 {
 		return nil, nil, fmt.Errorf("-burnin %d: must be positive, 0 (default) or -1 (none)", s.burnin)
 	}
+	if s.trace != "" && s.traceEvery <= 0 {
+		return nil, nil, fmt.Errorf("-trace-every %d: must be positive", s.traceEvery)
+	}
 	if s.eta < 0 || math.IsNaN(s.eta) || math.IsInf(s.eta, 0) {
 		return nil, nil, fmt.Errorf("-eta %v: must be positive (or 0 for the default)", s.eta)
 	}
 	smp := &langevin.Sampler{Method: m, Chains: s.chains, Steps: s.steps, BurnIn: s.burnin, Thin: s.thin,
 		Eta: s.eta, Src: rand.NewPCG(s.seed, s.seed)}
+	if s.trace != "" {
+		smp.TraceEvery = s.traceEvery
+	}
 	done := func() {}
 	if !s.quiet {
 		smp.Progress, done = simProgressBar(stderr)
@@ -269,6 +281,11 @@ func runSimulateSingle(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if sf.trace != "" {
+		if err := simWriteTrace(sf.trace, []simTraceSet{{"single", 0, res.Chains}}); err != nil {
+			return err
+		}
+	}
 	row := simRowOf(0, res, sf.chains)
 	if sf.compare {
 		if err := simCompareSingle(&row, train, test, net); err != nil {
@@ -354,6 +371,15 @@ func runSimulateTransfer(args []string, stdout, stderr io.Writer) error {
 	done()
 	if err != nil {
 		return err
+	}
+	if sf.trace != "" {
+		sets := []simTraceSet{{"source", 0, res.Source.Chains}}
+		for _, tr := range res.Targets {
+			sets = append(sets, simTraceSet{"target", tr.Gamma, tr.Chains})
+		}
+		if err := simWriteTrace(sf.trace, sets); err != nil {
+			return err
+		}
 	}
 	src := simRowOf(0, res.Source, sf.chains)
 	out := simOutput{Mode: "transfer", Task: task.String(), Network: simNetString(net), Method: res.Source.Method.String(), Source: &src}
@@ -443,6 +469,39 @@ func simWrite(w io.Writer, out simOutput, asJSON bool) error {
 		if r.TheoryNote != "" {
 			fmt.Fprintf(w, "%-8s %s\n", "", r.TheoryNote)
 		}
+	}
+	return nil
+}
+
+// simTraceSet is one stage's chains for the trace file.
+type simTraceSet struct {
+	stage  string
+	gamma  float64
+	chains []langevin.ChainResult
+}
+
+// simWriteTrace writes the chains' trace points as CSV with the columns
+// stage, gamma, chain, step, test_error, train_error, vnorm, overlap.
+func simWriteTrace(path string, sets []simTraceSet) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("-trace: %w", err)
+	}
+	w := bufio.NewWriter(f)
+	fmt.Fprintln(w, "stage,gamma,chain,step,test_error,train_error,vnorm,overlap")
+	for _, s := range sets {
+		for c, ch := range s.chains {
+			for _, p := range ch.Trace {
+				fmt.Fprintf(w, "%s,%g,%d,%d,%g,%g,%g,%g\n", s.stage, s.gamma, c, p.Step, p.TestError, p.TrainError, p.VNorm, p.Overlap)
+			}
+		}
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return fmt.Errorf("-trace: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("-trace: %w", err)
 	}
 	return nil
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -12,8 +14,9 @@ import (
 func TestSimulateSingleJSON(t *testing.T) {
 	var out, errb bytes.Buffer
 	// Tiny MNIST task (P = 20, N = 20) so the run takes about a second.
+	trace := filepath.Join(t.TempDir(), "trace.csv")
 	args := []string{"single", "-p", "20", "-ptest", "50", "-n", "20", "-chains", "2", "-steps", "400", "-burnin", "200",
-		"-json", "-compare", "-quiet"}
+		"-json", "-compare", "-quiet", "-trace", trace, "-trace-every", "100"}
 	if err := runSimulate(args, &out, &errb); err != nil {
 		t.Fatalf("simulate: %v\nstderr: %s", err, errb.String())
 	}
@@ -34,6 +37,14 @@ func TestSimulateSingleJSON(t *testing.T) {
 		} else if k != "gamma" && !(v > 0) {
 			t.Errorf("field %q = %v, want positive", k, v)
 		}
+	}
+	b, err := os.ReadFile(trace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Header plus 2 chains × (200 + 400)/100 trace points.
+	if lines := strings.Split(strings.TrimSpace(string(b)), "\n"); len(lines) != 13 || !strings.HasPrefix(lines[1], "single,0,0,100,") {
+		t.Errorf("trace has %d lines, want 13; first data line %q", len(lines), lines[1])
 	}
 }
 
