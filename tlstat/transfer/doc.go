@@ -18,6 +18,23 @@
 //	risk, err := m.Risk(test)         // test error, bias², variance
 //	sw, err := s.Sweep(gammas, test)  // gamma grid, baselines, optimal gamma
 //
+// Sweep reports, besides the transfer error, the baselines scratch (gamma =
+// 0, the single-network theory of package rkgp on the target data), infinite
+// width (the NNGP with first-layer variance c_tt(gamma)), regularization only
+// (a scratch network with lambda0_eff = 1/c_tt(gamma)) and frozen features
+// (gamma = +Inf), the optimal coupling refined by golden-section search on
+// log gamma, the gain over scratch and a relatedness score of the pair.
+// DataEquivalent turns a transferred error into the number of target
+// examples a scratch network would need; SweepAll runs independent sweeps
+// concurrently.
+//
+// The target saddle is a root of grad S_1 (theory.md §3.4), found by damped
+// quasi-Newton iterations in (log(q_t − q_tt), q_st, q_tt) with a
+// finite-difference Jacobian of the analytic gradient kept current by
+// Broyden updates, and by continuation in gamma from the exact gamma = 0
+// point. Every Model reports Converged, Residual (|grad S_1|) and Iterations;
+// a failed solve returns the partial Model with a *ConvergenceError.
+//
 // Cost: the source matrix A = T_s I + (q_s/lambda1) K_s does not depend on
 // gamma and is factored once per Solver (Cholesky, O(P_s³)). Each gamma
 // needs L⁻¹K_st (O(P_s² P_t)); every evaluation of S_1 and its gradient then

@@ -233,13 +233,20 @@ func (c *Coupled) At(q Order) (*Model, error) {
 }
 
 // Fit solves the target saddle at coupling gamma by continuation from the
-// exact gamma = 0 solution (q_t^scratch, 0, 0): a direct Newton solve from the
-// previous solution, subdividing the step in log gamma when it fails.
+// exact gamma = 0 solution (q_t^scratch, 0, 0): a direct solve from the
+// previous solution, subdividing the step in log gamma when it fails. If the
+// solve fails it returns the partial Model of the last coupling attempted
+// (its Gamma may lie before gamma on the path) and an error wrapping a
+// *ConvergenceError.
 func (s *Solver) Fit(gamma float64) (*Model, error) {
 	if err := checkGamma(gamma); err != nil {
 		return nil, err
 	}
-	return s.continueFrom(s.scratch, gamma)
+	m, err := s.continueFrom(s.scratch, gamma)
+	if err != nil && m != nil && m.Gamma != gamma {
+		err = fmt.Errorf("transfer: continuation towards gamma = %v stopped: %w", gamma, err)
+	}
+	return m, err
 }
 
 // continueFrom solves at gamma starting from the solution prev.

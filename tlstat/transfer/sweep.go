@@ -121,6 +121,9 @@ func (s *Solver) Sweep(gammas []float64, test *data.Dataset) (*SweepResult, erro
 		if m == nil {
 			return out, ferr
 		}
+		if ferr != nil && m.Gamma != g {
+			ferr = fmt.Errorf("transfer: continuation towards gamma = %v stopped: %w", g, ferr)
+		}
 		pt, perr := s.point(m, test, true)
 		if perr != nil {
 			return out, perr
@@ -290,9 +293,12 @@ func uniq(x []float64) []float64 {
 
 // Job is one independent sweep for SweepAll.
 type Job struct {
+	// Problem is the source/target pair and network.
 	Problem Problem
-	Test    *data.Dataset
-	Gammas  []float64
+	// Test is the target test set.
+	Test *data.Dataset
+	// Gammas is the coupling grid (see Solver.Sweep).
+	Gammas []float64
 }
 
 // SweepAll runs independent sweeps (different task pairs, widths, ...)
