@@ -16,7 +16,8 @@ func (s *Solver) InfiniteWidth(gamma float64) (*Model, error) {
 // gamma: the source is switched off (q_st = q_tt = 0) but the target keeps
 // the first-layer variance c_tt(gamma), i.e. a scratch network with
 // lambda0_eff = 1/c_tt. Its q_t solves that network's own single-network
-// saddle.
+// saddle (rkgp.Fit), whose Converged and Residual (|dS/dQ|) the Model
+// reports.
 func (s *Solver) RegularizationOnly(gamma float64) (*Model, error) {
 	c, err := s.Couple(gamma)
 	if err != nil {

@@ -25,15 +25,13 @@ func (m *Model) Predict(x mat.Matrix) (mean, variance []float64, err error) {
 	r, _ := x.Dims()
 	mean = make([]float64, r)
 	variance = make([]float64, r)
+	xd, ok := x.(*mat.Dense)
+	if !ok {
+		xd = mat.DenseCopyOf(x)
+	}
 	for start := 0; start < r; start += s.set.Batch {
 		end := min(start+s.set.Batch, r)
-		var xb mat.Matrix
-		if d, ok := x.(*mat.Dense); ok {
-			xb = d.Slice(start, end, 0, d.RawMatrix().Cols)
-		} else {
-			xb = mat.DenseCopyOf(x).Slice(start, end, 0, s.n0)
-		}
-		m.predictBatch(xb, mean[start:end], variance[start:end])
+		m.predictBatch(xd.Slice(start, end, 0, s.n0), mean[start:end], variance[start:end])
 	}
 	return mean, variance, nil
 }

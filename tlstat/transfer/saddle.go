@@ -223,13 +223,21 @@ func newtonStep(jac [3][3]float64, g [3]float64) ([3]float64, bool) {
 // At returns the Model at fixed order parameters q (no solve), e.g. the
 // infinite-width point (1, 0, 0). Converged is false and Residual is
 // |grad S_1| at q.
-func (c *Coupled) At(q Order) (*Model, error) {
-	st, err := c.eval(q, true)
+func (c *Coupled) At(q Order) (*Model, error) { return c.at(q, true) }
+
+// at is At; without withGrad the gradient products are skipped and Residual
+// is NaN (for baselines whose residual is not reported).
+func (c *Coupled) at(q Order, withGrad bool) (*Model, error) {
+	st, err := c.eval(q, withGrad)
 	if err != nil {
 		return nil, err
 	}
+	res := math.NaN()
+	if withGrad {
+		res = norm3(st.grad)
+	}
 	return &Model{Gamma: c.gamma, Cov: c.cov, Q: q, QSource: c.src.qs, Action: st.s1,
-		Residual: norm3(st.grad), c: c, st: st}, nil
+		Residual: res, c: c, st: st}, nil
 }
 
 // Fit solves the target saddle at coupling gamma by continuation from the

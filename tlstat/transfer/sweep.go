@@ -251,7 +251,7 @@ func (s *Solver) point(m *Model, test *data.Dataset, baselines bool) (Point, err
 	if !baselines {
 		return p, nil
 	}
-	nn, err := m.c.At(Order{T: 1})
+	nn, err := m.c.at(Order{T: 1}, false)
 	if err != nil {
 		return p, err
 	}
@@ -340,10 +340,10 @@ func (s *Solver) regularizationOnly(c *Coupled) (*Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("transfer: regularization-only saddle at gamma = %v: %w", c.gamma, err)
 	}
-	m, err := c.At(Order{T: fit.Q})
+	m, err := c.at(Order{T: fit.Q}, false)
 	if err != nil {
 		return nil, err
 	}
-	m.Converged = fit.Converged
+	m.Converged, m.Residual = fit.Converged, fit.Residual
 	return m, nil
 }
