@@ -1,0 +1,71 @@
+package rkgp
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/tlstat/tlstat/tlstat/data"
+)
+
+// gaussianTask returns p random Gaussian inputs of dimension n0 (196, the
+// pooled MNIST size) with ±1 labels.
+func gaussianTask(p, n0 int, seed uint64) *data.Dataset {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	x := mat.NewDense(p, n0, nil)
+	raw := x.RawMatrix().Data
+	for i := range raw {
+		raw[i] = rng.NormFloat64()
+	}
+	y := make([]float64, p)
+	for i := range y {
+		if x.At(i, 0)+x.At(i, 1) > 0 {
+			y[i] = 1
+		} else {
+			y[i] = -1
+		}
+	}
+	return &data.Dataset{X: x, Y: y}
+}
+
+// BenchmarkFit measures a full single-network fit: Gram and kernel
+// matrices, one eigendecomposition and the saddle-point solve.
+func BenchmarkFit(b *testing.B) {
+	for _, p := range []int{1000, 2000, 4000} {
+		b.Run(fmt.Sprintf("P=%d", p), func(b *testing.B) {
+			if testing.Short() && p > 1000 {
+				b.Skip("large P skipped under -short")
+			}
+			train := gaussianTask(p, 196, 1)
+			net := Network{N: 400, T: 0.05, Lambda0: 1, Lambda1: 1}
+			var m *Model
+			for b.Loop() {
+				var err error
+				m, err = Fit(train, net, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(m.Timing.Kernel.Seconds(), "kernel-s")
+			b.ReportMetric(m.Timing.Decompose.Seconds(), "eigen-s")
+			b.ReportMetric(m.Timing.Solve.Seconds(), "solve-s")
+		})
+	}
+}
+
+// BenchmarkPredict measures Predict on 1000 test points for a fit at P = 1000.
+func BenchmarkPredict(b *testing.B) {
+	train := gaussianTask(1000, 196, 1)
+	test := gaussianTask(1000, 196, 2)
+	m, err := Fit(train, Network{N: 400, T: 0.05, Lambda0: 1, Lambda1: 1}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, _, err := m.Predict(test.X); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
