@@ -292,6 +292,8 @@ func TestChartRendersInChromium(t *testing.T) {
 	}
 	img := decodePNGFile(t, shot)
 	for i, col := range Palette[:2] {
+		// A 2 px line across a 700 px plot alone has over 1000 such pixels;
+		// 50 only rules out a blank or failed chart.
 		if n := countNear(img, col); n < 50 {
 			t.Errorf("screenshot has %d pixels of palette color %d: chart not drawn", n, i)
 		}

@@ -186,18 +186,23 @@ func TestPNGSizeAndContent(t *testing.T) {
 	if got := img.Bounds().Size(); got.X != wantW || got.Y != wantH {
 		t.Errorf("PNG size = %v, want %dx%d", got, wantW, wantH)
 	}
+	// Each theory line is ~1.6 pt = 3 px wide across ~500 px: well over 100
+	// pixels of its color; fewer means the data were not drawn.
 	if n := countNear(img, Palette[0]); n < 100 {
 		t.Errorf("only %d pixels of the first palette color; the figure looks blank", n)
 	}
 	if n := countNear(img, Palette[1]); n < 100 {
 		t.Errorf("only %d pixels of the second palette color", n)
 	}
+	// Lines, text and markers cover far less than half of a white page.
 	if n := countNear(img, color.White); n < wantW*wantH/2 {
 		t.Errorf("only %d white pixels: background not white?", n)
 	}
 }
 
-// countNear counts the pixels within 24/255 per channel of c.
+// countNear counts the pixels within 24/255 per channel of c: wide enough
+// for anti-aliasing and PNG quantization, narrow enough to tell the palette
+// colors apart (they differ by more than 60/255 in some channel).
 func countNear(img image.Image, c color.Color) int {
 	r0, g0, b0, _ := c.RGBA()
 	near := func(a, b uint32) bool { return max(a, b)-min(a, b) <= 24*257 }

@@ -67,7 +67,8 @@ func decodePNG(t *testing.T, b []byte) image.Image {
 	return img
 }
 
-// near reports whether two colors agree within 24/255 per channel.
+// near reports whether two colors agree within 24/255 per channel (see
+// countNear).
 func near(a, b color.Color) bool {
 	r0, g0, b0, _ := a.RGBA()
 	r1, g1, b1, _ := b.RGBA()

@@ -2,6 +2,7 @@ package gonb
 
 import (
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -184,5 +185,32 @@ func TestProgress(t *testing.T) {
 	u.Update(8, "")
 	if last := r.updates[len(r.updates)-1][1]; !strings.Contains(last, "8/10 (80%)") {
 		t.Errorf("after SetTotal(10): %s", last)
+	}
+}
+
+func TestProgressConcurrent(t *testing.T) {
+	r := fakeNotebook(t)
+	p := NewProgress(800) // 8 goroutines × 100 steps
+	p.MinInterval = -1
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	done := 0
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 100; i++ {
+				mu.Lock()
+				done++
+				d := done
+				mu.Unlock()
+				p.Update(d, "chain")
+			}
+		}()
+	}
+	wg.Wait()
+	p.Done()
+	if !strings.Contains(r.html[len(r.html)-1], "/800 steps") {
+		t.Errorf("summary: %s", r.html[len(r.html)-1])
 	}
 }
