@@ -29,6 +29,11 @@ type Settings struct {
 	// Tol is the Euclidean norm of grad S_1 at which Newton's method stops.
 	// Default 1e-11.
 	Tol float64
+	// FloorTol accepts a solve as converged when no step can lower |grad S_1|
+	// any further (its rounding floor, reached e.g. for q_t − q_tt ≪ 1 where
+	// the gradient has terms of order 1/(q_t − q_tt)²) and the residual is at
+	// most FloorTol. Default 1e-9.
+	FloorTol float64
 	// MaxIter is the maximum number of Newton iterations per solve. Default 60.
 	MaxIter int
 	// MaxHalvings bounds how often a continuation step in gamma is subdivided
@@ -52,6 +57,9 @@ func (s *Settings) withDefaults() Settings {
 	}
 	if out.Tol <= 0 {
 		out.Tol = 1e-11
+	}
+	if out.FloorTol <= 0 {
+		out.FloorTol = 1e-9
 	}
 	if out.MaxIter <= 0 {
 		out.MaxIter = 60

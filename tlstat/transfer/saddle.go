@@ -19,7 +19,8 @@ type Model struct {
 	QSource float64
 	// Action is S_1 at Q.
 	Action float64
-	// Converged reports |grad S_1| <= Settings.Tol; Residual is |grad S_1|
+	// Converged reports |grad S_1| <= Settings.Tol (or <= Settings.FloorTol
+	// at the rounding floor, where no step lowers it); Residual is |grad S_1|
 	// (Euclidean norm) and Iterations the Newton iterations of the last solve.
 	// For models at fixed order parameters (At) Converged is false and
 	// Residual is the gradient norm at that point.
@@ -191,8 +192,9 @@ func (c *Coupled) solve(start Order, jac0 *[3][3]float64) (*Model, error) {
 		}
 		x, st, res = xn, sn, rn
 	}
+	converged := res <= set.Tol || (reason == "line search failed" && res <= set.FloorTol)
 	m := &Model{Gamma: c.gamma, Cov: c.cov, Q: st.q, QSource: c.src.qs, Action: st.s1,
-		Converged: res <= set.Tol, Residual: res, Iterations: it, Evaluations: evals, c: c, st: st}
+		Converged: converged, Residual: res, Iterations: it, Evaluations: evals, c: c, st: st}
 	if haveJac {
 		m.jac, m.hasJac = jac, true
 	}
