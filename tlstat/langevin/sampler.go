@@ -53,7 +53,8 @@ type Sampler struct {
 	// default ⌈2/(ηT λ_min)⌉ with λ_min = min(λ0+γ, λ1) (λ1 with a frozen
 	// first layer): two e-folding times of the slowest prior mode, after
 	// which a chain started from the prior has forgotten its start in every
-	// direction the data do not stiffen. A negative value means no burn-in.
+	// direction the data do not stiffen (η is the initial step size, before
+	// MALA's tuning). A negative value means no burn-in.
 	BurnIn int
 	// Thin is the number of steps between measurements (default DefaultThin).
 	Thin int
@@ -64,8 +65,9 @@ type Sampler struct {
 	// λ_max(JᵀJ) is found by PowerIters power iterations.
 	Eta float64
 	// StepFactor is c in η = c/λ_GN (default DefaultStepFactorULA or
-	// DefaultStepFactorMALA). gradient descent on the loss is stable for
-	// c < 2.
+	// DefaultStepFactorMALA). Gradient descent on the loss is stable for
+	// c < 2. On the benchmark task (MNIST, N0 = 196, N = P = 400, T = 0.05;
+	// see BenchmarkULA8) λ_GN ≈ 120, so the ULA default is η ≈ 4e-4.
 	StepFactor float64
 	// PowerIters is the number of power iterations (default
 	// DefaultPowerIters).
