@@ -1,0 +1,155 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/tlstat/tlstat/tlstat/rkgp"
+)
+
+func init() {
+	register(command{name: "single", summary: "single-network theory: saddle point Q*, test error, bias², variance, infinite-width baseline", run: runSingle})
+}
+
+// singleOutput is the JSON document of "tlstat single -json".
+type singleOutput struct {
+	// Inputs echoed.
+	Pos     []int   `json:"pos"`
+	Neg     []int   `json:"neg"`
+	P       int     `json:"p"`
+	PTest   int     `json:"ptest"`
+	Pool    int     `json:"pool"`
+	IDXDir  string  `json:"idx_dir"`
+	N0      int     `json:"n0"`
+	N       int     `json:"n"`
+	T       float64 `json:"t"`
+	Lambda0 float64 `json:"lambda0"`
+	Lambda1 float64 `json:"lambda1"`
+	Act     string  `json:"act"`
+
+	// Saddle point.
+	Q          float64  `json:"q"`
+	Qbar       *float64 `json:"qbar,omitempty"` // activations that are not odd (ReLU)
+	Action     float64  `json:"action"`
+	Residual   float64  `json:"residual"`
+	Converged  bool     `json:"converged"`
+	Iterations int      `json:"iterations"`
+	Stationary int      `json:"stationary_points,omitempty"` // odd activations
+	Readout    float64  `json:"readout_norm"`
+
+	// Generalization.
+	TestError     float64 `json:"test_error"`
+	Bias2         float64 `json:"bias2"`
+	Variance      float64 `json:"variance"`
+	InfWidthError float64 `json:"infinite_width_error"`
+	InfWidthBias2 float64 `json:"infinite_width_bias2"`
+	InfWidthVar   float64 `json:"infinite_width_variance"`
+
+	Timings singleTimings `json:"timings"`
+}
+
+// singleTimings are wall-clock times in seconds.
+type singleTimings struct {
+	Load    float64 `json:"load"`
+	Kernel  float64 `json:"kernel"`
+	Eigen   float64 `json:"eigendecomposition"`
+	Solve   float64 `json:"solve"`
+	Predict float64 `json:"predict"`
+	Total   float64 `json:"total"`
+}
+
+func runSingle(args []string, stdout, stderr io.Writer) error {
+	start := time.Now()
+	fs := flag.NewFlagSet("single", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	tf := addTaskFlags(fs)
+	nf := addNetFlags(fs)
+	jsonOut := fs.Bool("json", false, "write one JSON object instead of a summary")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: tlstat single [flags]\n\nSolves the kernel-renormalization theory of one Bayesian one-hidden-layer network on a binary\nimage task and prints the order parameter, the test error (bias² + variance) and the\ninfinite-width (NNGP) baseline.\n\nflags:")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return nil
+		}
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	net, err := nf.network()
+	if err != nil {
+		return err
+	}
+	train, test, err := tf.load()
+	if err != nil {
+		return err
+	}
+	loadT := time.Since(start)
+
+	fit, fitErr := rkgp.Fit(train, net, nil)
+	if fit == nil {
+		return fitErr
+	}
+	t0 := time.Now()
+	risk, err := fit.Risk(test)
+	if err != nil {
+		return err
+	}
+	inf, err := fit.NNGP().Risk(test)
+	if err != nil {
+		return err
+	}
+	predT := time.Since(t0)
+
+	out := singleOutput{
+		Pos: tf.pos, Neg: tf.neg, P: train.Len(), PTest: test.Len(), Pool: tf.pool, IDXDir: tf.idxDir, N0: train.Dim(),
+		N: net.N, T: net.T, Lambda0: net.Lambda0, Lambda1: net.Lambda1, Act: net.Activation().Name(),
+		Q: fit.Q, Action: fit.Action, Residual: fit.Residual, Converged: fit.Converged,
+		Iterations: fit.Iterations, Stationary: fit.Stationary, Readout: fit.ReadoutNorm(),
+		TestError: risk.Total, Bias2: risk.Bias2, Variance: risk.Variance,
+		InfWidthError: inf.Total, InfWidthBias2: inf.Bias2, InfWidthVar: inf.Variance,
+		Timings: singleTimings{
+			Load: loadT.Seconds(), Kernel: fit.Timing.Kernel.Seconds(), Eigen: fit.Timing.Decompose.Seconds(),
+			Solve: fit.Timing.Solve.Seconds(), Predict: predT.Seconds(), Total: time.Since(start).Seconds(),
+		},
+	}
+	odd := net.Activation().Odd()
+	if !odd {
+		qb := fit.Qbar
+		out.Qbar = &qb
+	}
+	if *jsonOut {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(out); err != nil {
+			return err
+		}
+		return fitErr
+	}
+
+	w := func(format string, a ...any) { fmt.Fprintf(stdout, format, a...) }
+	w("task      %v vs %v, P = %d, Ptest = %d, pool = %d, N0 = %d\n", tf.pos, tf.neg, out.P, out.PTest, out.Pool, out.N0)
+	w("network   N = %d, T = %g, lambda0 = %g, lambda1 = %g, act = %s\n", net.N, net.T, net.Lambda0, net.Lambda1, out.Act)
+	status := "converged"
+	if !fit.Converged {
+		status = "NOT CONVERGED"
+	}
+	if odd {
+		w("saddle    Q* = %.10g  (S = %.10g, residual %.2g, %s, %d stationary point(s), %d gradient evaluations)\n",
+			fit.Q, fit.Action, fit.Residual, status, fit.Stationary, fit.Iterations)
+	} else {
+		w("saddle    Qbar* = %.10g, Q* = %.10g  (S = %.10g, residual %.2g, %s, %d Newton iterations)\n",
+			fit.Qbar, fit.Q, fit.Action, fit.Residual, status, fit.Iterations)
+	}
+	w("readout   <|v|²>/N = %.6g\n", out.Readout)
+	w("test      error %.8f = bias² %.8f + variance %.8f\n", risk.Total, risk.Bias2, risk.Variance)
+	w("NNGP      error %.8f = bias² %.8f + variance %.8f  (infinite width)\n", inf.Total, inf.Bias2, inf.Variance)
+	w("time      load %.3fs, kernel %.3fs, eigendecomposition %.3fs, solve %.4fs, predict %.3fs, total %.3fs\n",
+		out.Timings.Load, out.Timings.Kernel, out.Timings.Eigen, out.Timings.Solve, out.Timings.Predict, out.Timings.Total)
+	return fitErr
+}
