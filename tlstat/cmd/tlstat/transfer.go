@@ -10,8 +10,6 @@ import (
 	"strings"
 
 	"github.com/tlstat/tlstat/tlstat/data"
-	"github.com/tlstat/tlstat/tlstat/kernel"
-	"github.com/tlstat/tlstat/tlstat/rkgp"
 	"github.com/tlstat/tlstat/tlstat/transfer"
 )
 
@@ -65,33 +63,6 @@ type transferEquivJSON struct {
 	Curve []transfer.CurvePoint `json:"curve"`
 }
 
-// trNet holds -n -t -lambda0 -lambda1 -act -source-t.
-// TEMPORARY stand-in for the shared netflags.go helpers (not yet in the repo).
-type trNet struct {
-	n                     int
-	t, ts, lambda0, lamb1 float64
-	act                   string
-}
-
-func addTrNetFlags(fs *flag.FlagSet) *trNet {
-	s := &trNet{}
-	fs.IntVar(&s.n, "n", 400, "width N of the hidden layer")
-	fs.Float64Var(&s.t, "t", 0.05, "temperature T of the target (and, by default, the source)")
-	fs.Float64Var(&s.lambda0, "lambda0", 1, "first-layer prior precision lambda0")
-	fs.Float64Var(&s.lamb1, "lambda1", 1, "readout prior precision lambda1")
-	fs.StringVar(&s.act, "act", "erf", "activation (odd ones only for transfer): "+strings.Join(kernel.Names, ", "))
-	return s
-}
-
-func (s *trNet) network() (rkgp.Network, error) {
-	a, err := kernel.ByName(s.act)
-	if err != nil {
-		return rkgp.Network{}, fmt.Errorf("-act: %w", err)
-	}
-	net := rkgp.Network{N: s.n, T: s.t, Lambda0: s.lambda0, Lambda1: s.lamb1, Act: a}
-	return net, net.Validate()
-}
-
 // parseTransferGammas parses "0,0.1,1" into finite non-negative couplings.
 func parseTransferGammas(s string) ([]float64, error) {
 	var out []float64
@@ -132,8 +103,8 @@ func runTransfer(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("transfer", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	tf := addTransferTaskFlags(fs)
-	nf := addTrNetFlags(fs)
-	fs.Float64Var(&nf.ts, "source-t", 0, "source temperature T_s (0: same as -t)")
+	nf := addNetFlags(fs)
+	sourceTemp := fs.Float64("source-t", 0, "source temperature T_s (0: same as -t)")
 	gammaFlag := fs.String("gamma", "0,0.1,1,10,100", "comma-separated couplings gamma >= 0 (sorted, solved by continuation from 0)")
 	jsonOut := fs.Bool("json", false, "write one JSON object {\"results\": [...], ...} instead of a table")
 	equiv := fs.String("equiv-sizes", "", "if set (e.g. 100,200,400,800), also compute the data-equivalent gain: the scratch learning curve on the first P target training images for these P (images only)")
@@ -171,7 +142,7 @@ func runTransfer(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	sv, err := transfer.NewSolver(transfer.Problem{Source: srcTr, Target: tgtTr, Net: net, SourceT: nf.ts}, nil)
+	sv, err := transfer.NewSolver(transfer.Problem{Source: srcTr, Target: tgtTr, Net: net, SourceT: *sourceTemp}, nil)
 	if err != nil {
 		return err
 	}
@@ -181,7 +152,7 @@ func runTransfer(args []string, stdout, stderr io.Writer) error {
 	}
 	out := transferOutput{
 		Task:    tf.String(),
-		Network: fmt.Sprintf("N=%d T=%g T_s=%g lambda0=%g lambda1=%g act=%s", net.N, net.T, sourceT(nf.ts, net.T), net.Lambda0, net.Lambda1, net.Activation().Name()),
+		Network: fmt.Sprintf("N=%d T=%g T_s=%g lambda0=%g lambda1=%g act=%s", net.N, net.T, sourceT(*sourceTemp, net.T), net.Lambda0, net.Lambda1, net.Activation().Name()),
 		QS:      sw.QSource, ScratchError: sw.Scratch.Risk.Total, ScratchQT: sw.Scratch.Q.T, FrozenError: sw.Frozen.Risk.Total,
 		OptimalGamma: jsonGamma(sw.Best.Gamma), OptimalError: sw.Best.Error, GridOptimalGamma: sw.Best.GridGamma, Refined: sw.Best.Refined,
 		Gain: sw.Best.Gain, Relatedness: sw.Relatedness,

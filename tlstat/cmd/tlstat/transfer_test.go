@@ -73,7 +73,8 @@ func TestTransferBadFlags(t *testing.T) {
 		{[]string{"-gamma", "inf"}, "frozen-feature limit"},
 		{[]string{"-gamma", "0,,1"}, "empty item 2"},
 		{[]string{"-act", "relu"}, "odd activation"},
-		{[]string{"-t", "0"}, "T"},
+		{[]string{"-t", "0"}, "-t 0"},
+		{[]string{"-source-t", "-1"}, "source temperature"},
 		{[]string{"-equiv-sizes", "100,200"}, "needs an image task"},
 		{[]string{"extra"}, "unexpected arguments"},
 	} {
