@@ -198,7 +198,7 @@ func (c *chainSpec) run(set settings, t *tracker, observe func(State)) (chainOut
 			if !mala {
 				sinceAcc, sinceProp = int64(pending), int64(pending)
 			}
-			t.report(pending, sinceAcc, sinceProp, &last, nlast)
+			t.report(pending, sinceAcc, sinceProp, &last)
 			pending, nlast, sinceAcc, sinceProp = 0, 0, 0, 0
 			if t.stop.Load() {
 				return out, errStopped

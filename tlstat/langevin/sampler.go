@@ -330,7 +330,7 @@ func (t *tracker) setStage(stage string, gamma float64) {
 	t.mu.Unlock()
 }
 
-func (t *tracker) report(steps int, acc, prop int64, obs *[3]float64, nobs int) {
+func (t *tracker) report(steps int, acc, prop int64, obs *[3]float64) {
 	t.done.Add(int64(steps))
 	if t.cb == nil {
 		return
@@ -339,7 +339,6 @@ func (t *tracker) report(steps int, acc, prop int64, obs *[3]float64, nobs int) 
 	defer t.mu.Unlock()
 	t.acc += acc
 	t.prp += prop
-	_ = nobs
 	for i, v := range obs {
 		if !math.IsNaN(v) {
 			t.sum[i] += v
