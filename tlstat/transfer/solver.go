@@ -45,7 +45,9 @@ type sourceFactor struct {
 
 // NewSolver validates p, solves the source saddle (unless s.SourceQ is set),
 // factors the source block and solves the scratch (gamma = 0) target saddle.
-// Errors name the offending input and value.
+// Errors name the offending input and value. If only the scratch solve
+// fails to converge, the Solver is returned with the error (its Scratch is
+// the partial Model).
 func NewSolver(p Problem, s *Settings) (*Solver, error) {
 	if err := p.validate(); err != nil {
 		return nil, err
