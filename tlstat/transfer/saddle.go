@@ -41,13 +41,18 @@ type Model struct {
 // ConvergenceError reports a saddle-point solve that did not reach the
 // tolerance. The partial result is returned alongside it.
 type ConvergenceError struct {
-	Gamma      float64
+	// Gamma is the coupling of the failed solve.
+	Gamma float64
+	// Residual is |grad S_1| at the last iterate Q after Iterations steps.
 	Residual   float64
 	Iterations int
 	Q          Order
-	Reason     string
+	// Reason is "iteration limit", "line search failed", "singular Jacobian"
+	// or "Jacobian step left the domain".
+	Reason string
 }
 
+// Error names gamma, the residual, the iterate and the reason.
 func (e *ConvergenceError) Error() string {
 	return fmt.Sprintf("transfer: saddle point not converged at gamma = %v after %d iterations: residual |grad S_1| = %.3g at (q_t, q_st, q_tt) = (%.6g, %.6g, %.6g) (%s)",
 		e.Gamma, e.Iterations, e.Residual, e.Q.T, e.Q.ST, e.Q.TT, e.Reason)
