@@ -47,7 +47,7 @@ func TestMNISTReference(t *testing.T) {
 			// theory.py as above with act = "linear" (same data).
 			source: "theory.py linear", act: kernel.Linear,
 			q: 1.129938232653819, eps: 0.5200041703437628, bias2: 0.49823089643317664,
-			variance: 0.021773273910586075, infEps: 0.5149792450896749, tol: 1e-10,
+			variance: 0.021773273910586075, infEps: 0.5149792450896804, tol: 1e-10,
 		},
 	} {
 		net := Network{N: 400, T: 0.05, Lambda0: 1, Lambda1: 1, Act: tc.act}
