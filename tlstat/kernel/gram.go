@@ -8,9 +8,10 @@ import (
 )
 
 // Gram returns the symmetric matrix of overlaps g(x_i, x_j) = x_i·x_j / N0 of
-// the rows of x (P×N0). It is one symmetric rank-k update, O(P² N0) time and
-// O(P²) memory. An x with no rows gives an empty matrix; an x with no columns
-// gives a P×P zero matrix.
+// the rows of x (P×N0): P(P+1)/2 dot products, O(P² N0) time and O(P²)
+// memory, tiled for cache reuse and spread over runtime.GOMAXPROCS goroutines.
+// A *mat.Dense x is read in place; other matrices are copied first. An x with
+// no rows gives an empty matrix; an x with no columns gives a P×P zero matrix.
 func Gram(x mat.Matrix) *mat.SymDense {
 	r, c := x.Dims()
 	if r == 0 {
@@ -58,25 +59,29 @@ func syrk(alpha float64, x blas64.General, g blas64.Symmetric) {
 }
 
 // CrossGram returns the P1×P2 matrix of overlaps x1_i·x2_j / N0 between the
-// rows of x1 (P1×N0) and x2 (P2×N0). It returns an error if the input
-// dimensions N0 differ.
+// rows of x1 (P1×N0) and x2 (P2×N0), one matrix product (gonum's Dgemm,
+// itself parallel). It returns an error naming both dimensions if the input
+// dimensions N0 differ. Inputs with no columns give a P1×P2 zero matrix.
 func CrossGram(x1, x2 mat.Matrix) (*mat.Dense, error) {
 	r1, c1 := x1.Dims()
 	r2, c2 := x2.Dims()
 	if c1 != c2 {
-		return nil, fmt.Errorf("kernel: input dimension mismatch: %d columns vs %d columns", c1, c2)
+		return nil, fmt.Errorf("kernel: CrossGram: input dimension mismatch: x1 has %d columns, x2 has %d", c1, c2)
 	}
-	if r1 == 0 || r2 == 0 || c1 == 0 {
+	if r1 == 0 || r2 == 0 {
 		return &mat.Dense{}, nil
 	}
 	g := mat.NewDense(r1, r2, nil)
+	if c1 == 0 {
+		return g, nil
+	}
 	g.Mul(x1, x2.T())
 	g.Scale(1/float64(c1), g)
 	return g, nil
 }
 
 // SqNorms returns the self-overlaps |x_i|² / N0 of the rows of x (zeros when
-// x has no columns). They equal the diagonal of Gram(x).
+// x has no columns), the same dot products as the diagonal of Gram(x).
 func SqNorms(x mat.Matrix) []float64 {
 	r, c := x.Dims()
 	out := make([]float64, r)

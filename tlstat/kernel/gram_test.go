@@ -117,3 +117,14 @@ func TestGramEmpty(t *testing.T) {
 		t.Errorf("SqNorms of an empty matrix = %v", n)
 	}
 }
+
+func TestCrossGramNoColumns(t *testing.T) {
+	t.Parallel()
+	g, err := CrossGram(mat.NewDense(2, 1, nil).Slice(0, 2, 0, 0), mat.NewDense(3, 1, nil).Slice(0, 3, 0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, c := g.Dims(); r != 2 || c != 3 || mat.Norm(g, 1) != 0 {
+		t.Errorf("CrossGram with N0 = 0: %d×%d, norm %v; want a 2×3 zero matrix", r, c, mat.Norm(g, 1))
+	}
+}
