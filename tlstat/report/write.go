@@ -1,0 +1,207 @@
+package report
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/tlstat/tlstat/plotting"
+	"github.com/tlstat/tlstat/tlstat/study"
+)
+
+// Report is the content of a report directory.
+type Report struct {
+	// Title heads the HTML page.
+	Title string
+	// Summary is a paragraph of plain text under the title.
+	Summary string
+	// Settings is echoed into results.json under "settings".
+	Settings any
+	// Results are the gamma studies, one per task pair.
+	Results []*study.GammaResult
+}
+
+// Files lists the files Write produces, relative to the report directory.
+func (r *Report) Files() []string {
+	files := []string{"index.html", "results.json", "results.csv"}
+	for _, g := range r.Results {
+		for _, kind := range []string{"error", "order"} {
+			files = append(files, filepath.Join("figures", figureName(g, kind)+".png"), filepath.Join("figures", figureName(g, kind)+".svg"))
+		}
+	}
+	return files
+}
+
+func figureName(g *study.GammaResult, kind string) string {
+	return fmt.Sprintf("%s_%s", sanitize(g.Pair), kind)
+}
+
+func sanitize(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			b[i] = '_'
+		}
+	}
+	return string(b)
+}
+
+// Write creates dir (and dir/figures) and writes index.html, the PNG and SVG
+// figures, results.json and results.csv into it.
+func (r *Report) Write(dir string) error {
+	if len(r.Results) == 0 {
+		return fmt.Errorf("report: no results to write")
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "figures"), 0o755); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	blocks := []plotting.Block{plotting.Paragraph(r.Summary), summaryTable(r.Results)}
+	if len(r.Results) > 1 {
+		cmp, err := ComparisonFigure(r.Results)
+		if err != nil {
+			return err
+		}
+		c, err := cmp.Chart()
+		if err != nil {
+			return err
+		}
+		blocks = append(blocks, plotting.Heading("All pairs"), c)
+	}
+	for _, g := range r.Results {
+		blocks = append(blocks, plotting.Heading(g.Pair+": "+g.Description))
+		for _, kind := range []string{"error", "order"} {
+			var f *plotting.Figure
+			var err error
+			if kind == "error" {
+				f, err = ErrorFigure(g)
+			} else {
+				f, err = OrderFigure(g)
+			}
+			if err != nil {
+				return fmt.Errorf("report: %s %s figure: %w", g.Pair, kind, err)
+			}
+			base := filepath.Join(dir, "figures", figureName(g, kind))
+			for _, ext := range []string{".png", ".svg"} {
+				if err := f.Save(base+ext, plotting.DefaultWidth, plotting.DefaultHeight); err != nil {
+					return fmt.Errorf("report: %w", err)
+				}
+			}
+			c, err := f.Chart()
+			if err != nil {
+				return err
+			}
+			blocks = append(blocks, c)
+		}
+		if len(g.Sim) > 0 {
+			blocks = append(blocks, simTable(g))
+		}
+		ef, err := ErrorFigure(g)
+		if err != nil {
+			return err
+		}
+		blocks = append(blocks, plotting.Image{Figure: ef, Caption: "Static figure (figures/" + figureName(g, "error") + ".svg). Simulations at γ = 0 are drawn at the smallest positive γ of the grid."})
+	}
+	if err := plotting.SavePage(filepath.Join(dir, "index.html"), r.Title, blocks...); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	if err := r.writeJSON(filepath.Join(dir, "results.json")); err != nil {
+		return err
+	}
+	return r.writeCSV(filepath.Join(dir, "results.csv"))
+}
+
+func f4(x study.Num) string {
+	f := float64(x)
+	if math.IsNaN(f) {
+		return "–"
+	}
+	if math.IsInf(f, 1) {
+		return "∞"
+	}
+	return strconv.FormatFloat(f, 'f', 4, 64)
+}
+
+func summaryTable(rs []*study.GammaResult) plotting.Table {
+	t := plotting.Table{
+		Caption: "Theory summary per task pair (test errors are mean squared errors on the target test set)",
+		Header:  []string{"pair", "N", "P_s", "P_t", "q_s", "scratch", "infinite width", "frozen (γ=∞)", "optimal γ", "error at optimum", "gain", "relatedness"},
+	}
+	for _, r := range rs {
+		t.Rows = append(t.Rows, []string{r.Pair, strconv.Itoa(r.Net.N), strconv.Itoa(r.PS), strconv.Itoa(r.PT), f4(r.QSource),
+			f4(r.Scratch.TestError), f4(r.Scratch.InfiniteWidthError), f4(r.Frozen.TestError), f4(r.OptimalGamma),
+			f4(r.OptimalError), f4(r.Gain), f4(r.Relatedness)})
+	}
+	return t
+}
+
+func simTable(g *study.GammaResult) plotting.Table {
+	t := plotting.Table{
+		Caption: fmt.Sprintf("Langevin check (%s, %d source chains, %d steps after %d burn-in): simulation ± standard error beside the theory", g.SimMethod, g.SimChains, g.SimSteps, g.SimBurnIn),
+		Header:  []string{"γ", "sim test error", "theory", "infinite width", "sim |v_t|²/N", "theory q_t/λ1", "sim v_s·v_t/N", "theory q_st/λ1", "acceptance"},
+	}
+	pm := func(m, e study.Num) string { return f4(m) + " ± " + f4(e) }
+	if s := g.SimSource; s != nil {
+		t.Rows = append(t.Rows, []string{"source", pm(s.TestError, s.TestErrorErr), f4(s.TheoryTestError), f4(s.InfiniteWidthError),
+			pm(s.VNorm, s.VNormErr), f4(s.TheoryVNorm), "–", "–", f4(s.Acceptance)})
+	}
+	for _, p := range g.Sim {
+		t.Rows = append(t.Rows, []string{p.Gamma.String(), pm(p.TestError, p.TestErrorErr), f4(p.TheoryTestError), f4(p.InfiniteWidthError),
+			pm(p.VNorm, p.VNormErr), f4(p.TheoryVNorm), pm(p.Overlap, p.OverlapErr), f4(p.TheoryOverlap), f4(p.Acceptance)})
+	}
+	return t
+}
+
+func (r *Report) writeJSON(path string) error {
+	b, err := json.MarshalIndent(struct {
+		Settings any                  `json:"settings,omitempty"`
+		Results  []*study.GammaResult `json:"results"`
+	}{r.Settings, r.Results}, "", "  ")
+	if err != nil {
+		return fmt.Errorf("report: encoding results: %w", err)
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
+}
+
+// writeCSV writes one row per pair and gamma: kind "theory" rows from the
+// sweep (gamma = inf is the frozen limit) and kind "langevin" rows.
+func (r *Report) writeCSV(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	w := csv.NewWriter(f)
+	w.Write([]string{"pair", "kind", "gamma", "test_error", "test_error_err", "bias2", "variance", "q_t", "q_st", "q_tt",
+		"readout_norm", "readout_norm_err", "overlap", "overlap_err", "scratch_error", "infinite_width_error", "regularization_only_error", "theory_test_error", "converged", "residual"})
+	g := func(x study.Num) string {
+		v := float64(x)
+		if math.IsNaN(v) {
+			return ""
+		}
+		if math.IsInf(v, 1) {
+			return "inf"
+		}
+		return strconv.FormatFloat(v, 'g', 10, 64)
+	}
+	for _, res := range r.Results {
+		points := append(append([]study.TheoryPoint{}, res.Theory...), res.Frozen)
+		for _, p := range points {
+			w.Write([]string{res.Pair, "theory", g(p.Gamma), g(p.TestError), "", g(p.Bias2), g(p.Variance), g(p.QT), g(p.QST), g(p.QTT),
+				g(p.ReadoutNorm), "", g(p.Overlap), "", g(res.Scratch.TestError), g(p.InfiniteWidthError), g(p.RegularizationOnlyError), "",
+				strconv.FormatBool(p.Converged), g(p.Residual)})
+		}
+		for _, p := range res.Sim {
+			w.Write([]string{res.Pair, "langevin", g(p.Gamma), g(p.TestError), g(p.TestErrorErr), "", "", "", "", "",
+				g(p.VNorm), g(p.VNormErr), g(p.Overlap), g(p.OverlapErr), g(res.Scratch.TestError), g(p.InfiniteWidthError), "", g(p.TheoryTestError), "", ""})
+		}
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		f.Close()
+		return fmt.Errorf("report: %w", err)
+	}
+	return f.Close()
+}
