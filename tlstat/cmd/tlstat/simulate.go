@@ -12,13 +12,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"sync"
-	"time"
-
-	"github.com/schollz/progressbar/v3"
 
 	"github.com/tlstat/tlstat/tlstat/data"
-	"github.com/tlstat/tlstat/tlstat/kernel"
 	"github.com/tlstat/tlstat/tlstat/langevin"
 	"github.com/tlstat/tlstat/tlstat/rkgp"
 	"github.com/tlstat/tlstat/tlstat/transfer"
@@ -54,33 +49,6 @@ func runSimulate(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprint(stderr, simulateUsage)
 	return fmt.Errorf("unknown mode %q (want single or transfer)", args[0])
-}
-
-// simNet holds the network flags -n -t -lambda0 -lambda1 -act.
-// TEMPORARY: replace by the shared netflags.go helpers once they exist.
-type simNet struct {
-	n                 int
-	t, lambda0, lamb1 float64
-	act               string
-}
-
-func addSimNetFlags(fs *flag.FlagSet) *simNet {
-	s := &simNet{}
-	fs.IntVar(&s.n, "n", 400, "width N of the hidden layer")
-	fs.Float64Var(&s.t, "t", 0.05, "temperature T")
-	fs.Float64Var(&s.lambda0, "lambda0", 1, "first-layer prior precision lambda0")
-	fs.Float64Var(&s.lamb1, "lambda1", 1, "readout prior precision lambda1")
-	fs.StringVar(&s.act, "act", "erf", "activation: "+strings.Join(kernel.Names, ", "))
-	return s
-}
-
-func (s *simNet) network() (rkgp.Network, error) {
-	a, err := kernel.ByName(s.act)
-	if err != nil {
-		return rkgp.Network{}, fmt.Errorf("-act: %w", err)
-	}
-	net := rkgp.Network{N: s.n, T: s.t, Lambda0: s.lambda0, Lambda1: s.lamb1, Act: a}
-	return net, net.Validate()
 }
 
 // simFlags are the sampler flags shared by both modes.
@@ -145,23 +113,11 @@ func (s *simFlags) sampler(stderr io.Writer) (*langevin.Sampler, func(), error) 
 	return smp, done, nil
 }
 
-// progressBar returns a Progress callback drawing a bar on w and a function
-// that finishes it.
+// simProgressBar returns a Progress callback drawing the shared progress
+// bar on w and a function that finishes it.
 func simProgressBar(w io.Writer) (func(langevin.Progress), func()) {
-	var mu sync.Mutex
-	var bar *progressbar.ProgressBar
+	b := newBar(w)
 	cb := func(p langevin.Progress) {
-		mu.Lock()
-		defer mu.Unlock()
-		if bar == nil {
-			bar = progressbar.NewOptions64(p.Total, progressbar.OptionSetWriter(w), progressbar.OptionShowCount(),
-				progressbar.OptionSetPredictTime(true), progressbar.OptionSetElapsedTime(true),
-				progressbar.OptionThrottle(200*time.Millisecond), progressbar.OptionSetWidth(30),
-				progressbar.OptionShowDescriptionAtLineEnd())
-		}
-		if bar.GetMax64() != p.Total {
-			bar.ChangeMax64(p.Total)
-		}
 		stage := p.Stage
 		if stage == "target" {
 			stage = fmt.Sprintf("target gamma=%g", p.Gamma)
@@ -170,18 +126,9 @@ func simProgressBar(w io.Writer) (func(langevin.Progress), func()) {
 		if !math.IsNaN(p.Acceptance) {
 			d += fmt.Sprintf(" acc %.2f", p.Acceptance)
 		}
-		bar.Describe(d)
-		_ = bar.Set64(p.Done)
+		b.set(p.Done, p.Total, d)
 	}
-	done := func() {
-		mu.Lock()
-		defer mu.Unlock()
-		if bar != nil {
-			_ = bar.Finish()
-			fmt.Fprintln(w)
-		}
-	}
-	return cb, done
+	return cb, b.finish
 }
 
 // simRow is one entry of the JSON results.
@@ -256,7 +203,7 @@ func runSimulateSingle(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("simulate single", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	task := addTaskFlags(fs)
-	nf := addSimNetFlags(fs)
+	nf := addNetFlags(fs)
 	sf := addSimFlags(fs, "seed")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -336,7 +283,7 @@ func runSimulateTransfer(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("simulate transfer", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	task := addTransferTaskFlags(fs)
-	nf := addSimNetFlags(fs)
+	nf := addNetFlags(fs)
 	// -seed belongs to the synthetic teachers of the transfer task flags.
 	sf := addSimFlags(fs, "chain-seed")
 	gammas := fs.String("gamma", "0,0.5,2", "comma-separated couplings gamma of the target first layer to the source snapshot")

@@ -93,7 +93,7 @@ func TestSimulateBadFlags(t *testing.T) {
 		{[]string{"single", "-eta", "-1", "-quiet"}, "-eta -1"},
 		{[]string{"single", "-method", "hmc", "-quiet"}, "hmc"},
 		{[]string{"single", "-chains", "0", "-quiet"}, "-chains 0"},
-		{[]string{"single", "-t", "0", "-quiet"}, "temperature T"},
+		{[]string{"single", "-t", "0", "-quiet"}, "-t 0"},
 		{[]string{"single", "-n", "-5", "-quiet"}, "-5"},
 		{[]string{"single", "-act", "sigmoid", "-quiet"}, "sigmoid"},
 		{[]string{"transfer", "-gamma", "0,x", "-quiet"}, `"x"`},
