@@ -48,6 +48,7 @@ type ChainResult struct {
 
 // Result is the outcome of Sampler.Run.
 type Result struct {
+	// Method is the update rule used.
 	Method Method
 	// Eta is the initial step size (in the units of the paper's update; see
 	// ChainResult.Eta for MALA's tuned values) and LambdaMax the

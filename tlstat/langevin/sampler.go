@@ -21,7 +21,7 @@ const (
 	DefaultThin = 10
 	// DefaultStepFactorULA is the default c in η = c/λ_max for ULA. In a
 	// Gaussian direction of curvature λ ULA inflates the variance by
-	// 1/(1 - ηλ/2), so c = 0.05 bounds the bias at 2.5% in the stiffest
+	// 1/(1 - ηλ/2), so c = 0.05 bounds the bias at about 2.5% in the stiffest
 	// direction (and less in the others).
 	DefaultStepFactorULA = 0.05
 	// DefaultStepFactorMALA is the default c in η = c/λ_max for MALA,
@@ -118,8 +118,9 @@ type Progress struct {
 	Gamma float64
 	// Done and Total count chain steps over the whole run.
 	Done, Total int64
-	// TestError, TrainError and VNorm are running means over all
-	// measurements of the current stage so far (NaN before the first).
+	// TestError, TrainError and VNorm are running means, over the current
+	// stage so far, of the latest measurement carried by each chain's
+	// progress report (NaN before the first measurement).
 	TestError, TrainError, VNorm float64
 	// Acceptance is the running acceptance rate of the current stage.
 	Acceptance float64
