@@ -35,6 +35,26 @@ func TestCheckNotebook(t *testing.T) {
 		},
 		{name: "missing chart", cells: png, reqs: []requirement{echartsChart}, want: []string{"promises an ECharts chart"}},
 		{
+			name: "passing %test cell",
+			cells: `{"cell_type": "code", "execution_count": 2, "source": "%test", "outputs": [
+				{"output_type": "stream", "name": "stdout", "text": ["=== RUN   TestA\n", "--- PASS: TestA (0.00s)\n", "PASS\n"]}]}`,
+			reqs: []requirement{testsPassed},
+		},
+		{
+			name: "%test cell that ran no test",
+			cells: `{"cell_type": "code", "execution_count": 2, "source": "%test", "outputs": [
+				{"output_type": "stream", "name": "stdout", "text": "testing: warning: no tests to run\nPASS\n"}]}`,
+			reqs: []requirement{testsPassed},
+			want: []string{"promises a passing %test cell"},
+		},
+		{
+			name: "PASS on stderr does not count",
+			cells: `{"cell_type": "code", "execution_count": 2, "source": "%test", "outputs": [
+				{"output_type": "stream", "name": "stderr", "text": "--- PASS: TestA (0.00s)\nPASS\n"}]}`,
+			reqs: []requirement{testsPassed},
+			want: []string{"promises a passing %test cell"},
+		},
+		{
 			name: "failed shell command",
 			cells: `{"cell_type": "code", "execution_count": 1, "source": "!*false", "outputs": [
 				{"output_type": "stream", "name": "stderr", "text": ["warning\n", "exit status 12\n"]}]}, ` + png,

@@ -40,14 +40,31 @@ var (
 	echartsChart = requirement{"an ECharts chart (echarts.init( in text/html)", func(o output) bool {
 		return strings.Contains(o.text("text/html"), "echarts.init(")
 	}}
+	// testsPassed is satisfied by the stdout of a %test cell that ran at
+	// least one test and passed: a "--- PASS" line and a final "PASS" line.
+	// (A failing %test cell already fails nbconvert; this catches a %test
+	// cell whose checks were silently lost, e.g. renamed Test functions.)
+	testsPassed = requirement{"a passing %test cell (--- PASS and PASS on stdout)", func(o output) bool {
+		s := o.Text.String()
+		return o.OutputType == "stream" && o.Name == "stdout" && strings.Contains(s, "--- PASS") &&
+			passLine.MatchString(s)
+	}}
 )
+
+// passLine matches the summary line go test prints when every test passed.
+var passLine = regexp.MustCompile(`(?m)^PASS$`)
 
 // promises maps a notebook file name to the outputs it must produce. A
 // notebook that is not listed must produce at least one display output
 // (defaultPromise). Each requirement must be met by at least one output of
 // the notebook.
 var promises = map[string][]requirement{
-	"00_quickstart.ipynb": {staticImage},
+	"00_quickstart.ipynb":             {staticImage, echartsChart, testsPassed},
+	"01_nngp_kernels.ipynb":           {staticImage, echartsChart, testsPassed},
+	"02_kernel_renormalization.ipynb": {staticImage, echartsChart, testsPassed},
+	"03_franz_parisi_transfer.ipynb":  {staticImage, echartsChart, testsPassed},
+	"04_transfer_vs_gamma.ipynb":      {staticImage, echartsChart, testsPassed},
+	"05_when_transfer_helps.ipynb":    {staticImage, echartsChart, testsPassed},
 }
 
 // defaultPromise applies to notebooks missing from promises.
