@@ -6,7 +6,7 @@
 #   make short      go test -short ./... (fast; skips the notebooks and slow cases)
 #   make vet        gofmt check + go vet (including notebooks/deps.go)
 #   make demo       the main job: go run ./tlstat/cmd/tlstat demo
-#   make bench      benchmarks of the library packages
+#   make bench      tlstat (pure Go and OpenBLAS) vs the Python reference: ratio table
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -82,8 +82,23 @@ vet:
 demo:
 	$(GO) run ./tlstat/cmd/tlstat demo
 
-# Placeholder until the benchmark report exists: runs every Benchmark function
-# of the library once, without the tests.
+# Side-by-side benchmark against the independent Python reference
+# (docs/benchmarks.md): builds tlstat pure Go and with the OpenBLAS backend
+# (installing Debian's libopenblas-dev when missing), then bench/compare.py
+# runs both and the reference back to back and prints the ratio table.
+# Reference location: TLSTAT_REFERENCE (default ../shared/reference); it is
+# skipped with a message when absent. Narrow a run with BENCH_ARGS, e.g.
+#   make bench BENCH_ARGS='--sizes 2000x500 --single "" --runs 1'
+# The Go benchmarks alone: go test -run '^$$' -bench . -benchtime 1x ./tlstat/...
+BENCH_ARGS ?=
+BENCH_DIR ?= $(or $(TMPDIR),/tmp)/tlstat-bench
 bench:
-	@echo "bench: placeholder -- runs every Benchmark once; the benchmark report is not written yet"
-	$(GO) test -run '^$$' -bench . -benchmem ./tlstat/...
+	@if [ -f /usr/include/x86_64-linux-gnu/cblas.h ] || [ -f /usr/include/cblas.h ] || \
+	    [ -f /usr/include/openblas/cblas.h ]; then echo "bench: OpenBLAS headers present"; \
+	else echo "bench: installing libopenblas-dev with apt"; $(APT_GET) update; \
+	  $(APT_GET) install --no-install-recommends libopenblas-dev; fi
+	@mkdir -p $(BENCH_DIR)
+	$(GO) build -o $(BENCH_DIR)/tlstat-go ./tlstat/cmd/tlstat
+	$(GO) build -tags openblas -o $(BENCH_DIR)/tlstat-openblas ./tlstat/cmd/tlstat
+	$(PYTHON) bench/compare.py --tlstat go=$(BENCH_DIR)/tlstat-go \
+	  --tlstat openblas=$(BENCH_DIR)/tlstat-openblas --json $(BENCH_DIR)/bench.json $(BENCH_ARGS)

@@ -1,0 +1,143 @@
+//go:build cgo && openblas
+
+package fastblas
+
+/*
+#include <stddef.h>
+// Fortran LAPACK of OpenBLAS (32-bit integers), with the hidden lengths of
+// the character arguments that gfortran appends.
+void dpotrf_(const char *uplo, const int *n, double *a, const int *lda, int *info, size_t luplo);
+void dpotri_(const char *uplo, const int *n, double *a, const int *lda, int *info, size_t luplo);
+void dsyevd_(const char *jobz, const char *uplo, const int *n, double *a, const int *lda, double *w,
+             double *work, const int *lwork, int *iwork, const int *liwork, int *info, size_t ljobz, size_t luplo);
+*/
+import "C"
+
+import (
+	"math"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/lapack"
+	"gonum.org/v1/gonum/lapack/gonum"
+)
+
+// minLapack is the order below which the LAPACK overrides stay in gonum.
+const minLapack = 32
+
+// Lapack is gonum's lapack.Float64 with the Cholesky factorization and
+// inverse (Dpotrf, Dpotri) and the symmetric eigendecomposition (Dsyev, by
+// the divide-and-conquer driver dsyevd) computed by OpenBLAS's LAPACK.
+type Lapack struct{ gonum.Implementation }
+
+var _ lapack.Float64 = Lapack{}
+
+// LAPACK character arguments, allocated once.
+var cL, cU, cN, cV = C.CString("L"), C.CString("U"), C.CString("N"), C.CString("V")
+
+// flip returns the column-major LAPACK triangle holding the row-major
+// triangle ul: the upper triangle of a row-major matrix is the lower
+// triangle of the same memory read column major.
+func flip(ul blas.Uplo) *C.char {
+	if ul == blas.Upper {
+		return cL
+	}
+	return cU
+}
+
+// Dpotrf computes the Cholesky factorization of the symmetric positive
+// definite a in place: a = Uᵀ U (ul = Upper) or L Lᵀ (see gonum's Dpotrf).
+// It returns false if a is not positive definite.
+func (l Lapack) Dpotrf(ul blas.Uplo, n int, a []float64, lda int) bool {
+	if !validUplo(ul) || n < minLapack || lda < max(1, n) || len(a) < span(n, n, lda) {
+		return l.Implementation.Dpotrf(ul, n, a, lda)
+	}
+	cn, clda := C.int(n), C.int(lda)
+	var info C.int
+	C.dpotrf_(flip(ul), &cn, (*C.double)(&a[0]), &clda, &info, 1)
+	return info == 0
+}
+
+// Dpotri overwrites the Cholesky factor in a (from Dpotrf) with the triangle
+// ul of the inverse of the factored matrix (see gonum's Dpotri). It returns
+// false if the factor is singular.
+func (l Lapack) Dpotri(ul blas.Uplo, n int, a []float64, lda int) bool {
+	if !validUplo(ul) || n < minLapack || lda < max(1, n) || len(a) < span(n, n, lda) {
+		return l.Implementation.Dpotri(ul, n, a, lda)
+	}
+	cn, clda := C.int(n), C.int(lda)
+	var info C.int
+	C.dpotri_(flip(ul), &cn, (*C.double)(&a[0]), &clda, &info, 1)
+	return info == 0
+}
+
+// syevdWork returns the workspace sizes dsyevd needs for order n.
+func syevdWork(jobz lapack.EVJob, n int) (lwork, liwork int) {
+	if jobz == lapack.EVCompute {
+		return 1 + 6*n + 2*n*n, 3 + 5*n
+	}
+	return 2*n + 1, 1
+}
+
+// Dsyev computes the eigenvalues of the symmetric a in ascending order into w
+// and, if jobz is lapack.EVCompute, overwrites a with the orthonormal
+// eigenvectors, the j-th in column j (see gonum's Dsyev). It uses LAPACK's
+// divide-and-conquer dsyevd. A workspace query (lwork = -1) reports the size
+// dsyevd needs; a smaller work slice is replaced by an internal allocation.
+// It returns false if the algorithm failed to converge.
+func (l Lapack) Dsyev(jobz lapack.EVJob, ul blas.Uplo, n int, a []float64, lda int, w, work []float64, lwork int) bool {
+	if (jobz != lapack.EVNone && jobz != lapack.EVCompute) || !validUplo(ul) || n < minLapack || lda < max(1, n) ||
+		(lwork < max(1, 3*n-1) && lwork != -1) || len(work) < max(1, lwork) {
+		return l.Implementation.Dsyev(jobz, ul, n, a, lda, w, work, lwork)
+	}
+	need, ineed := syevdWork(jobz, n)
+	if lwork == -1 {
+		work[0] = float64(max(need, 3*n-1))
+		return true
+	}
+	if len(a) < span(n, n, lda) || len(w) < n {
+		return l.Implementation.Dsyev(jobz, ul, n, a, lda, w, work, lwork)
+	}
+	if lwork < need {
+		work = make([]float64, need)
+	}
+	iwork := make([]C.int, ineed)
+	job := cN
+	if jobz == lapack.EVCompute {
+		job = cV
+	}
+	cn, clda, clw, cliw := C.int(n), C.int(lda), C.int(need), C.int(ineed)
+	var info C.int
+	C.dsyevd_(job, flip(ul), &cn, (*C.double)(&a[0]), &clda, (*C.double)(&w[0]), (*C.double)(&work[0]), &clw,
+		&iwork[0], &cliw, &info, 1, 1)
+	if info != 0 {
+		return false
+	}
+	if jobz == lapack.EVCompute {
+		transposeSquare(n, a, lda)
+	}
+	for _, v := range w[:n] {
+		if math.IsNaN(v) {
+			return false
+		}
+	}
+	return true
+}
+
+// transposeSquare transposes the n×n matrix a (leading dimension lda) in
+// place, in cache-sized tiles.
+func transposeSquare(n int, a []float64, lda int) {
+	const tile = 32
+	for i0 := 0; i0 < n; i0 += tile {
+		for j0 := i0; j0 < n; j0 += tile {
+			for i := i0; i < min(i0+tile, n); i++ {
+				jstart := j0
+				if i0 == j0 {
+					jstart = i + 1
+				}
+				for j := jstart; j < min(j0+tile, n); j++ {
+					a[i*lda+j], a[j*lda+i] = a[j*lda+i], a[i*lda+j]
+				}
+			}
+		}
+	}
+}
