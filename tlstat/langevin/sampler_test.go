@@ -141,3 +141,24 @@ func TestProgressAndTrace(t *testing.T) {
 		}
 	}
 }
+
+// TestTransferProgress checks that the transfer progress ends at its total,
+// with the default (estimated, then corrected) target burn-in.
+func TestTransferProgress(t *testing.T) {
+	rng := rand.New(rand.NewPCG(22, 22))
+	src, tgt := randomData(10, 6, rng), randomData(5, 6, rng)
+	net := Network{N: 8, T: 0.1, Lambda0: 1, Lambda1: 1}
+	var last Progress
+	s := &Sampler{Method: MALA, Chains: 2, Steps: 200, Src: rand.NewPCG(1, 3), Progress: func(p Progress) { last = p }}
+	res, err := s.Transfer(net, TransferProblem{Source: src, Target: tgt, Gammas: []float64{0, 3}, Snapshots: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := int64(2 * (res.Source.BurnIn + 200)) // 2 source chains; 2 snapshots × gap 100
+	for _, tr := range res.Targets {
+		want += int64(4 * (tr.BurnIn + 200)) // 2 chains × 2 snapshots target chains
+	}
+	if last.Done != want || last.Total != want || last.Stage != "target" || last.Gamma != 3 {
+		t.Errorf("final progress %+v, want Done = Total = %d in stage target, gamma 3", last, want)
+	}
+}
