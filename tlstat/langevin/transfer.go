@@ -60,7 +60,10 @@ type TransferResult struct {
 // source posterior; after burn-in each provides Snapshots snapshots
 // (W_s, v_s); for every γ and snapshot a target chain samples the target
 // posterior with the extra energy (γ/2)|W_t - W_s|² (T γ/2 |W_t - W_s|² in
-// the Langevin loss), starting from W_t = W_s and a prior draw of v_t.
+// the Langevin loss), starting from a draw of the target prior given the
+// snapshot, W_t ~ N(γ W_s/(λ0+γ), 1/(λ0+γ)) per component (W_t = W_s at
+// γ = ∞; a fresh prior draw with no memory of the source at γ = 0), and a
+// prior draw of v_t.
 // Progress.Total is exact when BurnIn is given; otherwise the target burn-in
 // is first estimated from the source step size and corrected when the target
 // stage starts.
@@ -181,7 +184,7 @@ func (s *Sampler) Transfer(net Network, tp TransferProblem) (*TransferResult, er
 				pr.ws = nil
 			}
 			p := newParams(pr.n, n0)
-			copy(p.w, snapshots[k].w)
+			drawCoupledPrior(p.w, snapshots[k].w, net.Lambda0, g, trngs[k])
 			drawReadout(p.v, pr.lambda1, trngs[k])
 			tspecs[k] = &chainSpec{pr: pr, init: p, steps: set.steps, rng: trngs[k], index: k, anchorV: snapshots[k].v}
 			if tp.TargetTest.Len() > 0 {
@@ -250,4 +253,19 @@ func groupEstimate(chains []ChainResult, g int, field int) Estimate {
 		x[i] = s / float64(g)
 	}
 	return meanErr(x)
+}
+
+// drawCoupledPrior sets w to a draw of the first-layer prior given the source
+// snapshot ws, exp(-(λ0/2)|w|² - (γ/2)|w - ws|²): independent Gaussians of mean
+// γ ws/(λ0+γ) and variance 1/(λ0+γ). At γ = +Inf it copies ws.
+func drawCoupledPrior(w, ws []float64, lambda0, gamma float64, rng interface{ NormFloat64() float64 }) {
+	if math.IsInf(gamma, 1) {
+		copy(w, ws)
+		return
+	}
+	m := gamma / (lambda0 + gamma)
+	sd := 1 / math.Sqrt(lambda0+gamma)
+	for i := range w {
+		w[i] = m*ws[i] + sd*rng.NormFloat64()
+	}
 }
