@@ -3,13 +3,17 @@ package kernel
 import (
 	"fmt"
 
+	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/blas/gonum"
 	"gonum.org/v1/gonum/mat"
 )
 
 // Gram returns the symmetric matrix of overlaps g(x_i, x_j) = x_i·x_j / N0 of
 // the rows of x (P×N0): P(P+1)/2 dot products, O(P² N0) time and O(P²)
-// memory, tiled for cache reuse and spread over runtime.GOMAXPROCS goroutines.
+// memory, tiled for cache reuse and spread over runtime.GOMAXPROCS goroutines
+// (gonum's pure-Go Dsyrk is serial); when another BLAS backend is installed
+// with blas64.Use, its Dsyrk is called instead.
 // A *mat.Dense x is read in place; other matrices are copied first. An x with
 // no rows gives an empty matrix; an x with no columns gives a P×P zero matrix.
 func Gram(x mat.Matrix) *mat.SymDense {
@@ -27,7 +31,13 @@ func Gram(x mat.Matrix) *mat.SymDense {
 	} else {
 		xr = mat.DenseCopyOf(x).RawMatrix()
 	}
-	syrk(1/float64(c), xr, g.RawSymmetric())
+	if _, pureGo := blas64.Implementation().(gonum.Implementation); pureGo {
+		syrk(1/float64(c), xr, g.RawSymmetric())
+	} else {
+		// An optimized backend is installed (see package tlstat/fastblas):
+		// its Dsyrk beats the tiled dot products.
+		blas64.Syrk(blas.NoTrans, 1/float64(c), xr, 0, g.RawSymmetric())
+	}
 	return g
 }
 
