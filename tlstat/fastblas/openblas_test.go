@@ -64,7 +64,7 @@ func TestDgemm(t *testing.T) {
 			want := clone(c)
 			ref.Dgemm(ta, tb, m, n, k, 0.7, a, lda, b, ldb, -0.3, want, ldc)
 			Blas{}.Dgemm(ta, tb, m, n, k, 0.7, a, lda, b, ldb, -0.3, c, ldc)
-			sameSlices(t, fmt.Sprintf("Dgemm(%v, %v)", ta, tb), c, want, tol)
+			sameSlices(t, fmt.Sprintf("Dgemm(%c, %c)", ta, tb), c, want, tol)
 		}
 	}
 }
@@ -82,7 +82,7 @@ func TestDsymm(t *testing.T) {
 			want := clone(c)
 			ref.Dsymm(s, ul, m, n, 0.7, a, lda, b, ldb, -0.3, want, ldc)
 			Blas{}.Dsymm(s, ul, m, n, 0.7, a, lda, b, ldb, -0.3, c, ldc)
-			sameSlices(t, fmt.Sprintf("Dsymm(%v, %v)", s, ul), c, want, tol)
+			sameSlices(t, fmt.Sprintf("Dsymm(%c, %c)", s, ul), c, want, tol)
 		}
 	}
 }
@@ -99,12 +99,12 @@ func TestDsyrkDsyr2k(t *testing.T) {
 			ref.Dsyrk(ul, tr, n, k, 0.7, a, lda, -0.3, want, ldc)
 			got := clone(c)
 			Blas{}.Dsyrk(ul, tr, n, k, 0.7, a, lda, -0.3, got, ldc)
-			sameSlices(t, fmt.Sprintf("Dsyrk(%v, %v)", ul, tr), got, want, tol)
+			sameSlices(t, fmt.Sprintf("Dsyrk(%c, %c)", ul, tr), got, want, tol)
 			want = clone(c)
 			ref.Dsyr2k(ul, tr, n, k, 0.7, a, lda, b, lda, -0.3, want, ldc)
 			got = clone(c)
 			Blas{}.Dsyr2k(ul, tr, n, k, 0.7, a, lda, b, lda, -0.3, got, ldc)
-			sameSlices(t, fmt.Sprintf("Dsyr2k(%v, %v)", ul, tr), got, want, tol)
+			sameSlices(t, fmt.Sprintf("Dsyr2k(%c, %c)", ul, tr), got, want, tol)
 		}
 	}
 }
@@ -134,7 +134,7 @@ func TestDtrmmDtrsm(t *testing.T) {
 					}
 					lda, ldb := na+pad, n+pad
 					a, b := triangular(rng, na, lda), randSlice(rng, m*ldb)
-					name := fmt.Sprintf("(%v, %v, %v, %v)", s, ul, ta, d)
+					name := fmt.Sprintf("(%c, %c, %c, %c)", s, ul, ta, d)
 					want, got := clone(b), clone(b)
 					ref.Dtrmm(s, ul, ta, d, m, n, 0.7, a, lda, want, ldb)
 					Blas{}.Dtrmm(s, ul, ta, d, m, n, 0.7, a, lda, got, ldb)
@@ -161,21 +161,21 @@ func TestLevel2(t *testing.T) {
 		want, got := clone(y), clone(y)
 		ref.Dgemv(ta, m, n, 0.7, a, n+pad, x, 2, -0.3, want, 3)
 		Blas{}.Dgemv(ta, m, n, 0.7, a, n+pad, x, 2, -0.3, got, 3)
-		sameSlices(t, fmt.Sprintf("Dgemv(%v)", ta), got, want, tol)
+		sameSlices(t, fmt.Sprintf("Dgemv(%c)", ta), got, want, tol)
 	}
 	for _, ul := range uplos {
 		a, x, y := randSlice(rng, n*(n+pad)), randSlice(rng, 2*n), randSlice(rng, n)
 		want, got := clone(y), clone(y)
 		ref.Dsymv(ul, n, 0.7, a, n+pad, x, 2, -0.3, want, 1)
 		Blas{}.Dsymv(ul, n, 0.7, a, n+pad, x, 2, -0.3, got, 1)
-		sameSlices(t, fmt.Sprintf("Dsymv(%v)", ul), got, want, tol)
+		sameSlices(t, fmt.Sprintf("Dsymv(%c)", ul), got, want, tol)
 		for _, ta := range transposes {
 			for _, d := range diags {
 				a := triangular(rng, n, n+pad)
 				want, got := clone(x), clone(x)
 				ref.Dtrsv(ul, ta, d, n, a, n+pad, want, 2)
 				Blas{}.Dtrsv(ul, ta, d, n, a, n+pad, got, 2)
-				sameSlices(t, fmt.Sprintf("Dtrsv(%v, %v, %v)", ul, ta, d), got, want, tol)
+				sameSlices(t, fmt.Sprintf("Dtrsv(%c, %c, %c)", ul, ta, d), got, want, tol)
 			}
 		}
 	}
