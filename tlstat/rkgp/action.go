@@ -2,33 +2,38 @@ package rkgp
 
 import "math"
 
-// actionOdd returns S(Q) = Q - log Q + (1/N) Σ_i [log g_i + yt_i²/g_i] with
-// g_i = T + Q eig_i/lambda1, evaluated in the eigenbasis in O(P).
+// actionOdd returns S(Q) = Q - log Q + (1/N)[log det G + yᵀG⁻¹y] with
+// G = T I + (Q/lambda1) K: the log-determinant from the eigenvalues,
+// Σ_i log(T + Q k_i/lambda1), and yᵀG⁻¹y = ŷᵀ(T I + (Q/lambda1) Tr)⁻¹ŷ by a
+// tridiagonal solve, O(P) in all.
 func (sp *spectrum) actionOdd(net Network, q float64) float64 {
-	var s float64
-	for i, k := range sp.eig {
-		g := net.T + q*k/net.Lambda1
-		s += math.Log(g) + sp.yt[i]*sp.yt[i]/g
+	s := q / net.Lambda1
+	var ld float64
+	for _, k := range sp.eig {
+		ld += math.Log(net.T + s*k)
 	}
-	return q - math.Log(q) + s/float64(net.N)
+	u := sp.tridiagSolve(net.T, s, sp.yt)[0]
+	return q - math.Log(q) + (ld+dot(sp.yt, u))/float64(net.N)
 }
 
-// gradOdd returns dS/dQ = 1 - 1/Q + (1/N) Σ_i (k_i/g_i)(1 - yt_i²/g_i), k_i = eig_i/lambda1.
+// gradOdd returns dS/dQ = 1 - 1/Q + (1/(N lambda1)) [tr(G⁻¹K) - yᵀG⁻¹KG⁻¹y],
+// with tr(G⁻¹K) = Σ_i k_i/(T + Q k_i/lambda1) from the eigenvalues and
+// yᵀG⁻¹KG⁻¹y = uᵀ Tr u, u = (T I + (Q/lambda1) Tr)⁻¹ ŷ, in O(P).
 func (sp *spectrum) gradOdd(net Network, q float64) float64 {
-	var s float64
-	for i, e := range sp.eig {
-		k := e / net.Lambda1
-		g := net.T + q*k
-		s += k / g * (1 - sp.yt[i]*sp.yt[i]/g)
+	s := q / net.Lambda1
+	var tr float64
+	for _, k := range sp.eig {
+		tr += k / (net.T + s*k)
 	}
-	return 1 - 1/q + s/float64(net.N)
+	u := sp.tridiagSolve(net.T, s, sp.yt)[0]
+	return 1 - 1/q + (tr-sp.trForm(u, u))/(float64(net.N)*net.Lambda1)
 }
 
-// pairSums holds the eigenbasis sums that the two-parameter action needs at
-// fixed Qbar: with g_i = T + Qbar eig_i/lambda1 (the spectrum of
-// A = T I + (Qbar/lambda1)(K - m mᵀ)),
+// pairSums holds the sums that the two-parameter action needs at fixed Qbar,
+// for A = T I + (Qbar/lambda1)(K - m mᵀ) = Z (T I + (Qbar/lambda1) Tr) Zᵀ:
 // ld = log det A, yy = yᵀA⁻¹y, mm = mᵀA⁻¹m, my = mᵀA⁻¹y, and the derivatives
-// of the four with respect to Qbar (suffix d).
+// of the four with respect to Qbar (suffix d). For mt == nil (M = 0) the
+// m terms are zero.
 type pairSums struct {
 	ld, yy, mm, my     float64
 	ldd, yyd, mmd, myd float64
@@ -36,21 +41,28 @@ type pairSums struct {
 
 func (sp *spectrum) sums(net Network, qbar float64) pairSums {
 	var s pairSums
-	for i, e := range sp.eig {
+	sc := qbar / net.Lambda1
+	for _, e := range sp.eig {
 		k := e / net.Lambda1
 		g := net.T + qbar*k
-		y, m := sp.yt[i], sp.mt[i]
-		ig := 1 / g
 		s.ld += math.Log(g)
-		s.yy += y * y * ig
-		s.mm += m * m * ig
-		s.my += m * y * ig
-		kg2 := k * ig * ig
-		s.ldd += k * ig
-		s.yyd -= y * y * kg2
-		s.mmd -= m * m * kg2
-		s.myd -= m * y * kg2
+		s.ldd += k / g
 	}
+	// d(A⁻¹)/dQbar = -A⁻¹ (B/lambda1) A⁻¹, so e.g. d(yᵀA⁻¹y)/dQbar = -uᵀ Tr u / lambda1.
+	if sp.mt == nil {
+		u := sp.tridiagSolve(net.T, sc, sp.yt)[0]
+		s.yy = dot(sp.yt, u)
+		s.yyd = -sp.trForm(u, u) / net.Lambda1
+		return s
+	}
+	sol := sp.tridiagSolve(net.T, sc, sp.yt, sp.mt)
+	uy, um := sol[0], sol[1]
+	s.yy = dot(sp.yt, uy)
+	s.mm = dot(sp.mt, um)
+	s.my = dot(sp.mt, uy)
+	s.yyd = -sp.trForm(uy, uy) / net.Lambda1
+	s.mmd = -sp.trForm(um, um) / net.Lambda1
+	s.myd = -sp.trForm(um, uy) / net.Lambda1
 	return s
 }
 

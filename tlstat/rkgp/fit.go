@@ -9,8 +9,8 @@ import (
 	"github.com/tlstat/tlstat/tlstat/optim"
 )
 
-// Fit builds the NNGP kernel of the training set, diagonalizes it once and
-// solves the saddle-point equations of the effective action (theory.md §2.2,
+// Fit builds the NNGP kernel of the training set, reduces it once to
+// tridiagonal form (O(P³), no eigenvectors) and solves the saddle-point equations of the effective action (theory.md §2.2,
 // and §2.4 for activations that are not odd). A nil s selects the default
 // Settings.
 //
@@ -27,7 +27,7 @@ func Fit(train *data.Dataset, net Network, s *Settings) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &Model{Net: net, settings: set, sp: sp, Timing: Timing{Kernel: sp.kernelT, Decompose: sp.decompT}}
+	m := &Model{Net: net, settings: set, sp: sp, fac: &factorCache{}, Timing: Timing{Kernel: sp.kernelT, Decompose: sp.decompT}}
 	start := time.Now()
 	if m.odd() {
 		err = m.solveOdd()
@@ -89,14 +89,15 @@ func InfiniteWidth(train *data.Dataset, net Network) (*Model, error) {
 	return m.NNGP(), nil
 }
 
-// newModel factorizes the kernel and returns a model without order parameters.
+// newModel reduces the kernel to tridiagonal form and returns a model
+// without order parameters.
 func newModel(train *data.Dataset, net Network) (*Model, error) {
 	sp, err := newSpectrum(train, net)
 	if err != nil {
 		return nil, err
 	}
 	var s *Settings
-	return &Model{Net: net, settings: s.resolve(), sp: sp,
+	return &Model{Net: net, settings: s.resolve(), sp: sp, fac: &factorCache{},
 		Timing: Timing{Kernel: sp.kernelT, Decompose: sp.decompT}}, nil
 }
 

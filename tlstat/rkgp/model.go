@@ -7,8 +7,10 @@ import (
 
 // Model is a network's renormalized Gaussian-process predictor at given
 // order parameters, usually the saddle point found by Fit. It holds the
-// eigendecomposition of the training kernel, shared with models derived
-// from it (NNGP), and is safe for concurrent use by Predict and Risk.
+// tridiagonal reduction of the training kernel, shared with models derived
+// from it (NNGP, FitFixed at other order parameters), and, once Predict or
+// Risk has been called, its own Cholesky factorization of G. It is safe for
+// concurrent use by Predict and Risk.
 type Model struct {
 	// Net is the network the model was fitted for.
 	Net Network
@@ -42,13 +44,17 @@ type Model struct {
 
 	settings Settings
 	sp       *spectrum
+	fac      *factorCache // Cholesky factor of G for Predict, made on first use
 }
 
 // Timing is the wall-clock time of the stages of a fit.
 type Timing struct {
 	// Kernel is the time to build the Gram and kernel matrices.
 	Kernel time.Duration
-	// Decompose is the time of the eigendecomposition.
+	// Decompose is the time of the factorization of the kernel: its
+	// reduction to tridiagonal form and the eigenvalues of the tridiagonal
+	// matrix (no eigenvectors are computed). The Cholesky factorization used
+	// by Predict is made, and timed by the caller, on the first prediction.
 	Decompose time.Duration
 	// Solve is the time to find the order parameters.
 	Solve time.Duration
@@ -114,8 +120,10 @@ func (m *Model) GradientAt(q float64) float64 {
 func (m *Model) PairActionAt(qbar, q float64) (s, dqbar, dq float64) {
 	sp := m.sp
 	if sp.m == nil {
-		// M = 0: mt = 0 makes the rank-one terms vanish.
-		sp = &spectrum{eig: sp.eig, yt: sp.yt, mt: make([]float64, len(sp.eig))}
+		// M = 0: the rank-one terms vanish.
+		cp := *sp
+		cp.mt = nil // the m terms of pairSums vanish
+		sp = &cp
 	}
 	if !(qbar > 0) || !(q > -1) {
 		return math.Inf(1), math.NaN(), math.NaN()
@@ -125,7 +133,8 @@ func (m *Model) PairActionAt(qbar, q float64) (s, dqbar, dq float64) {
 }
 
 // NNGP returns the infinite-width model (Q = 1, or Qbar = 1 and Q = 0 for
-// activations that are not odd) sharing m's factorization of the kernel.
+// activations that are not odd) sharing m's tridiagonal reduction of the
+// kernel; its first prediction makes its own Cholesky factorization of G.
 func (m *Model) NNGP() *Model {
 	if m.odd() {
 		return m.fixed(0, 1)
@@ -133,9 +142,10 @@ func (m *Model) NNGP() *Model {
 	return m.fixed(1, 0)
 }
 
-// fixed returns a model sharing m's factorization at the given order parameters.
+// fixed returns a model sharing m's tridiagonal reduction at the given order
+// parameters.
 func (m *Model) fixed(qbar, q float64) *Model {
-	out := &Model{Net: m.Net, Q: q, Qbar: qbar, Converged: true, settings: m.settings, sp: m.sp}
+	out := &Model{Net: m.Net, Q: q, Qbar: qbar, Converged: true, settings: m.settings, sp: m.sp, fac: &factorCache{}}
 	out.Timing = Timing{Kernel: m.Timing.Kernel, Decompose: m.Timing.Decompose}
 	if m.odd() {
 		out.Action = m.sp.actionOdd(m.Net, q)

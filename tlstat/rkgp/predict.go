@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/tlstat/tlstat/tlstat/data"
@@ -17,9 +19,11 @@ import (
 //
 // with k_R0 = (Q/lambda1) k0 and κ_R00 = (Q/lambda1) κ00 for odd
 // activations, and the renormalized kernel K_R of theory.md §2.4 otherwise
-// (k_R0 = (Qbar/lambda1)(k0 - m m0) + m m0/(lambda1 (1+Q))). G⁻¹ is applied in
-// the kernel's eigenbasis; test points are processed in batches (Settings.Batch)
-// so that memory stays O(P·Batch).
+// (k_R0 = (Qbar/lambda1)(k0 - m m0) + m m0/(lambda1 (1+Q))). G is factorized
+// by Cholesky, G = UᵀU, once per model on the first call (O(P³)/3 flops, then
+// reused by every later Predict and Risk, concurrent ones included); each
+// batch of test points (Settings.Batch) costs one triangular solve,
+// O(P²·Batch), and memory stays O(P·Batch) beyond the factor.
 func (m *Model) Predict(x mat.Matrix) (mean, variance []float64, err error) {
 	if x == nil {
 		return nil, nil, fmt.Errorf("rkgp: test inputs are nil")
@@ -90,39 +94,30 @@ func (m *Model) predictBatch(x0 mat.Matrix, mean, variance []float64) error {
 	if m0 != nil {
 		k0.RankOne(k0, c-s, mat.NewVecDense(p, sp.m), mat.NewVecDense(b, m0))
 	}
-	var z mat.Dense
-	z.Mul(sp.u.T(), k0) // Uᵀ k_R0, P×B
-	a := make([]float64, p)
-	var amy, amm float64 // mᵀA⁻¹y, mᵀA⁻¹m
-	for i, e := range sp.eig {
-		a[i] = 1 / (m.Net.T + s*e)
-		if sp.mt != nil {
-			amy += sp.mt[i] * sp.yt[i] * a[i]
-			amm += sp.mt[i] * sp.mt[i] * a[i]
-		}
+	f, err := m.factor()
+	if err != nil {
+		return err
 	}
-	d := 1 + c*amm
-	raw := z.RawMatrix()
-	zy := make([]float64, b) // k_R0ᵀ A⁻¹ y
-	zz := make([]float64, b) // k_R0ᵀ A⁻¹ k_R0
-	zm := make([]float64, b) // k_R0ᵀ A⁻¹ m
+	mv := mat.NewVecDense(b, mean)
+	mv.MulVec(k0.T(), f.alpha) // k_R0ᵀ G⁻¹ y
+	// With G = UᵀU: k_R0ᵀ G⁻¹ k_R0 = |U⁻ᵀ k_R0|², one triangular solve
+	// with B right-hand sides.
+	u, ok := f.ch.RawU().(*mat.TriDense)
+	if !ok {
+		return fmt.Errorf("rkgp: internal error: Cholesky factor is not a raw triangular matrix")
+	}
+	raw := k0.RawMatrix()
+	blas64.Trsm(blas.Left, blas.Trans, 1, u.RawTriangular(), raw)
+	for j := range variance {
+		variance[j] = kappa[j]
+	}
 	for i := 0; i < p; i++ {
 		row := raw.Data[i*raw.Stride : i*raw.Stride+b]
-		ay := a[i] * sp.yt[i]
-		var am float64
-		if sp.mt != nil {
-			am = a[i] * sp.mt[i]
-		}
 		for j, v := range row {
-			zy[j] += v * ay
-			zz[j] += v * v * a[i]
-			zm[j] += v * am
+			variance[j] -= v * v
 		}
 	}
 	for j := range mean {
-		// Sherman–Morrison for G = A + c m mᵀ.
-		mean[j] = zy[j] - c*zm[j]*amy/d
-		variance[j] = kappa[j] - (zz[j] - c*zm[j]*zm[j]/d)
 		if math.IsNaN(mean[j]) || math.IsNaN(variance[j]) {
 			return fmt.Errorf("rkgp: prediction is NaN (mean %v, variance %v)", mean[j], variance[j])
 		}

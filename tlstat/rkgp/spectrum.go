@@ -5,6 +5,8 @@ import (
 	"math"
 	"time"
 
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/lapack/gonum"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/tlstat/tlstat/tlstat/data"
@@ -12,16 +14,20 @@ import (
 )
 
 // spectrum is the factorized training kernel shared by a fit and every model
-// derived from it. With B = K - m mᵀ (B = K for odd activations, m = 0):
-// B = U diag(eig) Uᵀ, yt = Uᵀ y and mt = Uᵀ m.
+// derived from it. With B = K - m mᵀ (B = K for odd activations, m = 0), the
+// orthogonal reduction B = Z Tr Zᵀ to a symmetric tridiagonal Tr (diagonal
+// diag, off-diagonal off) is computed once; eig holds the eigenvalues of B
+// (those of Tr), yt = Zᵀ y and mt = Zᵀ m. No eigenvectors are formed.
 type spectrum struct {
 	act      kernel.Activation
 	lambda0  float64
 	x        *mat.Dense // training inputs (P×N0), for cross kernels
 	norms    []float64  // |x_mu|²/N0
 	y        []float64
-	eig      []float64 // eigenvalues of B, negative rounding clipped to 0
-	u        *mat.Dense
+	b        *mat.SymDense // B itself, for the Cholesky factorizations of Predict
+	eig      []float64     // eigenvalues of B, negative rounding clipped to 0
+	diag     []float64     // diagonal of Tr (length P)
+	off      []float64     // off-diagonal of Tr (length P-1)
 	yt       []float64
 	m, mt    []float64 // nil for odd activations
 	kernelT  time.Duration
@@ -43,9 +49,27 @@ func validateTrain(train *data.Dataset, net Network) error {
 	return nil
 }
 
-// newSpectrum builds the NNGP kernel of the training inputs and
-// diagonalizes it (once).
+// newSpectrum builds the NNGP kernel of the training inputs and reduces it
+// (once) to tridiagonal form.
 func newSpectrum(train *data.Dataset, net Network) (*spectrum, error) {
+	sp, err := newKernel(train, net)
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	sp.tridiagonalize()
+	for _, v := range sp.eig {
+		if math.IsNaN(v) {
+			return nil, fmt.Errorf("rkgp: eigenvalues of the %d×%d kernel are NaN", len(sp.eig), len(sp.eig))
+		}
+	}
+	sp.decompT = time.Since(start)
+	return sp, nil
+}
+
+// newKernel builds B = K - m mᵀ and everything else of the spectrum except
+// its factorization.
+func newKernel(train *data.Dataset, net Network) (*spectrum, error) {
 	if err := validateTrain(train, net); err != nil {
 		return nil, err
 	}
@@ -55,7 +79,7 @@ func newSpectrum(train *data.Dataset, net Network) (*spectrum, error) {
 	c := 1 / net.Lambda0
 	k := kernel.Matrix(act, g, c, c)
 	p := train.Len()
-	sp := &spectrum{act: act, lambda0: net.Lambda0, x: train.X, y: train.Y}
+	sp := &spectrum{act: act, lambda0: net.Lambda0, x: train.X, y: train.Y, b: k}
 	sp.norms = make([]float64, p)
 	for i := range sp.norms {
 		sp.norms[i] = g.At(i, i)
@@ -79,31 +103,125 @@ func newSpectrum(train *data.Dataset, net Network) (*spectrum, error) {
 		}
 	}
 	sp.kernelT = time.Since(start)
+	return sp, nil
+}
 
-	start = time.Now()
-	var es mat.EigenSym
-	if !es.Factorize(k, true) {
-		return nil, fmt.Errorf("rkgp: eigendecomposition of the %d×%d kernel failed", p, p)
+// tridiagonalize reduces a copy of B to Tr = Zᵀ B Z with LAPACK's Dsytrd
+// (gonum's native, row-major implementation; upper triangle), applies Zᵀ to
+// y and m with the stored Householder reflectors, and computes the
+// eigenvalues of Tr with Dsterf (O(P²), no eigenvectors).
+func (sp *spectrum) tridiagonalize() {
+	var impl gonum.Implementation
+	p := len(sp.y)
+	src := sp.b.RawSymmetric()
+	a := make([]float64, p*p)
+	for i := 0; i < p; i++ {
+		copy(a[i*p+i:(i+1)*p], src.Data[i*src.Stride+i:i*src.Stride+p])
 	}
-	sp.eig = es.Values(nil)
+	d := make([]float64, p)
+	e := make([]float64, max(p-1, 0))
+	tau := make([]float64, max(p-1, 0))
+	work := []float64{0}
+	impl.Dsytrd(blas.Upper, p, a, p, d, e, tau, work, -1)
+	work = make([]float64, max(int(work[0]), 1))
+	impl.Dsytrd(blas.Upper, p, a, p, d, e, tau, work, len(work))
+
+	sp.diag, sp.off = d, e
+	sp.yt = applyZT(a, p, tau, sp.y)
+	if sp.m != nil {
+		sp.mt = applyZT(a, p, tau, sp.m)
+	}
+	sp.eig = append([]float64(nil), d...)
+	impl.Dsterf(p, sp.eig, append([]float64(nil), e...))
 	for i, v := range sp.eig {
 		if v < 0 {
 			sp.eig[i] = 0 // rounding: the kernel is positive semi-definite
 		}
 	}
-	sp.u = &mat.Dense{}
-	es.VectorsTo(sp.u)
-	sp.yt = rotate(sp.u, train.Y)
-	if sp.m != nil {
-		sp.mt = rotate(sp.u, sp.m)
-	}
-	sp.decompT = time.Since(start)
-	return sp, nil
 }
 
-// rotate returns Uᵀ v.
-func rotate(u *mat.Dense, v []float64) []float64 {
-	out := mat.NewVecDense(len(v), nil)
-	out.MulVec(u.T(), mat.NewVecDense(len(v), v))
-	return out.RawVector().Data
+// applyZT returns Zᵀ v for the orthogonal Z = H_{P-2} ⋯ H_1 H_0 of an upper
+// Dsytrd reduction stored in a (row-major, leading dimension p) and tau:
+// Zᵀ v = H_0 H_1 ⋯ H_{P-2} v, where H_i = I - tau_i w wᵀ with w_i = 1,
+// w_j = a[j, i+1] for j < i and w_j = 0 for j > i.
+func applyZT(a []float64, p int, tau, v []float64) []float64 {
+	out := append([]float64(nil), v...)
+	for i := p - 2; i >= 0; i-- {
+		t := tau[i]
+		if t == 0 {
+			continue
+		}
+		col := i + 1
+		dot := out[i]
+		for j := 0; j < i; j++ {
+			dot += a[j*p+col] * out[j]
+		}
+		f := t * dot
+		out[i] -= f
+		for j := 0; j < i; j++ {
+			out[j] -= f * a[j*p+col]
+		}
+	}
+	return out
+}
+
+// tridiagSolve solves (t I + s Tr) u = r for every right-hand side r by an
+// LDLᵀ factorization of the symmetric positive definite tridiagonal matrix,
+// in O(P). If a pivot is not positive (the matrix is not positive definite,
+// which rounding can only cause for t tiny relative to s·|K|), the solutions
+// are NaN so that callers report the failure.
+func (sp *spectrum) tridiagSolve(t, s float64, rhs ...[]float64) [][]float64 {
+	p := len(sp.diag)
+	piv := make([]float64, p) // D
+	l := make([]float64, p)   // unit lower bidiagonal L: l[i] = L[i, i-1]
+	for i := 0; i < p; i++ {
+		a := t + s*sp.diag[i]
+		if i > 0 {
+			b := s * sp.off[i-1]
+			l[i] = b / piv[i-1]
+			a -= l[i] * b
+		}
+		if !(a > 0) {
+			a = math.NaN()
+		}
+		piv[i] = a
+	}
+	out := make([][]float64, len(rhs))
+	for k, r := range rhs {
+		u := make([]float64, p)
+		for i := 0; i < p; i++ {
+			u[i] = r[i]
+			if i > 0 {
+				u[i] -= l[i] * u[i-1]
+			}
+		}
+		for i := p - 1; i >= 0; i-- {
+			u[i] /= piv[i]
+			if i < p-1 {
+				u[i] -= l[i+1] * u[i+1]
+			}
+		}
+		out[k] = u
+	}
+	return out
+}
+
+// trForm returns uᵀ Tr w.
+func (sp *spectrum) trForm(u, w []float64) float64 {
+	var s float64
+	for i, d := range sp.diag {
+		s += u[i] * d * w[i]
+	}
+	for i, e := range sp.off {
+		s += e * (u[i]*w[i+1] + u[i+1]*w[i])
+	}
+	return s
+}
+
+func dot(u, w []float64) float64 {
+	var s float64
+	for i, v := range u {
+		s += v * w[i]
+	}
+	return s
 }
