@@ -95,17 +95,25 @@ func (b Blas) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float
 		b.Implementation.Dgemm(tA, tB, m, n, k, alpha, a, lda, bm, ldb, beta, c, ldc)
 		return
 	}
-	// Rows [lo, hi) of C need rows lo.. of op(A): rows of A, or columns
-	// of A when transposed.
-	split(m, 8, m*n*k, func(lo, hi int) {
-		aoff := lo * lda
-		if tA != blas.NoTrans {
-			aoff = lo
-		}
-		C.cblas_dgemm(C.CblasRowMajor, ctrans(tA), ctrans(tB), C.blasint(hi-lo), C.blasint(n), C.blasint(k),
-			C.double(alpha), (*C.double)(&a[aoff]), C.blasint(lda), (*C.double)(&bm[0]), C.blasint(ldb),
-			C.double(beta), (*C.double)(&c[lo*ldc]), C.blasint(ldc))
-	})
+	if splitOK(m, 8, m*n*k) {
+		// Rows [lo, hi) of C need rows lo.. of op(A): rows of A, or
+		// columns of A when transposed.
+		split(m, 8, func(lo, hi int) {
+			aoff := lo * lda
+			if tA != blas.NoTrans {
+				aoff = lo
+			}
+			C.cblas_dgemm(C.CblasRowMajor, ctrans(tA), ctrans(tB), C.blasint(hi-lo), C.blasint(n), C.blasint(k),
+				C.double(alpha), (*C.double)(&a[aoff]), C.blasint(lda), (*C.double)(&bm[0]), C.blasint(ldb),
+				C.double(beta), (*C.double)(&c[lo*ldc]), C.blasint(ldc))
+		})
+		return
+	}
+	enter()
+	C.cblas_dgemm(C.CblasRowMajor, ctrans(tA), ctrans(tB), C.blasint(m), C.blasint(n), C.blasint(k),
+		C.double(alpha), (*C.double)(&a[0]), C.blasint(lda), (*C.double)(&bm[0]), C.blasint(ldb),
+		C.double(beta), (*C.double)(&c[0]), C.blasint(ldc))
+	leave()
 }
 
 // Dsymm computes C = alpha A B + beta C (side Left) or alpha B A + beta C
@@ -121,19 +129,27 @@ func (b Blas) Dsymm(s blas.Side, ul blas.Uplo, m, n int, alpha float64, a []floa
 		b.Implementation.Dsymm(s, ul, m, n, alpha, a, lda, bm, ldb, beta, c, ldc)
 		return
 	}
-	if s == blas.Left { // C[:, lo:hi] = alpha A B[:, lo:hi] + beta C[:, lo:hi]
-		split(n, 8, m*n*na, func(lo, hi int) {
+	if s == blas.Left && splitOK(n, 8, m*n*na) { // C[:, lo:hi] = alpha A B[:, lo:hi] + beta C[:, lo:hi]
+		split(n, 8, func(lo, hi int) {
 			C.cblas_dsymm(C.CblasRowMajor, cside(s), cuplo(ul), C.blasint(m), C.blasint(hi-lo),
 				C.double(alpha), (*C.double)(&a[0]), C.blasint(lda), (*C.double)(&bm[lo]), C.blasint(ldb),
 				C.double(beta), (*C.double)(&c[lo]), C.blasint(ldc))
 		})
 		return
 	}
-	split(m, 8, m*n*na, func(lo, hi int) { // C[lo:hi] = alpha B[lo:hi] A + beta C[lo:hi]
-		C.cblas_dsymm(C.CblasRowMajor, cside(s), cuplo(ul), C.blasint(hi-lo), C.blasint(n),
-			C.double(alpha), (*C.double)(&a[0]), C.blasint(lda), (*C.double)(&bm[lo*ldb]), C.blasint(ldb),
-			C.double(beta), (*C.double)(&c[lo*ldc]), C.blasint(ldc))
-	})
+	if s == blas.Right && splitOK(m, 8, m*n*na) {
+		split(m, 8, func(lo, hi int) { // C[lo:hi] = alpha B[lo:hi] A + beta C[lo:hi]
+			C.cblas_dsymm(C.CblasRowMajor, cside(s), cuplo(ul), C.blasint(hi-lo), C.blasint(n),
+				C.double(alpha), (*C.double)(&a[0]), C.blasint(lda), (*C.double)(&bm[lo*ldb]), C.blasint(ldb),
+				C.double(beta), (*C.double)(&c[lo*ldc]), C.blasint(ldc))
+		})
+		return
+	}
+	enter()
+	C.cblas_dsymm(C.CblasRowMajor, cside(s), cuplo(ul), C.blasint(m), C.blasint(n),
+		C.double(alpha), (*C.double)(&a[0]), C.blasint(lda), (*C.double)(&bm[0]), C.blasint(ldb),
+		C.double(beta), (*C.double)(&c[0]), C.blasint(ldc))
+	leave()
 }
 
 // Dsyrk computes the triangle ul of C = alpha A Aᵀ + beta C (NoTrans) or
@@ -182,17 +198,24 @@ func (b Blas) Dtrmm(s blas.Side, ul blas.Uplo, tA blas.Transpose, d blas.Diag, m
 		b.Implementation.Dtrmm(s, ul, tA, d, m, n, alpha, a, lda, bm, ldb)
 		return
 	}
-	if s == blas.Left { // the columns of B are independent
-		split(n, 8, m*m*n, func(lo, hi int) {
+	if s == blas.Left && splitOK(n, 8, m*m*n) { // the columns of B are independent
+		split(n, 8, func(lo, hi int) {
 			C.cblas_dtrmm(C.CblasRowMajor, cside(s), cuplo(ul), ctrans(tA), cdiag(d),
 				C.blasint(m), C.blasint(hi-lo), C.double(alpha), (*C.double)(&a[0]), C.blasint(lda), (*C.double)(&bm[lo]), C.blasint(ldb))
 		})
 		return
 	}
-	split(m, 8, m*n*n, func(lo, hi int) { // the rows of B are independent
-		C.cblas_dtrmm(C.CblasRowMajor, cside(s), cuplo(ul), ctrans(tA), cdiag(d),
-			C.blasint(hi-lo), C.blasint(n), C.double(alpha), (*C.double)(&a[0]), C.blasint(lda), (*C.double)(&bm[lo*ldb]), C.blasint(ldb))
-	})
+	if s == blas.Right && splitOK(m, 8, m*n*n) {
+		split(m, 8, func(lo, hi int) { // the rows of B are independent
+			C.cblas_dtrmm(C.CblasRowMajor, cside(s), cuplo(ul), ctrans(tA), cdiag(d),
+				C.blasint(hi-lo), C.blasint(n), C.double(alpha), (*C.double)(&a[0]), C.blasint(lda), (*C.double)(&bm[lo*ldb]), C.blasint(ldb))
+		})
+		return
+	}
+	enter()
+	C.cblas_dtrmm(C.CblasRowMajor, cside(s), cuplo(ul), ctrans(tA), cdiag(d),
+		C.blasint(m), C.blasint(n), C.double(alpha), (*C.double)(&a[0]), C.blasint(lda), (*C.double)(&bm[0]), C.blasint(ldb))
+	leave()
 }
 
 // Dtrsm solves op(A) X = alpha B (Left) or X op(A) = alpha B (Right) with A
@@ -202,17 +225,24 @@ func (b Blas) Dtrsm(s blas.Side, ul blas.Uplo, tA blas.Transpose, d blas.Diag, m
 		b.Implementation.Dtrsm(s, ul, tA, d, m, n, alpha, a, lda, bm, ldb)
 		return
 	}
-	if s == blas.Left { // the columns of B are independent
-		split(n, 8, m*m*n, func(lo, hi int) {
+	if s == blas.Left && splitOK(n, 8, m*m*n) { // the columns of B are independent
+		split(n, 8, func(lo, hi int) {
 			C.cblas_dtrsm(C.CblasRowMajor, cside(s), cuplo(ul), ctrans(tA), cdiag(d),
 				C.blasint(m), C.blasint(hi-lo), C.double(alpha), (*C.double)(&a[0]), C.blasint(lda), (*C.double)(&bm[lo]), C.blasint(ldb))
 		})
 		return
 	}
-	split(m, 8, m*n*n, func(lo, hi int) { // the rows of B are independent
-		C.cblas_dtrsm(C.CblasRowMajor, cside(s), cuplo(ul), ctrans(tA), cdiag(d),
-			C.blasint(hi-lo), C.blasint(n), C.double(alpha), (*C.double)(&a[0]), C.blasint(lda), (*C.double)(&bm[lo*ldb]), C.blasint(ldb))
-	})
+	if s == blas.Right && splitOK(m, 8, m*n*n) {
+		split(m, 8, func(lo, hi int) { // the rows of B are independent
+			C.cblas_dtrsm(C.CblasRowMajor, cside(s), cuplo(ul), ctrans(tA), cdiag(d),
+				C.blasint(hi-lo), C.blasint(n), C.double(alpha), (*C.double)(&a[0]), C.blasint(lda), (*C.double)(&bm[lo*ldb]), C.blasint(ldb))
+		})
+		return
+	}
+	enter()
+	C.cblas_dtrsm(C.CblasRowMajor, cside(s), cuplo(ul), ctrans(tA), cdiag(d),
+		C.blasint(m), C.blasint(n), C.double(alpha), (*C.double)(&a[0]), C.blasint(lda), (*C.double)(&bm[0]), C.blasint(ldb))
+	leave()
 }
 
 // Dgemv computes y = alpha op(A) x + beta y (see gonum's Dgemv).

@@ -16,19 +16,22 @@ var inflight atomic.Int32
 // single-core work).
 const minSplit = 1 << 23
 
+// splitOK reports whether a Level 3 call over n independent rows or
+// columns (split in multiples of align) of work multiply-adds should be
+// split over goroutines: it is large, OpenBLAS is single-threaded (the
+// thread count was not chosen in the environment) and no other call is in
+// flight. Callers that are already parallel thus keep one OpenBLAS call per
+// goroutine.
+func splitOK(n, align, work int) bool {
+	return !threadsFromEnvCached && work >= minSplit && n >= 2*align && runtime.GOMAXPROCS(0) > 1 && inflight.Load() == 0
+}
+
 // split runs f over [0, n) cut into up to GOMAXPROCS contiguous ranges
-// (multiples of align), concurrently when the call is large (work
-// multiply-adds), OpenBLAS is single-threaded and no other call is in
-// flight; otherwise in one piece. Callers that are already parallel thus
-// keep one OpenBLAS call per goroutine.
-func split(n, align int, work int, f func(lo, hi int)) {
-	w := runtime.GOMAXPROCS(0)
+// (multiples of align) concurrently.
+func split(n, align int, f func(lo, hi int)) {
 	inflight.Add(1)
 	defer inflight.Add(-1)
-	if w < 2 || work < minSplit || n < 2*align || inflight.Load() > 1 || threadsFromEnvCached {
-		f(0, n)
-		return
-	}
+	w := runtime.GOMAXPROCS(0)
 	chunk := (n + w - 1) / w
 	chunk = (chunk + align - 1) / align * align
 	var wg sync.WaitGroup
@@ -43,6 +46,10 @@ func split(n, align int, work int, f func(lo, hi int)) {
 	f(0, min(chunk, n))
 	wg.Wait()
 }
+
+// enter and leave bracket an unsplit call for the in-flight count.
+func enter() { inflight.Add(1) }
+func leave() { inflight.Add(-1) }
 
 // threadsFromEnvCached is threadsFromEnv at start-up: with a user-chosen
 // OpenBLAS thread count the calls are not split.
