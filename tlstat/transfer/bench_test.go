@@ -96,3 +96,29 @@ func BenchmarkGradient(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSweepOnly times Sweep alone (10 gammas, baselines, 1000 test
+// predictions per gamma) with the solver built outside the timer and q_s
+// given (Settings.SourceQ = 1.2), to separate the transfer solver from the
+// source saddle's eigendecomposition (rkgp.Fit), which dominates
+// BenchmarkSweep at large P_s.
+func BenchmarkSweepOnly(b *testing.B) {
+	for _, sz := range [][2]int{{1000, 200}, {2000, 500}, {4000, 200}, {4000, 500}} {
+		b.Run(fmt.Sprintf("Ps=%d/Pt=%d", sz[0], sz[1]), func(b *testing.B) {
+			if testing.Short() && sz[0] > 1000 {
+				b.Skip("large sweep")
+			}
+			p, test := benchProblem(b, sz[0], sz[1])
+			s, err := NewSolver(p, &Settings{RefineTol: -1, SourceQ: 1.2})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, err := s.Sweep(benchGammas, test); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
