@@ -31,7 +31,8 @@ func gaussianTask(p, n0 int, seed uint64) *data.Dataset {
 }
 
 // BenchmarkFit measures a full single-network fit: Gram and kernel
-// matrices, one eigendecomposition and the saddle-point solve.
+// matrices, one reduction of K to tridiagonal form (metric eigen-s, the
+// Timing.Decompose field) and the saddle-point solve.
 func BenchmarkFit(b *testing.B) {
 	for _, p := range []int{1000, 2000, 4000} {
 		b.Run(fmt.Sprintf("P=%d", p), func(b *testing.B) {

@@ -12,10 +12,21 @@
 //
 //	S(Q) = Q - log Q + (1/N) log det G + (1/N) yᵀ G⁻¹ y,   G = T·I + (Q/Lambda1) K.
 //
-// Fit computes K once, diagonalizes it once (mat.EigenSym) and then evaluates
-// S and dS/dQ in O(P) per point; every root of dS/dQ on a logarithmic grid is
-// refined with Brent's method (package optim) and the minimum of lowest action
-// is returned. For activations that are not odd (ReLU) the theory has two
+// Cost. Fit computes K once and reduces it once to symmetric tridiagonal
+// form, K = Z Tr Zᵀ (LAPACK Dsytrd, O(P³), no eigenvectors), with ŷ = Zᵀy and
+// the eigenvalues k_i of Tr (Dsterf, O(P²)). Every evaluation of S or dS/dQ
+// then costs O(P): log det G = Σ_i log(T + Q k_i/Lambda1) and tr(G⁻¹K) come
+// from the eigenvalues, yᵀG⁻¹y = ŷᵀ(T I + (Q/Lambda1) Tr)⁻¹ŷ from an LDLᵀ
+// solve of the tridiagonal system, and yᵀG⁻¹KG⁻¹y = uᵀ Tr u with u that
+// solution. (Built with the OpenBLAS backend, package fastblas, the kernel is
+// diagonalized instead by LAPACK's dsyevd, which is faster there, and Tr is
+// the diagonal of eigenvalues; results agree to rounding.) Every root of
+// dS/dQ on a logarithmic grid is refined with Brent's method (package optim)
+// and the minimum of lowest action is returned. Predict and Risk factorize
+// G = T I + K_R by Cholesky (O(P³)/3) once per Model, on first use, and then
+// cost O(P²) per test point; a model derived from a fit (NNGP, other order
+// parameters) shares the tridiagonal reduction but makes its own Cholesky
+// factorization. For activations that are not odd (ReLU) the theory has two
 // order parameters (Qbar, Q) and a saddle point, found by damped Newton
 // iterations on the analytic gradient (theory.md §2.4).
 //
@@ -23,7 +34,7 @@
 //
 //	fit, err := rkgp.Fit(train, rkgp.Network{N: 400, T: 0.05, Lambda0: 1, Lambda1: 1}, nil)
 //	risk, err := fit.Risk(test)               // Total, Bias2, Variance
-//	nngp := fit.NNGP()                        // infinite-width baseline, same factorization
+//	nngp := fit.NNGP()                        // infinite-width baseline, same reduction of K
 //
 // Non-convergence is reported as an error together with the partial Model, so
 // that callers can inspect the residual; NaN is never returned silently.

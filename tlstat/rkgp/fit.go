@@ -10,9 +10,11 @@ import (
 )
 
 // Fit builds the NNGP kernel of the training set, reduces it once to
-// tridiagonal form (O(P³), no eigenvectors) and solves the saddle-point equations of the effective action (theory.md §2.2,
-// and §2.4 for activations that are not odd). A nil s selects the default
-// Settings.
+// tridiagonal form (O(P³), no eigenvectors; see the package documentation
+// for the cost) and solves the saddle-point equations of the effective
+// action (theory.md §2.2, and §2.4 for activations that are not odd), at
+// O(P) per evaluation of the action or its gradient. A nil s selects the
+// default Settings.
 //
 // Bad input (invalid network, empty or non-finite data, bad settings) is
 // reported as an error naming the parameter and its value. If the solver does

@@ -53,8 +53,10 @@ type Timing struct {
 	Kernel time.Duration
 	// Decompose is the time of the factorization of the kernel: its
 	// reduction to tridiagonal form and the eigenvalues of the tridiagonal
-	// matrix (no eigenvectors are computed). The Cholesky factorization used
-	// by Predict is made, and timed by the caller, on the first prediction.
+	// matrix (no eigenvectors are computed; with the OpenBLAS backend, the
+	// LAPACK eigendecomposition that replaces them). The Cholesky
+	// factorization used by Predict is made, and timed by the caller, on the
+	// first prediction.
 	Decompose time.Duration
 	// Solve is the time to find the order parameters.
 	Solve time.Duration

@@ -10,14 +10,21 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/tlstat/tlstat/tlstat/data"
+	"github.com/tlstat/tlstat/tlstat/fastblas"
 	"github.com/tlstat/tlstat/tlstat/kernel"
 )
 
 // spectrum is the factorized training kernel shared by a fit and every model
-// derived from it. With B = K - m mᵀ (B = K for odd activations, m = 0), the
+// derived from it. With B = K - m mᵀ (B = K for odd activations, m = 0), an
 // orthogonal reduction B = Z Tr Zᵀ to a symmetric tridiagonal Tr (diagonal
 // diag, off-diagonal off) is computed once; eig holds the eigenvalues of B
-// (those of Tr), yt = Zᵀ y and mt = Zᵀ m. No eigenvectors are formed.
+// (those of Tr), yt = Zᵀ y and mt = Zᵀ m. Z itself is not kept.
+//
+// By default Tr comes from a Householder reduction (no eigenvectors are
+// formed). When the OpenBLAS backend is compiled in (fastblas.Enabled), whose
+// LAPACK divide-and-conquer eigensolver is faster than gonum's Dsytrd, Z is
+// the eigenvector matrix and Tr = diag(eig) (off = 0); everything downstream
+// is the same.
 type spectrum struct {
 	act      kernel.Activation
 	lambda0  float64
@@ -57,7 +64,13 @@ func newSpectrum(train *data.Dataset, net Network) (*spectrum, error) {
 		return nil, err
 	}
 	start := time.Now()
-	sp.tridiagonalize()
+	if fastblas.Enabled {
+		if err := sp.diagonalize(); err != nil {
+			return nil, err
+		}
+	} else {
+		sp.tridiagonalize()
+	}
 	for _, v := range sp.eig {
 		if math.IsNaN(v) {
 			return nil, fmt.Errorf("rkgp: eigenvalues of the %d×%d kernel are NaN", len(sp.eig), len(sp.eig))
@@ -138,6 +151,38 @@ func (sp *spectrum) tridiagonalize() {
 			sp.eig[i] = 0 // rounding: the kernel is positive semi-definite
 		}
 	}
+}
+
+// diagonalize is the alternative to tridiagonalize for the OpenBLAS backend:
+// a full eigendecomposition B = U diag(eig) Uᵀ (mat.EigenSym, which that
+// backend routes to LAPACK's dsyevd), stored as Tr = diag(eig), yt = Uᵀy,
+// mt = Uᵀm; U is then discarded.
+func (sp *spectrum) diagonalize() error {
+	p := len(sp.y)
+	var es mat.EigenSym
+	if !es.Factorize(sp.b, true) {
+		return fmt.Errorf("rkgp: eigendecomposition of the %d×%d kernel failed", p, p)
+	}
+	sp.eig = es.Values(nil)
+	for i, v := range sp.eig {
+		if v < 0 {
+			sp.eig[i] = 0 // rounding: the kernel is positive semi-definite
+		}
+	}
+	sp.diag = sp.eig
+	sp.off = make([]float64, max(p-1, 0))
+	var u mat.Dense
+	es.VectorsTo(&u)
+	rotate := func(v []float64) []float64 {
+		out := mat.NewVecDense(p, nil)
+		out.MulVec(u.T(), mat.NewVecDense(p, v))
+		return out.RawVector().Data
+	}
+	sp.yt = rotate(sp.y)
+	if sp.m != nil {
+		sp.mt = rotate(sp.m)
+	}
+	return nil
 }
 
 // applyZT returns Zᵀ v for the orthogonal Z = H_{P-2} ⋯ H_1 H_0 of an upper

@@ -257,3 +257,48 @@ func (r *eigenRef) predict(m *Model, x *mat.Dense) (mean, variance []float64) {
 	}
 	return mean, variance
 }
+
+// TestFactorizationPaths checks that the two ways of building the spectrum,
+// Householder tridiagonalization (default) and full diagonalization (used
+// with the OpenBLAS backend), give the same action, gradient and pair sums.
+func TestFactorizationPaths(t *testing.T) {
+	t.Parallel()
+	train, _ := synthetic(60, 1, 11, 8) // P = 60, N0 = 11
+	for _, act := range []kernel.Activation{kernel.Erf, kernel.ReLU} {
+		net := Network{N: 45, T: 0.04, Lambda0: 1.1, Lambda1: 0.95, Act: act} // arbitrary
+		tri, err := newKernel(train, net)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tri.tridiagonalize()
+		dia, err := newKernel(train, net)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := dia.diagonalize(); err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []float64{0.01, 1, 40} { // four decades
+			// 1e-10: both backward stable; cond(G) <= 1 + |K|/T ~ 1e4 at q = 40.
+			const tol = 1e-10
+			if a, b := tri.actionOdd(net, q), dia.actionOdd(net, q); !scalar.EqualWithinAbsOrRel(a, b, tol, tol) {
+				t.Errorf("%s: S(%v) = %.15g (tridiagonal), %.15g (diagonal)", act.Name(), q, a, b)
+			}
+			if a, b := tri.gradOdd(net, q), dia.gradOdd(net, q); !scalar.EqualWithinAbsOrRel(a, b, tol, tol) {
+				t.Errorf("%s: dS/dQ(%v) = %.15g (tridiagonal), %.15g (diagonal)", act.Name(), q, a, b)
+			}
+			if act.Odd() {
+				continue
+			}
+			a, b := tri.actionPair(net, q, 0.3), dia.actionPair(net, q, 0.3) // Q = 0.3 arbitrary
+			if !scalar.EqualWithinAbsOrRel(a, b, tol, tol) {
+				t.Errorf("%s: S(%v, 0.3) = %.15g (tridiagonal), %.15g (diagonal)", act.Name(), q, a, b)
+			}
+			a1, a2 := tri.gradPair(net, q, 0.3)
+			b1, b2 := dia.gradPair(net, q, 0.3)
+			if !scalar.EqualWithinAbsOrRel(a1, b1, tol, tol) || !scalar.EqualWithinAbsOrRel(a2, b2, tol, tol) {
+				t.Errorf("%s: dS(%v, 0.3) = (%.15g, %.15g) (tridiagonal), (%.15g, %.15g) (diagonal)", act.Name(), q, a1, a2, b1, b2)
+			}
+		}
+	}
+}
