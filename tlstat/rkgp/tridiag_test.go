@@ -302,3 +302,48 @@ func TestFactorizationPaths(t *testing.T) {
 		}
 	}
 }
+
+// TestPredictConcurrent calls Predict from several goroutines on a fresh
+// model, so that they race for the lazily built Cholesky factor (run with
+// -race), and checks that all get the same answer as a sequential call.
+func TestPredictConcurrent(t *testing.T) {
+	t.Parallel()
+	train, test := synthetic(40, 9, 7, 3) // P = 40, Ptest = 9, N0 = 7: small
+	net := Network{N: 30, T: 0.05, Lambda0: 1, Lambda1: 1, Act: kernel.ReLU}
+	m, err := FitFixedPair(train, net, 1.3, 0.4) // arbitrary order parameters
+	if err != nil {
+		t.Fatal(err)
+	}
+	const workers = 4
+	means := make([][]float64, workers)
+	errs := make([]error, workers)
+	done := make(chan int)
+	for w := 0; w < workers; w++ {
+		go func(w int) {
+			means[w], _, errs[w] = m.Predict(test.X)
+			done <- w
+		}(w)
+	}
+	for range workers {
+		<-done
+	}
+	seq, err := FitFixedPair(train, net, 1.3, 0.4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _, err := seq.Predict(test.X)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for w := range workers {
+		if errs[w] != nil {
+			t.Fatal(errs[w])
+		}
+		for j, v := range means[w] {
+			// Same factorization and same operations: identical results.
+			if v != want[j] {
+				t.Errorf("worker %d, point %d: mean %v, sequential %v", w, j, v, want[j])
+			}
+		}
+	}
+}
