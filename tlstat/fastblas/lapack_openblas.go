@@ -10,11 +10,16 @@ void dpotrf_(const char *uplo, const int *n, double *a, const int *lda, int *inf
 void dpotri_(const char *uplo, const int *n, double *a, const int *lda, int *info, size_t luplo);
 void dsyevd_(const char *jobz, const char *uplo, const int *n, double *a, const int *lda, double *w,
              double *work, const int *lwork, int *iwork, const int *liwork, int *info, size_t ljobz, size_t luplo);
+void dsyevr_(const char *jobz, const char *range, const char *uplo, const int *n, double *a, const int *lda,
+             const double *vl, const double *vu, const int *il, const int *iu, const double *abstol, int *m,
+             double *w, double *z, const int *ldz, int *isuppz, double *work, const int *lwork, int *iwork,
+             const int *liwork, int *info, size_t ljobz, size_t lrange, size_t luplo);
 */
 import "C"
 
 import (
 	"math"
+	"os"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/lapack"
@@ -32,7 +37,7 @@ type Lapack struct{ gonum.Implementation }
 var _ lapack.Float64 = Lapack{}
 
 // LAPACK character arguments, allocated once.
-var cL, cU, cN, cV = C.CString("L"), C.CString("U"), C.CString("N"), C.CString("V")
+var cL, cU, cN, cV, cA = C.CString("L"), C.CString("U"), C.CString("N"), C.CString("V"), C.CString("A")
 
 // flip returns the column-major LAPACK triangle holding the row-major
 // triangle ul: the upper triangle of a row-major matrix is the lower
@@ -53,6 +58,8 @@ func (l Lapack) Dpotrf(ul blas.Uplo, n int, a []float64, lda int) bool {
 	}
 	cn, clda := C.int(n), C.int(lda)
 	var info C.int
+	enter()
+	defer leave()
 	C.dpotrf_(flip(ul), &cn, (*C.double)(&a[0]), &clda, &info, 1)
 	return info == 0
 }
@@ -66,6 +73,8 @@ func (l Lapack) Dpotri(ul blas.Uplo, n int, a []float64, lda int) bool {
 	}
 	cn, clda := C.int(n), C.int(lda)
 	var info C.int
+	enter()
+	defer leave()
 	C.dpotri_(flip(ul), &cn, (*C.double)(&a[0]), &clda, &info, 1)
 	return info == 0
 }
@@ -96,6 +105,11 @@ func (l Lapack) Dsyev(jobz lapack.EVJob, ul blas.Uplo, n int, a []float64, lda i
 	}
 	if len(a) < span(n, n, lda) || len(w) < n {
 		return l.Implementation.Dsyev(jobz, ul, n, a, lda, w, work, lwork)
+	}
+	enter()
+	defer leave()
+	if useEvr && jobz == lapack.EVCompute {
+		return syevr(ul, n, a, lda, w)
 	}
 	if lwork < need {
 		work = make([]float64, need)
@@ -140,4 +154,34 @@ func transposeSquare(n int, a []float64, lda int) {
 			}
 		}
 	}
+}
+
+// useEvr selects LAPACK's MRRR driver dsyevr instead of dsyevd for
+// eigenvectors (set by TLSTAT_SYEV=evr; see the benchmarks).
+var useEvr = os.Getenv("TLSTAT_SYEV") == "evr"
+
+// syevr computes all eigenvalues and eigenvectors with dsyevr; the vectors
+// (columns of the column-major Z) are copied into the columns of the
+// row-major a.
+func syevr(ul blas.Uplo, n int, a []float64, lda int, w []float64) bool {
+	z := make([]float64, n*n)
+	isuppz := make([]C.int, 2*n)
+	lw, liw := 70*n, 10*n
+	work := make([]float64, lw)
+	iwork := make([]C.int, liw)
+	cn, clda, cldz, clw, cliw := C.int(n), C.int(lda), C.int(n), C.int(lw), C.int(liw)
+	var vl, vu, abstol C.double
+	var il, iu, m, info C.int
+	C.dsyevr_(cV, cA, flip(ul), &cn, (*C.double)(&a[0]), &clda, &vl, &vu, &il, &iu, &abstol, &m,
+		(*C.double)(&w[0]), (*C.double)(&z[0]), &cldz, &isuppz[0], (*C.double)(&work[0]), &clw, &iwork[0], &cliw, &info, 1, 1, 1)
+	if info != 0 || int(m) != n {
+		return false
+	}
+	for i := 0; i < n; i++ {
+		row := a[i*lda : i*lda+n]
+		for j := range row {
+			row[j] = z[j*n+i]
+		}
+	}
+	return true
 }
