@@ -60,8 +60,19 @@ func (r *Report) Write(dir string) error {
 		return fmt.Errorf("report: %w", err)
 	}
 	blocks := []plotting.Block{plotting.Paragraph(r.Summary), summaryTable(r.Results)}
-	if len(r.Results) > 1 {
-		cmp, err := ComparisonFigure(r.Results)
+	// The overview compares the theory-only studies (or all, if every study
+	// carries a simulation).
+	var overview []*study.GammaResult
+	for _, g := range r.Results {
+		if len(g.Sim) == 0 {
+			overview = append(overview, g)
+		}
+	}
+	if len(overview) == 0 {
+		overview = r.Results
+	}
+	if len(overview) > 1 {
+		cmp, err := ComparisonFigure(overview)
 		if err != nil {
 			return err
 		}

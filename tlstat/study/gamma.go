@@ -109,9 +109,10 @@ type GammaResult struct {
 	SimChains int    `json:"sim_chains,omitempty"`
 	SimSteps  int    `json:"sim_steps,omitempty"`
 	SimBurnIn int    `json:"sim_burnin,omitempty"`
-	// TheorySeconds and SimSeconds are wall-clock times.
-	TheorySeconds float64 `json:"theory_seconds"`
-	SimSeconds    float64 `json:"sim_seconds"`
+	// TheorySeconds and SimSeconds are wall-clock times. They are left out
+	// of the JSON form so that reruns with the same seed give identical files.
+	TheorySeconds float64 `json:"-"`
+	SimSeconds    float64 `json:"-"`
 }
 
 func theoryPoint(p transfer.Point) TheoryPoint {

@@ -25,21 +25,56 @@ func init() {
 	})
 }
 
+// demoScale is one size of the demo's task pairs and network.
+type demoScale struct {
+	PS    int `json:"p_s"`
+	PT    int `json:"p_t"`
+	PTest int `json:"p_test"`
+	N     int `json:"n"`
+}
+
 // demoSettings are the demo's inputs, echoed into results.json.
 type demoSettings struct {
-	Quick      bool              `json:"quick"`
-	Source     data.BinaryTask   `json:"source"`
-	Targets    []data.BinaryTask `json:"targets"`
-	TargetName []string          `json:"target_names"`
-	Network    study.NetworkInfo `json:"network"`
-	Gammas     []study.Num       `json:"gammas"`
-	SimGammas  []float64         `json:"sim_gammas,omitempty"`
-	SimN       int               `json:"sim_n,omitempty"`
-	Method     string            `json:"sim_method,omitempty"`
-	Chains     int               `json:"sim_chains,omitempty"`
-	Steps      int               `json:"sim_steps,omitempty"`
-	BurnIn     int               `json:"sim_burnin,omitempty"`
-	Seed       uint64            `json:"seed"`
+	Quick       bool              `json:"quick"`
+	Source      []int             `json:"source_pos_neg_split_at_4"`
+	Targets     map[string][]int  `json:"targets_pos_neg_split_at_4"`
+	Network     study.NetworkInfo `json:"network"`
+	Theory      demoScale         `json:"theory_scale"`
+	Check       *demoScale        `json:"langevin_scale,omitempty"`
+	Gammas      []study.Num       `json:"gammas"`
+	SimGammas   []float64         `json:"sim_gammas,omitempty"`
+	Method      string            `json:"sim_method,omitempty"`
+	Chains      int               `json:"sim_chains,omitempty"`
+	Steps       int               `json:"sim_steps,omitempty"`
+	Seed        uint64            `json:"seed"`
+	Description string            `json:"description"`
+}
+
+// demoTargets are the demo's target tasks, all against the source
+// {0,2,4,6} vs {1,3,5,7}: a related one sharing most digits with the same
+// labels, and an unrelated one that mixes the source's classes.
+var demoTargets = []struct {
+	name     string
+	pos, neg []int
+}{
+	{"related", []int{0, 2, 4, 8}, []int{1, 3, 5, 9}},
+	{"unrelated", []int{0, 1, 4, 5}, []int{2, 3, 6, 7}},
+}
+
+var demoSource = [2][]int{{0, 2, 4, 6}, {1, 3, 5, 7}}
+
+// demoPairs builds the demo's MNIST pairs at one scale, naming them with suffix.
+func demoPairs(sc demoScale, suffix string) ([]*study.Pair, error) {
+	src := data.BinaryTask{Pos: demoSource[0], Neg: demoSource[1], P: sc.PS, PTest: sc.PTest, Pool: 2}
+	var pairs []*study.Pair
+	for _, t := range demoTargets {
+		p, err := study.MNISTPair(t.name+suffix, src, data.BinaryTask{Pos: t.pos, Neg: t.neg, P: sc.PT, PTest: sc.PTest, Pool: 2})
+		if err != nil {
+			return nil, err
+		}
+		pairs = append(pairs, p)
+	}
+	return pairs, nil
 }
 
 func runDemo(args []string, stdout, stderr io.Writer) error {
@@ -50,7 +85,7 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	noSim := fs.Bool("no-sim", false, "skip the Langevin check (theory only)")
 	seed := fs.Uint64("seed", 1, "random seed of the Langevin chains")
 	quiet := fs.Bool("quiet", false, "no progress bar")
-	jsonOut := fs.Bool("json", false, "print results.json to stdout as well")
+	jsonOut := fs.Bool("json", false, "print the results as JSON on stdout instead of the summary")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -59,64 +94,77 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	}
 	start := time.Now()
 
-	set := demoSettings{Quick: *quick, Seed: *seed}
-	ps, pt, ptest, n := 400, 100, 1000, 400
-	steps, burn, chains := 2000, 1000, 2
+	// The theory sweep runs at the paper-like size; Langevin sampling at that
+	// size takes far longer than a demo should, so the simulation check runs
+	// on a smaller copy of the same pairs, with the theory at that size
+	// beside it.
+	set := demoSettings{Quick: *quick, Seed: *seed, Targets: map[string][]int{}}
+	set.Theory = demoScale{PS: 400, PT: 100, PTest: 1000, N: 400}
+	check := demoScale{PS: 200, PT: 50, PTest: 1000, N: 200}
+	steps, chains := 1500, 2
 	set.SimGammas = []float64{0, 2, 50}
 	if *quick {
-		ps, pt, ptest, n = 200, 50, 500, 200
-		steps, burn, chains = 600, 400, 2
-		set.SimGammas = []float64{0, 10}
+		set.Theory = demoScale{PS: 200, PT: 50, PTest: 500, N: 200}
+		check = demoScale{PS: 100, PT: 50, PTest: 500, N: 100}
+		steps = 400
+		set.SimGammas = []float64{0, 50}
 	}
-	set.Source = data.BinaryTask{Pos: []int{0, 2, 4, 6}, Neg: []int{1, 3, 5, 7}, P: ps, PTest: ptest, Pool: 2}
-	set.Targets = []data.BinaryTask{
-		{Pos: []int{0, 2, 4, 8}, Neg: []int{1, 3, 5, 9}, P: pt, PTest: ptest, Pool: 2},
-		{Pos: []int{0, 1, 4, 5}, Neg: []int{2, 3, 6, 7}, P: pt, PTest: ptest, Pool: 2},
+	set.Source = append(append([]int{}, demoSource[0]...), demoSource[1]...)
+	for _, t := range demoTargets {
+		set.Targets[t.name] = append(append([]int{}, t.pos...), t.neg...)
 	}
-	set.TargetName = []string{"related", "unrelated"}
-	var pairs []*study.Pair
-	for i, t := range set.Targets {
-		p, err := study.MNISTPair(set.TargetName[i], set.Source, t)
-		if err != nil {
-			return err
-		}
-		pairs = append(pairs, p)
+	pairs, err := demoPairs(set.Theory, "")
+	if err != nil {
+		return err
 	}
-
-	var net = defaultNetwork(n)
-	gs := &study.GammaStudy{Net: net}
+	net := defaultNetwork(set.Theory.N)
+	set.Network = study.Info(net)
 	for _, g := range study.DefaultGammas() {
 		set.Gammas = append(set.Gammas, study.Num(g))
 	}
-	set.Network = study.Info(net)
-	if !*noSim {
-		gs.Sampler = &langevin.Sampler{Method: langevin.MALA, Chains: chains, Steps: steps, BurnIn: burn, Src: rand.NewPCG(*seed, *seed)}
-		gs.SimGammas = set.SimGammas
-		set.SimN, set.Method, set.Chains, set.Steps, set.BurnIn = n, "mala", chains, steps, burn
-	} else {
-		set.SimGammas = nil
-	}
 	b := newBar(stderr)
-	if !*quiet {
-		gs.Progress = func(p study.Progress) {
-			desc := fmt.Sprintf("%s %s", p.Pair, p.Stage)
-			if !math.IsNaN(p.TestError) {
-				desc += fmt.Sprintf(" test %.4f", p.TestError)
-			}
-			b.set(p.Done, p.Total, desc)
-			if p.Done == p.Total {
-				b.finish()
-			}
+	progress := func(p study.Progress) {
+		if *quiet {
+			return
 		}
+		desc := fmt.Sprintf("%s %s", p.Pair, p.Stage)
+		if !math.IsNaN(p.TestError) {
+			desc += fmt.Sprintf(" test %.4f", p.TestError)
+		}
+		b.set(p.Done, p.Total, desc)
 	}
+	gs := &study.GammaStudy{Net: net, Progress: progress}
 	results, err := gs.Run(pairs...)
 	b.finish()
 	if err != nil {
 		return err
 	}
+	if !*noSim {
+		set.Check = &check
+		set.Method, set.Chains, set.Steps = "mala", chains, steps
+		cpairs, err := demoPairs(check, fmt.Sprintf(" (N=%d, Langevin)", check.N))
+		if err != nil {
+			return err
+		}
+		cs := &study.GammaStudy{
+			Net:       defaultNetwork(check.N),
+			Sampler:   &langevin.Sampler{Method: langevin.MALA, Chains: chains, Steps: steps, Src: rand.NewPCG(*seed, *seed)},
+			SimGammas: set.SimGammas,
+			Progress:  progress,
+		}
+		cres, err := cs.Run(cpairs...)
+		b.finish()
+		if err != nil {
+			return err
+		}
+		results = append(results, cres...)
+	} else {
+		set.SimGammas = nil
+	}
+	set.Description = demoSummary(results, set)
 	rep := &report.Report{
 		Title:    "tlstat demo: transfer learning on MNIST digit groups",
-		Summary:  demoSummary(results, set),
+		Summary:  set.Description,
 		Settings: set,
 		Results:  results,
 	}
@@ -137,15 +185,17 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-func defaultNetwork(n int) (net rkgp.Network) {
-	net.N, net.T, net.Lambda0, net.Lambda1 = n, 0.05, 1, 1
-	return net
+func defaultNetwork(n int) rkgp.Network {
+	return rkgp.Network{N: n, T: 0.05, Lambda0: 1, Lambda1: 1}
 }
 
 func demoSummary(rs []*study.GammaResult, set demoSettings) string {
-	s := fmt.Sprintf("Bayesian one-hidden-layer erf networks (N=%d, T=%g, λ0=λ1=1) on MNIST digit groups: a source task %v vs %v with P_s=%d examples and two data-scarce targets (P_t=%d). ",
-		set.Network.N, set.Network.T, set.Source.Pos, set.Source.Neg, set.Source.P, set.Targets[0].P)
+	s := fmt.Sprintf("Bayesian one-hidden-layer erf networks (N=%d, T=%g, λ0=λ1=1) on MNIST digit groups: a source task %v vs %v with P_s=%d examples and two data-scarce targets with P_t=%d. ",
+		set.Theory.N, set.Network.T, demoSource[0], demoSource[1], set.Theory.PS, set.Theory.PT)
 	for _, r := range rs {
+		if len(r.Sim) > 0 {
+			continue
+		}
 		verdict := "transfer does not help"
 		if r.Gain > 0 {
 			verdict = fmt.Sprintf("transfer lowers the target test error by %.4f", float64(r.Gain))
@@ -153,7 +203,11 @@ func demoSummary(rs []*study.GammaResult, set demoSettings) string {
 		s += fmt.Sprintf("%s target: scratch error %.4f, best coupling γ=%s with error %.4f (%s); relatedness %.3f. ",
 			r.Pair, float64(r.Scratch.TestError), r.OptimalGamma, float64(r.OptimalError), verdict, float64(r.Relatedness))
 	}
-	s += "The infinite-width (NNGP) theory gives no transfer at all: only at finite width do the source labels enter the target predictor."
+	s += "The infinite-width (NNGP) theory has no transfer: only at finite width do the source labels enter the target predictor. "
+	if set.Check != nil {
+		s += fmt.Sprintf("Langevin check: the same pairs at N=%d, P_s=%d, P_t=%d sampled by MALA (%d source chains, %d measured steps after an automatic burn-in) at γ in %v, beside the theory at that size.",
+			set.Check.N, set.Check.PS, set.Check.PT, set.Chains, set.Steps, set.SimGammas)
+	}
 	return s
 }
 
