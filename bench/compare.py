@@ -125,6 +125,7 @@ def main():
     print(f"machine: {cpu}, {os.cpu_count()} cores; load at start {load():.2f}")
     all_rows = []
     failures = []
+    raw = []  # every JSON document, for the sub-stage times
 
     def table_header(cols):
         print("  ".join(f"{c:>14}" for c in cols))
@@ -146,9 +147,11 @@ def main():
                     continue
                 out, _ = run_json([path, "bench", "transfer", "-ps", str(ps), "-pt", str(pt), "-gamma", a.gammas], a.timeout)
                 meas[name].append(out)
+                raw.append(dict(side=name, kind="transfer", size=f"{ps}/{pt}", out=out))
             if ok_ref:
                 out, _ = run_json([python, os.path.join(refdir, "bench.py"), "transfer", str(ps), str(pt), a.gammas], a.timeout)
                 meas["reference"].append(out)
+                raw.append(dict(side="reference", kind="transfer", size=f"{ps}/{pt}", out=out))
                 for name, _ in bins:
                     if meas[name]:
                         agree[name] = agreement(meas[name][-1], out)
@@ -183,9 +186,11 @@ def main():
                     continue
                 out, _ = run_json([path, "bench", "single", "-p", str(p)], a.timeout)
                 meas[name].append(out)
+                raw.append(dict(side=name, kind="single", size=str(p), out=out))
             if ok_ref:
                 out, _ = run_json([python, os.path.join(HERE, "ref_single.py"), refdir, str(p)], a.timeout)
                 meas["reference"].append(out)
+                raw.append(dict(side="reference", kind="single", size=str(p), out=out))
         for stage in ("gram+kernel", "eigen", "single_fit", "predict"):
             ref_t = [m["times"][stage] for m in meas["reference"]]
             row = dict(kind="single", size=str(p), stage=stage, load=med(loads), reference=med(ref_t))
@@ -224,7 +229,7 @@ def main():
     print(f"\nload at end {load():.2f}")
     if a.json:
         with open(a.json, "w") as f:
-            json.dump(dict(rows=all_rows, failures=failures, machine=cpu), f, indent=1)
+            json.dump(dict(rows=all_rows, failures=failures, machine=cpu, raw=raw), f, indent=1)
     if failures:
         print("RESULTS DISAGREE:", "; ".join(failures))
         sys.exit(1)
@@ -232,11 +237,12 @@ def main():
 
 def print_rows(rows, bins):
     cols = ["size", "stage", "load"] + [f"{n} (s)" for n, _ in bins] + ["reference (s)"] + [f"ratio {n}" for n, _ in bins]
-    print("  " + "".join(f"{c:>16}" for c in cols))
+    widths = [10, 26, 6] + [15] * (len(cols) - 3)
+    print("  " + "".join(f"{c:>{w}}" for c, w in zip(cols, widths)))
     for r in rows:
         vals = [r["size"], r["stage"], f"{r['load']:.1f}"] + [fmt_t(r.get(n)) for n, _ in bins] + [fmt_t(r["reference"])]
         vals += ["-" if r.get(f"ratio_{n}") is None else f"{r[f'ratio_{n}']:.3f}" for n, _ in bins]
-        print("  " + "".join(f"{v:>16}" for v in vals))
+        print("  " + "".join(f"{v:>{w}}" for v, w in zip(vals, widths)))
     sys.stdout.flush()
 
 
