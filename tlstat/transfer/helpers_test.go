@@ -2,7 +2,6 @@ package transfer
 
 import (
 	"math"
-	"math/rand/v2"
 
 	"github.com/tlstat/tlstat/tlstat/data"
 	"github.com/tlstat/tlstat/tlstat/kernel"
@@ -27,37 +26,6 @@ func formulaData(p, n0 int, phase, wphase float64) *data.Dataset {
 		y[m] = math.Copysign(1, s)
 	}
 	return &data.Dataset{X: x, Y: y}
-}
-
-// teacherPair returns Gaussian-input source and target data sets labelled by
-// sign teachers w_s and w_t = rho w_s + sqrt(1−rho²) w_⊥, plus a target test
-// set.
-func teacherPair(rng *rand.Rand, n0, ps, pt, ptest int, rho float64) (src, tgt, test *data.Dataset) {
-	ws := make([]float64, n0)
-	wp := make([]float64, n0)
-	for i := range ws {
-		ws[i] = rng.NormFloat64()
-		wp[i] = rng.NormFloat64()
-	}
-	wt := make([]float64, n0)
-	for i := range wt {
-		wt[i] = rho*ws[i] + math.Sqrt(1-rho*rho)*wp[i]
-	}
-	gen := func(p int, w []float64) *data.Dataset {
-		x := mat.NewDense(p, n0, nil)
-		y := make([]float64, p)
-		for m := 0; m < p; m++ {
-			var s float64
-			for i := 0; i < n0; i++ {
-				v := rng.NormFloat64()
-				x.Set(m, i, v)
-				s += v * w[i]
-			}
-			y[m] = math.Copysign(1, s)
-		}
-		return &data.Dataset{X: x, Y: y}
-	}
-	return gen(ps, ws), gen(pt, wt), gen(ptest, wt)
 }
 
 // referenceProblem is the formula-data problem of testdata/reference.py.
