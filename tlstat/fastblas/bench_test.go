@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -87,6 +88,29 @@ func BenchmarkEigenSym(b *testing.B) {
 				}
 			}
 			b.ReportMetric(9*float64(n)*float64(n)*float64(n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}
+
+// BenchmarkDsytrd times the tridiagonal reduction of LAPACK() (4/3 n³
+// flops), what an eigenvalue-only analysis of a kernel needs, against the
+// full eigendecomposition of BenchmarkEigenSym.
+func BenchmarkDsytrd(b *testing.B) {
+	for _, n := range []int{500, 1000, 2000} {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			if testing.Short() && n > 500 {
+				b.Skip("large n")
+			}
+			src := kernelLike(n).RawSymmetric()
+			a := make([]float64, n*n)
+			d, e, tau := make([]float64, n), make([]float64, n-1), make([]float64, n-1)
+			work := make([]float64, 64*n)
+			impl := LAPACK()
+			for b.Loop() {
+				copy(a, src.Data)
+				impl.Dsytrd(blas.Upper, n, a, n, d, e, tau, work, len(work))
+			}
+			b.ReportMetric(4*float64(n)*float64(n)*float64(n)/3*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 		})
 	}
 }

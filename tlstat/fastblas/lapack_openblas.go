@@ -10,6 +10,8 @@ void dpotrf_(const char *uplo, const int *n, double *a, const int *lda, int *inf
 void dpotri_(const char *uplo, const int *n, double *a, const int *lda, int *info, size_t luplo);
 void dsyevd_(const char *jobz, const char *uplo, const int *n, double *a, const int *lda, double *w,
              double *work, const int *lwork, int *iwork, const int *liwork, int *info, size_t ljobz, size_t luplo);
+void dsytrd_(const char *uplo, const int *n, double *a, const int *lda, double *d, double *e, double *tau,
+             double *work, const int *lwork, int *info, size_t luplo);
 void dsyevr_(const char *jobz, const char *range, const char *uplo, const int *n, double *a, const int *lda,
              const double *vl, const double *vu, const int *il, const int *iu, const double *abstol, int *m,
              double *w, double *z, const int *ldz, int *isuppz, double *work, const int *lwork, int *iwork,
@@ -184,4 +186,59 @@ func syevr(ul blas.Uplo, n int, a []float64, lda int, w []float64) bool {
 		}
 	}
 	return true
+}
+
+// Dsytrd reduces the symmetric a to tridiagonal form T = Qᵀ A Q exactly as
+// gonum's Dsytrd does (the same reflectors, stored the same way: d, e, tau
+// and the Householder vectors in the triangle ul of a), with LAPACK's
+// blocked dsytrd. gonum's row-major routine is the Fortran algorithm with
+// the same uplo on the transposed storage, so the triangle is mirrored into
+// the other half before the call (LAPACK then reads it with the same uplo)
+// and the result mirrored back. A workspace query reports n·64.
+func (l Lapack) Dsytrd(ul blas.Uplo, n int, a []float64, lda int, d, e, tau, work []float64, lwork int) {
+	if !validUplo(ul) || n < minLapack || lda < max(1, n) || (lwork < 1 && lwork != -1) || len(work) < max(1, lwork) {
+		l.Implementation.Dsytrd(ul, n, a, lda, d, e, tau, work, lwork)
+		return
+	}
+	const nb = 64
+	if lwork == -1 {
+		work[0] = float64(n * nb)
+		return
+	}
+	if len(a) < span(n, n, lda) || len(d) < n || len(e) < n-1 || len(tau) < n-1 {
+		l.Implementation.Dsytrd(ul, n, a, lda, d, e, tau, work, lwork)
+		return
+	}
+	mirror(ul, n, a, lda, false)
+	if lwork < n*nb {
+		work = make([]float64, n*nb)
+		lwork = len(work)
+	}
+	uplo := cU
+	if ul == blas.Lower {
+		uplo = cL
+	}
+	cn, clda, clw := C.int(n), C.int(lda), C.int(lwork)
+	var info C.int
+	enter()
+	C.dsytrd_(uplo, &cn, (*C.double)(&a[0]), &clda, (*C.double)(&d[0]), (*C.double)(&e[0]), (*C.double)(&tau[0]),
+		(*C.double)(&work[0]), &clw, &info, 1)
+	leave()
+	mirror(ul, n, a, lda, true)
+}
+
+// mirror copies the triangle ul of the row-major a into the other triangle
+// (back = false), or the other triangle into ul (back = true), leaving the
+// diagonal alone.
+func mirror(ul blas.Uplo, n int, a []float64, lda int, back bool) {
+	for i := 0; i < n; i++ {
+		for j := i + 1; j < n; j++ {
+			up, lo := &a[i*lda+j], &a[j*lda+i] // (i, j) upper, (j, i) lower
+			if (ul == blas.Upper) != back {
+				*lo = *up
+			} else {
+				*up = *lo
+			}
+		}
+	}
 }

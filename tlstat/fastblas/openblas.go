@@ -56,3 +56,8 @@ func Backend() string {
 	return fmt.Sprintf("OpenBLAS (%s, core %s, %d threads)", C.GoString(C.openblas_get_config()),
 		C.GoString(C.openblas_get_corename()), int(C.openblas_get_num_threads()))
 }
+
+// LAPACK returns the LAPACK implementation of the build: Lapack{}, whose
+// overrides run in OpenBLAS. Use it for routines that gonum's lapack64 does
+// not wrap (such as Dsytrd).
+func LAPACK() Lapacker { return Lapack{} }

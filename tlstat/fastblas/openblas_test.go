@@ -345,3 +345,32 @@ func b2f(b bool) float64 {
 	}
 	return 0
 }
+
+// TestDsytrd checks that the override reproduces gonum's reduction: the
+// same d, e, tau and Householder vectors (up to rounding), for both
+// triangles and an order above LAPACK's block size.
+func TestDsytrd(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 8))
+	var lref lgonum.Implementation
+	for _, n := range []int{40, 150} {
+		lda := n + pad
+		for _, ul := range uplos {
+			a := spd(rng, n, lda)
+			want, got := clone(a), clone(a)
+			dw, ew, tw := make([]float64, n), make([]float64, n-1), make([]float64, n-1)
+			dg, eg, tg := make([]float64, n), make([]float64, n-1), make([]float64, n-1)
+			blas64.Use(ref)
+			lref.Dsytrd(ul, n, want, lda, dw, ew, tw, make([]float64, n*64), n*64)
+			blas64.Use(Blas{})
+			work := []float64{0}
+			(Lapack{}).Dsytrd(ul, n, got, lda, dg, eg, tg, work, -1)
+			work = make([]float64, int(work[0]))
+			(Lapack{}).Dsytrd(ul, n, got, lda, dg, eg, tg, work, len(work))
+			name := fmt.Sprintf("Dsytrd(%c) n = %d", ul, n)
+			sameSlices(t, name+" d", dg, dw, 1e-10)
+			sameSlices(t, name+" e", eg, ew, 1e-10)
+			sameSlices(t, name+" tau", tg, tw, 1e-10)
+			sameTriangle(t, name+" reflectors", ul, n, lda, got, want, 1e-10)
+		}
+	}
+}
