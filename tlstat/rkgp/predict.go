@@ -149,15 +149,22 @@ func (m *Model) Risk(test *data.Dataset) (Risk, error) {
 	if err != nil {
 		return Risk{}, err
 	}
+	return RiskOf(test.Y, mean, variance), nil
+}
+
+// RiskOf returns the risk of Gaussian predictions with the given means and
+// variances for the labels y: the means over the points of (y - mean)² and of
+// the variances. The three slices must have the same non-zero length.
+func RiskOf(y, mean, variance []float64) Risk {
 	var r Risk
-	for i, y := range test.Y {
-		e := y - mean[i]
+	for i, yi := range y {
+		e := yi - mean[i]
 		r.Bias2 += e * e
 		r.Variance += variance[i]
 	}
-	n := float64(len(test.Y))
+	n := float64(len(y))
 	r.Bias2 /= n
 	r.Variance /= n
 	r.Total = r.Bias2 + r.Variance
-	return r, nil
+	return r
 }

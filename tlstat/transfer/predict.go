@@ -122,15 +122,5 @@ func (m *Model) Risk(test *data.Dataset) (Risk, error) {
 	if err != nil {
 		return Risk{}, err
 	}
-	var r Risk
-	for i, y := range test.Y {
-		d := y - mean[i]
-		r.Bias2 += d * d
-		r.Variance += variance[i]
-	}
-	n := float64(len(test.Y))
-	r.Bias2 /= n
-	r.Variance /= n
-	r.Total = r.Bias2 + r.Variance
-	return r, nil
+	return rkgp.RiskOf(test.Y, mean, variance), nil
 }

@@ -100,6 +100,12 @@ func TestDemoQuick(t *testing.T) {
 }
 
 func TestDemoBadFlags(t *testing.T) {
+	for _, cmd := range []string{"demo", "single", "transfer"} {
+		var out, errb bytes.Buffer
+		if code := run([]string{cmd, "-h"}, &out, &errb); code != 0 || !strings.Contains(errb.String(), "-") {
+			t.Errorf("%s -h: exit %d, usage %q; want exit 0 and the flags", cmd, code, errb.String())
+		}
+	}
 	var out, errb bytes.Buffer
 	if code := run([]string{"demo", "-quick", "extra"}, &out, &errb); code == 0 || !strings.Contains(errb.String(), "unexpected arguments") {
 		t.Errorf("extra argument: exit %d, stderr %q", code, errb.String())

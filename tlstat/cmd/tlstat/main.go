@@ -11,6 +11,8 @@
 package main
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -51,10 +53,25 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if err := c.run(args[1:], stdout, stderr); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0 // the flag package printed the usage
+		}
 		fmt.Fprintf(stderr, "tlstat %s: %v\n", c.name, err)
 		return 1
 	}
 	return 0
+}
+
+// parseArgs parses the flags of a command and rejects positional arguments.
+// -h returns flag.ErrHelp, which run treats as success.
+func parseArgs(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	return nil
 }
 
 func usage(w io.Writer) {

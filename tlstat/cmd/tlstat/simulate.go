@@ -205,11 +205,8 @@ func runSimulateSingle(args []string, stdout, stderr io.Writer) error {
 	task := addTaskFlags(fs)
 	nf := addNetFlags(fs)
 	sf := addSimFlags(fs, "seed")
-	if err := fs.Parse(args); err != nil {
+	if err := parseArgs(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
 	net, err := nf.network()
 	if err != nil {
@@ -288,11 +285,8 @@ func runSimulateTransfer(args []string, stdout, stderr io.Writer) error {
 	sf := addSimFlags(fs, "chain-seed")
 	gammas := fs.String("gamma", "0,0.5,2", "comma-separated couplings gamma of the target first layer to the source snapshot")
 	snaps := fs.Int("snapshots", 1, "snapshots W_s per source chain (one target chain each per gamma)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseArgs(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
 	gs, err := simParseGammas(*gammas)
 	if err != nil {
