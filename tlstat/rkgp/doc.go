@@ -18,9 +18,8 @@
 // then costs O(P): log det G = Σ_i log(T + Q k_i/Lambda1) and tr(G⁻¹K) come
 // from the eigenvalues, yᵀG⁻¹y = ŷᵀ(T I + (Q/Lambda1) Tr)⁻¹ŷ from an LDLᵀ
 // solve of the tridiagonal system, and yᵀG⁻¹KG⁻¹y = uᵀ Tr u with u that
-// solution. (Built with the OpenBLAS backend, package fastblas, the kernel is
-// diagonalized instead by LAPACK's dsyevd, which is faster there, and Tr is
-// the diagonal of eigenvalues; results agree to rounding.) Every root of
+// solution. (Built with the OpenBLAS backend, package fastblas, the reduction
+// runs in OpenBLAS's dsytrd.) Every root of
 // dS/dQ on a logarithmic grid is refined with Brent's method (package optim)
 // and the minimum of lowest action is returned. Predict and Risk factorize
 // G = T I + K_R by Cholesky (O(P³)/3) once per Model, on first use, and then

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/lapack/gonum"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/tlstat/tlstat/tlstat/data"
@@ -20,11 +19,10 @@ import (
 // diag, off-diagonal off) is computed once; eig holds the eigenvalues of B
 // (those of Tr), yt = Zᵀ y and mt = Zᵀ m. Z itself is not kept.
 //
-// By default Tr comes from a Householder reduction (no eigenvectors are
-// formed). When the OpenBLAS backend is compiled in (fastblas.Enabled), whose
-// LAPACK divide-and-conquer eigensolver is faster than gonum's Dsytrd, Z is
-// the eigenvector matrix and Tr = diag(eig) (off = 0); everything downstream
-// is the same.
+// Tr comes from a Householder reduction (no eigenvectors are formed), run by
+// OpenBLAS's dsytrd when that backend is compiled in (fastblas). The
+// unexported diagonalize builds the same spectrum from a full
+// eigendecomposition (Tr = diag(eig), off = 0); tests use it as a reference.
 type spectrum struct {
 	act      kernel.Activation
 	lambda0  float64
@@ -64,13 +62,7 @@ func newSpectrum(train *data.Dataset, net Network) (*spectrum, error) {
 		return nil, err
 	}
 	start := time.Now()
-	if fastblas.Enabled {
-		if err := sp.diagonalize(); err != nil {
-			return nil, err
-		}
-	} else {
-		sp.tridiagonalize()
-	}
+	sp.tridiagonalize()
 	for _, v := range sp.eig {
 		if math.IsNaN(v) {
 			return nil, fmt.Errorf("rkgp: eigenvalues of the %d×%d kernel are NaN", len(sp.eig), len(sp.eig))
@@ -120,11 +112,12 @@ func newKernel(train *data.Dataset, net Network) (*spectrum, error) {
 }
 
 // tridiagonalize reduces a copy of B to Tr = Zᵀ B Z with LAPACK's Dsytrd
-// (gonum's native, row-major implementation; upper triangle), applies Zᵀ to
+// (the build's implementation, fastblas.LAPACK: gonum's native one, or
+// OpenBLAS's with the same row-major reflector layout; upper triangle), applies Zᵀ to
 // y and m with the stored Householder reflectors, and computes the
 // eigenvalues of Tr with Dsterf (O(P²), no eigenvectors).
 func (sp *spectrum) tridiagonalize() {
-	var impl gonum.Implementation
+	impl := fastblas.LAPACK()
 	p := len(sp.y)
 	src := sp.b.RawSymmetric()
 	a := make([]float64, p*p)
