@@ -1,6 +1,6 @@
 # tlstat developer targets. `make test` is what CI runs (.ci/run).
 #
-#   make test       install what the tests need (if missing), then go test ./...
+#   make test       install what the tests need (if missing), then go test ./... (and the OpenBLAS backend, -short)
 #   make setup      only the install part: Jupyter (apt), gonb + goimports, the gonb kernel
 #   make notebooks  setup, then execute every notebook headlessly (go test ./notebooks/)
 #   make short      go test -short ./... (fast; skips the notebooks and slow cases)
@@ -28,10 +28,19 @@ JUPYTER_PKGS := jupyter-nbconvert jupyter-client
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_GET := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get -y -q -o DPkg::Lock::Timeout=600
 
-.PHONY: test setup setup-jupyter setup-tools setup-kernel notebooks short vet demo bench
+.PHONY: test setup setup-openblas setup-jupyter setup-tools setup-kernel notebooks short vet demo bench
 
-test: setup
+test: setup setup-openblas
 	$(GO) test -timeout $(TEST_TIMEOUT) $(TEST_FLAGS) ./...
+	$(GO) test -tags openblas -short -timeout $(TEST_TIMEOUT) $(TEST_FLAGS) ./tlstat/...
+
+# Debian's OpenBLAS for the optional cgo backend (-tags openblas), whose
+# packages make test also runs once with the tag: installed only when missing.
+setup-openblas:
+	@if [ -f /usr/include/x86_64-linux-gnu/cblas.h ] || [ -f /usr/include/cblas.h ] || \
+	    [ -f /usr/include/openblas/cblas.h ]; then echo "setup: OpenBLAS headers present"; \
+	else echo "setup: installing libopenblas-dev with apt"; $(APT_GET) update; \
+	  $(APT_GET) install --no-install-recommends libopenblas-dev; fi
 
 setup: setup-jupyter setup-tools setup-kernel
 
@@ -92,11 +101,7 @@ demo:
 # The Go benchmarks alone: go test -run '^$$' -bench . -benchtime 1x ./tlstat/...
 BENCH_ARGS ?=
 BENCH_DIR ?= $(or $(TMPDIR),/tmp)/tlstat-bench
-bench:
-	@if [ -f /usr/include/x86_64-linux-gnu/cblas.h ] || [ -f /usr/include/cblas.h ] || \
-	    [ -f /usr/include/openblas/cblas.h ]; then echo "bench: OpenBLAS headers present"; \
-	else echo "bench: installing libopenblas-dev with apt"; $(APT_GET) update; \
-	  $(APT_GET) install --no-install-recommends libopenblas-dev; fi
+bench: setup-openblas
 	@mkdir -p $(BENCH_DIR)
 	$(GO) build -o $(BENCH_DIR)/tlstat-go ./tlstat/cmd/tlstat
 	$(GO) build -tags openblas -o $(BENCH_DIR)/tlstat-openblas ./tlstat/cmd/tlstat
