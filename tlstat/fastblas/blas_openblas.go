@@ -198,24 +198,10 @@ func (b Blas) Dtrmm(s blas.Side, ul blas.Uplo, tA blas.Transpose, d blas.Diag, m
 		b.Implementation.Dtrmm(s, ul, tA, d, m, n, alpha, a, lda, bm, ldb)
 		return
 	}
-	if s == blas.Left && splitOK(n, 8, m*m*n) { // the columns of B are independent
-		split(n, 8, func(lo, hi int) {
-			C.cblas_dtrmm(C.CblasRowMajor, cside(s), cuplo(ul), ctrans(tA), cdiag(d),
-				C.blasint(m), C.blasint(hi-lo), C.double(alpha), (*C.double)(&a[0]), C.blasint(lda), (*C.double)(&bm[lo]), C.blasint(ldb))
-		})
-		return
-	}
-	if s == blas.Right && splitOK(m, 8, m*n*n) {
-		split(m, 8, func(lo, hi int) { // the rows of B are independent
-			C.cblas_dtrmm(C.CblasRowMajor, cside(s), cuplo(ul), ctrans(tA), cdiag(d),
-				C.blasint(hi-lo), C.blasint(n), C.double(alpha), (*C.double)(&a[0]), C.blasint(lda), (*C.double)(&bm[lo*ldb]), C.blasint(ldb))
-		})
-		return
-	}
-	enter()
-	C.cblas_dtrmm(C.CblasRowMajor, cside(s), cuplo(ul), ctrans(tA), cdiag(d),
-		C.blasint(m), C.blasint(n), C.double(alpha), (*C.double)(&a[0]), C.blasint(lda), (*C.double)(&bm[0]), C.blasint(ldb))
-	leave()
+	triBlocks(s, m, n, bm, ldb, func(m, n int, pb *C.double) {
+		C.cblas_dtrmm(C.CblasRowMajor, cside(s), cuplo(ul), ctrans(tA), cdiag(d),
+			C.blasint(m), C.blasint(n), C.double(alpha), (*C.double)(&a[0]), C.blasint(lda), pb, C.blasint(ldb))
+	})
 }
 
 // Dtrsm solves op(A) X = alpha B (Left) or X op(A) = alpha B (Right) with A
@@ -225,23 +211,27 @@ func (b Blas) Dtrsm(s blas.Side, ul blas.Uplo, tA blas.Transpose, d blas.Diag, m
 		b.Implementation.Dtrsm(s, ul, tA, d, m, n, alpha, a, lda, bm, ldb)
 		return
 	}
+	triBlocks(s, m, n, bm, ldb, func(m, n int, pb *C.double) {
+		C.cblas_dtrsm(C.CblasRowMajor, cside(s), cuplo(ul), ctrans(tA), cdiag(d),
+			C.blasint(m), C.blasint(n), C.double(alpha), (*C.double)(&a[0]), C.blasint(lda), pb, C.blasint(ldb))
+	})
+}
+
+// triBlocks runs a triangular Level-3 call on the m×n matrix B (leading
+// dimension ldb): split over goroutines into blocks of independent columns
+// (Left) or rows (Right) when that pays, otherwise whole. call receives the
+// block's dimensions and its first element.
+func triBlocks(s blas.Side, m, n int, bm []float64, ldb int, call func(m, n int, pb *C.double)) {
 	if s == blas.Left && splitOK(n, 8, m*m*n) { // the columns of B are independent
-		split(n, 8, func(lo, hi int) {
-			C.cblas_dtrsm(C.CblasRowMajor, cside(s), cuplo(ul), ctrans(tA), cdiag(d),
-				C.blasint(m), C.blasint(hi-lo), C.double(alpha), (*C.double)(&a[0]), C.blasint(lda), (*C.double)(&bm[lo]), C.blasint(ldb))
-		})
+		split(n, 8, func(lo, hi int) { call(m, hi-lo, (*C.double)(&bm[lo])) })
 		return
 	}
-	if s == blas.Right && splitOK(m, 8, m*n*n) {
-		split(m, 8, func(lo, hi int) { // the rows of B are independent
-			C.cblas_dtrsm(C.CblasRowMajor, cside(s), cuplo(ul), ctrans(tA), cdiag(d),
-				C.blasint(hi-lo), C.blasint(n), C.double(alpha), (*C.double)(&a[0]), C.blasint(lda), (*C.double)(&bm[lo*ldb]), C.blasint(ldb))
-		})
+	if s == blas.Right && splitOK(m, 8, m*n*n) { // the rows of B are independent
+		split(m, 8, func(lo, hi int) { call(hi-lo, n, (*C.double)(&bm[lo*ldb])) })
 		return
 	}
 	enter()
-	C.cblas_dtrsm(C.CblasRowMajor, cside(s), cuplo(ul), ctrans(tA), cdiag(d),
-		C.blasint(m), C.blasint(n), C.double(alpha), (*C.double)(&a[0]), C.blasint(lda), (*C.double)(&bm[0]), C.blasint(ldb))
+	call(m, n, (*C.double)(&bm[0]))
 	leave()
 }
 
