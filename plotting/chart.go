@@ -65,27 +65,23 @@ func (f *Figure) Chart() (*Chart, error) {
 			legend = append(legend, map[string]string{"name": n, "icon": icon})
 		}
 	}
-	for i, h := range f.HLines {
-		ls := refStyle(h.Style, i)
+	// Reference lines are dashed two-point line series.
+	addRef := func(name string, st Style, index int, from, to []any) {
+		ls := refStyle(st, index)
 		c.MultiSeries = append(c.MultiSeries, charts.SingleSeries{
-			Name: h.Name, Type: "line",
-			Data:       [][]any{{b.xmin, h.Y}, {b.xmax, h.Y}},
+			Name: name, Type: "line",
+			Data:       [][]any{from, to},
 			ShowSymbol: opts.Bool(false), Symbol: "none",
 			LineStyle: &opts.LineStyle{Color: hexColor(ls.Color), Width: 1.5, Type: "dashed"},
 			ItemStyle: &opts.ItemStyle{Color: hexColor(ls.Color)},
 		})
-		addName(h.Name, lineIcon)
+		addName(name, lineIcon)
+	}
+	for i, h := range f.HLines {
+		addRef(h.Name, h.Style, i, []any{b.xmin, h.Y}, []any{b.xmax, h.Y})
 	}
 	for i, v := range f.VLines {
-		ls := refStyle(v.Style, i+len(f.HLines))
-		c.MultiSeries = append(c.MultiSeries, charts.SingleSeries{
-			Name: v.Name, Type: "line",
-			Data:       [][]any{{v.X, b.ymin}, {v.X, b.ymax}},
-			ShowSymbol: opts.Bool(false), Symbol: "none",
-			LineStyle: &opts.LineStyle{Color: hexColor(ls.Color), Width: 1.5, Type: "dashed"},
-			ItemStyle: &opts.ItemStyle{Color: hexColor(ls.Color)},
-		})
-		addName(v.Name, lineIcon)
+		addRef(v.Name, v.Style, i+len(f.HLines), []any{v.X, b.ymin}, []any{v.X, b.ymax})
 	}
 	for i, s := range f.Lines {
 		col := hexColor(colorAt(s.Style.Color, i))
