@@ -80,9 +80,13 @@ func (pr *problem) features(pt *point) {
 	}
 	blas64.Gemm(blas.NoTrans, blas.Trans, pr.sqrtN0inv, pr.x, general(pr.n, pr.n0, pt.w), 0, general(pr.p, pr.n, pt.h))
 	a := pr.act
-	for i, h := range pt.h {
-		pt.s[i] = a.Eval(h)
-		pt.d[i] = a.Deriv(h)
+	if b, ok := a.(kernel.Batcher); ok {
+		b.EvalDeriv(pt.h, pt.s, pt.d)
+	} else {
+		for i, h := range pt.h {
+			pt.s[i] = a.Eval(h)
+			pt.d[i] = a.Deriv(h)
+		}
 	}
 	pt.sValid = true
 }
