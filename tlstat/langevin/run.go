@@ -59,12 +59,7 @@ func (s *Sampler) Run(net Network, train, test *data.Dataset) (*Result, error) {
 	}
 	t := &tracker{cb: s.Progress, total: int64(set.chains) * int64(burn+set.steps)}
 	t.setStage("single", 0)
-	outs := make([]chainOut, set.chains)
-	err = parallel(set.chains, set.workers, t, func(i int) error {
-		o, err := specs[i].run(set, t, s.Observe)
-		outs[i] = o
-		return err
-	})
+	outs, err := runChains(specs, set, t, s.Observe)
 	if err != nil {
 		return nil, err
 	}

@@ -360,6 +360,18 @@ func (t *tracker) report(steps int, acc, prop int64, obs *[3]float64) {
 	t.cb(p)
 }
 
+// runChains runs every chain spec on set.workers workers and returns their
+// outputs in spec order, or the first error.
+func runChains(specs []*chainSpec, set settings, t *tracker, observe func(State)) ([]chainOut, error) {
+	outs := make([]chainOut, len(specs))
+	err := parallel(len(specs), set.workers, t, func(i int) error {
+		o, err := specs[i].run(set, t, observe)
+		outs[i] = o
+		return err
+	})
+	return outs, err
+}
+
 // parallel runs job(i) for i in [0, n) on w workers and returns the first
 // error (by index).
 func parallel(n, w int, t *tracker, job func(i int) error) error {

@@ -142,12 +142,7 @@ func (s *Sampler) Transfer(net Network, tp TransferProblem) (*TransferResult, er
 		t.total += int64(nt) * int64(set.burnInFor(tpr, eta)+set.steps)
 	}
 	t.setStage("source", 0)
-	outs := make([]chainOut, set.chains)
-	err = parallel(set.chains, set.workers, t, func(i int) error {
-		o, err := specs[i].run(set, t, s.Observe)
-		outs[i] = o
-		return err
-	})
+	outs, err := runChains(specs, set, t, s.Observe)
 	if err != nil {
 		return nil, err
 	}
@@ -204,12 +199,7 @@ func (s *Sampler) Transfer(net Network, tp TransferProblem) (*TransferResult, er
 			c.eta, c.burnIn = teta, tburn
 		}
 		t.setStage("target", g)
-		touts := make([]chainOut, nt)
-		err = parallel(nt, set.workers, t, func(i int) error {
-			o, err := tspecs[i].run(set, t, s.Observe)
-			touts[i] = o
-			return err
-		})
+		touts, err := runChains(tspecs, set, t, s.Observe)
 		if err != nil {
 			return nil, fmt.Errorf("gamma = %v: %w", g, err)
 		}
