@@ -84,24 +84,25 @@ func (r *Report) Write(dir string) error {
 	}
 	for _, g := range r.Results {
 		blocks = append(blocks, plotting.Heading(g.Pair+": "+g.Description))
-		for _, kind := range []string{"error", "order"} {
-			var f *plotting.Figure
-			var err error
-			if kind == "error" {
-				f, err = ErrorFigure(g)
-			} else {
-				f, err = OrderFigure(g)
-			}
-			if err != nil {
-				return fmt.Errorf("report: %s %s figure: %w", g.Pair, kind, err)
-			}
-			base := filepath.Join(dir, "figures", figureName(g, kind))
+		ef, err := ErrorFigure(g)
+		if err != nil {
+			return fmt.Errorf("report: %s error figure: %w", g.Pair, err)
+		}
+		of, err := OrderFigure(g)
+		if err != nil {
+			return fmt.Errorf("report: %s order figure: %w", g.Pair, err)
+		}
+		for _, fig := range []struct {
+			kind string
+			f    *plotting.Figure
+		}{{"error", ef}, {"order", of}} {
+			base := filepath.Join(dir, "figures", figureName(g, fig.kind))
 			for _, ext := range []string{".png", ".svg"} {
-				if err := f.Save(base+ext, plotting.DefaultWidth, plotting.DefaultHeight); err != nil {
+				if err := fig.f.Save(base+ext, plotting.DefaultWidth, plotting.DefaultHeight); err != nil {
 					return fmt.Errorf("report: %w", err)
 				}
 			}
-			c, err := f.Chart()
+			c, err := fig.f.Chart()
 			if err != nil {
 				return err
 			}
@@ -109,10 +110,6 @@ func (r *Report) Write(dir string) error {
 		}
 		if len(g.Sim) > 0 {
 			blocks = append(blocks, simTable(g))
-		}
-		ef, err := ErrorFigure(g)
-		if err != nil {
-			return err
 		}
 		blocks = append(blocks, plotting.Image{Figure: ef, Caption: "Static figure (figures/" + figureName(g, "error") + ".svg). Simulations at γ = 0 are drawn at the smallest positive γ of the grid."})
 	}
