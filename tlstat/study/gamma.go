@@ -244,52 +244,34 @@ func (g *GammaStudy) simulate(r *GammaResult, s *transfer.Solver, p *Pair, repor
 	if err != nil {
 		return err
 	}
-	net := g.Net
 	for i, tr := range res.Targets {
-		sp := SimPoint{
+		th, err := PredictTransfer(s, simGammas[i], p.TargetTest)
+		if err != nil {
+			return err
+		}
+		r.Sim = append(r.Sim, SimPoint{
 			Gamma: Num(tr.Gamma), TestError: Num(tr.TestError.Mean), TestErrorErr: Num(tr.TestError.Err),
 			VNorm: Num(tr.VNorm.Mean), VNormErr: Num(tr.VNorm.Err), Overlap: Num(tr.Overlap.Mean), OverlapErr: Num(tr.Overlap.Err),
-			Acceptance: Num(tr.Acceptance),
-		}
-		m, err := s.Fit(simGammas[i])
-		if err != nil {
-			return err
-		}
-		risk, err := m.Risk(p.TargetTest)
-		if err != nil {
-			return err
-		}
-		inf, err := s.InfiniteWidth(simGammas[i])
-		if err != nil {
-			return err
-		}
-		infRisk, err := inf.Risk(p.TargetTest)
-		if err != nil {
-			return err
-		}
-		sp.TheoryTestError, sp.TheoryVNorm, sp.TheoryOverlap = Num(risk.Total), Num(m.ReadoutNorm()), Num(m.Overlap())
-		sp.InfiniteWidthError = Num(infRisk.Total)
-		r.Sim = append(r.Sim, sp)
+			Acceptance: Num(tr.Acceptance), TheoryTestError: Num(th.TestError), TheoryVNorm: Num(th.ReadoutNorm),
+			TheoryOverlap: Num(th.Overlap), InfiniteWidthError: Num(th.InfiniteWidthError),
+		})
 	}
-	// The source chains beside the single-network theory on the source task.
+	// The source chains beside the single-network theory on the source task,
+	// at the source saddle the transfer solver already found.
 	src := res.Source
-	srcModel, err := rkgp.Fit(p.SourceTrain, net, nil)
+	srcModel, err := s.Source()
 	if err != nil {
 		return err
 	}
-	srcRisk, err := srcModel.Risk(p.SourceTest)
-	if err != nil {
-		return err
-	}
-	srcInf, err := srcModel.NNGP().Risk(p.SourceTest)
+	th, err := PredictSingle(srcModel, p.SourceTest)
 	if err != nil {
 		return err
 	}
 	r.SimSource = &SimPoint{
 		Gamma: Num(math.NaN()), TestError: Num(src.TestError.Mean), TestErrorErr: Num(src.TestError.Err),
 		VNorm: Num(src.VNorm.Mean), VNormErr: Num(src.VNorm.Err), Overlap: Num(math.NaN()), OverlapErr: Num(math.NaN()),
-		Acceptance: Num(src.Acceptance), TheoryTestError: Num(srcRisk.Total), TheoryVNorm: Num(srcModel.ReadoutNorm()),
-		TheoryOverlap: Num(math.NaN()), InfiniteWidthError: Num(srcInf.Total),
+		Acceptance: Num(src.Acceptance), TheoryTestError: Num(th.TestError), TheoryVNorm: Num(th.ReadoutNorm),
+		TheoryOverlap: Num(math.NaN()), InfiniteWidthError: Num(th.InfiniteWidthError),
 	}
 	r.SimMethod = src.Method.String()
 	r.SimChains = len(src.Chains)

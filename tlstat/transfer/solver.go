@@ -3,6 +3,7 @@ package transfer
 import (
 	"fmt"
 	"math"
+	"sync"
 
 	"github.com/tlstat/tlstat/tlstat/kernel"
 	"github.com/tlstat/tlstat/tlstat/rkgp"
@@ -30,6 +31,13 @@ type Solver struct {
 
 	qs  float64
 	src *sourceFactor
+
+	// srcModel is the single-network model of the source task at q_s,
+	// built by NewSolver or, when Settings.SourceQ was given, on the first
+	// call to Source.
+	srcOnce  sync.Once
+	srcModel *rkgp.Model
+	srcErr   error
 
 	scratch *Model // gamma = 0 saddle
 }
@@ -79,6 +87,8 @@ func NewSolver(p Problem, s *Settings) (*Solver, error) {
 			return nil, fmt.Errorf("transfer: source saddle: %w", err)
 		}
 		sv.qs = fit.Q
+		sv.srcModel = fit
+		sv.srcOnce.Do(func() {})
 	}
 	if sv.src, err = newSourceFactor(ks, css, sv.qs, sv.ts, p.Net.Lambda1, p.Source.Y); err != nil {
 		return nil, err
@@ -116,6 +126,23 @@ func newSourceFactor(ks *mat.SymDense, css, qs, ts, l1 float64, ys []float64) (*
 
 // QSource returns the source order parameter q_s.
 func (s *Solver) QSource() float64 { return s.qs }
+
+// Source returns the single-network model of the source task at the source
+// saddle q_s (at the source temperature): its Risk on source test data is
+// the theory for the source network that the target is coupled to. When
+// NewSolver solved q_s the model is the one it solved; when Settings.SourceQ
+// fixed q_s it is built on the first call (one tridiagonal reduction).
+func (s *Solver) Source() (*rkgp.Model, error) {
+	s.srcOnce.Do(func() {
+		net := s.prob.Net
+		net.T = s.ts
+		s.srcModel, s.srcErr = rkgp.FitFixed(s.prob.Source, net, s.qs)
+		if s.srcErr != nil {
+			s.srcErr = fmt.Errorf("transfer: source model: %w", s.srcErr)
+		}
+	})
+	return s.srcModel, s.srcErr
+}
 
 // Scratch returns the gamma = 0 solution: the single-network theory on the
 // target data.

@@ -16,6 +16,7 @@ import (
 	"github.com/tlstat/tlstat/tlstat/data"
 	"github.com/tlstat/tlstat/tlstat/langevin"
 	"github.com/tlstat/tlstat/tlstat/rkgp"
+	"github.com/tlstat/tlstat/tlstat/study"
 	"github.com/tlstat/tlstat/tlstat/transfer"
 )
 
@@ -240,26 +241,25 @@ func runSimulateSingle(args []string, stdout, stderr io.Writer) error {
 	return simWrite(stdout, out, sf.jsonOut)
 }
 
-// compareSingle fills the theory columns from rkgp.
+// simCompareSingle fills the theory columns of a single network from rkgp
+// (through study.PredictSingle, as the report does).
 func simCompareSingle(row *simRow, train, test *data.Dataset, net rkgp.Network) error {
 	m, err := rkgp.Fit(train, net, nil)
 	if err != nil {
 		return fmt.Errorf("theory: %w", err)
 	}
-	r, err := m.Risk(test)
+	th, err := study.PredictSingle(m, test)
 	if err != nil {
-		return fmt.Errorf("theory: %w", err)
+		return err
 	}
-	inf, err := rkgp.InfiniteWidth(train, net)
-	if err != nil {
-		return fmt.Errorf("infinite width: %w", err)
-	}
-	ri, err := inf.Risk(test)
-	if err != nil {
-		return fmt.Errorf("infinite width: %w", err)
-	}
-	row.TheoryTestError, row.TheoryVNorm, row.InfiniteWidthError = simPtr(r.Total), simPtr(m.ReadoutNorm()), simPtr(ri.Total)
+	simSetTheory(row, th)
 	return nil
+}
+
+// simSetTheory copies a prediction into the theory columns of a row.
+func simSetTheory(row *simRow, th study.Prediction) {
+	row.TheoryTestError, row.TheoryVNorm, row.InfiniteWidthError = simPtr(th.TestError), simPtr(th.ReadoutNorm), simPtr(th.InfiniteWidthError)
+	row.TheoryOverlap = simPtr(th.Overlap)
 }
 
 // parseGammas parses a comma-separated list of non-negative couplings.
@@ -333,43 +333,37 @@ func runSimulateTransfer(args []string, stdout, stderr io.Writer) error {
 		out.Results = append(out.Results, row)
 	}
 	if sf.compare {
-		if err := simCompareSingle(&src, srcTr, srcTe, net); err != nil {
-			return fmt.Errorf("source %w", err)
-		}
-		if err := simCompareTransfer(out.Results, srcTr, tgtTr, tgtTe, net); err != nil {
+		if err := simCompareTransfer(&src, out.Results, srcTr, srcTe, tgtTr, tgtTe, net); err != nil {
 			return err
 		}
 	}
 	return simWrite(stdout, out, sf.jsonOut)
 }
 
-// compareTransfer fills the theory columns from package transfer.
-func simCompareTransfer(rows []simRow, srcTr, tgtTr, tgtTe *data.Dataset, net rkgp.Network) error {
+// simCompareTransfer fills the theory columns from one transfer.Solver:
+// the source row from its source saddle, each target row at its coupling (a
+// coupling whose saddle is not found gets a note instead of numbers).
+func simCompareTransfer(src *simRow, rows []simRow, srcTr, srcTe, tgtTr, tgtTe *data.Dataset, net rkgp.Network) error {
 	sv, err := transfer.NewSolver(transfer.Problem{Source: srcTr, Target: tgtTr, Net: net}, nil)
 	if err != nil {
 		return fmt.Errorf("theory: %w", err)
 	}
+	m, err := sv.Source()
+	if err != nil {
+		return fmt.Errorf("source theory: %w", err)
+	}
+	th, err := study.PredictSingle(m, srcTe)
+	if err != nil {
+		return fmt.Errorf("source %w", err)
+	}
+	simSetTheory(src, th)
 	for i := range rows {
-		g := rows[i].Gamma
-		m, err := sv.Fit(g)
+		th, err := study.PredictTransfer(sv, rows[i].Gamma, tgtTe)
 		if err != nil {
 			rows[i].TheoryNote = fmt.Sprintf("theory failed: %v", err)
 			continue
 		}
-		r, err := m.Risk(tgtTe)
-		if err != nil {
-			return fmt.Errorf("theory at gamma = %v: %w", g, err)
-		}
-		rows[i].TheoryTestError, rows[i].TheoryVNorm, rows[i].TheoryOverlap = simPtr(r.Total), simPtr(m.ReadoutNorm()), simPtr(m.Overlap())
-		inf, err := sv.InfiniteWidth(g)
-		if err != nil {
-			return fmt.Errorf("infinite width at gamma = %v: %w", g, err)
-		}
-		ri, err := inf.Risk(tgtTe)
-		if err != nil {
-			return fmt.Errorf("infinite width at gamma = %v: %w", g, err)
-		}
-		rows[i].InfiniteWidthError = simPtr(ri.Total)
+		simSetTheory(&rows[i], th)
 	}
 	return nil
 }

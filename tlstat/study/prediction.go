@@ -1,0 +1,58 @@
+package study
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/tlstat/tlstat/tlstat/data"
+	"github.com/tlstat/tlstat/tlstat/rkgp"
+	"github.com/tlstat/tlstat/tlstat/transfer"
+)
+
+// Prediction is what the theory says about the observables that a Langevin
+// simulation measures: the test error, the readout norm <|v|²>/N, the
+// source–target readout overlap <v_s·v_t>/N (NaN for a single network) and
+// the infinite-width (NNGP) test error at the same couplings.
+type Prediction struct {
+	TestError          float64
+	ReadoutNorm        float64
+	Overlap            float64
+	InfiniteWidthError float64
+}
+
+// PredictSingle returns the single-network theory of the fitted model m on
+// the test set, beside its infinite-width limit.
+func PredictSingle(m *rkgp.Model, test *data.Dataset) (Prediction, error) {
+	r, err := m.Risk(test)
+	if err != nil {
+		return Prediction{}, fmt.Errorf("study: theory: %w", err)
+	}
+	ri, err := m.NNGP().Risk(test)
+	if err != nil {
+		return Prediction{}, fmt.Errorf("study: infinite width: %w", err)
+	}
+	return Prediction{TestError: r.Total, ReadoutNorm: m.ReadoutNorm(), Overlap: math.NaN(), InfiniteWidthError: ri.Total}, nil
+}
+
+// PredictTransfer returns the transfer theory of the target at coupling
+// gamma on the target test set, beside the infinite-width target at the same
+// coupling.
+func PredictTransfer(s *transfer.Solver, gamma float64, test *data.Dataset) (Prediction, error) {
+	m, err := s.Fit(gamma)
+	if err != nil {
+		return Prediction{}, fmt.Errorf("study: theory at gamma = %v: %w", gamma, err)
+	}
+	r, err := m.Risk(test)
+	if err != nil {
+		return Prediction{}, fmt.Errorf("study: theory at gamma = %v: %w", gamma, err)
+	}
+	inf, err := s.InfiniteWidth(gamma)
+	if err != nil {
+		return Prediction{}, fmt.Errorf("study: infinite width at gamma = %v: %w", gamma, err)
+	}
+	ri, err := inf.Risk(test)
+	if err != nil {
+		return Prediction{}, fmt.Errorf("study: infinite width at gamma = %v: %w", gamma, err)
+	}
+	return Prediction{TestError: r.Total, ReadoutNorm: m.ReadoutNorm(), Overlap: m.Overlap(), InfiniteWidthError: ri.Total}, nil
+}
