@@ -24,21 +24,23 @@ func init() {
 	register(command{name: "simulate", summary: "Langevin sampling of real networks (simulate single|transfer)", run: runSimulate})
 }
 
-const simulateUsage = `usage: tlstat simulate single|transfer [flags]
+const simulateUsage = `usage: tlstat simulate single|transfer|table [flags]
 
   single    sample the posterior of one network on a binary task and report
             its test error and readout norm (-compare: beside the theory)
   transfer  sample source chains, take snapshots W_s, and for every -gamma run
             target chains coupled by (gamma/2)|W_t - W_s|^2 (theory.md §3.7)
+  table     read the -json -compare outputs of the two modes and print
+            theory-vs-simulation tables in Markdown (-figure: a parity plot)
 
-Run 'tlstat simulate single -h' or 'tlstat simulate transfer -h' for flags.
+Run 'tlstat simulate MODE -h' for the flags of a mode.
 `
 
 func runSimulate(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(stderr, simulateUsage)
 		if len(args) == 0 {
-			return errors.New("missing mode: single or transfer")
+			return errors.New("missing mode: single, transfer or table")
 		}
 		return nil
 	}
@@ -47,9 +49,11 @@ func runSimulate(args []string, stdout, stderr io.Writer) error {
 		return runSimulateSingle(args[1:], stdout, stderr)
 	case "transfer":
 		return runSimulateTransfer(args[1:], stdout, stderr)
+	case "table":
+		return runSimulateTable(args[1:], stdout, stderr)
 	}
 	fmt.Fprint(stderr, simulateUsage)
-	return fmt.Errorf("unknown mode %q (want single or transfer)", args[0])
+	return fmt.Errorf("unknown mode %q (want single, transfer or table)", args[0])
 }
 
 // simFlags are the sampler flags shared by both modes.
@@ -155,11 +159,21 @@ type simRow struct {
 	TheoryNote         string   `json:"theory_note,omitempty"`
 }
 
+// simOutput is the JSON document of tlstat simulate; tlstat simulate table
+// reads it back.
 type simOutput struct {
-	Mode    string   `json:"mode"`
-	Task    string   `json:"task"`
-	Network string   `json:"network"`
-	Method  string   `json:"method"`
+	Mode    string `json:"mode"`
+	Task    string `json:"task"`
+	Network string `json:"network"`
+	Method  string `json:"method"`
+	// N, T, P (single) or PS and PT (transfer) and PTest repeat the
+	// network and task sizes as numbers.
+	N       int      `json:"n"`
+	T       float64  `json:"t"`
+	P       int      `json:"p,omitempty"`
+	PS      int      `json:"p_s,omitempty"`
+	PT      int      `json:"p_t,omitempty"`
+	PTest   int      `json:"p_test"`
 	Source  *simRow  `json:"source,omitempty"`
 	Results []simRow `json:"results"`
 }
@@ -237,7 +251,8 @@ func runSimulateSingle(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	out := simOutput{Mode: "single", Task: task.String(), Network: simNetString(net), Method: res.Method.String(), Results: []simRow{row}}
+	out := simOutput{Mode: "single", Task: task.String(), Network: simNetString(net), Method: res.Method.String(),
+		N: net.N, T: net.T, P: train.Len(), PTest: test.Len(), Results: []simRow{row}}
 	return simWrite(stdout, out, sf.jsonOut)
 }
 
@@ -323,7 +338,8 @@ func runSimulateTransfer(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	src := simRowOf(0, res.Source, sf.chains)
-	out := simOutput{Mode: "transfer", Task: task.String(), Network: simNetString(net), Method: res.Source.Method.String(), Source: &src}
+	out := simOutput{Mode: "transfer", Task: task.String(), Network: simNetString(net), Method: res.Source.Method.String(),
+		N: net.N, T: net.T, PS: srcTr.Len(), PT: tgtTr.Len(), PTest: tgtTe.Len(), Source: &src}
 	for _, tr := range res.Targets {
 		row := simRow{Gamma: tr.Gamma, SimTestError: tr.TestError.Mean, SimTestErrorErr: simJSONFloat(tr.TestError.Err),
 			SimTrainError: tr.TrainError.Mean, SimTrainErrorErr: simJSONFloat(tr.TrainError.Err),

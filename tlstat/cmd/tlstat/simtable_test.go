@@ -1,0 +1,83 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// writeJSON writes v as JSON into dir/name and returns the path.
+func writeTestJSON(t *testing.T, dir, name string, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func testF64(x float64) *float64 { return &x }
+
+// TestSimulateTable renders hand-made documents: the relative deviation
+// (0.34 - 0.40)/0.40 = -15% and the z score (0.34 - 0.40)/0.02 = -3.0
+// follow from the inputs, rows are sorted by N, and both figures are
+// written.
+func TestSimulateTable(t *testing.T) {
+	dir := t.TempDir()
+	row := simRow{SimTestError: 0.34, SimTestErrorErr: 0.02, SimVNorm: 1.2, SimVNormErr: 0.01, BurnIn: 100, Steps: 200, Chains: 4,
+		Acceptance: 0.55, TheoryTestError: testF64(0.40), TheoryVNorm: testF64(1.3), InfiniteWidthError: testF64(0.38)}
+	big := writeTestJSON(t, dir, "big.json", simOutput{Mode: "single", Task: "t", Network: "n", N: 400, T: 0.05, P: 400, PTest: 10, Results: []simRow{row}})
+	small := writeTestJSON(t, dir, "small.json", simOutput{Mode: "single", Task: "t", Network: "n", N: 200, T: 0.05, P: 50, PTest: 10, Results: []simRow{row}})
+	trow := row
+	trow.Gamma, trow.SimOverlap, trow.SimOverlapErr, trow.TheoryOverlap = 2, testF64(0.2), testF64(0.03), testF64(0.25)
+	tr := writeTestJSON(t, dir, "tr.json", simOutput{Mode: "transfer", Task: "synthetic erf teachers", Network: "n", N: 200, T: 0.05, PS: 200, PT: 50, PTest: 10,
+		Source: &row, Results: []simRow{trow}})
+	fig, gap := filepath.Join(dir, "parity.svg"), filepath.Join(dir, "gap.png")
+	var out, errb bytes.Buffer
+	if err := runSimulate([]string{"table", "-figure", fig, "-gap-figure", gap, big, tr, small}, &out, &errb); err != nil {
+		t.Fatalf("%v\n%s", err, errb.String())
+	}
+	s := out.String()
+	i200, i400 := strings.Index(s, "| 200 | 50 | 0.25 |"), strings.Index(s, "| 400 | 400 | 1 |")
+	if i200 < 0 || i400 < 0 || i200 > i400 {
+		t.Errorf("single rows missing or not sorted by N:\n%s", s)
+	}
+	for _, want := range []string{"| -15.0% | -3.0 |", "| 0.4000 | 0.3400 ± 0.0200 | 0.3800 |", "**tr.json**",
+		"| 2 | 0.4000 | 0.3400 ± 0.0200 | 0.3800 | -3.0 | 1.300 | 1.200 ± 0.010 | 0.250 | 0.200 ± 0.030 | 100 + 200 | 4 |"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("output lacks %q:\n%s", want, s)
+		}
+	}
+	if b, err := os.ReadFile(fig); err != nil || !bytes.Contains(b, []byte("<svg")) {
+		t.Errorf("parity figure: %v, %d bytes", err, len(b))
+	}
+	if b, err := os.ReadFile(gap); err != nil || !bytes.HasPrefix(b, []byte("\x89PNG")) {
+		t.Errorf("gap figure: %v, %d bytes", err, len(b))
+	}
+
+	noTheory := row
+	noTheory.TheoryTestError = nil
+	bad := map[string]string{
+		"missing.json":                        filepath.Join(dir, "missing.json"),
+		"not a tlstat simulate JSON document": writeTestJSON(t, dir, "x.json", "just a string"),
+		"mode":                                writeTestJSON(t, dir, "m.json", simOutput{Mode: "double", N: 1, T: 1, Results: []simRow{row}}),
+		"-compare":                            writeTestJSON(t, dir, "c.json", simOutput{Mode: "single", N: 1, T: 1, P: 1, Results: []simRow{noTheory}}),
+		"p_s":                                 writeTestJSON(t, dir, "s.json", simOutput{Mode: "transfer", N: 1, T: 1, Results: []simRow{row}}),
+	}
+	for want, path := range bad {
+		err := runSimulate([]string{"table", path}, &out, &errb)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: error %v, want it to mention %q", path, err, want)
+		}
+	}
+	if err := runSimulate([]string{"table"}, &out, &errb); err == nil || !strings.Contains(err.Error(), "no input files") {
+		t.Errorf("no files: error %v", err)
+	}
+}
