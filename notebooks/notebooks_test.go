@@ -65,6 +65,7 @@ var promises = map[string][]requirement{
 	"03_franz_parisi_transfer.ipynb":  {staticImage, echartsChart, testsPassed},
 	"04_transfer_vs_gamma.ipynb":      {staticImage, echartsChart, testsPassed},
 	"05_when_transfer_helps.ipynb":    {staticImage, echartsChart, testsPassed},
+	"06_checking_the_sampler.ipynb":   {staticImage, echartsChart, testsPassed},
 }
 
 // defaultPromise applies to notebooks missing from promises.
