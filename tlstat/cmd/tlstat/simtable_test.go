@@ -81,3 +81,35 @@ func TestSimulateTable(t *testing.T) {
 		t.Errorf("no files: error %v", err)
 	}
 }
+
+// TestValidationDocsInSync checks that every table row that tlstat simulate
+// table prints for docs/validation/*.json appears verbatim in
+// docs/validation.md, so the page shows what the stored runs say.
+func TestValidationDocsInSync(t *testing.T) {
+	root := filepath.Join("..", "..", "..")
+	files, err := filepath.Glob(filepath.Join(root, "docs", "validation", "*.json"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no docs/validation/*.json (%v)", err)
+	}
+	page, err := os.ReadFile(filepath.Join(root, "docs", "validation.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	if err := runSimulate(append([]string{"table"}, files...), &out, &errb); err != nil {
+		t.Fatalf("%v\n%s", err, errb.String())
+	}
+	rows := 0
+	for _, line := range strings.Split(out.String(), "\n") {
+		if !strings.HasPrefix(line, "| ") || strings.HasPrefix(line, "|---") {
+			continue
+		}
+		rows++
+		if !bytes.Contains(page, []byte(line)) {
+			t.Errorf("docs/validation.md lacks the row\n%s\n(regenerate with: tlstat simulate table docs/validation/*.json)", line)
+		}
+	}
+	if rows < len(files) {
+		t.Errorf("only %d table rows for %d files", rows, len(files))
+	}
+}
