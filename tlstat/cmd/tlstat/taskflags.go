@@ -11,6 +11,7 @@ import (
 
 	"github.com/tlstat/tlstat/tlstat/data"
 	"github.com/tlstat/tlstat/tlstat/kernel"
+	"gonum.org/v1/gonum/mat"
 )
 
 // classList is a flag.Value holding a comma-separated list of class labels
@@ -76,35 +77,67 @@ func mustClasses(s string) classList {
 	return l
 }
 
-// taskFlags are the flags selecting a single binary image task.
+// taskFlags are the flags selecting a single binary image task, or a
+// training and a test set read from CSV files.
 type taskFlags struct {
+	fs       *flag.FlagSet
 	pos, neg classList
 	p, ptest int
 	pool     int
 	idxDir   string
+	// CSV input (-train-csv and -test-csv).
+	trainCSV, testCSV string
+	csvLabel          int
+	csvHeader         bool
 }
 
-// addTaskFlags registers -pos -neg -p -ptest -pool -idx-dir on fs.
+// addTaskFlags registers -pos -neg -p -ptest -pool -idx-dir and the CSV
+// flags -train-csv -test-csv -csv-label -csv-header on fs.
 func addTaskFlags(fs *flag.FlagSet) *taskFlags {
-	t := &taskFlags{pos: mustClasses("0,2,4,6"), neg: mustClasses("1,3,5,7")}
+	t := &taskFlags{fs: fs, pos: mustClasses("0,2,4,6"), neg: mustClasses("1,3,5,7")}
 	fs.Var(&t.pos, "pos", "comma-separated classes labelled +1")
 	fs.Var(&t.neg, "neg", "comma-separated classes labelled -1")
-	fs.IntVar(&t.p, "p", 400, "number of training examples (the first ones in file order)")
-	fs.IntVar(&t.ptest, "ptest", 1000, "number of test examples (the first ones in file order)")
+	fs.IntVar(&t.p, "p", 400, "number of training examples (the first ones in file order; with -train-csv the default is all rows)")
+	fs.IntVar(&t.ptest, "ptest", 1000, "number of test examples (the first ones in file order; with -test-csv the default is all rows)")
 	fs.IntVar(&t.pool, "pool", 2, "side of the average-pooling blocks (must divide the image side; 1 = none)")
 	fs.StringVar(&t.idxDir, "idx-dir", "", "directory with IDX files (MNIST/EMNIST/Fashion-MNIST names); empty = built-in MNIST")
+	fs.StringVar(&t.trainCSV, "train-csv", "", "read the training set from this CSV file (one example per line: a label column and the inputs) instead of images; needs -test-csv")
+	fs.StringVar(&t.testCSV, "test-csv", "", "read the test set from this CSV file (same columns as -train-csv)")
+	fs.IntVar(&t.csvLabel, "csv-label", 0, "0-based column of the label in the CSV files (negative: from the end, -1 = last)")
+	fs.BoolVar(&t.csvHeader, "csv-header", false, "the CSV files start with a header line")
 	return t
 }
+
+// csv reports whether the task comes from CSV files.
+func (t *taskFlags) csv() bool { return t.trainCSV != "" || t.testCSV != "" }
 
 // task returns the binary task described by the flags.
 func (t *taskFlags) task() data.BinaryTask {
 	return data.BinaryTask{Pos: t.pos, Neg: t.neg, P: t.p, PTest: t.ptest, Pool: t.pool}
 }
 
-// load reads the images (built-in MNIST or -idx-dir) and returns the
-// standardized training and test sets: see data.BinaryTask and
-// data.MNISTTask for the pipeline.
+// set reports which flags were given on the command line.
+func (t *taskFlags) set() map[string]bool {
+	m := map[string]bool{}
+	if t.fs != nil && t.fs.Parsed() {
+		t.fs.Visit(func(f *flag.Flag) { m[f.Name] = true })
+	}
+	return m
+}
+
+// load returns the standardized training and test sets: the images
+// (built-in MNIST or -idx-dir) through data.BinaryTask, see data.MNISTTask
+// for the pipeline, or the CSV files (see loadCSV).
 func (t *taskFlags) load() (train, test *data.Dataset, err error) {
+	if t.csv() {
+		return t.loadCSV()
+	}
+	set := t.set()
+	for _, name := range []string{"csv-label", "csv-header"} {
+		if set[name] {
+			return nil, nil, fmt.Errorf("-%s applies only with -train-csv and -test-csv", name)
+		}
+	}
 	if t.pool <= 0 {
 		return nil, nil, fmt.Errorf("-pool %d: must be positive", t.pool)
 	}
@@ -118,8 +151,64 @@ func (t *taskFlags) load() (train, test *data.Dataset, err error) {
 	return t.task().Standardized(trIm, teIm)
 }
 
+// loadCSV reads -train-csv and -test-csv, keeps the first -p and -ptest
+// rows when those flags are given (all rows otherwise) and standardizes the
+// inputs of both sets with the mean and standard deviation of all training
+// inputs, as for images. Labels are used as they are.
+func (t *taskFlags) loadCSV() (train, test *data.Dataset, err error) {
+	if t.trainCSV == "" || t.testCSV == "" {
+		return nil, nil, fmt.Errorf("-train-csv %q and -test-csv %q: give both files", t.trainCSV, t.testCSV)
+	}
+	set := t.set()
+	for _, name := range []string{"pos", "neg", "pool", "idx-dir"} {
+		if set[name] {
+			return nil, nil, fmt.Errorf("-%s applies only to image tasks, not with -train-csv/-test-csv", name)
+		}
+	}
+	s := &data.CSVSettings{LabelColumn: t.csvLabel, Header: t.csvHeader}
+	if train, err = data.ReadCSV(t.trainCSV, s); err != nil {
+		return nil, nil, err
+	}
+	if test, err = data.ReadCSV(t.testCSV, s); err != nil {
+		return nil, nil, err
+	}
+	if train.Dim() != test.Dim() {
+		return nil, nil, fmt.Errorf("-train-csv has %d input columns but -test-csv has %d", train.Dim(), test.Dim())
+	}
+	if set["p"] {
+		if train, err = firstRows(train, t.p, "-p", t.trainCSV); err != nil {
+			return nil, nil, err
+		}
+	}
+	if set["ptest"] {
+		if test, err = firstRows(test, t.ptest, "-ptest", t.testCSV); err != nil {
+			return nil, nil, err
+		}
+	}
+	st, err := data.FitStandardizer(train.X)
+	if err != nil {
+		return nil, nil, fmt.Errorf("-train-csv %s: %w", t.trainCSV, err)
+	}
+	st.Apply(train)
+	st.Apply(test)
+	return train, test, nil
+}
+
+// firstRows returns the first n examples of d, with an error naming the flag
+// when n is not positive or exceeds the rows of the file.
+func firstRows(d *data.Dataset, n int, flagName, file string) (*data.Dataset, error) {
+	if n <= 0 || n > d.Len() {
+		return nil, fmt.Errorf("%s %d: must be between 1 and the %d rows of %s", flagName, n, d.Len(), file)
+	}
+	x := mat.DenseCopyOf(d.X.Slice(0, n, 0, d.Dim()))
+	return &data.Dataset{X: x, Y: append([]float64(nil), d.Y[:n]...)}, nil
+}
+
 // String describes the task for output headers.
 func (t *taskFlags) String() string {
+	if t.csv() {
+		return fmt.Sprintf("CSV train %s, test %s", t.trainCSV, t.testCSV)
+	}
 	return fmt.Sprintf("%s {%s} vs {%s}, P=%d, Ptest=%d, pool %d", imagesName(t.idxDir), t.pos.String(), t.neg.String(), t.p, t.ptest, t.pool)
 }
 
