@@ -109,11 +109,9 @@ func (b Blas) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float
 		})
 		return
 	}
-	enter()
 	C.cblas_dgemm(C.CblasRowMajor, ctrans(tA), ctrans(tB), C.blasint(m), C.blasint(n), C.blasint(k),
 		C.double(alpha), (*C.double)(&a[0]), C.blasint(lda), (*C.double)(&bm[0]), C.blasint(ldb),
 		C.double(beta), (*C.double)(&c[0]), C.blasint(ldc))
-	leave()
 }
 
 // Dsymm computes C = alpha A B + beta C (side Left) or alpha B A + beta C
@@ -145,11 +143,9 @@ func (b Blas) Dsymm(s blas.Side, ul blas.Uplo, m, n int, alpha float64, a []floa
 		})
 		return
 	}
-	enter()
 	C.cblas_dsymm(C.CblasRowMajor, cside(s), cuplo(ul), C.blasint(m), C.blasint(n),
 		C.double(alpha), (*C.double)(&a[0]), C.blasint(lda), (*C.double)(&bm[0]), C.blasint(ldb),
 		C.double(beta), (*C.double)(&c[0]), C.blasint(ldc))
-	leave()
 }
 
 // Dsyrk computes the triangle ul of C = alpha A Aᵀ + beta C (NoTrans) or
@@ -230,9 +226,7 @@ func triBlocks(s blas.Side, m, n int, bm []float64, ldb int, call func(m, n int,
 		split(m, 8, func(lo, hi int) { call(hi-lo, n, (*C.double)(&bm[lo*ldb])) })
 		return
 	}
-	enter()
 	call(m, n, (*C.double)(&bm[0]))
-	leave()
 }
 
 // Dgemv computes y = alpha op(A) x + beta y (see gonum's Dgemv).

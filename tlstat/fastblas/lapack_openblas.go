@@ -60,8 +60,6 @@ func (l Lapack) Dpotrf(ul blas.Uplo, n int, a []float64, lda int) bool {
 	}
 	cn, clda := C.int(n), C.int(lda)
 	var info C.int
-	enter()
-	defer leave()
 	C.dpotrf_(flip(ul), &cn, (*C.double)(&a[0]), &clda, &info, 1)
 	return info == 0
 }
@@ -75,8 +73,6 @@ func (l Lapack) Dpotri(ul blas.Uplo, n int, a []float64, lda int) bool {
 	}
 	cn, clda := C.int(n), C.int(lda)
 	var info C.int
-	enter()
-	defer leave()
 	C.dpotri_(flip(ul), &cn, (*C.double)(&a[0]), &clda, &info, 1)
 	return info == 0
 }
@@ -108,8 +104,6 @@ func (l Lapack) Dsyev(jobz lapack.EVJob, ul blas.Uplo, n int, a []float64, lda i
 	if len(a) < span(n, n, lda) || len(w) < n {
 		return l.Implementation.Dsyev(jobz, ul, n, a, lda, w, work, lwork)
 	}
-	enter()
-	defer leave()
 	if useEvr && jobz == lapack.EVCompute {
 		return syevr(ul, n, a, lda, w)
 	}
@@ -220,10 +214,8 @@ func (l Lapack) Dsytrd(ul blas.Uplo, n int, a []float64, lda int, d, e, tau, wor
 	}
 	cn, clda, clw := C.int(n), C.int(lda), C.int(lwork)
 	var info C.int
-	enter()
 	C.dsytrd_(uplo, &cn, (*C.double)(&a[0]), &clda, (*C.double)(&d[0]), (*C.double)(&e[0]), (*C.double)(&tau[0]),
 		(*C.double)(&work[0]), &clw, &info, 1)
-	leave()
 	mirror(ul, n, a, lda, true)
 }
 

@@ -5,6 +5,7 @@ package fastblas
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 
 	"gonum.org/v1/gonum/blas"
@@ -58,5 +59,28 @@ func TestSplit(t *testing.T) {
 				sameSlices(t, "split Dtrsm"+name, got, want, tol)
 			}
 		}
+	}
+}
+
+// TestSplitDecision checks that whether a large call is split depends on
+// the open parallel regions only (not on other calls in flight), so that
+// results do not depend on timing: a split product differs from an unsplit
+// one in the last bits of a few entries when k is above OpenBLAS's blocking
+// (measured: 30-45 of 78400 entries of a 400×400 by 400×196 product).
+func TestSplitDecision(t *testing.T) {
+	if threadsFromEnvCached || runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("calls are not split with an OpenBLAS thread count from the environment or one core")
+	}
+	const n = 400
+	if !splitOK(n, 8, minSplit) {
+		t.Error("a large call outside regions is not split")
+	}
+	end := Parallel()
+	if splitOK(n, 8, minSplit) {
+		t.Error("a large call inside a parallel region is split")
+	}
+	end()
+	if splitOK(n, 8, minSplit-1) {
+		t.Error("a call below minSplit is split")
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 
 	"github.com/tlstat/tlstat/tlstat/data"
+
+	"github.com/tlstat/tlstat/tlstat/fastblas"
 )
 
 // Default settings used when the corresponding Sampler field is zero.
@@ -384,6 +386,11 @@ func parallel(n, w int, t *tracker, job func(i int) error) error {
 	if w > n {
 		w = n
 	}
+	// Chains never split their matrix products over goroutines (they
+	// already use the cores), whatever the number of workers, so results do
+	// not depend on it with the OpenBLAS backend either (see
+	// fastblas.Parallel).
+	defer fastblas.Parallel()()
 	errs := make([]error, n)
 	var next atomic.Int64
 	var wg sync.WaitGroup

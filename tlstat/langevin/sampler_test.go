@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/tlstat/tlstat/tlstat/data"
+	"github.com/tlstat/tlstat/tlstat/fastblas"
 	"github.com/tlstat/tlstat/tlstat/kernel"
 )
 
@@ -160,5 +161,39 @@ func TestTransferProgress(t *testing.T) {
 	}
 	if last.Done != want || last.Total != want || last.Stage != "target" || last.Gamma != 3 {
 		t.Errorf("final progress %+v, want Done = Total = %d in stage target, gamma 3", last, want)
+	}
+}
+
+// TestDeterministicLarge repeats TestDeterministic at a size whose matrix
+// products the OpenBLAS backend splits over goroutines outside parallel
+// regions (P·N·N0 above 2^23 multiply-adds), where a split product differs
+// from an unsplit one in the last bits (measured: one chain's test error
+// 1.6087303527915602 split, ...604 unsplit). The chains open a region, so
+// 1 and 2 workers and two identical runs must agree bit for bit. (Before
+// regions a call was split whenever no other call was in flight, which made
+// long runs depend on timing; this short test did not always see it.)
+func TestDeterministicLarge(t *testing.T) {
+	if !fastblas.Enabled {
+		t.Skip("pure-Go BLAS never splits calls; run with -tags openblas")
+	}
+	rng := rand.New(rand.NewPCG(12, 12))
+	train := randomData(400, 196, rng)
+	test := randomData(50, 196, rng)
+	net := Network{N: 400, T: 0.05, Lambda0: 1, Lambda1: 1}
+	run := func(workers int) *Result {
+		s := &Sampler{Method: MALA, Chains: 2, Steps: 40, Thin: 10, BurnIn: 20, Workers: workers, Src: rand.NewPCG(7, 8)}
+		r, err := s.Run(net, train, test)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	a, b, c := run(1), run(2), run(2)
+	for i := range a.Chains {
+		for name, r := range map[string]*Result{"2 workers": b, "2 workers again": c} {
+			if a.Chains[i].TestError != r.Chains[i].TestError || a.Chains[i].VNorm != r.Chains[i].VNorm {
+				t.Errorf("chain %d: 1 worker %v, %s %v", i, a.Chains[i].TestError, name, r.Chains[i].TestError)
+			}
+		}
 	}
 }

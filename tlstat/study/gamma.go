@@ -9,6 +9,8 @@ import (
 	"github.com/tlstat/tlstat/tlstat/langevin"
 	"github.com/tlstat/tlstat/tlstat/rkgp"
 	"github.com/tlstat/tlstat/tlstat/transfer"
+
+	"github.com/tlstat/tlstat/tlstat/fastblas"
 )
 
 // GammaStudy is the paper's central experiment: the target test error as a
@@ -163,6 +165,10 @@ func (g *GammaStudy) Run(pairs ...*Pair) ([]*GammaResult, error) {
 	errs := make([]error, len(pairs))
 	var done int64
 	var wg sync.WaitGroup
+	end := func() {}
+	if len(pairs) > 1 {
+		end = fastblas.Parallel() // the pairs' theories run concurrently
+	}
 	for i, p := range pairs {
 		wg.Add(1)
 		go func() {
@@ -176,6 +182,7 @@ func (g *GammaStudy) Run(pairs ...*Pair) ([]*GammaResult, error) {
 		}()
 	}
 	wg.Wait()
+	end()
 	for i, err := range errs {
 		if err != nil {
 			return results, fmt.Errorf("study: pair %q: %w", pairs[i].Name, err)

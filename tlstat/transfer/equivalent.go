@@ -10,6 +10,8 @@ import (
 	"github.com/tlstat/tlstat/tlstat/data"
 	"github.com/tlstat/tlstat/tlstat/rkgp"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/tlstat/tlstat/tlstat/fastblas"
 )
 
 // CurvePoint is one point of a scratch learning curve.
@@ -64,6 +66,9 @@ func DataEquivalent(pool, test *data.Dataset, net rkgp.Network, sizes []int, eps
 	errs := make([]error, len(sizes))
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
+	if len(sizes) > 1 && runtime.GOMAXPROCS(0) > 1 {
+		defer fastblas.Parallel()()
+	}
 	for i, p := range sizes {
 		wg.Add(1)
 		go func() {

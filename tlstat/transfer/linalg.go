@@ -7,6 +7,8 @@ import (
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/tlstat/tlstat/tlstat/fastblas"
 )
 
 // lowerSolve overwrites x with L⁻¹x where A = L Lᵀ = Uᵀ U is the Cholesky
@@ -26,6 +28,7 @@ func lowerSolve(chol *mat.Cholesky, x *mat.Dense) {
 		return
 	}
 	chunk := (cols + workers - 1) / workers
+	defer fastblas.Parallel()()
 	var wg sync.WaitGroup
 	for start := 0; start < cols; start += chunk {
 		end := min(start+chunk, cols)

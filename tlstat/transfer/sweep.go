@@ -10,6 +10,8 @@ import (
 
 	"github.com/tlstat/tlstat/tlstat/data"
 	"github.com/tlstat/tlstat/tlstat/rkgp"
+
+	"github.com/tlstat/tlstat/tlstat/fastblas"
 )
 
 // Point is the transfer theory and its gamma-dependent baselines at one
@@ -310,6 +312,9 @@ func SweepAll(jobs []Job, s *Settings) ([]*SweepResult, error) {
 	errs := make([]error, len(jobs))
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
+	if len(jobs) > 1 && runtime.GOMAXPROCS(0) > 1 {
+		defer fastblas.Parallel()()
+	}
 	for i, j := range jobs {
 		wg.Add(1)
 		go func() {
