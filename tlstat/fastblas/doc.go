@@ -33,6 +33,7 @@
 // messages are kept) and operations too small to repay a cgo call (below
 // about 4096 multiply-adds) use gonum's code. Results agree with the pure-Go
 // ones to rounding (see the package tests, which run with and without the
-// tag). OpenBLAS's thread count follows OPENBLAS_NUM_THREADS (default: all
-// cores).
+// tag). OpenBLAS runs single-threaded unless OPENBLAS_NUM_THREADS (or
+// GOTO_NUM_THREADS, OMP_NUM_THREADS) is set; instead, large Level 3 calls
+// made outside parallel regions (see Parallel) are split over goroutines.
 package fastblas
