@@ -6,8 +6,58 @@ import "math"
 // more independent chains Err is the standard deviation of the per-chain
 // time averages divided by √chains; with one chain it comes from ten batch
 // means of the chain's measurements.
+//
+// RHat is the split potential scale reduction factor of the measurements
+// (see SplitRHat): over all chains for chains that sample the same
+// posterior, and the largest single-chain value (first against second half)
+// for transfer targets, whose chains sample different snapshots. Values
+// near 1 mean that the chains agree with each other and with themselves over
+// time; above about 1.05 the run has not equilibrated or mixed and needs a
+// longer burn-in or more steps. NaN with fewer than 4 measurements a chain.
 type Estimate struct {
-	Mean, Err float64
+	Mean, Err, RHat float64
+}
+
+// SplitRHat returns the split-R̂ convergence diagnostic of Gelman et al.
+// (Bayesian Data Analysis, 3rd ed., §11.4) for the given chains: each chain
+// is cut into two halves, W is the mean of the halves' variances and B/n the
+// variance of their means, and R̂ = √(((n−1)/n·W + B/n)/W) with n the length
+// of a half. It is NaN with fewer than 4 values a chain and +Inf when every
+// half is constant but their means differ.
+func SplitRHat(chains [][]float64) float64 {
+	n := math.MaxInt
+	for _, c := range chains {
+		n = min(n, len(c)/2)
+	}
+	if len(chains) == 0 || n < 2 {
+		return math.NaN()
+	}
+	var means, vars []float64
+	for _, c := range chains {
+		for _, h := range [][]float64{c[:n], c[len(c)-n:]} {
+			m := meanOf(h)
+			v := 0.0
+			for _, x := range h {
+				v += (x - m) * (x - m)
+			}
+			means = append(means, m)
+			vars = append(vars, v/float64(n-1))
+		}
+	}
+	w := meanOf(vars)
+	gm := meanOf(means)
+	b := 0.0
+	for _, m := range means {
+		b += (m - gm) * (m - gm)
+	}
+	b /= float64(len(means) - 1) // B/n
+	if w == 0 {
+		if b == 0 {
+			return 1
+		}
+		return math.Inf(1)
+	}
+	return math.Sqrt((float64(n-1)/float64(n)*w + b) / w)
 }
 
 // TracePoint is one recorded measurement of a chain (see Sampler.TraceEvery).
@@ -68,16 +118,24 @@ type Result struct {
 // estimate combines per-chain summaries: field selects one observable.
 func estimate(chains []ChainResult, field int) Estimate {
 	if len(chains) == 0 {
-		return Estimate{math.NaN(), math.NaN()}
+		return Estimate{math.NaN(), math.NaN(), math.NaN()}
 	}
+	series := make([][]float64, len(chains))
+	for i := range chains {
+		series[i] = chains[i].series[field]
+	}
+	var e Estimate
 	if len(chains) == 1 {
-		return batchMeans(chains[0].series[field], 10)
+		e = batchMeans(chains[0].series[field], 10)
+	} else {
+		x := make([]float64, len(chains))
+		for i, c := range chains {
+			x[i] = c.obs(field)
+		}
+		e = meanErr(x)
 	}
-	x := make([]float64, len(chains))
-	for i, c := range chains {
-		x[i] = c.obs(field)
-	}
-	return meanErr(x)
+	e.RHat = SplitRHat(series)
+	return e
 }
 
 func (c *ChainResult) obs(field int) float64 {
@@ -96,7 +154,7 @@ func (c *ChainResult) obs(field int) float64 {
 func meanErr(x []float64) Estimate {
 	n := float64(len(x))
 	if len(x) == 0 {
-		return Estimate{math.NaN(), math.NaN()}
+		return Estimate{math.NaN(), math.NaN(), math.NaN()}
 	}
 	m := 0.0
 	for _, v := range x {
@@ -104,13 +162,13 @@ func meanErr(x []float64) Estimate {
 	}
 	m /= n
 	if len(x) == 1 {
-		return Estimate{m, math.NaN()}
+		return Estimate{m, math.NaN(), math.NaN()}
 	}
 	s := 0.0
 	for _, v := range x {
 		s += (v - m) * (v - m)
 	}
-	return Estimate{m, math.Sqrt(s / (n - 1) / n)}
+	return Estimate{m, math.Sqrt(s / (n - 1) / n), math.NaN()}
 }
 
 // batchMeans estimates the mean of a correlated series and its standard

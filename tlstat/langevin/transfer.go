@@ -229,20 +229,32 @@ func drawReadout(v []float64, l1 float64, rng *rand.Rand) {
 // groupEstimate averages chains in consecutive groups of size g (the
 // snapshots of one source chain) and returns the mean and standard error
 // across groups; with a single group it falls back to the chains themselves.
+// Its RHat is the largest single-chain split-R̂: target chains sample
+// different conditional posteriors (one per snapshot), so only each chain's
+// agreement with itself over time is a convergence check.
 func groupEstimate(chains []ChainResult, g int, field int) Estimate {
-	ng := len(chains) / g
-	if ng <= 1 {
-		return estimate(chains, field)
-	}
-	x := make([]float64, ng)
-	for i := range x {
-		s := 0.0
-		for _, c := range chains[i*g : (i+1)*g] {
-			s += c.obs(field)
+	var e Estimate
+	if ng := len(chains) / g; ng <= 1 {
+		e = estimate(chains, field)
+	} else {
+		x := make([]float64, ng)
+		for i := range x {
+			s := 0.0
+			for _, c := range chains[i*g : (i+1)*g] {
+				s += c.obs(field)
+			}
+			x[i] = s / float64(g)
 		}
-		x[i] = s / float64(g)
+		e = meanErr(x)
 	}
-	return meanErr(x)
+	e.RHat = math.NaN()
+	for i := range chains {
+		r := SplitRHat([][]float64{chains[i].series[field]})
+		if !math.IsNaN(r) && (math.IsNaN(e.RHat) || r > e.RHat) {
+			e.RHat = r
+		}
+	}
+	return e
 }
 
 // drawCoupledPrior sets w to a draw of the first-layer prior given the source

@@ -146,23 +146,23 @@ func simFmtSigned(x float64, prec int) string {
 }
 
 func writeSimSingleTable(w io.Writer, docs []simDoc) {
-	fmt.Fprintln(w, "| N | P | α = P/N | T | theory ε | Langevin ε (± s.e.) | infinite width ε | (sim − theory)/theory | (sim − theory)/s.e. | theory ⟨v²⟩/N | Langevin \\|v\\|²/N | burn-in + steps | chains | acceptance |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Fprintln(w, "| N | P | α = P/N | T | theory ε | Langevin ε (± s.e.) | infinite width ε | (sim − theory)/theory | (sim − theory)/s.e. | theory ⟨v²⟩/N | Langevin \\|v\\|²/N | burn-in + steps | chains | acceptance | R̂ (ε, \\|v\\|²) |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 	for _, d := range docs {
 		r := d.Results[0]
 		th := *r.TheoryTestError
-		fmt.Fprintf(w, "| %d | %d | %g | %g | %.4f | %.4f ± %.4f | %.4f | %s%% | %s | %.3f | %.3f ± %.3f | %d + %d | %d | %.2f |\n",
+		fmt.Fprintf(w, "| %d | %d | %g | %g | %.4f | %.4f ± %.4f | %.4f | %s%% | %s | %.3f | %.3f ± %.3f | %d + %d | %d | %.2f | %s |\n",
 			d.N, d.P, float64(d.P)/float64(d.N), d.T, th, r.SimTestError, r.SimTestErrorErr, *r.InfiniteWidthError,
 			simFmtSigned(100*(r.SimTestError-th)/th, 1), simFmtSigned(simZ(r), 1), *r.TheoryVNorm, r.SimVNorm, r.SimVNormErr,
-			r.BurnIn, r.Steps, r.Chains, r.Acceptance)
+			r.BurnIn, r.Steps, r.Chains, r.Acceptance, simFmtRHat(r))
 	}
 	fmt.Fprintln(w)
 }
 
 func writeSimTransferTable(w io.Writer, d simDoc) {
 	fmt.Fprintf(w, "**%s**: %s; %s\n\n", filepath.Base(d.path), d.Task, d.Network)
-	fmt.Fprintln(w, "| γ | theory ε_t | Langevin ε_t (± s.e.) | infinite width | (sim − theory)/s.e. | theory ⟨v_t²⟩/N | Langevin \\|v_t\\|²/N | theory ⟨v_s·v_t⟩/N | Langevin v_s·v_t/N | burn-in + steps | chains |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Fprintln(w, "| γ | theory ε_t | Langevin ε_t (± s.e.) | infinite width | (sim − theory)/s.e. | theory ⟨v_t²⟩/N | Langevin \\|v_t\\|²/N | theory ⟨v_s·v_t⟩/N | Langevin v_s·v_t/N | burn-in + steps | chains | R̂ (ε, \\|v\\|²) |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|")
 	row := func(label string, r simRow) {
 		ov, simOv := "–", "–"
 		if r.TheoryOverlap != nil {
@@ -174,9 +174,9 @@ func writeSimTransferTable(w io.Writer, d simDoc) {
 				simOv += fmt.Sprintf(" ± %.3f", *r.SimOverlapErr)
 			}
 		}
-		fmt.Fprintf(w, "| %s | %.4f | %.4f ± %.4f | %.4f | %s | %.3f | %.3f ± %.3f | %s | %s | %d + %d | %d |\n",
+		fmt.Fprintf(w, "| %s | %.4f | %.4f ± %.4f | %.4f | %s | %.3f | %.3f ± %.3f | %s | %s | %d + %d | %d | %s |\n",
 			label, *r.TheoryTestError, r.SimTestError, r.SimTestErrorErr, *r.InfiniteWidthError, simFmtSigned(simZ(r), 1),
-			*r.TheoryVNorm, r.SimVNorm, r.SimVNormErr, ov, simOv, r.BurnIn, r.Steps, r.Chains)
+			*r.TheoryVNorm, r.SimVNorm, r.SimVNormErr, ov, simOv, r.BurnIn, r.Steps, r.Chains, simFmtRHat(r))
 	}
 	row("source", *d.Source)
 	for _, r := range d.Results {
@@ -263,4 +263,19 @@ func writeSimGapFigure(path string, single []simDoc) error {
 		return fmt.Errorf("-gap-figure: %w", err)
 	}
 	return nil
+}
+
+// simFmtRHat formats a row's split-R̂ of the test error and the readout
+// norm ("–" for runs written before tlstat reported them).
+func simFmtRHat(r simRow) string {
+	if r.SimTestErrorRHat == nil && r.SimVNormRHat == nil {
+		return "–"
+	}
+	f := func(x *float64) string {
+		if x == nil {
+			return "–"
+		}
+		return fmt.Sprintf("%.3f", *x)
+	}
+	return f(r.SimTestErrorRHat) + ", " + f(r.SimVNormRHat)
 }

@@ -33,7 +33,9 @@ func TestSimulateTable(t *testing.T) {
 	dir := t.TempDir()
 	row := simRow{SimTestError: 0.34, SimTestErrorErr: 0.02, SimVNorm: 1.2, SimVNormErr: 0.01, BurnIn: 100, Steps: 200, Chains: 4,
 		Acceptance: 0.55, TheoryTestError: testF64(0.40), TheoryVNorm: testF64(1.3), InfiniteWidthError: testF64(0.38)}
-	big := writeTestJSON(t, dir, "big.json", simOutput{Mode: "single", Task: "t", Network: "n", N: 400, T: 0.05, P: 400, PTest: 10, Results: []simRow{row}})
+	withRHat := row
+	withRHat.SimTestErrorRHat = testF64(1.02)
+	big := writeTestJSON(t, dir, "big.json", simOutput{Mode: "single", Task: "t", Network: "n", N: 400, T: 0.05, P: 400, PTest: 10, Results: []simRow{withRHat}})
 	small := writeTestJSON(t, dir, "small.json", simOutput{Mode: "single", Task: "t", Network: "n", N: 200, T: 0.05, P: 50, PTest: 10, Results: []simRow{row}})
 	trow := row
 	trow.Gamma, trow.SimOverlap, trow.SimOverlapErr, trow.TheoryOverlap = 2, testF64(0.2), testF64(0.03), testF64(0.25)
@@ -49,8 +51,8 @@ func TestSimulateTable(t *testing.T) {
 	if i200 < 0 || i400 < 0 || i200 > i400 {
 		t.Errorf("single rows missing or not sorted by N:\n%s", s)
 	}
-	for _, want := range []string{"| -15.0% | -3.0 |", "| 0.4000 | 0.3400 ± 0.0200 | 0.3800 |", "**tr.json**",
-		"| 2 | 0.4000 | 0.3400 ± 0.0200 | 0.3800 | -3.0 | 1.300 | 1.200 ± 0.010 | 0.250 | 0.200 ± 0.030 | 100 + 200 | 4 |"} {
+	for _, want := range []string{"| -15.0% | -3.0 |", "| 0.4000 | 0.3400 ± 0.0200 | 0.3800 |", "**tr.json**", "| 4 | 0.55 | 1.020, – |",
+		"| 2 | 0.4000 | 0.3400 ± 0.0200 | 0.3800 | -3.0 | 1.300 | 1.200 ± 0.010 | 0.250 | 0.200 ± 0.030 | 100 + 200 | 4 | – |"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("output lacks %q:\n%s", want, s)
 		}

@@ -145,7 +145,11 @@ type simRow struct {
 	SimTrainErrorErr   float64  `json:"sim_train_error_err"`
 	SimVNorm           float64  `json:"sim_vnorm"`
 	SimVNormErr        float64  `json:"sim_vnorm_err"`
-	SimOverlap         *float64 `json:"sim_overlap,omitempty"`
+	// SimTestErrorRHat and SimVNormRHat are split-R̂ convergence diagnostics
+	// (langevin.Estimate); absent when not computable.
+	SimTestErrorRHat *float64 `json:"sim_test_error_rhat,omitempty"`
+	SimVNormRHat     *float64 `json:"sim_vnorm_rhat,omitempty"`
+	SimOverlap       *float64 `json:"sim_overlap,omitempty"`
 	SimOverlapErr      *float64 `json:"sim_overlap_err,omitempty"`
 	Acceptance         float64  `json:"acceptance"`
 	Eta                float64  `json:"eta"` // mean step size after burn-in
@@ -197,7 +201,8 @@ func simRowOf(gamma float64, r *langevin.Result, chains int) simRow {
 	return simRow{Gamma: gamma, SimTestError: r.TestError.Mean, SimTestErrorErr: simJSONFloat(r.TestError.Err),
 		SimTrainError: r.TrainError.Mean, SimTrainErrorErr: simJSONFloat(r.TrainError.Err),
 		SimVNorm: r.VNorm.Mean, SimVNormErr: simJSONFloat(r.VNorm.Err), Acceptance: r.Acceptance, Eta: simMeanEta(r.Chains),
-		BurnIn: r.BurnIn, Steps: r.Steps, Chains: chains}
+		BurnIn: r.BurnIn, Steps: r.Steps, Chains: chains,
+		SimTestErrorRHat: simPtr(r.TestError.RHat), SimVNormRHat: simPtr(r.VNorm.RHat)}
 }
 
 // simMeanEta returns the mean step size of the chains after burn-in (MALA
@@ -253,6 +258,9 @@ func runSimulateSingle(args []string, stdout, stderr io.Writer) error {
 	}
 	out := simOutput{Mode: "single", Task: task.String(), Network: simNetString(net), Method: res.Method.String(),
 		N: net.N, T: net.T, P: train.Len(), PTest: test.Len(), Results: []simRow{row}}
+	if sf.jsonOut {
+		simWarn(stderr, out)
+	}
 	return simWrite(stdout, out, sf.jsonOut)
 }
 
@@ -344,6 +352,7 @@ func runSimulateTransfer(args []string, stdout, stderr io.Writer) error {
 		row := simRow{Gamma: tr.Gamma, SimTestError: tr.TestError.Mean, SimTestErrorErr: simJSONFloat(tr.TestError.Err),
 			SimTrainError: tr.TrainError.Mean, SimTrainErrorErr: simJSONFloat(tr.TrainError.Err),
 			SimVNorm: tr.VNorm.Mean, SimVNormErr: simJSONFloat(tr.VNorm.Err),
+			SimTestErrorRHat: simPtr(tr.TestError.RHat), SimVNormRHat: simPtr(tr.VNorm.RHat),
 			SimOverlap: simPtr(tr.Overlap.Mean), SimOverlapErr: simPtr(simJSONFloat(tr.Overlap.Err)),
 			Acceptance: tr.Acceptance, Eta: simMeanEta(tr.Chains), BurnIn: tr.BurnIn, Steps: tr.Steps, Chains: len(tr.Chains)}
 		out.Results = append(out.Results, row)
@@ -352,6 +361,9 @@ func runSimulateTransfer(args []string, stdout, stderr io.Writer) error {
 		if err := simCompareTransfer(&src, out.Results, srcTr, srcTe, tgtTr, tgtTe, net); err != nil {
 			return err
 		}
+	}
+	if sf.jsonOut {
+		simWarn(stderr, out)
 	}
 	return simWrite(stdout, out, sf.jsonOut)
 }
@@ -407,6 +419,9 @@ func simWrite(w io.Writer, out simOutput, asJSON bool) error {
 		"theory", "th.|v|²", "inf.wid.", "acc", "eta", "burnin")
 	if out.Source != nil {
 		line("source", *out.Source)
+		if note := simRHatNote(*out.Source); note != "" {
+			fmt.Fprintf(w, "%-8s %s\n", "", note)
+		}
 	}
 	for _, r := range out.Results {
 		label := fmt.Sprintf("%g", r.Gamma)
@@ -419,6 +434,9 @@ func simWrite(w io.Writer, out simOutput, asJSON bool) error {
 		}
 		if r.TheoryNote != "" {
 			fmt.Fprintf(w, "%-8s %s\n", "", r.TheoryNote)
+		}
+		if note := simRHatNote(r); note != "" {
+			fmt.Fprintf(w, "%-8s %s\n", "", note)
 		}
 	}
 	return nil
@@ -455,4 +473,39 @@ func simWriteTrace(path string, sets []simTraceSet) error {
 		return fmt.Errorf("-trace: %w", err)
 	}
 	return nil
+}
+
+// simRHatLimit is the split-R̂ above which a row is flagged as not
+// converged.
+const simRHatLimit = 1.05
+
+// simRHatNote returns a warning when a row's split-R̂ exceeds simRHatLimit.
+func simRHatNote(r simRow) string {
+	var bad []string
+	for _, c := range []struct {
+		name string
+		v    *float64
+	}{{"test error", r.SimTestErrorRHat}, {"|v|²/N", r.SimVNormRHat}} {
+		if c.v != nil && *c.v > simRHatLimit {
+			bad = append(bad, fmt.Sprintf("%s R̂ = %.3f", c.name, *c.v))
+		}
+	}
+	if len(bad) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("warning: not converged (%s > %g): use a longer -burnin or more -steps", strings.Join(bad, ", "), simRHatLimit)
+}
+
+// simWarn writes the convergence warnings of every row to w (for -json,
+// whose standard output holds only the JSON document).
+func simWarn(w io.Writer, out simOutput) {
+	rows := out.Results
+	if out.Source != nil {
+		rows = append([]simRow{*out.Source}, rows...)
+	}
+	for _, r := range rows {
+		if note := simRHatNote(r); note != "" {
+			fmt.Fprintf(w, "tlstat simulate: gamma %g: %s\n", r.Gamma, note)
+		}
+	}
 }

@@ -37,7 +37,7 @@ func TestSimulateSingleJSON(t *testing.T) {
 		t.Fatalf("%d results, want 1", len(got.Results))
 	}
 	for _, k := range []string{"gamma", "sim_test_error", "sim_test_error_err", "sim_vnorm", "sim_vnorm_err",
-		"theory_test_error", "theory_vnorm", "infinite_width_error"} {
+		"theory_test_error", "theory_vnorm", "infinite_width_error", "sim_test_error_rhat", "sim_vnorm_rhat"} {
 		v, ok := got.Results[0][k].(float64)
 		if !ok {
 			t.Errorf("field %q missing or not a number in %v", k, got.Results[0])
