@@ -138,18 +138,18 @@ func simProgressBar(w io.Writer) (func(langevin.Progress), func()) {
 
 // simRow is one entry of the JSON results.
 type simRow struct {
-	Gamma              float64  `json:"gamma"`
-	SimTestError       float64  `json:"sim_test_error"`
-	SimTestErrorErr    float64  `json:"sim_test_error_err"`
-	SimTrainError      float64  `json:"sim_train_error"`
-	SimTrainErrorErr   float64  `json:"sim_train_error_err"`
-	SimVNorm           float64  `json:"sim_vnorm"`
-	SimVNormErr        float64  `json:"sim_vnorm_err"`
+	Gamma            float64 `json:"gamma"`
+	SimTestError     float64 `json:"sim_test_error"`
+	SimTestErrorErr  float64 `json:"sim_test_error_err"`
+	SimTrainError    float64 `json:"sim_train_error"`
+	SimTrainErrorErr float64 `json:"sim_train_error_err"`
+	SimVNorm         float64 `json:"sim_vnorm"`
+	SimVNormErr      float64 `json:"sim_vnorm_err"`
 	// SimTestErrorRHat and SimVNormRHat are split-R̂ convergence diagnostics
 	// (langevin.Estimate); absent when not computable.
-	SimTestErrorRHat *float64 `json:"sim_test_error_rhat,omitempty"`
-	SimVNormRHat     *float64 `json:"sim_vnorm_rhat,omitempty"`
-	SimOverlap       *float64 `json:"sim_overlap,omitempty"`
+	SimTestErrorRHat   *float64 `json:"sim_test_error_rhat,omitempty"`
+	SimVNormRHat       *float64 `json:"sim_vnorm_rhat,omitempty"`
+	SimOverlap         *float64 `json:"sim_overlap,omitempty"`
 	SimOverlapErr      *float64 `json:"sim_overlap_err,omitempty"`
 	Acceptance         float64  `json:"acceptance"`
 	Eta                float64  `json:"eta"` // mean step size after burn-in
