@@ -197,12 +197,18 @@ func simJSONFloat(x float64) float64 {
 	return x
 }
 
-func simRowOf(gamma float64, r *langevin.Result, chains int) simRow {
-	return simRow{Gamma: gamma, SimTestError: r.TestError.Mean, SimTestErrorErr: simJSONFloat(r.TestError.Err),
-		SimTrainError: r.TrainError.Mean, SimTrainErrorErr: simJSONFloat(r.TrainError.Err),
-		SimVNorm: r.VNorm.Mean, SimVNormErr: simJSONFloat(r.VNorm.Err), Acceptance: r.Acceptance, Eta: simMeanEta(r.Chains),
-		BurnIn: r.BurnIn, Steps: r.Steps, Chains: chains,
-		SimTestErrorRHat: simPtr(r.TestError.RHat), SimVNormRHat: simPtr(r.VNorm.RHat)}
+// simRowOf returns the row of a run (single network or source chains).
+func simRowOf(gamma float64, r *langevin.Result) simRow {
+	return simRowFrom(gamma, r.TestError, r.TrainError, r.VNorm, r.Acceptance, r.Chains, r.BurnIn, r.Steps)
+}
+
+// simRowFrom fills the simulation columns shared by every row.
+func simRowFrom(gamma float64, test, train, vnorm langevin.Estimate, acc float64, chains []langevin.ChainResult, burnIn, steps int) simRow {
+	return simRow{Gamma: gamma, SimTestError: test.Mean, SimTestErrorErr: simJSONFloat(test.Err),
+		SimTrainError: train.Mean, SimTrainErrorErr: simJSONFloat(train.Err),
+		SimVNorm: vnorm.Mean, SimVNormErr: simJSONFloat(vnorm.Err), Acceptance: acc, Eta: simMeanEta(chains),
+		BurnIn: burnIn, Steps: steps, Chains: len(chains),
+		SimTestErrorRHat: simPtr(test.RHat), SimVNormRHat: simPtr(vnorm.RHat)}
 }
 
 // simMeanEta returns the mean step size of the chains after burn-in (MALA
@@ -250,7 +256,7 @@ func runSimulateSingle(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	row := simRowOf(0, res, sf.chains)
+	row := simRowOf(0, res)
 	if sf.compare {
 		if err := simCompareSingle(&row, train, test, net); err != nil {
 			return err
@@ -345,16 +351,12 @@ func runSimulateTransfer(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	src := simRowOf(0, res.Source, sf.chains)
+	src := simRowOf(0, res.Source)
 	out := simOutput{Mode: "transfer", Task: task.String(), Network: simNetString(net), Method: res.Source.Method.String(),
 		N: net.N, T: net.T, PS: srcTr.Len(), PT: tgtTr.Len(), PTest: tgtTe.Len(), Source: &src}
 	for _, tr := range res.Targets {
-		row := simRow{Gamma: tr.Gamma, SimTestError: tr.TestError.Mean, SimTestErrorErr: simJSONFloat(tr.TestError.Err),
-			SimTrainError: tr.TrainError.Mean, SimTrainErrorErr: simJSONFloat(tr.TrainError.Err),
-			SimVNorm: tr.VNorm.Mean, SimVNormErr: simJSONFloat(tr.VNorm.Err),
-			SimTestErrorRHat: simPtr(tr.TestError.RHat), SimVNormRHat: simPtr(tr.VNorm.RHat),
-			SimOverlap: simPtr(tr.Overlap.Mean), SimOverlapErr: simPtr(simJSONFloat(tr.Overlap.Err)),
-			Acceptance: tr.Acceptance, Eta: simMeanEta(tr.Chains), BurnIn: tr.BurnIn, Steps: tr.Steps, Chains: len(tr.Chains)}
+		row := simRowFrom(tr.Gamma, tr.TestError, tr.TrainError, tr.VNorm, tr.Acceptance, tr.Chains, tr.BurnIn, tr.Steps)
+		row.SimOverlap, row.SimOverlapErr = simPtr(tr.Overlap.Mean), simPtr(simJSONFloat(tr.Overlap.Err))
 		out.Results = append(out.Results, row)
 	}
 	if sf.compare {
