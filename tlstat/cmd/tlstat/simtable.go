@@ -189,23 +189,10 @@ func writeSimTransferTable(w io.Writer, d simDoc) {
 // single networks grouped by width and temperature, transfer runs (source
 // and target rows) by width and kind of task.
 func writeSimParityFigure(path string, single, trans []simDoc) error {
-	var series []plotting.Series
-	index := map[string]int{}
-	add := func(name string, r simRow) {
-		i, ok := index[name]
-		if !ok {
-			i = len(series)
-			index[name] = i
-			series = append(series, plotting.Series{Name: name})
-		}
-		s := &series[i]
-		s.X = append(s.X, *r.TheoryTestError)
-		s.Y = append(s.Y, r.SimTestError)
-		s.Err = append(s.Err, r.SimTestErrorErr)
-	}
+	var g simSeriesGroups
+	add := func(name string, r simRow) { g.add(name, *r.TheoryTestError, r.SimTestError, r.SimTestErrorErr) }
 	for _, d := range single {
-		r := d.Results[0]
-		add(fmt.Sprintf("single, N=%d, T=%g", d.N, d.T), r)
+		add(fmt.Sprintf("single, N=%d, T=%g", d.N, d.T), d.Results[0])
 	}
 	for _, d := range trans {
 		kind := "MNIST"
@@ -218,6 +205,7 @@ func writeSimParityFigure(path string, single, trans []simDoc) error {
 			add(name, r)
 		}
 	}
+	series := g.series
 	f, err := plotting.TheoryVsSimulation("test error", series)
 	if err != nil {
 		return fmt.Errorf("-figure: %w", err)
@@ -235,23 +223,13 @@ func writeSimGapFigure(path string, single []simDoc) error {
 	if len(single) == 0 {
 		return fmt.Errorf("-gap-figure: no single-network document among the inputs")
 	}
-	var series []plotting.Series
-	index := map[string]int{}
+	var g simSeriesGroups
 	for _, d := range single {
 		r := d.Results[0]
-		name := fmt.Sprintf("N=%d, T=%g", d.N, d.T)
-		i, ok := index[name]
-		if !ok {
-			i = len(series)
-			index[name] = i
-			series = append(series, plotting.Series{Name: name})
-		}
 		th := *r.TheoryTestError
-		s := &series[i]
-		s.X = append(s.X, float64(d.P)/float64(d.N))
-		s.Y = append(s.Y, 100*(r.SimTestError-th)/th)
-		s.Err = append(s.Err, 100*r.SimTestErrorErr/th)
+		g.add(fmt.Sprintf("N=%d, T=%g", d.N, d.T), float64(d.P)/float64(d.N), 100*(r.SimTestError-th)/th, 100*r.SimTestErrorErr/th)
 	}
+	series := g.series
 	f := &plotting.Figure{
 		Title:  "Single network: simulation relative to theory",
 		XLabel: "α = P/N", YLabel: "(sim − theory)/theory of the test error (%)",
@@ -278,4 +256,26 @@ func simFmtRHat(r simRow) string {
 		return fmt.Sprintf("%.3f", *x)
 	}
 	return f(r.SimTestErrorRHat) + ", " + f(r.SimVNormRHat)
+}
+
+// simSeriesGroups collects points with error bars into series by name, in
+// order of first appearance.
+type simSeriesGroups struct {
+	series []plotting.Series
+	index  map[string]int
+}
+
+// add appends the point (x, y ± err) to the series called name.
+func (g *simSeriesGroups) add(name string, x, y, err float64) {
+	i, ok := g.index[name]
+	if !ok {
+		if g.index == nil {
+			g.index = map[string]int{}
+		}
+		i = len(g.series)
+		g.index[name] = i
+		g.series = append(g.series, plotting.Series{Name: name})
+	}
+	s := &g.series[i]
+	s.X, s.Y, s.Err = append(s.X, x), append(s.Y, y), append(s.Err, err)
 }
