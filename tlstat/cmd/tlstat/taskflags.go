@@ -116,11 +116,12 @@ func (t *taskFlags) task() data.BinaryTask {
 	return data.BinaryTask{Pos: t.pos, Neg: t.neg, P: t.p, PTest: t.ptest, Pool: t.pool}
 }
 
-// set reports which flags were given on the command line.
-func (t *taskFlags) set() map[string]bool {
+// flagsSet reports which flags of fs were given on the command line (none
+// before fs is parsed).
+func flagsSet(fs *flag.FlagSet) map[string]bool {
 	m := map[string]bool{}
-	if t.fs != nil && t.fs.Parsed() {
-		t.fs.Visit(func(f *flag.Flag) { m[f.Name] = true })
+	if fs != nil && fs.Parsed() {
+		fs.Visit(func(f *flag.Flag) { m[f.Name] = true })
 	}
 	return m
 }
@@ -132,7 +133,7 @@ func (t *taskFlags) load() (train, test *data.Dataset, err error) {
 	if t.csv() {
 		return t.loadCSV()
 	}
-	set := t.set()
+	set := flagsSet(t.fs)
 	for _, name := range []string{"csv-label", "csv-header"} {
 		if set[name] {
 			return nil, nil, fmt.Errorf("-%s applies only with -train-csv and -test-csv", name)
@@ -159,7 +160,7 @@ func (t *taskFlags) loadCSV() (train, test *data.Dataset, err error) {
 	if t.trainCSV == "" || t.testCSV == "" {
 		return nil, nil, fmt.Errorf("-train-csv %q and -test-csv %q: give both files", t.trainCSV, t.testCSV)
 	}
-	set := t.set()
+	set := flagsSet(t.fs)
 	for _, name := range []string{"pos", "neg", "pool", "idx-dir"} {
 		if set[name] {
 			return nil, nil, fmt.Errorf("-%s applies only to image tasks, not with -train-csv/-test-csv", name)
@@ -320,11 +321,7 @@ func (t *transferTaskFlags) load() (srcTrain, srcTest, tgtTrain, tgtTest *data.D
 
 // checkFlagMix rejects flags that have no effect in the selected mode.
 func (t *transferTaskFlags) checkFlagMix() error {
-	if t.fs == nil || !t.fs.Parsed() {
-		return nil
-	}
-	set := map[string]bool{}
-	t.fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	set := flagsSet(t.fs)
 	bad, mode := t.teacherOnly, "without -teacher-overlap"
 	if t.synthetic() {
 		bad, mode = t.imageOnly, "with -teacher-overlap (synthetic teachers)"
