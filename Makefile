@@ -95,8 +95,11 @@ demo:
 # (docs/benchmarks.md): builds tlstat pure Go and with the OpenBLAS backend
 # (installing Debian's libopenblas-dev when missing), then bench/compare.py
 # runs both and the reference back to back and prints the ratio table.
-# Reference location: TLSTAT_REFERENCE (default ../shared/reference); it is
-# skipped with a message when absent. Narrow a run with BENCH_ARGS, e.g.
+# The reference is an independent numpy/scipy/torch implementation of the same
+# theory and sampler, not part of this repository: set TLSTAT_REFERENCE to its
+# directory (theory.py, langevin.py, mnist_task.py, bench.py). There is no
+# default; when it is unset or absent the reference side is skipped with a
+# message. Narrow a run with BENCH_ARGS, e.g.
 #   make bench BENCH_ARGS='--sizes 2000x500 --single "" --runs 1'
 # The Go benchmarks alone: go test -run '^$$' -bench . -benchtime 1x ./tlstat/...
 BENCH_ARGS ?=

@@ -14,11 +14,15 @@ checked to agree within --tol (default 1e-6, absolute) on q_s and, per
 gamma, q_t, q_st, q_tt and the test error.
 
 Environment:
-  TLSTAT_REFERENCE  the reference directory (default ../shared/reference
-                    relative to the repository root)
+  TLSTAT_REFERENCE  the directory of the independent Python reference
+                    implementation (theory.py, langevin.py, mnist_task.py,
+                    bench.py): an independent numpy/scipy/torch implementation
+                    of the same theory and sampler, not part of this
+                    repository; no default, it must be set
   PYTHON            the interpreter with numpy/scipy/torch (default /usr/bin/python3)
-The reference side is skipped, with a message, when the directory or its
-Python modules are missing; tlstat's times are still printed.
+The reference side is skipped, with a message, when TLSTAT_REFERENCE is unset
+or the directory or its Python modules are missing; tlstat's times are still
+printed.
 """
 import argparse
 import json
@@ -29,7 +33,6 @@ import subprocess
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -44,6 +47,9 @@ def run_json(cmd, timeout):
 
 def reference_status(refdir, python):
     """(ok_theory, ok_torch, message)."""
+    if refdir is None:
+        return False, False, ("set TLSTAT_REFERENCE to the directory of the independent Python reference "
+                              "implementation (theory.py, langevin.py, mnist_task.py, bench.py); reference skipped")
     if not os.path.isfile(os.path.join(refdir, "bench.py")):
         return False, False, f"reference not found at {refdir} (set TLSTAT_REFERENCE)"
     r = subprocess.run([python, "-c", "import numpy, scipy"], capture_output=True, text=True)
@@ -107,7 +113,9 @@ def main():
         name, _, path = s.partition("=")
         bins.append((name, path))
     skip = set(x for x in a.skip.split(",") if x)
-    refdir = os.path.abspath(os.environ.get("TLSTAT_REFERENCE", os.path.join(ROOT, "..", "shared", "reference")))
+    refdir = os.environ.get("TLSTAT_REFERENCE") or None
+    if refdir is not None:
+        refdir = os.path.abspath(refdir)
     python = os.environ.get("PYTHON", "/usr/bin/python3")
     ok_ref, ok_torch, msg = reference_status(refdir, python)
     if msg:

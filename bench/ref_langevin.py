@@ -3,6 +3,10 @@
 
   TLSTAT_REFERENCE=DIR /usr/bin/python3 bench/ref_langevin.py [N P T ETA BURN STEPS CHAINS SEED THREADS]
 
+DIR is the directory of the independent Python reference implementation (theory.py, langevin.py, mnist_task.py,
+bench.py): an independent numpy/scipy/torch implementation of the same theory and sampler, not part of this
+repository. TLSTAT_REFERENCE has no default; the script exits with a message when it is unset or wrong.
+
 Samples the MNIST source task {0,2,4,6} vs {1,3,5,7} (2x2 pooling, 1000 test images) with the reference's
 torch sampler (Leimkuhler-Matthews scheme: the paper's update with averaged noise, O(eta^2) bias on averages,
 exact stationary variance for harmonic modes), starting from the prior, and prints one JSON object: the test
@@ -16,8 +20,12 @@ import os
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-REF = os.environ.get("TLSTAT_REFERENCE", os.path.join(ROOT, "..", "shared", "reference"))
+REF = os.environ.get("TLSTAT_REFERENCE")
+if not REF:
+    sys.exit("set TLSTAT_REFERENCE to the directory of the independent Python reference implementation "
+             "(theory.py, langevin.py, mnist_task.py, bench.py)")
+if not os.path.isfile(os.path.join(REF, "langevin.py")):
+    sys.exit(f"reference not found at {REF} (set TLSTAT_REFERENCE)")
 sys.path.insert(0, REF)
 
 defaults = [400, 400, 0.05, 0.004, 10000, 18000, 4, 7, 1]

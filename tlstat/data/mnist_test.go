@@ -74,7 +74,7 @@ func TestMNIST(t *testing.T) {
 		t.Fatalf("got %d/%d images of %d×%d", train.Len(), test.Len(), train.Rows, train.Cols)
 	}
 	// The first training labels of MNIST are 5, 0, 4, 1, 9 (well known;
-	// also printed by /work/shared/reference/mnist_task.py's read_idx).
+	// also printed by an independent numpy implementation of the same pipeline).
 	for i, want := range []uint8{5, 0, 4, 1, 9} {
 		if train.Labels[i] != want {
 			t.Errorf("label %d = %d, want %d", i, train.Labels[i], want)
@@ -90,11 +90,12 @@ func TestMNIST(t *testing.T) {
 	t.Logf("cached MNIST call: %v", time.Since(start))
 }
 
-// TestMNISTTask checks the foundation pipeline against independent numbers
-// from the Python reference /work/shared/reference/mnist_task.py (numpy
-// 1.24.2, Debian python3-numpy), produced by
+// TestMNISTTask checks the task pipeline against numbers from an independent
+// numpy implementation of the same pipeline, not part of this
+// repository (its mnist_task.py; numpy 1.24.2, Debian python3-numpy),
+// produced, with TLSTAT_REFERENCE the directory of that implementation, by
 //
-//	cd /tmp && /usr/bin/python3 -c 'import sys; sys.path.insert(0, "/work/shared/reference")
+//	cd /tmp && /usr/bin/python3 -c 'import sys, os; sys.path.insert(0, os.environ["TLSTAT_REFERENCE"])
 //	import mnist_task as m, numpy as np, os; np.set_printoptions(precision=17)
 //	X, y, Xt, yt = m.task([0,2,4,6], [1,3,5,7], 400, 1000, 2)
 //	print(repr(X.sum()), repr(Xt.sum()), repr((Xt**2).sum()), X[0][90:95], Xt[999][95:100], y.sum(), yt.sum(), y[:10], yt[:10])
@@ -155,7 +156,7 @@ func TestMNISTTask(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const tol = 1e-12 // agreement required by the foundation issue
+	const tol = 1e-12 // agreement required with the independent numpy numbers
 	for _, c := range []struct {
 		name      string
 		got, want float64
@@ -249,7 +250,7 @@ func BenchmarkMNIST(b *testing.B) {
 	}
 }
 
-// BenchmarkMNISTTask measures the foundation pipeline (MNIST cached).
+// BenchmarkMNISTTask measures the task pipeline (MNIST cached).
 func BenchmarkMNISTTask(b *testing.B) {
 	loadMNIST(b)
 	for b.Loop() {

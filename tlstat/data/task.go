@@ -184,7 +184,7 @@ func (t BinaryTask) groups() string {
 	return f(t.Pos) + " ∪ " + f(t.Neg)
 }
 
-// MNISTTask is the full foundation pipeline on the built-in MNIST data:
+// MNISTTask is the full task pipeline on the built-in MNIST data:
 // BinaryTask{pos, neg, p, ptest, pool}.Select, then both sets standardized
 // with the scalars fitted on the training inputs.
 func MNISTTask(pos, neg []int, p, ptest, pool int) (train, test *Dataset, err error) {

@@ -6,10 +6,10 @@ import (
 	"testing"
 )
 
-// benchN0 is the input dimension of 14×14 MNIST (pooling 2), the foundation task.
+// benchN0 is the input dimension of 14×14 MNIST (pooling 2), the MNIST task of the tests.
 const benchN0 = 196
 
-// benchSizes are the training-set sizes of the foundation benchmarks.
+// benchSizes are the training-set sizes of the benchmarks (docs/benchmarks.md).
 var benchSizes = []int{1000, 2000, 4000}
 
 func BenchmarkGram(b *testing.B) {

@@ -7,8 +7,8 @@ import (
 )
 
 // BenchmarkGramKernel times the whole kernel build of a training set, the
-// Gram matrix followed by the erf kernel matrix, at the sizes of the speed
-// issue's table (docs/benchmarks.md).
+// Gram matrix followed by the erf kernel matrix, at the sizes of the Go
+// benchmark table (docs/benchmarks.md).
 func BenchmarkGramKernel(b *testing.B) {
 	for _, p := range benchSizes {
 		x := randomInputs(p, benchN0, rand.New(rand.NewPCG(1, 1)))

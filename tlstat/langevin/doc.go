@@ -8,7 +8,7 @@
 //	exp( -(1/2T) Σ_μ (y_μ - f(x_μ))² - (λ0/2)|W|² - (λ1/2)|v|² ),
 //
 // by Langevin dynamics, and implements the transfer-learning protocol of
-// theory.md §3.7: equilibrated source chains provide snapshots W_s, and a
+// docs/theory.md §4: equilibrated source chains provide snapshots W_s, and a
 // target chain per snapshot samples the target posterior with the extra
 // first-layer energy (γ/2)|W_t - W_s|².
 //

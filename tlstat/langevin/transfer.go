@@ -8,7 +8,7 @@ import (
 	"github.com/tlstat/tlstat/tlstat/data"
 )
 
-// TransferProblem describes the transfer protocol of theory.md §3.7.
+// TransferProblem describes the transfer protocol of docs/theory.md §4.
 type TransferProblem struct {
 	// Source and Target are the training sets (required, same input
 	// dimension). SourceTest and TargetTest are optional test sets.

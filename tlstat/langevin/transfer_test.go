@@ -8,7 +8,7 @@ import (
 
 // TestCoupledPrior checks the coupling energy (γ/2)|W - W_s|² without data:
 // each entry of W is then Gaussian with mean γ W_s/(λ0+γ) and variance
-// 1/(λ0+γ) (theory.md §3.2 before averaging over W_s).
+// 1/(λ0+γ) (docs/theory.md §4 before averaging over W_s).
 func TestCoupledPrior(t *testing.T) {
 	rng := rand.New(rand.NewPCG(15, 15))
 	const n, n0 = 6, 4 // 24 first-layer weights

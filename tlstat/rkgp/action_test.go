@@ -54,7 +54,7 @@ func TestActionDense(t *testing.T) {
 					t.Errorf("%s: S(%v) = %.15g, dense %.15g", act.Name(), q, got, want)
 				}
 			}
-			// Two-parameter action against the dense K_R of theory.md §2.4.
+			// Two-parameter action against the dense K_R of docs/theory.md §3.
 			for _, qq := range []float64{-0.4, 0, 0.8} { // both signs of Q, inside Q > -1
 				s := q / net.Lambda1
 				c := 1 / (net.Lambda1 * (1 + qq))

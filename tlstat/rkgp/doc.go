@@ -1,6 +1,6 @@
 // Package rkgp implements the kernel-renormalization theory of a Bayesian
 // one-hidden-layer network in the proportional limit (Pacelli et al. 2023;
-// /work/shared/theory.md §2): the effective action of the readout order
+// docs/theory.md §3): the effective action of the readout order
 // parameter, its saddle point, and the renormalized Gaussian-process
 // predictor with its test risk split into bias² and variance.
 //
@@ -27,7 +27,7 @@
 // parameters) shares the tridiagonal reduction but makes its own Cholesky
 // factorization. For activations that are not odd (ReLU) the theory has two
 // order parameters (Qbar, Q) and a saddle point, found by damped Newton
-// iterations on the analytic gradient (theory.md §2.4).
+// iterations on the analytic gradient (docs/theory.md §3).
 //
 // Typical use:
 //

@@ -12,7 +12,7 @@ import (
 // Fit builds the NNGP kernel of the training set, reduces it once to
 // tridiagonal form (O(P³), no eigenvectors; see the package documentation
 // for the cost) and solves the saddle-point equations of the effective
-// action (theory.md §2.2, and §2.4 for activations that are not odd), at
+// action (docs/theory.md §3, also for activations that are not odd), at
 // O(P) per evaluation of the action or its gradient. A nil s selects the
 // default Settings.
 //
@@ -59,7 +59,7 @@ func FitFixed(train *data.Dataset, net Network, q float64) (*Model, error) {
 }
 
 // FitFixedPair returns the model of an activation that is not odd at given
-// order parameters qbar > 0 and q > -1 (theory.md §2.4). It returns an error
+// order parameters qbar > 0 and q > -1 (docs/theory.md §3). It returns an error
 // for odd activations, which have a single order parameter.
 func FitFixedPair(train *data.Dataset, net Network, qbar, q float64) (*Model, error) {
 	if math.IsNaN(qbar) || math.IsInf(qbar, 0) || qbar <= 0 {

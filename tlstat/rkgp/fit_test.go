@@ -12,7 +12,7 @@ import (
 )
 
 // TestFitResidual checks that the saddle point zeroes the gradient to the
-// 1e-10 required by the foundation issue, across activations and regimes.
+// 1e-10 of the default Settings.Tol, across activations and regimes.
 func TestFitResidual(t *testing.T) {
 	t.Parallel()
 	train, _ := synthetic(120, 1, 15, 4) // P = 120, N0 = 15
@@ -35,7 +35,7 @@ func TestFitResidual(t *testing.T) {
 			t.Errorf("%s: %v", tc.name, err)
 			continue
 		}
-		// 1e-10: the residual required by the foundation issue.
+		// 1e-10: the residual bound of the default Settings.Tol.
 		if !m.Converged || m.Residual >= 1e-10 || math.IsNaN(m.Residual) {
 			t.Errorf("%s: converged = %v, residual = %g", tc.name, m.Converged, m.Residual)
 		}
@@ -175,8 +175,8 @@ func TestReLULargeWidth(t *testing.T) {
 }
 
 // TestReLUSaddleDense verifies the two-parameter solution independently: the
-// gradient of the dense action (Cholesky of the explicit K_R of theory.md
-// §2.4), by central differences, vanishes at (Qbar*, Q*).
+// gradient of the dense action (Cholesky of the explicit K_R of docs/theory.md
+// §3), by central differences, vanishes at (Qbar*, Q*).
 func TestReLUSaddleDense(t *testing.T) {
 	t.Parallel()
 	train, _ := synthetic(60, 1, 12, 8)                                      // P = 60, N0 = 12
@@ -233,7 +233,7 @@ func TestFitSeveralMinima(t *testing.T) {
 	if !scalar.EqualWithinRel(m.Q, bq, 2e-4) {
 		t.Errorf("Q* = %v, dense-grid global minimum at %v", m.Q, bq)
 	}
-	if m.Residual >= 1e-10 { // the foundation issue's residual bound
+	if m.Residual >= 1e-10 { // the default Settings.Tol
 		t.Errorf("residual %g", m.Residual)
 	}
 }

@@ -10,7 +10,7 @@ import (
 )
 
 // TestMNISTReference reproduces numbers computed outside this repository on
-// the foundation task: MNIST digits {0,2,4,6} (+1) vs {1,3,5,7} (-1), P = 400,
+// the binary MNIST task: MNIST digits {0,2,4,6} (+1) vs {1,3,5,7} (-1), P = 400,
 // Ptest = 1000, 2×2 average pooling, standardized with training scalars;
 // N = 400, T = 0.05, lambda0 = lambda1 = 1.
 func TestMNISTReference(t *testing.T) {
@@ -27,15 +27,16 @@ func TestMNISTReference(t *testing.T) {
 		tol                     float64
 	}{
 		{
-			// The authors' Python package deepbays (rkgp FC_1HL, erf), as quoted in the foundation
-			// issue; an independent bracketing solve there gives Q* = 1.553886410. The issue asks
-			// for agreement within 1e-6 relative (deepbays prints 8 significant digits).
-			source: "deepbays FC_1HL (foundation issue)", act: kernel.Erf,
+			// The authors' Python package deepbays (rkgp FC_1HL, erf); an independent bracketing
+			// solve of the same action gives Q* = 1.553886410. Agreement is required within 1e-6
+			// relative (deepbays prints 8 significant digits).
+			source: "deepbays FC_1HL", act: kernel.Erf,
 			q: 1.5538864, eps: 0.36493573, bias2: 0.30512002, variance: 0.05981572, infEps: 0.35774451,
 			tol: 1e-6,
 		},
 		{
-			// /work/shared/reference/theory.py SingleNetTheory(400, 0.05, 1, 1, "erf") fitted on
+			// An independent numpy/scipy implementation of the same theory and pipeline, not part of
+			// this repository: its theory.py SingleNetTheory(400, 0.05, 1, 1, "erf") fitted on its
 			// mnist_task.task([0,2,4,6], [1,3,5,7], 400, 1000, 2) with /usr/bin/python3
 			// (scipy brentq, xtol = rtol = 1e-15); test_error(...) and test_error(..., Q=1.0).
 			// 1e-10: float64 eigendecompositions of different LAPACKs agree to ~1e-13 here.
@@ -55,7 +56,7 @@ func TestMNISTReference(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// 1e-10: the residual required by the foundation issue.
+		// 1e-10: the residual bound of the default Settings.Tol.
 		if m.Residual >= 1e-10 {
 			t.Errorf("%s: residual %g", tc.source, m.Residual)
 		}

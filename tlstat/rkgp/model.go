@@ -17,7 +17,7 @@ type Model struct {
 	// Q is the order parameter: for odd activations the factor Q that
 	// renormalizes the kernel, G = T I + (Q/lambda1) K; for other activations
 	// the parameter of the mean (rank-one) part, K_R = (Qbar/lambda1)(K - M) +
-	// M/(lambda1 (1+Q)) (theory.md §2.4).
+	// M/(lambda1 (1+Q)) (docs/theory.md §3).
 	Q float64
 	// Qbar is the factor of the centered kernel K - M for activations that are
 	// not odd; it is zero for odd activations.

@@ -6,7 +6,7 @@ import (
 )
 
 // solvePair finds the saddle point dS = 0 of the two-parameter action
-// (theory.md §2.4) by damped Newton iterations in the variables
+// (docs/theory.md §3) by damped Newton iterations in the variables
 // z = (log Qbar, log(1+Q)), which keep Qbar > 0 and Q > -1. The gradient is
 // analytic; its Jacobian is a central finite difference of the analytic
 // gradient. Steps are halved until the gradient norm decreases. The

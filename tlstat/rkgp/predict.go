@@ -13,12 +13,12 @@ import (
 )
 
 // Predict returns the posterior mean Γ(x0) and variance σ²(x0) of the
-// network output at every row x0 of x (theory.md §2.3):
+// network output at every row x0 of x (docs/theory.md §3):
 //
 //	Γ(x0)  = k_R0ᵀ G⁻¹ y,     σ²(x0) = κ_R00 - k_R0ᵀ G⁻¹ k_R0,
 //
 // with k_R0 = (Q/lambda1) k0 and κ_R00 = (Q/lambda1) κ00 for odd
-// activations, and the renormalized kernel K_R of theory.md §2.4 otherwise
+// activations, and the renormalized kernel K_R of docs/theory.md §3 otherwise
 // (k_R0 = (Qbar/lambda1)(k0 - m m0) + m m0/(lambda1 (1+Q))). G is factorized
 // by Cholesky, G = UᵀU, once per model on the first call (O(P³)/3 flops, then
 // reused by every later Predict and Risk, concurrent ones included); each

@@ -13,7 +13,7 @@ import (
 )
 
 // TestPredictDense compares Predict with the explicit Gaussian-process
-// formulas of theory.md §2.3–2.4 evaluated with a dense inverse of G and
+// formulas of docs/theory.md §3 evaluated with a dense inverse of G and
 // kernels computed entry by entry.
 func TestPredictDense(t *testing.T) {
 	t.Parallel()

@@ -6,7 +6,7 @@ import (
 )
 
 // BenchmarkPredictSizes measures Predict on 1000 test points for fits at the
-// training-set sizes of the speed issue's table (docs/benchmarks.md).
+// training-set sizes of the Go benchmark table (docs/benchmarks.md).
 func BenchmarkPredictSizes(b *testing.B) {
 	test := gaussianTask(1000, 196, 2)
 	for _, p := range []int{1000, 2000, 4000} {

@@ -48,7 +48,7 @@ func newEigenRef(t *testing.T, sp *spectrum) *eigenRef {
 }
 
 // action returns S(qbar, q) and its gradient from the eigenbasis sums
-// (theory.md §2.2 for odd activations with qbar = Q, §2.4 otherwise).
+// (docs/theory.md §3: one order parameter for odd activations, qbar = Q; two otherwise).
 func (r *eigenRef) odd(net Network, q float64) (s, ds float64) {
 	for i, e := range r.eig {
 		k := e / net.Lambda1
@@ -220,7 +220,7 @@ func TestTridiagonalMatchesEigen(t *testing.T) {
 }
 
 // predict is the eigenbasis predictor of the previous implementation
-// (theory.md §2.3–2.4, Sherman–Morrison for the rank-one mean part).
+// (docs/theory.md §3, Sherman–Morrison for the rank-one mean part).
 func (r *eigenRef) predict(m *Model, x *mat.Dense) (mean, variance []float64) {
 	sp := m.sp
 	p := len(r.eig)

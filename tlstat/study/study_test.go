@@ -75,7 +75,7 @@ func TestGammaStudyTheory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const tol = 1e-10 // the transfer theory at gamma = 0 reduces exactly to rkgp (theory.md §3.6)
+	const tol = 1e-10 // the transfer theory at gamma = 0 reduces exactly to rkgp (docs/theory.md §5)
 	for _, c := range []struct {
 		name      string
 		got, want float64

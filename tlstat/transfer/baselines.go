@@ -3,7 +3,7 @@ package transfer
 // InfiniteWidth returns the infinite-width (NNGP) target model at coupling
 // gamma: q_t = 1, q_st = q_tt = 0, i.e. a Gaussian process with the target
 // kernel K_t built with first-layer variance c_tt(gamma). No source data or
-// labels enter (theory.md §3.6).
+// labels enter (docs/theory.md §5).
 func (s *Solver) InfiniteWidth(gamma float64) (*Model, error) {
 	c, err := s.Couple(gamma)
 	if err != nil {

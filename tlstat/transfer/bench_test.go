@@ -9,8 +9,8 @@ import (
 	"github.com/tlstat/tlstat/tlstat/rkgp"
 )
 
-// benchGammas is the gamma list of the Python reference's benchmark
-// (/work/shared/reference/bench.py): 10 couplings including 0.
+// benchGammas is the gamma list of the Python reference's benchmark (its
+// bench.py, docs/benchmarks.md): 10 couplings including 0.
 var benchGammas = []float64{0, 0.1, 0.3, 1, 3, 10, 30, 100, 300, 1000}
 
 // benchProblem draws random Gaussian inputs (N0 = 196, the pooled MNIST

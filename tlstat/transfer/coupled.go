@@ -19,7 +19,7 @@ type Order struct {
 }
 
 // Coupled holds the gamma-dependent kernels of one coupling strength:
-// K_st, K_t, K_tt' (theory.md §3.3) and the source-projected quantities
+// K_st, K_t, K_tt' (docs/theory.md §4) and the source-projected quantities
 // Z = L⁻¹K_st, M = K_stᵀA⁻¹K_st = ZᵀZ and v = K_stᵀA⁻¹y_s = Zᵀ L⁻¹y_s,
 // which are reused by every evaluation of S_1.
 type Coupled struct {
@@ -88,7 +88,7 @@ type errDomain struct{ msg string }
 
 func (e errDomain) Error() string { return e.msg }
 
-// eval computes S_1 (theory.md §3.4) and, if withGrad, its gradient.
+// eval computes S_1 (docs/theory.md §4) and, if withGrad, its gradient.
 func (c *Coupled) eval(q Order, withGrad bool) (*state, error) {
 	for _, v := range []float64{q.T, q.ST, q.TT} {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
@@ -177,7 +177,7 @@ func symFromDense(m *mat.Dense) *mat.SymDense {
 	return s
 }
 
-// Action returns S_1(q_t, q_st, q_tt) (theory.md §3.4). It returns an error
+// Action returns S_1(q_t, q_st, q_tt) (docs/theory.md §4). It returns an error
 // outside the domain q_t > q_tt, D positive definite.
 func (c *Coupled) Action(q Order) (float64, error) {
 	st, err := c.eval(q, false)
@@ -187,7 +187,7 @@ func (c *Coupled) Action(q Order) (float64, error) {
 	return st.s1, nil
 }
 
-// Gradient returns (dS_1/dq_t, dS_1/dq_st, dS_1/dq_tt) (theory.md §3.4).
+// Gradient returns (dS_1/dq_t, dS_1/dq_st, dS_1/dq_tt) (docs/theory.md §4).
 func (c *Coupled) Gradient(q Order) ([3]float64, error) {
 	st, err := c.eval(q, true)
 	if err != nil {

@@ -7,7 +7,7 @@ import (
 
 // Covariances are the per-component first-layer weight covariances induced by
 // the elastic coupling (gamma/2)|W_t − W_s|² in the replica limit n → 0
-// (theory.md §3.2).
+// (docs/theory.md §4).
 type Covariances struct {
 	// SS is c_ss = 1/lambda0, the source variance.
 	SS float64
@@ -20,7 +20,7 @@ type Covariances struct {
 	TTp float64
 }
 
-// CouplingCovariances returns the covariances of theory.md §3.2 for coupling
+// CouplingCovariances returns the covariances of docs/theory.md §4 for coupling
 // strength gamma >= 0 (gamma = +Inf is allowed: all four equal 1/lambda0) and
 // prior precision lambda0 > 0. It returns an error naming the value for a
 // negative or NaN gamma or a non-positive, infinite or NaN lambda0.

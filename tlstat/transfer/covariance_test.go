@@ -76,7 +76,7 @@ func TestCouplingCovariances(t *testing.T) {
 		}
 	}
 	// gamma = 0: no coupling; gamma = +Inf and gamma = 1e12: all 1/λ0
-	// (theory.md §3.2 checks; 1e12 leaves corrections of order λ0/γ = 1e-12).
+	// (docs/theory.md §4 checks; 1e12 leaves corrections of order λ0/γ = 1e-12).
 	l0 := 1.3
 	c, _ := CouplingCovariances(0, l0)
 	if !equalCov(c, Covariances{SS: 1 / l0, TT: 1 / l0}, 1e-15) {

@@ -1,6 +1,6 @@
 // Package transfer implements the single-instance Franz–Parisi theory of
 // transfer learning between two Bayesian one-hidden-layer networks in the
-// proportional limit (theory.md §3; Ingrosso, Pacelli, Rotondo, Gerace,
+// proportional limit (docs/theory.md §4; Ingrosso, Pacelli, Rotondo, Gerace,
 // Phys. Rev. Lett. 134, 177301 (2025)).
 //
 // A source network is trained on (X_s, y_s); one posterior sample of its first
@@ -28,7 +28,7 @@
 // examples a scratch network would need; SweepAll runs independent sweeps
 // concurrently.
 //
-// The target saddle is a root of grad S_1 (theory.md §3.4), found by damped
+// The target saddle is a root of grad S_1 (docs/theory.md §4), found by damped
 // quasi-Newton iterations in (log(q_t − q_tt), q_st, q_tt) with a
 // finite-difference Jacobian of the analytic gradient kept current by
 // Broyden updates, and by continuation in gamma from the exact gamma = 0

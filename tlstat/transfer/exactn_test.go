@@ -119,7 +119,7 @@ func (r replicaSetup) explicit(n int) (logdet, quad, mean, variance float64) {
 
 // reduced evaluates the same four numbers from the package's blocks A, B, D,
 // F, r built with the n-replica covariances, using the reduced formulas
-// (theory.md §3.6 for log det and the quadratic form; the predictions follow
+// (docs/theory.md §5 for log det and the quadratic form; the predictions follow
 // from block elimination of G with the target block I⊗D + J⊗F:
 // mean = bᵀA⁻¹y_s + Σuᵀ(D+nF)⁻¹r, variance = k00 − bᵀA⁻¹b − [Σ_a u_aᵀD⁻¹u_a −
 // Σuᵀ(D+nF)⁻¹F D⁻¹Σu], with u_1 = k_t − g, u_a = k_tt − g, g = BᵀA⁻¹b).
@@ -201,8 +201,8 @@ func scaledSym(f float64, s *mat.SymDense) *mat.SymDense {
 }
 
 func TestExactReplicas(t *testing.T) {
-	// The reduced formulas are exact algebra: agreement to 1e-10 (the task's
-	// requirement) leaves room for rounding in 33×33 Cholesky solves.
+	// The reduced formulas are exact algebra: agreement to 1e-10
+	// leaves room for rounding in 33×33 Cholesky solves.
 	const tol = 1e-10
 	for _, gamma := range []float64{0.3, 2, 50} {
 		r := newReplicaSetup(t, gamma)

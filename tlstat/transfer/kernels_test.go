@@ -8,7 +8,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// TestKernels checks the four kernels of theory.md §3.3 entry by entry
+// TestKernels checks the four kernels of docs/theory.md §4 entry by entry
 // against Kfun evaluated on overlaps computed here from the raw inputs; in
 // particular the diagonal of K_tt' uses c_tt' in the middle argument.
 func TestKernels(t *testing.T) {

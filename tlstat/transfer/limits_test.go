@@ -76,7 +76,7 @@ func TestResidualAtSolutions(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, pt := range append(sw.Points, sw.Frozen) {
-		// The task requires |grad S_1| < 1e-9 at every solution.
+		// |grad S_1| < 1e-9 (the default Settings.FloorTol) at every solution.
 		if !pt.Converged || pt.Residual > 1e-9 {
 			t.Errorf("gamma %v: converged %v residual %g", pt.Gamma, pt.Converged, pt.Residual)
 		}

@@ -15,7 +15,7 @@ import (
 type Risk = rkgp.Risk
 
 // Predict returns the target posterior mean Gamma_t(x0) and variance
-// sigma_t²(x0) (theory.md §3.5, averaged over source samples) for the rows
+// sigma_t²(x0) (docs/theory.md §4, averaged over source samples) for the rows
 // of x, processed in batches of Settings.Batch rows.
 func (m *Model) Predict(x mat.Matrix) (mean, variance []float64, err error) {
 	s := m.c.s

@@ -52,7 +52,7 @@ func TestRelatednessTeachers(t *testing.T) {
 	}
 }
 
-// mnistPair builds the MNIST transfer problem of the task: source {0,2,4,6}
+// mnistPair builds the MNIST transfer problem of the tests: source {0,2,4,6}
 // vs {1,3,5,7} (P_s = 400), target pos vs neg (P_t = 100), pool 2, standardized
 // with the source training scalars; 1000 target test examples.
 func mnistPair(t testing.TB, pos, neg []int) (Problem, *data.Dataset) {

@@ -42,7 +42,7 @@ func TestSweepRobustness(t *testing.T) {
 						continue
 					}
 					for _, p := range append(sw.Points, sw.Frozen) {
-						// The task's bound on the residual at a solution.
+						// The bound on the residual at a solution (default Settings.FloorTol).
 						if !p.Converged || p.Residual > 1e-9 {
 							t.Errorf("%s gamma %v: converged %v residual %g", name, p.Gamma, p.Converged, p.Residual)
 						}

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// speedSizes are the (P_s, P_t) sizes of the speed issue's benchmark table
+// speedSizes are the (P_s, P_t) sizes of the Go benchmark table
 // (docs/benchmarks.md).
 var speedSizes = [][2]int{{1000, 200}, {1000, 500}, {2000, 200}, {2000, 500}, {4000, 200}, {4000, 500}}
 

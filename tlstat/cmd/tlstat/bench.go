@@ -22,7 +22,7 @@ func init() {
 	register(command{name: "bench", summary: "timings of the pipeline stages on the reference benchmark task (JSON, for bench/compare.py)", run: runBench})
 }
 
-// The benchmark task of the Python reference (/work/shared/reference/bench.py):
+// The benchmark task of the independent Python reference's bench.py:
 // MNIST source {0,2,4,6} vs {1,3,5,7}, target {0,2,4,8} vs {1,3,5,9},
 // 1000 target test images, 2×2 pooling (N0 = 196), everything standardized
 // with the source training scalars; N = 1000, T = 0.05, lambda0 = lambda1 = 1,

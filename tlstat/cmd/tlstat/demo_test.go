@@ -90,7 +90,7 @@ func TestDemoQuick(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const tol = 1e-10 // gamma = 0 transfer theory equals the single network exactly (theory.md §3.6)
+	const tol = 1e-10 // gamma = 0 transfer theory equals the single network exactly (docs/theory.md §5)
 	if got := doc.Results[0].Scratch.TestError; doc.Results[0].Pair != "related" || !scalar.EqualWithinAbsOrRel(got, risk.Total, tol, tol) {
 		t.Errorf("pair %q scratch error %v, want %v from rkgp", doc.Results[0].Pair, got, risk.Total)
 	}

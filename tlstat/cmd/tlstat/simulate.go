@@ -29,7 +29,7 @@ const simulateUsage = `usage: tlstat simulate single|transfer|table [flags]
   single    sample the posterior of one network on a binary task and report
             its test error and readout norm (-compare: beside the theory)
   transfer  sample source chains, take snapshots W_s, and for every -gamma run
-            target chains coupled by (gamma/2)|W_t - W_s|^2 (theory.md §3.7)
+            target chains coupled by (gamma/2)|W_t - W_s|^2 (docs/theory.md §4)
   table     read the -json -compare outputs of the two modes and print
             theory-vs-simulation tables in Markdown (-figure: a parity plot)
 

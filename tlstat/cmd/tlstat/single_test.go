@@ -70,7 +70,7 @@ func TestSingleJSON(t *testing.T) {
 				t.Errorf("%s: %s = %v, rkgp gives %v", act, k, doc[k], w)
 			}
 		}
-		// 1e-10: the residual bound of the foundation issue.
+		// 1e-10: the residual bound of rkgp's default Settings.Tol.
 		if doc["converged"] != true || doc["residual"].(float64) >= 1e-10 || doc["act"] != act {
 			t.Errorf("%s: converged %v, residual %v, act %v", act, doc["converged"], doc["residual"], doc["act"])
 		}

@@ -46,7 +46,7 @@ func TestParseClasses(t *testing.T) {
 func TestTaskFlagsParse(t *testing.T) {
 	fs := newFlagSet()
 	tf := addTaskFlags(fs)
-	// Defaults of the foundation issue.
+	// Defaults: the MNIST task {0,2,4,6} vs {1,3,5,7}, P = 400, 1000 test points, 2×2 pooling.
 	if tf.pos.String() != "0,2,4,6" || tf.neg.String() != "1,3,5,7" || tf.p != 400 || tf.ptest != 1000 || tf.pool != 2 || tf.idxDir != "" {
 		t.Errorf("defaults: %+v", tf)
 	}

@@ -1,13 +1,19 @@
 """Reference numbers for tlstat/transfer's TestPythonReference.
 
-Run from the repository root:  /usr/bin/python3 tlstat/transfer/testdata/reference.py
-It builds the deterministic formula data of formulaData (transfer_test helpers) and evaluates the
-independent Python reference /work/shared/reference/theory.py on it.
+Run from the repository root:  TLSTAT_REFERENCE=DIR /usr/bin/python3 tlstat/transfer/testdata/reference.py
+with DIR the directory of the independent Python reference implementation (theory.py, langevin.py,
+mnist_task.py, bench.py), an independent numpy/scipy/torch implementation of the same theory and sampler,
+not part of this repository. It builds the deterministic formula data of formulaData (transfer_test helpers)
+and evaluates the reference's theory.py on it.
 """
+import os
 import sys
-import numpy as np
 
-sys.path.insert(0, "/work/shared/reference")
+if not os.environ.get("TLSTAT_REFERENCE"):
+    sys.exit("set TLSTAT_REFERENCE to the directory of the independent Python reference implementation "
+             "(theory.py, langevin.py, mnist_task.py, bench.py)")
+sys.path.insert(0, os.environ["TLSTAT_REFERENCE"])
+import numpy as np  # noqa: E402
 import theory  # noqa: E402
 
 
