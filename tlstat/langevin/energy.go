@@ -228,6 +228,7 @@ type testSet struct {
 	y      []float64
 	h, s   []float64 // Q×N
 	f      []float64 // Q
+	tmp    []float64 // workspace of the marginal sampler's test error (allocated on first use)
 	sValid bool
 }
 
