@@ -6,32 +6,71 @@ import (
 	"math/rand/v2"
 )
 
-// chainSpec describes one chain to run.
-type chainSpec struct {
-	pr      *problem
-	test    *testSet // this chain's own buffers (nil without a test set)
-	init    params
-	anchorV []float64 // source readout for the overlap (nil: none)
-	burnIn  int
-	steps   int
-	eta     float64
-	rng     *rand.Rand
-	index   int
-	source  bool
-	// keep, if positive, records snapshots every keep steps after burn-in.
-	keep int
+// mcChain is one Markov chain of a stage, advanced one iteration at a time
+// by the stage driver (stage.go).
+type mcChain interface {
+	// iterate advances the chain by one iteration. During warm-up (it in
+	// 1..warmup) the chain adapts its step size (and HMC its metric); after
+	// warm-up its transition kernel is fixed.
+	iterate(it, warmup int) error
+	// observe returns the observables of the current state: test error,
+	// training error, |v|²/N and the overlap with the anchor readout (NaN
+	// where undefined), averaged over v given W for HMC.
+	observe() [numObs]float64
+	// firstLayer returns the current W (N×N0, read-only).
+	firstLayer() []float64
+	// state returns the current W and a readout: the chain's own v (ULA,
+	// MALA) or an exact draw of v given W (HMC) in v, and the test outputs
+	// (nil without a test set). The slices must not be kept.
+	state(v []float64) (w, testOut []float64)
+	// stats returns the acceptance counts since the last call and the
+	// current step size (η of the paper's update for ULA and MALA, the
+	// leapfrog step in whitened units for HMC).
+	stats() (accepted, proposed int64, step float64)
 }
 
-// chainOut is what a chain returns besides its summary.
-type chainOut struct {
-	res   ChainResult
-	snaps []params
+// The observables of a measurement, in the order of mcChain.observe.
+const (
+	obsTest = iota
+	obsTrain
+	obsVNorm
+	obsOverlap
+	numObs
+)
+
+// jointChain is a ULA or MALA chain on the joint posterior of (W, v).
+type jointChain struct {
+	pr        *problem
+	test      *testSet // nil without a test set
+	cur, prop *point   // prop is nil for ULA
+	anchorV   []float64
+	eps, sd   float64 // ε = ηT and √(2ε)
+	mala      bool
+	adapt     bool // MALA tunes ε during warm-up
+	rng       *rand.Rand
+	index     int
+	maxNorm   float64
+
+	acc, prp, winAcc int64
+}
+
+func newJointChain(pr *problem, test *testSet, init params, eta float64, set settings, rng *rand.Rand, index int, anchorV []float64) (*jointChain, error) {
+	c := &jointChain{pr: pr, test: test, cur: newPoint(pr), anchorV: anchorV, eps: eta * pr.t, mala: set.method == MALA,
+		adapt: set.adapt, rng: rng, index: index, maxNorm: set.maxNorm}
+	c.sd = math.Sqrt(2 * c.eps)
+	c.cur.copyFrom(init)
+	if c.mala {
+		c.prop = newPoint(pr)
+		c.prop.copyFrom(init)
+	}
+	pr.evaluate(c.cur, true)
+	return c, c.guard(c.cur, 0)
 }
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 
 // guard returns an error if the point is non-finite or has exploded.
-func (c *chainSpec) guard(pt *point, step int, maxNorm float64) error {
+func (c *jointChain) guard(pt *point, step int) error {
 	pr := c.pr
 	what := ""
 	switch {
@@ -39,187 +78,112 @@ func (c *chainSpec) guard(pt *point, step int, maxNorm float64) error {
 		what = fmt.Sprintf("training loss is %v", pt.loss)
 	case !finite(pt.wn) || !finite(pt.vn):
 		what = fmt.Sprintf("weights are not finite (|W|² = %v, |v|² = %v)", pt.wn, pt.vn)
-	case pr.lambda0*pt.wn/float64(pr.n*pr.n0) > maxNorm:
-		what = fmt.Sprintf("first-layer weights exploded (λ0|W|²/(N N0) = %.3g > %g)", pr.lambda0*pt.wn/float64(pr.n*pr.n0), maxNorm)
-	case pr.lambda1*pt.vn/float64(pr.n) > maxNorm:
-		what = fmt.Sprintf("readout weights exploded (λ1|v|²/N = %.3g > %g)", pr.lambda1*pt.vn/float64(pr.n), maxNorm)
+	case pr.lambda0*pt.wn/float64(pr.n*pr.n0) > c.maxNorm:
+		what = fmt.Sprintf("first-layer weights exploded (λ0|W|²/(N N0) = %.3g > %g)", pr.lambda0*pt.wn/float64(pr.n*pr.n0), c.maxNorm)
+	case pr.lambda1*pt.vn/float64(pr.n) > c.maxNorm:
+		what = fmt.Sprintf("readout weights exploded (λ1|v|²/N = %.3g > %g)", pr.lambda1*pt.vn/float64(pr.n), c.maxNorm)
 	default:
 		return nil
 	}
-	return fmt.Errorf("langevin: chain %d diverged at step %d with eta = %g: %s; use a smaller step size", c.index, step, c.eta, what)
+	return fmt.Errorf("langevin: chain %d diverged at step %d with eta = %g: %s; use a smaller step size", c.index, step, c.eps/pr.t, what)
 }
 
-// run runs the chain. It allocates its buffers once, before the step loop.
-func (c *chainSpec) run(set settings, t *tracker, observe func(State)) (chainOut, error) {
-	pr := c.pr
-	mala := set.method == MALA
-	cur := newPoint(pr)
-	cur.copyFrom(c.init)
-	var prop *point
-	if mala {
-		prop = newPoint(pr)
-		prop.copyFrom(c.init)
-	}
-	pr.evaluate(cur, true)
-	if err := c.guard(cur, 0, set.maxNorm); err != nil {
-		return chainOut{}, err
-	}
-	eps := c.eta * pr.t
-	sd := math.Sqrt(2 * eps)
-	total := c.burnIn + c.steps
-	var out chainOut
-	res := &out.res
-	res.Acceptance, res.BurnInAcceptance = 1, 1
-	nmeas := c.steps / set.thin
-	for k := range res.series {
-		res.series[k] = make([]float64, 0, nmeas)
-	}
-	if set.traceEvery > 0 {
-		res.Trace = make([]TracePoint, 0, total/set.traceEvery+1)
-	}
-	var acc, accBurn, sinceAcc, sinceProp, winAcc int64
-	var last [3]float64
-	nlast := 0
-	pending := 0
-	rng := c.rng
-	for step := 1; step <= total; step++ {
-		if !mala {
-			if !pr.freezeW {
-				for i, g := range cur.gw {
-					cur.w[i] += -eps*g + sd*rng.NormFloat64()
-				}
-			}
-			for i, g := range cur.gv {
-				cur.v[i] += -eps*g + sd*rng.NormFloat64()
-			}
-			pr.evaluate(cur, true)
-			if err := c.guard(cur, step, set.maxNorm); err != nil {
-				return out, err
-			}
-		} else {
-			xi2 := 0.0
-			if !pr.freezeW {
-				for i, g := range cur.gw {
-					xi := rng.NormFloat64()
-					xi2 += xi * xi
-					prop.w[i] = cur.w[i] - eps*g + sd*xi
-				}
-			}
-			for i, g := range cur.gv {
-				xi := rng.NormFloat64()
-				xi2 += xi * xi
-				prop.v[i] = cur.v[i] - eps*g + sd*xi
-			}
-			pr.evaluate(prop, true)
-			u := rng.Float64()
-			if finite(prop.u) {
-				// Reverse move: |θ - θ' + ε∇U(θ')|²/(4ε); forward: |ξ|²/2.
-				back := 0.0
-				if !pr.freezeW {
-					for i, g := range prop.gw {
-						d := cur.w[i] - prop.w[i] + eps*g
-						back += d * d
-					}
-				}
-				for i, g := range prop.gv {
-					d := cur.v[i] - prop.v[i] + eps*g
-					back += d * d
-				}
-				logA := -(prop.u - cur.u) - back/(4*eps) + xi2/2
-				if math.Log(u) < logA {
-					cur, prop = prop, cur
-					if step > c.burnIn {
-						acc++
-					} else {
-						accBurn++
-					}
-					sinceAcc++
-					winAcc++
-				}
-			}
-			sinceProp++
-			if set.adapt && step <= c.burnIn && step%adaptWindow == 0 {
-				a := float64(winAcc) / adaptWindow
-				eps *= math.Min(2, math.Max(0.5, math.Exp(2*(a-targetAcceptance))))
-				sd = math.Sqrt(2 * eps)
-				winAcc = 0
-			}
-			if err := c.guard(cur, step, set.maxNorm); err != nil {
-				return out, err
+// iterate makes one ULA step, or one MALA proposal with its accept/reject
+// decision; during warm-up MALA tunes ε every adaptWindow steps.
+func (c *jointChain) iterate(it, warmup int) error {
+	pr, cur, eps, sd, rng := c.pr, c.cur, c.eps, c.sd, c.rng
+	c.prp++
+	if !c.mala {
+		if !pr.freezeW {
+			for i, g := range cur.gw {
+				cur.w[i] += -eps*g + sd*rng.NormFloat64()
 			}
 		}
-		measure := step > c.burnIn && (step-c.burnIn)%set.thin == 0
-		trace := set.traceEvery > 0 && step%set.traceEvery == 0
-		if measure || trace {
-			tp := TracePoint{Step: step, TestError: math.NaN(), TrainError: math.NaN(), VNorm: cur.vn / float64(pr.n), Overlap: math.NaN()}
-			if c.test != nil {
-				tp.TestError = pr.testError(c.test, cur)
-			}
-			if pr.p > 0 {
-				tp.TrainError = 2 * cur.loss / float64(pr.p)
-			}
-			if c.anchorV != nil {
-				s := 0.0
-				for i, v := range cur.v {
-					s += v * c.anchorV[i]
-				}
-				tp.Overlap = s / float64(pr.n)
-			}
-			if trace {
-				res.Trace = append(res.Trace, tp)
-			}
-			if measure {
-				res.series[0] = append(res.series[0], tp.TestError)
-				res.series[1] = append(res.series[1], tp.TrainError)
-				res.series[2] = append(res.series[2], tp.VNorm)
-				res.series[3] = append(res.series[3], tp.Overlap)
-				last = [3]float64{tp.TestError, tp.TrainError, tp.VNorm}
-				nlast = 1
-				if observe != nil {
-					st := State{Chain: c.index, Step: step, Source: c.source, Gamma: pr.gamma, W: cur.w, V: cur.v,
-						TestError: tp.TestError, TrainError: tp.TrainError, VNorm: tp.VNorm, Overlap: tp.Overlap}
-					if c.test != nil {
-						st.TestOutput = c.test.f
-					}
-					observe(st)
-				}
-			}
+		for i, g := range cur.gv {
+			cur.v[i] += -eps*g + sd*rng.NormFloat64()
 		}
-		if c.keep > 0 && step > c.burnIn && (step-c.burnIn)%c.keep == 0 {
-			s := newParams(pr.n, pr.n0)
-			s.copyFrom(cur.params)
-			out.snaps = append(out.snaps, s)
-		}
-		pending++
-		if pending == set.progEvry || step == total {
-			if nlast == 0 {
-				last = [3]float64{math.NaN(), math.NaN(), math.NaN()}
-			}
-			if !mala {
-				sinceAcc, sinceProp = int64(pending), int64(pending)
-			}
-			t.report(pending, sinceAcc, sinceProp, &last)
-			pending, nlast, sinceAcc, sinceProp = 0, 0, 0, 0
-			if t.stop.Load() {
-				return out, errStopped
-			}
+		pr.evaluate(cur, true)
+		c.acc++
+		return c.guard(cur, it)
+	}
+	prop := c.prop
+	xi2 := 0.0
+	if !pr.freezeW {
+		for i, g := range cur.gw {
+			xi := rng.NormFloat64()
+			xi2 += xi * xi
+			prop.w[i] = cur.w[i] - eps*g + sd*xi
 		}
 	}
-	if mala {
-		if c.steps > 0 {
-			res.Acceptance = float64(acc) / float64(c.steps)
+	for i, g := range cur.gv {
+		xi := rng.NormFloat64()
+		xi2 += xi * xi
+		prop.v[i] = cur.v[i] - eps*g + sd*xi
+	}
+	pr.evaluate(prop, true)
+	u := rng.Float64()
+	if finite(prop.u) {
+		// Reverse move: |θ - θ' + ε∇U(θ')|²/(4ε); forward: |ξ|²/2.
+		back := 0.0
+		if !pr.freezeW {
+			for i, g := range prop.gw {
+				d := cur.w[i] - prop.w[i] + eps*g
+				back += d * d
+			}
 		}
-		if c.burnIn > 0 {
-			res.BurnInAcceptance = float64(accBurn) / float64(c.burnIn)
+		for i, g := range prop.gv {
+			d := cur.v[i] - prop.v[i] + eps*g
+			back += d * d
+		}
+		logA := -(prop.u - cur.u) - back/(4*eps) + xi2/2
+		if math.Log(u) < logA {
+			c.cur, c.prop = prop, cur
+			c.acc++
+			c.winAcc++
 		}
 	}
-	res.Eta = eps / pr.t
-	res.Measurements = len(res.series[0])
-	res.TestError = meanOf(res.series[0])
-	res.TrainError = meanOf(res.series[1])
-	res.VNorm = meanOf(res.series[2])
-	res.Overlap = meanOf(res.series[3])
-	return out, nil
+	if c.adapt && it <= warmup && it%adaptWindow == 0 {
+		a := float64(c.winAcc) / adaptWindow
+		c.eps *= math.Min(2, math.Max(0.5, math.Exp(2*(a-targetAcceptance))))
+		c.sd = math.Sqrt(2 * c.eps)
+		c.winAcc = 0
+	}
+	return c.guard(c.cur, it)
+}
+
+func (c *jointChain) observe() [numObs]float64 {
+	pr, cur := c.pr, c.cur
+	o := [numObs]float64{math.NaN(), math.NaN(), cur.vn / float64(pr.n), math.NaN()}
+	if c.test != nil {
+		o[obsTest] = pr.testError(c.test, cur)
+	}
+	if pr.p > 0 {
+		o[obsTrain] = 2 * cur.loss / float64(pr.p)
+	}
+	if c.anchorV != nil {
+		s := 0.0
+		for i, v := range cur.v {
+			s += v * c.anchorV[i]
+		}
+		o[obsOverlap] = s / float64(pr.n)
+	}
+	return o
+}
+
+func (c *jointChain) firstLayer() []float64 { return c.cur.w }
+
+func (c *jointChain) state(v []float64) (w, testOut []float64) {
+	copy(v, c.cur.v)
+	if c.test != nil {
+		testOut = c.test.f
+	}
+	return c.cur.w, testOut
+}
+
+func (c *jointChain) stats() (accepted, proposed int64, step float64) {
+	accepted, proposed = c.acc, c.prp
+	c.acc, c.prp = 0, 0
+	return accepted, proposed, c.eps / c.pr.t
 }
 
 const (

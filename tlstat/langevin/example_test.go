@@ -12,7 +12,9 @@ import (
 )
 
 // ExampleSampler_Run samples the posterior of a small erf network on a toy
-// data set with MALA and reports the averaged observables.
+// data set with the default sampler (HMC with the readout integrated out,
+// and an automatic burn-in that ends when every reported quantity has
+// converged) and reports the averaged observables with their verdict.
 func ExampleSampler_Run() {
 	rng := rand.New(rand.NewPCG(1, 1))
 	makeData := func(p int) *data.Dataset {
@@ -31,17 +33,17 @@ func ExampleSampler_Run() {
 	}
 	train, test := makeData(10), makeData(50)
 	net := langevin.Network{N: 10, T: 0.1, Lambda0: 1, Lambda1: 1} // Act nil: erf
-	s := &langevin.Sampler{Method: langevin.MALA, Chains: 4, Steps: 5000, Src: rand.NewPCG(2, 2)}
+	s := &langevin.Sampler{Src: rand.NewPCG(2, 2)}
 	res, err := s.Run(net, train, test)
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("chains: %d, measurements per chain: %d\n", len(res.Chains), res.Chains[0].Measurements)
-	fmt.Printf("acceptance near 0.57: %v\n", res.Acceptance > 0.4 && res.Acceptance < 0.75)
+	fmt.Printf("method %v, %d chains, stopped: %s\n", res.Method, len(res.Chains), res.Stop)
+	fmt.Printf("test error R̂ ≤ 1.01 and ESS ≥ 400: %v\n", res.TestError.RHat <= 1.01 && res.TestError.ESS >= 400)
 	fmt.Printf("train error below test error: %v\n", res.TrainError.Mean < res.TestError.Mean)
 	// Output:
-	// chains: 4, measurements per chain: 500
-	// acceptance near 0.57: true
+	// method hmc, 4 chains, stopped: converged
+	// test error R̂ ≤ 1.01 and ESS ≥ 400: true
 	// train error below test error: true
 }
 
@@ -70,17 +72,17 @@ func ExampleSampler_Transfer() {
 	tp := langevin.TransferProblem{Source: makeData(20, false), Target: makeData(5, true), TargetTest: makeData(50, true),
 		Gammas: []float64{0, 10}, Snapshots: 2}
 	net := langevin.Network{N: 10, T: 0.1, Lambda0: 1, Lambda1: 1}
-	s := &langevin.Sampler{Method: langevin.MALA, Chains: 3, Steps: 2000, Src: rand.NewPCG(4, 4)}
+	s := &langevin.Sampler{Chains: 3, Src: rand.NewPCG(4, 4)}
 	res, err := s.Transfer(net, tp)
 	if err != nil {
 		log.Fatal(err)
 	}
 	for _, t := range res.Targets {
-		fmt.Printf("gamma %g: %d target chains, error bar finite: %v\n", t.Gamma, len(t.Chains), t.TestError.Err > 0)
+		fmt.Printf("gamma %g: %d target chains, converged: %v, error bar finite: %v\n", t.Gamma, len(t.Chains), t.Converged, t.TestError.Err > 0)
 	}
 	// Output:
-	// gamma 0: 6 target chains, error bar finite: true
-	// gamma 10: 6 target chains, error bar finite: true
+	// gamma 0: 6 target chains, converged: true, error bar finite: true
+	// gamma 10: 6 target chains, converged: true, error bar finite: true
 }
 
 // ExampleSplitRHat compares two chains that agree with two whose second

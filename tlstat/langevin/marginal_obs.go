@@ -171,4 +171,3 @@ func (pr *problem) margSolveG(pt *margPoint, r []float64) {
 		r[i] /= pr.t
 	}
 }
-

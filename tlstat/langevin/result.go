@@ -1,29 +1,40 @@
 package langevin
 
-import "math"
+import (
+	"math"
+	"time"
+)
 
-// Estimate is a Monte Carlo average with its standard error. With two or
-// more independent chains Err is the standard deviation of the per-chain
-// time averages divided by √chains; with one chain it comes from ten batch
-// means of the chain's measurements.
+// Estimate is a Monte Carlo average with its standard error and convergence
+// diagnostics (Vehtari et al. 2021; see Diagnose).
 //
-// RHat is the split potential scale reduction factor of the measurements
-// (see SplitRHat): over all chains for chains that sample the same
-// posterior, and the largest single-chain value (first against second half)
-// for transfer targets, whose chains sample different snapshots. Values
-// near 1 mean that the chains agree with each other and with themselves over
-// time; above about 1.05 the run has not equilibrated or mixed and needs a
-// longer burn-in or more steps. NaN with fewer than 4 measurements a chain.
+// For chains that sample the same posterior (a single network, the source
+// chains) Err is the Monte Carlo standard error from the effective sample
+// size of the pooled chains, RHat their rank-normalized R̂, ESS and ESSTail
+// their bulk and tail effective sample sizes. For transfer targets, whose
+// chains sample different conditional posteriors (one per source snapshot),
+// Err is the standard error across source chains (each source chain's
+// snapshots averaged first; across snapshots with a single source chain),
+// which includes the spread of the source snapshots; RHat is the largest
+// single-chain R̂ and ESS, ESSTail the sums over chains.
+//
+// Converged reports whether the quantity passed the convergence gates of
+// its run (Sampler.MaxRHat, Sampler.MinESS). An estimate that did not pass
+// is not a result: report it as not converged.
 type Estimate struct {
 	Mean, Err, RHat float64
+	ESS, ESSTail    float64
+	Converged       bool
 }
 
-// SplitRHat returns the split-R̂ convergence diagnostic of Gelman et al.
-// (Bayesian Data Analysis, 3rd ed., §11.4) for the given chains: each chain
-// is cut into two halves, W is the mean of the halves' variances and B/n the
-// variance of their means, and R̂ = √(((n−1)/n·W + B/n)/W) with n the length
-// of a half. It is NaN with fewer than 4 values a chain and +Inf when every
-// half is constant but their means differ.
+// SplitRHat returns the classic split-R̂ convergence diagnostic of Gelman
+// et al. (Bayesian Data Analysis, 3rd ed., §11.4) for the given chains: each
+// chain is cut into two halves, W is the mean of the halves' variances and
+// B/n the variance of their means, and R̂ = √(((n−1)/n·W + B/n)/W) with n the
+// length of a half. It is NaN with fewer than 4 values a chain and +Inf when
+// every half is constant but their means differ. The sampler reports the
+// rank-normalized R̂ of Diagnose, which also detects chains that differ in
+// scale or in their tails.
 func SplitRHat(chains [][]float64) float64 {
 	n := math.MaxInt
 	for _, c := range chains {
@@ -62,10 +73,11 @@ func SplitRHat(chains [][]float64) float64 {
 
 // TracePoint is one recorded measurement of a chain (see Sampler.TraceEvery).
 type TracePoint struct {
-	// Step counts updates from the start of the chain, burn-in included.
+	// Step counts iterations from the start of the chain, burn-in included.
 	Step int
 	// TestError is the mean squared error of the sampled network on the
-	// test set (NaN without a test set).
+	// test set (NaN without a test set); for HMC averaged over the readout
+	// given the first layer, as are the other observables.
 	TestError float64
 	// TrainError is the mean squared training residual (1/P)Σ(f-y)² (NaN
 	// without training data).
@@ -80,71 +92,95 @@ type TracePoint struct {
 // ChainResult summarizes one chain.
 type ChainResult struct {
 	// TestError, TrainError, VNorm and Overlap are time averages over the
-	// measurements after burn-in (see TracePoint for their meaning).
+	// measured window (see TracePoint for their meaning).
 	TestError, TrainError, VNorm, Overlap float64
 	// Measurements is the number of measurements averaged.
 	Measurements int
-	// Acceptance is the fraction of accepted proposals after burn-in (MALA;
-	// always 1 for ULA), BurnInAcceptance the same during burn-in.
+	// Acceptance is the fraction of accepted proposals in the measured
+	// window (always 1 for ULA), BurnInAcceptance the same during burn-in.
 	Acceptance, BurnInAcceptance float64
-	// Eta is the step size used after burn-in (MALA tunes it during
-	// burn-in unless Sampler.FixedStep is set).
+	// Eta is the step size after warm-up: η of the paper's update for ULA
+	// and MALA (MALA tunes it during warm-up unless Sampler.FixedStep is
+	// set), the leapfrog step in whitened units for HMC.
 	Eta float64
 	// Trace holds the recorded trace points (burn-in included), if requested.
 	Trace []TracePoint
 
-	series [4][]float64 // all measurements after burn-in, for batch means
+	series [numObs][]float64 // the measured window
 }
 
 // Result is the outcome of Sampler.Run.
 type Result struct {
 	// Method is the update rule used.
 	Method Method
-	// Eta is the initial step size (in the units of the paper's update; see
-	// ChainResult.Eta for MALA's tuned values) and LambdaMax the
-	// Gauss–Newton estimate it was derived from (zero if Eta was given).
+	// Eta is the initial step size of ULA and MALA (see ChainResult.Eta for
+	// MALA's tuned values) and LambdaMax the Gauss–Newton estimate it was
+	// derived from (zero if Eta was given, and for HMC).
 	Eta, LambdaMax float64
-	// BurnIn, Steps and Thin are the values used.
-	BurnIn, Steps, Thin int
-	// TestError, TrainError and VNorm are averaged over time and chains,
-	// with errors from independent chains.
+	// BurnIn and Steps are the iterations per chain discarded (warm-up
+	// included) and measured; Warmup is the warm-up (adaptation) part of
+	// the burn-in; Thin the iterations between measurements; Leapfrog the
+	// leapfrog steps of an HMC iteration (0 otherwise).
+	BurnIn, Steps, Warmup, Thin, Leapfrog int
+	// TestError, TrainError and VNorm are averaged over the measured window
+	// and the chains.
 	TestError, TrainError, VNorm Estimate
-	// Acceptance is the mean acceptance rate over chains after burn-in.
+	// Converged reports whether every reported quantity passed the
+	// convergence gates MaxRHat and MinESS; Stop says why the run ended
+	// ("converged", "budget: max steps", "budget: max time", "fixed
+	// length" or "fixed length, converged").
+	Converged       bool
+	Stop            string
+	MaxRHat, MinESS float64
+	// Acceptance is the mean acceptance rate over chains in the window.
 	Acceptance float64
+	// SecondMoment is the posterior mean of the first layer's second moment
+	// WᵀW/N over the window (nil when N0 > MaxMomentDim).
+	SecondMoment *SecondMoment
+	// Elapsed is the wall-clock time of the run.
+	Elapsed time.Duration
 	// Chains holds the per-chain summaries in chain order.
 	Chains []ChainResult
 }
 
-// estimate combines per-chain summaries: field selects one observable.
-func estimate(chains []ChainResult, field int) Estimate {
-	if len(chains) == 0 {
-		return Estimate{math.NaN(), math.NaN(), math.NaN()}
+// pooledEstimate returns the estimate of observable k from the diagnostics
+// of a stage whose chains sample one posterior.
+func pooledEstimate(out *stageOut, k int, set settings) Estimate {
+	if len(out.diag[k]) != 1 {
+		return nanEstimate()
 	}
-	series := make([][]float64, len(chains))
-	for i := range chains {
-		series[i] = chains[i].series[field]
+	d := out.diag[k][0]
+	return Estimate{Mean: d.Mean, Err: d.MCSE, RHat: d.RHat, ESS: d.ESSBulk, ESSTail: d.ESSTail,
+		Converged: d.Converged(set.maxRHat, set.minESS)}
+}
+
+func nanEstimate() Estimate {
+	return Estimate{Mean: math.NaN(), Err: math.NaN(), RHat: math.NaN(), ESS: math.NaN(), ESSTail: math.NaN()}
+}
+
+// chainResults returns the per-chain summaries of a stage.
+func chainResults(out *stageOut) []ChainResult {
+	res := make([]ChainResult, len(out.series))
+	for i, s := range out.series {
+		c := &res[i]
+		c.series = s
+		c.TestError, c.TrainError = meanOf(s[obsTest]), meanOf(s[obsTrain])
+		c.VNorm, c.Overlap = meanOf(s[obsVNorm]), meanOf(s[obsOverlap])
+		c.Measurements = len(s[obsVNorm])
+		c.Acceptance, c.BurnInAcceptance = out.acceptance[i], out.burnAccept[i]
+		c.Eta = out.step[i]
+		c.Trace = out.traces[i]
 	}
-	var e Estimate
-	if len(chains) == 1 {
-		e = batchMeans(chains[0].series[field], 10)
-	} else {
-		x := make([]float64, len(chains))
-		for i, c := range chains {
-			x[i] = c.obs(field)
-		}
-		e = meanErr(x)
-	}
-	e.RHat = SplitRHat(series)
-	return e
+	return res
 }
 
 func (c *ChainResult) obs(field int) float64 {
 	switch field {
-	case 0:
+	case obsTest:
 		return c.TestError
-	case 1:
+	case obsTrain:
 		return c.TrainError
-	case 2:
+	case obsVNorm:
 		return c.VNorm
 	}
 	return c.Overlap
@@ -153,45 +189,23 @@ func (c *ChainResult) obs(field int) float64 {
 // meanErr returns the mean of x and its standard error std/√n.
 func meanErr(x []float64) Estimate {
 	n := float64(len(x))
+	e := nanEstimate()
 	if len(x) == 0 {
-		return Estimate{math.NaN(), math.NaN(), math.NaN()}
+		return e
 	}
 	m := 0.0
 	for _, v := range x {
 		m += v
 	}
-	m /= n
+	e.Mean = m / n
 	if len(x) == 1 {
-		return Estimate{m, math.NaN(), math.NaN()}
+		return e
 	}
 	s := 0.0
 	for _, v := range x {
-		s += (v - m) * (v - m)
+		s += (v - e.Mean) * (v - e.Mean)
 	}
-	return Estimate{m, math.Sqrt(s / (n - 1) / n), math.NaN()}
-}
-
-// batchMeans estimates the mean of a correlated series and its standard
-// error from the spread of b contiguous batch means.
-func batchMeans(x []float64, b int) Estimate {
-	if len(x) < b {
-		return meanErr(x)
-	}
-	size := len(x) / b
-	m := make([]float64, b)
-	for i := range m {
-		s := 0.0
-		for _, v := range x[i*size : (i+1)*size] {
-			s += v
-		}
-		m[i] = s / float64(size)
-	}
-	e := meanErr(m)
-	all := 0.0
-	for _, v := range x {
-		all += v
-	}
-	e.Mean = all / float64(len(x))
+	e.Err = math.Sqrt(s / (n - 1) / n)
 	return e
 }
 
@@ -204,4 +218,12 @@ func meanOf(x []float64) float64 {
 		s += v
 	}
 	return s / float64(len(x))
+}
+
+func meanAcceptance(c []ChainResult) float64 {
+	s := 0.0
+	for _, x := range c {
+		s += x.Acceptance
+	}
+	return s / float64(len(c))
 }

@@ -2,6 +2,7 @@ package langevin
 
 import (
 	"fmt"
+	"math/rand/v2"
 
 	"github.com/tlstat/tlstat/tlstat/data"
 )
@@ -9,7 +10,9 @@ import (
 // Run samples the posterior of net given the training set train and
 // measures observables on the test set. A nil or empty train samples the
 // prior; a nil test set leaves the test error NaN. Inputs must have the same
-// dimension; bad inputs give an error naming the offending value.
+// dimension; bad inputs give an error naming the offending value. See
+// Sampler.BurnIn for when the run ends; Result.Converged says whether every
+// reported quantity passed the convergence gates.
 func (s *Sampler) Run(net Network, train, test *data.Dataset) (*Result, error) {
 	set, err := s.resolve()
 	if err != nil {
@@ -28,7 +31,7 @@ func (s *Sampler) Run(net Network, train, test *data.Dataset) (*Result, error) {
 	if n0 == 0 {
 		return nil, fmt.Errorf("langevin: no training or test inputs to fix the input dimension")
 	}
-	if set.steps < set.thin {
+	if !set.auto && set.steps < set.thin {
 		return nil, fmt.Errorf("langevin: Steps = %d is smaller than Thin = %d: nothing would be measured", set.steps, set.thin)
 	}
 	pr, err := newProblem(net, train, n0, 0, nil, s.FreezeFirstLayer)
@@ -36,43 +39,121 @@ func (s *Sampler) Run(net Network, train, test *data.Dataset) (*Result, error) {
 		return nil, err
 	}
 	rngs := deriveRNGs(s.Src, set.chains+1)
-	specs := make([]*chainSpec, set.chains)
-	for i := range specs {
-		p := newParams(pr.n, pr.n0)
+	inits := make([]params, set.chains)
+	for i := range inits {
+		inits[i] = newParams(pr.n, pr.n0)
 		if s.Init != nil {
-			s.Init(i, p.w, p.v)
+			s.Init(i, inits[i].w, inits[i].v)
 		} else {
-			priorDraw(p, pr.lambda0, pr.lambda1, rngs[i])
-		}
-		specs[i] = &chainSpec{pr: pr, init: p, steps: set.steps, rng: rngs[i], index: i}
-		if test.Len() > 0 {
-			specs[i].test = newTestSet(test.X, test.Y, pr.n)
+			priorDraw(inits[i], pr.lambda0, pr.lambda1, rngs[i])
 		}
 	}
-	eta, lam, err := s.stepSize(pr, specs[0].init, rngs[set.chains])
+	probs := make([]*problem, set.chains)
+	for i := range probs {
+		probs[i] = pr
+	}
+	bc, err := s.buildChains(probs, inits, nil, test, set, rngs[:set.chains], rngs[set.chains])
 	if err != nil {
 		return nil, err
 	}
-	burn := set.burnInFor(pr, eta)
-	for _, c := range specs {
-		c.eta, c.burnIn = eta, burn
-	}
-	t := &tracker{cb: s.Progress, total: int64(set.chains) * int64(burn+set.steps)}
+	t := &tracker{cb: s.Progress}
 	t.setStage("single", 0)
-	outs, err := runChains(specs, set, t, s.Observe)
+	sp := bc.spec("single", 0, false, pr, test)
+	out, err := runStage(sp, set, t, s.Observe)
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Method: set.method, Eta: eta, LambdaMax: lam, BurnIn: burn, Steps: set.steps, Thin: set.thin}
-	res.Chains = make([]ChainResult, set.chains)
-	acc := 0.0
-	for i, o := range outs {
-		res.Chains[i] = o.res
-		acc += o.res.Acceptance
+	return bc.result(out, set, pr.n0), nil
+}
+
+// builtChains are the chains of a stage with their warm-up and burn-in.
+type builtChains struct {
+	chains         []mcChain
+	method         Method
+	eta, lam       float64 // ULA, MALA: initial step and its Gauss–Newton estimate
+	warmup, burnIn int
+	leap           int
+	freeze         bool
+}
+
+// buildChains makes one chain per problem and initial point: HMC chains, or
+// ULA/MALA chains whose step size comes from the first problem (rng
+// lamRNG). anchors (nil: none) are the source readouts of target chains.
+func (s *Sampler) buildChains(probs []*problem, inits []params, anchors [][]float64, test *data.Dataset, set settings,
+	rngs []*rand.Rand, lamRNG *rand.Rand) (*builtChains, error) {
+	b := &builtChains{method: set.method, freeze: s.FreezeFirstLayer}
+	anchor := func(i int) []float64 {
+		if anchors == nil {
+			return nil
+		}
+		return anchors[i]
 	}
-	res.Acceptance = acc / float64(set.chains)
-	res.TestError = estimate(res.Chains, 0)
-	res.TrainError = estimate(res.Chains, 1)
-	res.VNorm = estimate(res.Chains, 2)
-	return res, nil
+	tset := func(pr *problem) *testSet {
+		if test.Len() == 0 {
+			return nil
+		}
+		return newTestSet(test.X, test.Y, pr.n)
+	}
+	if set.method == HMC {
+		b.leap = set.leap
+		b.warmup = set.warmup
+		if !set.auto {
+			b.burnIn = max(set.burnIn, 0)
+			b.warmup = min(b.warmup, b.burnIn)
+		}
+		for i, pr := range probs {
+			c := newHMCChain(pr, inits[i].w, set.leap, rngs[i])
+			c.test, c.anchorV, c.index, c.target = tset(pr), anchor(i), i, set.targetAccept
+			if !c.cur.ok {
+				return nil, fmt.Errorf("langevin: chain %d: the marginal potential is not finite at the initial point", i)
+			}
+			b.chains = append(b.chains, c)
+		}
+		return b, nil
+	}
+	eta, lam, err := s.stepSize(probs[0], inits[0], lamRNG)
+	if err != nil {
+		return nil, err
+	}
+	b.eta, b.lam = eta, lam
+	if set.auto {
+		b.warmup = langevinWarmup(probs[0], eta)
+	} else {
+		b.burnIn = max(set.burnIn, 0)
+		b.warmup = b.burnIn
+	}
+	for i, pr := range probs {
+		c, err := newJointChain(pr, tset(pr), inits[i], eta, set, rngs[i], i, anchor(i))
+		if err != nil {
+			return nil, err
+		}
+		b.chains = append(b.chains, c)
+	}
+	return b, nil
+}
+
+// spec returns the stage description of the chains.
+func (b *builtChains) spec(name string, gamma float64, source bool, pr *problem, test *data.Dataset) *stageSpec {
+	sp := &stageSpec{chains: b.chains, name: name, gamma: gamma, source: source, warmup: b.warmup, burnIn: b.burnIn, n: pr.n}
+	sp.gated[obsTest] = test.Len() > 0
+	sp.gated[obsTrain] = pr.p > 0
+	sp.gated[obsVNorm] = true
+	if pr.n0 <= MaxMomentDim && !b.freeze {
+		sp.moments = pr.n0
+	}
+	return sp
+}
+
+// result assembles the Result of a single-posterior stage.
+func (b *builtChains) result(out *stageOut, set settings, n0 int) *Result {
+	res := &Result{Method: b.method, Eta: b.eta, LambdaMax: b.lam, BurnIn: out.burnIn, Steps: out.steps, Warmup: b.warmup,
+		Thin: set.thin, Leapfrog: b.leap, Converged: out.converged, Stop: out.stop, MaxRHat: set.maxRHat, MinESS: set.minESS,
+		Elapsed: out.elapsed}
+	res.Chains = chainResults(out)
+	res.Acceptance = meanAcceptance(res.Chains)
+	res.TestError = pooledEstimate(out, obsTest, set)
+	res.TrainError = pooledEstimate(out, obsTrain, set)
+	res.VNorm = pooledEstimate(out, obsVNorm, set)
+	res.SecondMoment = newSecondMoment(out.moments, n0)
+	return res
 }

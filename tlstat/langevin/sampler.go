@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/tlstat/tlstat/tlstat/data"
 
@@ -17,10 +18,33 @@ import (
 const (
 	// DefaultChains is the default number of independent chains.
 	DefaultChains = 4
-	// DefaultSteps is the default number of measured steps per chain.
-	DefaultSteps = 10000
-	// DefaultThin is the default number of steps between measurements.
+	// DefaultSteps is the default number of measured iterations per chain
+	// after a fixed burn-in: 10 000 Langevin steps (ULA, MALA) or 1 000 HMC
+	// iterations (DefaultStepsHMC).
+	DefaultSteps    = 10000
+	DefaultStepsHMC = 1000
+	// DefaultThin is the default number of Langevin steps between
+	// measurements; HMC measures every iteration.
 	DefaultThin = 10
+	// DefaultLeapfrog is the default number of leapfrog steps of an HMC
+	// iteration.
+	DefaultLeapfrog = 10
+	// DefaultWarmup is the default number of HMC warm-up (adaptation)
+	// iterations: step size and metric.
+	DefaultWarmup = 300
+	// DefaultTargetAccept is the default target acceptance probability of
+	// HMC's step-size adaptation (Stan's 0.8).
+	DefaultTargetAccept = 0.8
+	// DefaultCheck is the default number of iterations between convergence
+	// checks of the automatic burn-in: 50 HMC iterations or 2 000 Langevin
+	// steps (DefaultCheckLangevin).
+	DefaultCheck         = 50
+	DefaultCheckLangevin = 2000
+	// DefaultMaxSteps is the default budget of the automatic burn-in, in
+	// iterations per chain (burn-in included): 20 000 HMC iterations or
+	// 1 000 000 Langevin steps (DefaultMaxStepsLangevin).
+	DefaultMaxSteps         = 20000
+	DefaultMaxStepsLangevin = 1000000
 	// DefaultStepFactorULA is the default c in η = c/λ_max for ULA. In a
 	// Gaussian direction of curvature λ ULA inflates the variance by
 	// 1/(1 - ηλ/2), so c = 0.05 bounds the bias at about 2.5% in the stiffest
@@ -35,32 +59,76 @@ const (
 	// chain stops with an error when λ0|W|²/(N N0) or λ1|v|²/N (the mean
 	// squared weight in units of its prior variance) exceeds it.
 	DefaultMaxNorm = 1e4
-	// DefaultProgressEvery is the default number of steps between progress
-	// reports of a chain.
+	// DefaultProgressEvery is the default number of iterations between
+	// progress reports of a chain (10 for HMC).
 	DefaultProgressEvery = 100
 )
 
-// Sampler runs Langevin chains on the network posterior. The zero value is
-// usable: every zero field means the documented default.
+// Sampler runs Markov chains on the network posterior. The zero value is
+// usable: every zero field means the documented default, and the default
+// run is HMC with an automatic burn-in that ends when every reported
+// quantity has converged (see BurnIn).
 type Sampler struct {
-	// Method is the update rule, ULA (the zero value) or MALA.
+	// Method is the update rule: HMC (the zero value), ULA or MALA.
 	Method Method
 	// Chains is the number of independent chains (default DefaultChains).
 	// In Transfer it is the number of source chains.
 	Chains int
-	// Steps is the number of steps per chain after burn-in (default
-	// DefaultSteps).
-	Steps int
-	// BurnIn is the number of discarded initial steps. Zero means the
-	// default ⌈2/(ηT λ_min)⌉ with λ_min = min(λ0+γ, λ1) (λ1 with a frozen
-	// first layer): two e-folding times of the slowest prior mode, after
-	// which a chain started from the prior has forgotten its start in every
-	// direction the data do not stiffen (η is the initial step size, before
-	// MALA's tuning). A negative value means no burn-in.
+	// BurnIn is the number of discarded initial iterations per chain.
+	//
+	// Zero (the default) means automatic: after a warm-up (HMC: Warmup
+	// adaptation iterations; ULA and MALA: ⌈2/(ηT λ_min)⌉ steps, two
+	// e-folding times of the slowest prior mode, during which MALA tunes
+	// its step), the chains run in blocks of Check iterations; after each
+	// block the first half of the iterations since warm-up is discarded and
+	// the second half is diagnosed (see Diagnose). The run stops when every
+	// reported quantity (test error, training error, |v|²/N, and for
+	// transfer targets the overlap v_s·v_t/N) has R̂ ≤ MaxRHat and bulk and
+	// tail effective sample sizes ≥ MinESS, or when the budget (MaxSteps
+	// iterations per chain, or MaxTime) is spent; the result then says
+	// Converged false.
+	//
+	// A positive value fixes the burn-in (HMC adapts during its first
+	// min(Warmup, BurnIn) iterations, MALA tunes its step throughout), after
+	// which Steps iterations are measured and diagnosed the same way. A
+	// negative value means no burn-in.
 	BurnIn int
-	// Thin is the number of steps between measurements (default DefaultThin).
+	// Steps is the number of measured iterations per chain after a fixed
+	// burn-in (default DefaultSteps, or DefaultStepsHMC for HMC). It is
+	// not used with the automatic burn-in.
+	Steps int
+	// Thin is the number of iterations between measurements (default
+	// DefaultThin for ULA and MALA, 1 for HMC).
 	Thin int
-	// Eta is the step size η of the paper's update. Zero means
+	// MaxRHat and MinESS are the convergence gates (defaults
+	// DefaultMaxRHat and DefaultMinESS). Transfer target chains sample
+	// different conditional posteriors (one per source snapshot): each is
+	// gated on its own, with the single-chain split R̂ and MinESS divided by
+	// the number of target chains, so that their pooled sample has MinESS.
+	MaxRHat, MinESS float64
+	// Check is the number of iterations between convergence checks of the
+	// automatic burn-in (default DefaultCheck for HMC, DefaultCheckLangevin
+	// otherwise).
+	Check int
+	// MaxSteps is the budget of the automatic burn-in in iterations per
+	// chain, burn-in included (default DefaultMaxSteps for HMC,
+	// DefaultMaxStepsLangevin otherwise).
+	MaxSteps int
+	// MaxTime, if positive, is a wall-clock budget of the automatic burn-in
+	// for each stage (the single network, the source, each coupling).
+	MaxTime time.Duration
+	// Leapfrog is the number of leapfrog steps of an HMC iteration (default
+	// DefaultLeapfrog).
+	Leapfrog int
+	// Warmup is the number of HMC warm-up iterations that adapt the step
+	// size (dual averaging toward TargetAccept) and the metric (the
+	// covariance of a hidden unit's weights over doubling windows); default
+	// DefaultWarmup.
+	Warmup int
+	// TargetAccept is HMC's target acceptance probability (default
+	// DefaultTargetAccept).
+	TargetAccept float64
+	// Eta is the step size η of the paper's update (ULA and MALA). Zero means
 	// StepFactor/λ_GN, where λ_GN = λ_max(JᵀJ) + T·max(λ0+γ, λ1) bounds
 	// the largest eigenvalue of the Gauss–Newton Hessian of the Langevin
 	// loss (1/2)Σ(f-y)² + Tλ/2|p|² at the first chain's initial point, and
@@ -82,11 +150,12 @@ type Sampler struct {
 	// Workers is the number of chains run at once (default
 	// runtime.GOMAXPROCS(0)).
 	Workers int
-	// TraceEvery, if positive, records a TracePoint every TraceEvery steps
-	// (burn-in included; rounded up to a multiple of Thin).
+	// TraceEvery, if positive, records a TracePoint every TraceEvery
+	// iterations (burn-in included; rounded up to a multiple of Thin).
 	TraceEvery int
 	// FreezeFirstLayer keeps W at its initial value and samples only v
-	// (the γ → ∞ limit of transfer, or the readout posterior given W).
+	// (the γ → ∞ limit of transfer, or the readout posterior given W). It
+	// needs ULA or MALA.
 	FreezeFirstLayer bool
 	// FixedStep disables MALA's step-size tuning. By default MALA tunes η
 	// during burn-in (every 50 steps, η ← η·exp(2(a - 0.574)) with a the
@@ -97,16 +166,17 @@ type Sampler struct {
 	// MaxNorm is the explosion threshold of the guard (default
 	// DefaultMaxNorm).
 	MaxNorm float64
-	// Progress, if not nil, is called every ProgressEvery steps of every
+	// Progress, if not nil, is called every ProgressEvery iterations of every
 	// chain with the overall progress. Calls are serialized.
 	Progress func(Progress)
-	// ProgressEvery is the number of steps between progress calls of a chain
-	// (default DefaultProgressEvery).
+	// ProgressEvery is the number of iterations between progress calls of a
+	// chain (default DefaultProgressEvery, 10 for HMC).
 	ProgressEvery int
 	// Observe, if not nil, is called at every measurement after burn-in with
-	// a view of the chain's state. It is called concurrently from the chain
-	// goroutines (State.Chain tells them apart) and must not keep or modify
-	// the slices.
+	// a view of the chain's state (with the automatic burn-in: after
+	// warm-up; the first half of those measurements is discarded later). It
+	// is called concurrently from the chain goroutines (State.Chain tells
+	// them apart) and must not keep or modify the slices.
 	Observe func(State)
 	// Init, if not nil, sets the initial point of each chain of Run (W is
 	// N×N0 row-major). Otherwise W and v are drawn from their priors.
@@ -119,28 +189,37 @@ type Progress struct {
 	Stage string
 	// Gamma is the coupling of the target stage.
 	Gamma float64
-	// Done and Total count chain steps over the whole run.
+	// Done and Total count chain iterations over the whole run. With the
+	// automatic burn-in Total is an estimate (Estimated is true), updated at
+	// every convergence check from the effective sample sizes reached so
+	// far, and bounded by the budget.
 	Done, Total int64
+	Estimated   bool
 	// TestError, TrainError and VNorm are running means, over the current
 	// stage so far, of the latest measurement carried by each chain's
 	// progress report (NaN before the first measurement).
 	TestError, TrainError, VNorm float64
 	// Acceptance is the running acceptance rate of the current stage.
 	Acceptance float64
+	// RHat and ESS are the worst R̂ and smallest bulk ESS over the reported
+	// quantities at the last convergence check (NaN before the first).
+	RHat, ESS float64
 }
 
 // State is a read-only view of a chain at a measurement.
 type State struct {
-	// Chain is the chain index within its stage, Step the step count from
-	// the chain's start (burn-in included).
+	// Chain is the chain index within its stage, Step the iteration count
+	// from the chain's start (burn-in included).
 	Chain, Step int
 	// Source is true for source chains of Transfer and Gamma the coupling of
 	// a target chain.
 	Source bool
 	Gamma  float64
-	// W (N×N0 row-major) and V are the current parameters.
+	// W (N×N0 row-major) and V are the current parameters; for HMC, V is a
+	// draw of the readout from its exact conditional law given W.
 	W, V []float64
-	// TestOutput holds f on the test inputs (nil without a test set).
+	// TestOutput holds f on the test inputs (nil without a test set; for
+	// HMC the mean over the readout given W).
 	TestOutput []float64
 	// The observables of this measurement (see TracePoint).
 	TestError, TrainError, VNorm, Overlap float64
@@ -151,6 +230,12 @@ type settings struct {
 	method               Method
 	chains, steps, thin  int
 	burnIn               int
+	auto                 bool
+	check, maxSteps      int
+	maxTime              time.Duration
+	maxRHat, minESS      float64
+	leap, warmup         int
+	targetAccept         float64
 	traceEvery, progEvry int
 	maxNorm              float64
 	workers              int
@@ -160,24 +245,58 @@ type settings struct {
 func (s *Sampler) resolve() (settings, error) {
 	r := settings{method: s.Method, chains: s.Chains, steps: s.Steps, thin: s.Thin, traceEvery: s.TraceEvery,
 		progEvry: s.ProgressEvery, maxNorm: s.MaxNorm, workers: s.Workers, burnIn: s.BurnIn,
+		auto: s.BurnIn == 0, check: s.Check, maxSteps: s.MaxSteps, maxTime: s.MaxTime,
+		maxRHat: s.MaxRHat, minESS: s.MinESS, leap: s.Leapfrog, warmup: s.Warmup, targetAccept: s.TargetAccept,
 		adapt: s.Method == MALA && !s.FixedStep}
-	if r.method != ULA && r.method != MALA {
+	if r.method != HMC && r.method != ULA && r.method != MALA {
 		return r, fmt.Errorf("langevin: unknown method %v", r.method)
+	}
+	hmc := r.method == HMC
+	pick := func(h, j int) int {
+		if hmc {
+			return h
+		}
+		return j
 	}
 	for _, f := range []struct {
 		name string
 		v    int
 		def  int
 		p    *int
-	}{{"Chains", s.Chains, DefaultChains, &r.chains}, {"Steps", s.Steps, DefaultSteps, &r.steps},
-		{"Thin", s.Thin, DefaultThin, &r.thin}, {"ProgressEvery", s.ProgressEvery, DefaultProgressEvery, &r.progEvry},
-		{"Workers", s.Workers, runtime.GOMAXPROCS(0), &r.workers}} {
+	}{{"Chains", s.Chains, DefaultChains, &r.chains}, {"Steps", s.Steps, pick(DefaultStepsHMC, DefaultSteps), &r.steps},
+		{"Thin", s.Thin, pick(1, DefaultThin), &r.thin}, {"ProgressEvery", s.ProgressEvery, pick(10, DefaultProgressEvery), &r.progEvry},
+		{"Workers", s.Workers, runtime.GOMAXPROCS(0), &r.workers}, {"Check", s.Check, pick(DefaultCheck, DefaultCheckLangevin), &r.check},
+		{"MaxSteps", s.MaxSteps, pick(DefaultMaxSteps, DefaultMaxStepsLangevin), &r.maxSteps},
+		{"Leapfrog", s.Leapfrog, DefaultLeapfrog, &r.leap}, {"Warmup", s.Warmup, DefaultWarmup, &r.warmup}} {
 		if f.v < 0 {
 			return r, fmt.Errorf("langevin: %s must not be negative, got %d", f.name, f.v)
 		}
 		if f.v == 0 {
 			*f.p = f.def
 		}
+	}
+	for _, f := range []struct {
+		name string
+		v    float64
+		def  float64
+		p    *float64
+	}{{"MaxRHat", s.MaxRHat, DefaultMaxRHat, &r.maxRHat}, {"MinESS", s.MinESS, DefaultMinESS, &r.minESS},
+		{"TargetAccept", s.TargetAccept, DefaultTargetAccept, &r.targetAccept}} {
+		if f.v < 0 || math.IsNaN(f.v) || math.IsInf(f.v, 0) {
+			return r, fmt.Errorf("langevin: %s must be positive and finite, got %v", f.name, f.v)
+		}
+		if f.v == 0 {
+			*f.p = f.def
+		}
+	}
+	if r.maxRHat < 1 {
+		return r, fmt.Errorf("langevin: MaxRHat must be at least 1, got %v", r.maxRHat)
+	}
+	if r.targetAccept >= 1 {
+		return r, fmt.Errorf("langevin: TargetAccept must be below 1, got %v", r.targetAccept)
+	}
+	if s.MaxTime < 0 {
+		return r, fmt.Errorf("langevin: MaxTime must not be negative, got %v", s.MaxTime)
 	}
 	if s.TraceEvery < 0 {
 		return r, fmt.Errorf("langevin: TraceEvery must not be negative, got %d", s.TraceEvery)
@@ -199,6 +318,9 @@ func (s *Sampler) resolve() (settings, error) {
 	}
 	if s.PowerIters < 0 {
 		return r, fmt.Errorf("langevin: PowerIters must not be negative, got %d", s.PowerIters)
+	}
+	if hmc && s.FreezeFirstLayer {
+		return r, fmt.Errorf("langevin: FreezeFirstLayer needs a Langevin method (ULA or MALA), not HMC, which samples only the first layer")
 	}
 	return r, nil
 }
@@ -238,14 +360,9 @@ func (s *Sampler) stepSize(pr *problem, init params, rng *rand.Rand) (eta, lam f
 	return c / lam, lam, nil
 }
 
-// burnIn returns the resolved burn-in for step size eta.
-func (r settings) burnInFor(pr *problem, eta float64) int {
-	if r.burnIn < 0 {
-		return 0
-	}
-	if r.burnIn > 0 {
-		return r.burnIn
-	}
+// langevinWarmup returns the warm-up of a Langevin chain with step size eta:
+// two e-folding times of the slowest prior mode, ⌈2/(ηT λ_min)⌉.
+func langevinWarmup(pr *problem, eta float64) int {
 	lmin := pr.lambda1
 	if !pr.freezeW {
 		lmin = math.Min(lmin, pr.lambda0+pr.gamma)
@@ -320,22 +437,51 @@ func deriveRNGs(src rand.Source, k int) []*rand.Rand {
 
 // tracker aggregates progress across chains.
 type tracker struct {
-	mu       sync.Mutex
-	cb       func(Progress)
-	done     atomic.Int64
-	total    int64
-	stage    string
-	gamma    float64
-	sum      [3]float64
-	cnt      [3]int
-	acc, prp int64
-	stop     atomic.Bool
+	mu        sync.Mutex
+	cb        func(Progress)
+	done      atomic.Int64
+	total     int64
+	estimated bool
+	later     int64   // estimated iterations of the stages not yet started
+	rhat, ess float64 // worst R̂ and smallest ESS at the last check
+	stage     string
+	gamma     float64
+	sum       [3]float64
+	cnt       [3]int
+	acc, prp  int64
+	stop      atomic.Bool
 }
 
 func (t *tracker) setStage(stage string, gamma float64) {
 	t.mu.Lock()
 	t.stage, t.gamma = stage, gamma
 	t.sum, t.cnt, t.acc, t.prp = [3]float64{}, [3]int{}, 0, 0
+	t.rhat, t.ess = math.NaN(), math.NaN()
+	t.mu.Unlock()
+}
+
+// setRemaining sets the total to the iterations done so far plus the given
+// remaining iterations of the current stage plus those of later stages.
+func (t *tracker) setRemaining(stage int64, estimated bool) {
+	t.mu.Lock()
+	t.total = t.done.Load() + stage + t.later
+	t.estimated = t.estimated || estimated
+	t.mu.Unlock()
+}
+
+// setLater sets the estimate of the iterations of the stages not yet
+// started.
+func (t *tracker) setLater(n int64, estimated bool) {
+	t.mu.Lock()
+	t.later = n
+	t.estimated = t.estimated || estimated
+	t.mu.Unlock()
+}
+
+// setDiag records the worst R̂ and smallest ESS of the last check.
+func (t *tracker) setDiag(rhat, ess float64) {
+	t.mu.Lock()
+	t.rhat, t.ess = rhat, ess
 	t.mu.Unlock()
 }
 
@@ -348,13 +494,16 @@ func (t *tracker) report(steps int, acc, prop int64, obs *[3]float64) {
 	defer t.mu.Unlock()
 	t.acc += acc
 	t.prp += prop
-	for i, v := range obs {
-		if !math.IsNaN(v) {
-			t.sum[i] += v
-			t.cnt[i]++
+	if obs != nil {
+		for i, v := range obs {
+			if !math.IsNaN(v) {
+				t.sum[i] += v
+				t.cnt[i]++
+			}
 		}
 	}
-	p := Progress{Stage: t.stage, Gamma: t.gamma, Done: t.done.Load(), Total: t.total, Acceptance: math.NaN()}
+	p := Progress{Stage: t.stage, Gamma: t.gamma, Done: t.done.Load(), Total: max(t.total, t.done.Load()), Estimated: t.estimated,
+		Acceptance: math.NaN(), RHat: t.rhat, ESS: t.ess}
 	vals := [3]*float64{&p.TestError, &p.TrainError, &p.VNorm}
 	for i := range vals {
 		*vals[i] = math.NaN()
@@ -366,18 +515,6 @@ func (t *tracker) report(steps int, acc, prop int64, obs *[3]float64) {
 		p.Acceptance = float64(t.acc) / float64(t.prp)
 	}
 	t.cb(p)
-}
-
-// runChains runs every chain spec on set.workers workers and returns their
-// outputs in spec order, or the first error.
-func runChains(specs []*chainSpec, set settings, t *tracker, observe func(State)) ([]chainOut, error) {
-	outs := make([]chainOut, len(specs))
-	err := parallel(len(specs), set.workers, t, func(i int) error {
-		o, err := specs[i].run(set, t, observe)
-		outs[i] = o
-		return err
-	})
-	return outs, err
 }
 
 // parallel runs job(i) for i in [0, n) on w workers and returns the first

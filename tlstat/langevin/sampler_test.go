@@ -39,7 +39,10 @@ func TestBadInput(t *testing.T) {
 		{"N", Sampler{}, Network{N: -3, T: 1, Lambda0: 1, Lambda1: 1}, train, test, "-3"},
 		{"lambda0", Sampler{}, Network{N: 4, T: 1, Lambda0: math.Inf(1), Lambda1: 1}, train, test, "lambda0"},
 		{"chains", Sampler{Chains: -2}, good, train, test, "-2"},
-		{"steps < thin", Sampler{Steps: 3, Thin: 10}, good, train, test, "Steps = 3"},
+		{"steps < thin", Sampler{Steps: 3, Thin: 10, BurnIn: 5}, good, train, test, "Steps = 3"},
+		{"max R̂", Sampler{MaxRHat: 0.9}, good, train, test, "MaxRHat"},
+		{"accept", Sampler{TargetAccept: 1.2}, good, train, test, "TargetAccept"},
+		{"freeze HMC", Sampler{FreezeFirstLayer: true}, good, train, test, "FreezeFirstLayer"},
 		{"NaN input", Sampler{}, good, nan, test, "NaN"},
 		{"Inf label", Sampler{}, good, nanY, test, "+Inf"},
 		{"mismatched rows", Sampler{}, good, short, test, "3 rows but Y has 2"},
@@ -67,8 +70,8 @@ func TestBadInput(t *testing.T) {
 			t.Errorf("%s: error %v, want it to mention %q", c.name, err, c.want)
 		}
 	}
-	if _, err := ParseMethod("hmc"); err == nil || !strings.Contains(err.Error(), "hmc") {
-		t.Errorf("ParseMethod(hmc): error %v", err)
+	if _, err := ParseMethod("nuts"); err == nil || !strings.Contains(err.Error(), "nuts") {
+		t.Errorf("ParseMethod(nuts): error %v", err)
 	}
 }
 
@@ -79,7 +82,7 @@ func TestDivergenceGuard(t *testing.T) {
 	train := randomData(20, 10, rng)
 	net := Network{N: 10, T: 0.1, Lambda0: 1, Lambda1: 1, Act: kernel.Linear}
 	// η = 50 ≫ 2/λ_max: gradient descent on the linear network diverges.
-	s := &Sampler{Eta: 50, Chains: 2, Steps: 1000, Src: rand.NewPCG(1, 1)}
+	s := &Sampler{Method: ULA, Eta: 50, Chains: 2, Steps: 1000, BurnIn: 10, Src: rand.NewPCG(1, 1)}
 	_, err := s.Run(net, train, nil)
 	if err == nil || !strings.Contains(err.Error(), "diverged") || !strings.Contains(err.Error(), "eta = 50") {
 		t.Fatalf("got error %v, want a divergence error naming eta", err)
@@ -127,8 +130,8 @@ func TestProgressAndTrace(t *testing.T) {
 	if last.Done != 1000 || last.Total != 1000 { // 2 chains × (100 + 400) steps
 		t.Errorf("final progress %d/%d, want 1000/1000", last.Done, last.Total)
 	}
-	if calls != 20 { // 2 chains × 500/50 reports
-		t.Errorf("%d progress calls, want 20", calls)
+	if calls != 21 { // 2 chains × 500/50 reports and the stage's final totals
+		t.Errorf("%d progress calls, want 21", calls)
 	}
 	if math.IsNaN(last.TestError) || math.IsNaN(last.VNorm) {
 		t.Errorf("running observables missing: %+v", last)
@@ -144,20 +147,22 @@ func TestProgressAndTrace(t *testing.T) {
 }
 
 // TestTransferProgress checks that the transfer progress ends at its total,
-// with the default (estimated, then corrected) target burn-in.
+// with the automatic burn-in (an estimated total, exact at the end).
 func TestTransferProgress(t *testing.T) {
 	rng := rand.New(rand.NewPCG(22, 22))
 	src, tgt := randomData(10, 6, rng), randomData(5, 6, rng)
 	net := Network{N: 8, T: 0.1, Lambda0: 1, Lambda1: 1}
 	var last Progress
-	s := &Sampler{Method: MALA, Chains: 2, Steps: 200, Src: rand.NewPCG(1, 3), Progress: func(p Progress) { last = p }}
+	s := &Sampler{Chains: 2, Src: rand.NewPCG(1, 3), Progress: func(p Progress) { last = p }}
 	res, err := s.Transfer(net, TransferProblem{Source: src, Target: tgt, Gammas: []float64{0, 3}, Snapshots: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := int64(2 * (res.Source.BurnIn + 200)) // 2 source chains; 2 snapshots × gap 100
+	// 2 source chains (the snapshot after the window is not counted) and
+	// 2 chains × 2 snapshots target chains per coupling.
+	want := int64(2 * (res.Source.BurnIn + res.Source.Steps))
 	for _, tr := range res.Targets {
-		want += int64(4 * (tr.BurnIn + 200)) // 2 chains × 2 snapshots target chains
+		want += int64(4 * (tr.BurnIn + tr.Steps))
 	}
 	if last.Done != want || last.Total != want || last.Stage != "target" || last.Gamma != 3 {
 		t.Errorf("final progress %+v, want Done = Total = %d in stage target, gamma 3", last, want)

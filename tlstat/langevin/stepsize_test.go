@@ -88,7 +88,7 @@ func TestStepSizeEstimate(t *testing.T) {
 	want := es.Values(nil)[p-1] + net.T*net.Lambda1
 	worst := math.Inf(1)
 	for seed := range uint64(200) {
-		s := &Sampler{Chains: 4, Steps: 10, BurnIn: -1, StepFactor: 1, FreezeFirstLayer: true, Src: rand.NewPCG(21, seed),
+		s := &Sampler{Method: ULA, Chains: 4, Steps: 10, BurnIn: -1, StepFactor: 1, FreezeFirstLayer: true, Src: rand.NewPCG(21, seed),
 			Init: func(_ int, ww, _ []float64) { copy(ww, w.RawMatrix().Data) }}
 		res, err := s.Run(net, train, nil)
 		if err != nil {

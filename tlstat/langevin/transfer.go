@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"time"
 
 	"github.com/tlstat/tlstat/tlstat/data"
 )
@@ -29,18 +30,27 @@ type TransferProblem struct {
 // TargetResult holds the target observables for one coupling γ.
 type TargetResult struct {
 	Gamma float64
-	// Eta is the initial target step size and LambdaMax the Gauss–Newton
-	// estimate it came from; BurnIn and Steps are per target chain.
-	Eta, LambdaMax float64
-	BurnIn, Steps  int
+	// Eta is the initial target step size of ULA and MALA and LambdaMax the
+	// Gauss–Newton estimate it came from; BurnIn (Warmup included) and
+	// Steps are per target chain.
+	Eta, LambdaMax        float64
+	BurnIn, Steps, Warmup int
 	// TestError (on TargetTest), TrainError, VNorm (|v_t|²/N) and Overlap
-	// (v_s·v_t/N) are averaged over time after burn-in and over snapshots.
+	// (v_s·v_t/N) are averaged over the measured window and over snapshots.
 	// Their errors come from the spread across independent source chains
 	// (each source chain's snapshots averaged first); with a single source
-	// chain, from the spread across its snapshots.
+	// chain, from the spread across its snapshots. See Estimate.
 	TestError, TrainError, VNorm, Overlap Estimate
+	// Converged reports whether every target chain passed the convergence
+	// gates for every quantity; Stop says why the stage ended.
+	Converged bool
+	Stop      string
 	// Acceptance is the mean acceptance rate of the target chains.
 	Acceptance float64
+	// SecondMoment is the target first layer's WᵀW/N over the window.
+	SecondMoment *SecondMoment
+	// Elapsed is the wall-clock time of the stage.
+	Elapsed time.Duration
 	// Chains holds the target chains: chain k follows snapshot k%Snapshots
 	// of source chain k/Snapshots.
 	Chains []ChainResult
@@ -57,16 +67,17 @@ type TransferResult struct {
 }
 
 // Transfer runs the transfer protocol: s.Chains source chains sample the
-// source posterior; after burn-in each provides Snapshots snapshots
-// (W_s, v_s); for every γ and snapshot a target chain samples the target
-// posterior with the extra energy (γ/2)|W_t - W_s|² (T γ/2 |W_t - W_s|² in
-// the Langevin loss), starting from a draw of the target prior given the
-// snapshot, W_t ~ N(γ W_s/(λ0+γ), 1/(λ0+γ)) per component (W_t = W_s at
-// γ = ∞; a fresh prior draw with no memory of the source at γ = 0), and a
-// prior draw of v_t.
-// Progress.Total is exact when BurnIn is given; otherwise the target burn-in
-// is first estimated from the source step size and corrected when the target
-// stage starts.
+// source posterior until their window ends (see Sampler.BurnIn); each then
+// provides Snapshots snapshots (W_s, v_s): its final state and, for more
+// than one, states SnapshotGap iterations apart after it (for HMC, v_s is
+// an exact draw of the readout given W_s). For every γ and snapshot a
+// target chain samples the target posterior with the extra energy
+// (γ/2)|W_t - W_s|² (T γ/2 |W_t - W_s|² in the Langevin loss), starting
+// from a draw of the target prior given the snapshot,
+// W_t ~ N(γ W_s/(λ0+γ), 1/(λ0+γ)) per component (a fresh prior draw with no
+// memory of the source at γ = 0), and a prior draw of v_t. The target
+// chains of a coupling are gated one by one (see Sampler.MaxRHat).
+// Progress.Total is an estimate until the last stage starts.
 func (s *Sampler) Transfer(net Network, tp TransferProblem) (*TransferResult, error) {
 	set, err := s.resolve()
 	if err != nil {
@@ -96,20 +107,13 @@ func (s *Sampler) Transfer(net Network, tp TransferProblem) (*TransferResult, er
 	if tp.Snapshots < 0 || tp.SnapshotGap < 0 {
 		return nil, fmt.Errorf("langevin: Snapshots (%d) and SnapshotGap (%d) must not be negative", tp.Snapshots, tp.SnapshotGap)
 	}
-	if set.steps < set.thin {
+	if !set.auto && set.steps < set.thin {
 		return nil, fmt.Errorf("langevin: Steps = %d is smaller than Thin = %d: nothing would be measured", set.steps, set.thin)
 	}
 	if s.FreezeFirstLayer {
 		return nil, fmt.Errorf("langevin: FreezeFirstLayer is not supported by Transfer (use a large gamma)")
 	}
-	snaps := tp.Snapshots
-	if snaps == 0 {
-		snaps = 1
-	}
-	gap := tp.SnapshotGap
-	if gap == 0 {
-		gap = max(set.thin, set.steps/snaps)
-	}
+	snaps := max(tp.Snapshots, 1)
 	src, err := newProblem(net, tp.Source, n0, 0, nil, false)
 	if err != nil {
 		return nil, err
@@ -118,124 +122,121 @@ func (s *Sampler) Transfer(net Network, tp TransferProblem) (*TransferResult, er
 	rngs := deriveRNGs(s.Src, set.chains+1+len(tp.Gammas)*(nt+1))
 
 	// Source stage.
-	specs := make([]*chainSpec, set.chains)
-	for i := range specs {
-		p := newParams(src.n, n0)
-		priorDraw(p, src.lambda0, src.lambda1, rngs[i])
-		specs[i] = &chainSpec{pr: src, init: p, steps: snaps * gap, rng: rngs[i], index: i, source: true, keep: gap}
-		if tp.SourceTest.Len() > 0 {
-			specs[i].test = newTestSet(tp.SourceTest.X, tp.SourceTest.Y, src.n)
-		}
+	inits := make([]params, set.chains)
+	probs := make([]*problem, set.chains)
+	for i := range inits {
+		inits[i] = newParams(src.n, n0)
+		priorDraw(inits[i], src.lambda0, src.lambda1, rngs[i])
+		probs[i] = src
 	}
-	eta, lam, err := s.stepSize(src, specs[0].init, rngs[set.chains])
+	bc, err := s.buildChains(probs, inits, nil, tp.SourceTest, set, rngs[:set.chains], rngs[set.chains])
 	if err != nil {
 		return nil, err
-	}
-	burn := set.burnInFor(src, eta)
-	for _, c := range specs {
-		c.eta, c.burnIn = eta, burn
 	}
 	t := &tracker{cb: s.Progress}
-	t.total = int64(set.chains) * int64(burn+snaps*gap)
-	for _, g := range tp.Gammas {
-		tpr := &problem{t: src.t, lambda0: src.lambda0, lambda1: src.lambda1, gamma: g}
-		t.total += int64(nt) * int64(set.burnInFor(tpr, eta)+set.steps)
+	perStage := int64(nt) * int64(bc.warmup+4*set.check)
+	if !set.auto {
+		perStage = int64(nt) * int64(bc.burnIn+set.steps)
 	}
+	t.setLater(int64(len(tp.Gammas))*perStage, true)
 	t.setStage("source", 0)
-	outs, err := runChains(specs, set, t, s.Observe)
+	out, err := runStage(bc.spec("source", 0, true, src, tp.SourceTest), set, t, s.Observe)
 	if err != nil {
 		return nil, err
 	}
-	res := &TransferResult{Snapshots: snaps}
-	sr := &Result{Method: set.method, Eta: eta, LambdaMax: lam, BurnIn: burn, Steps: snaps * gap, Thin: set.thin}
-	sr.Chains = make([]ChainResult, set.chains)
-	snapshots := make([]params, 0, nt)
-	for i, o := range outs {
-		sr.Chains[i] = o.res
-		sr.Acceptance += o.res.Acceptance / float64(set.chains)
-		if len(o.snaps) != snaps {
-			return nil, fmt.Errorf("langevin: internal error: source chain %d took %d snapshots, want %d", i, len(o.snaps), snaps)
-		}
-		snapshots = append(snapshots, o.snaps...)
+	res := &TransferResult{Snapshots: snaps, Source: bc.result(out, set, n0)}
+	gap := tp.SnapshotGap
+	if gap == 0 {
+		gap = max(set.thin, out.steps/snaps)
 	}
-	sr.TestError = estimate(sr.Chains, 0)
-	sr.TrainError = estimate(sr.Chains, 1)
-	sr.VNorm = estimate(sr.Chains, 2)
-	res.Source = sr
+	snapshots, err := takeSnapshots(bc.chains, snaps, gap, out.burnIn+out.steps, src)
+	if err != nil {
+		return nil, err
+	}
 
 	// Target stages.
 	next := set.chains + 1
-	for _, g := range tp.Gammas {
+	for gi, g := range tp.Gammas {
 		lamRNG := rngs[next]
 		trngs := rngs[next+1 : next+1+nt]
 		next += nt + 1
-		tspecs := make([]*chainSpec, nt)
-		for k := range tspecs {
-			pr, err := newProblem(net, tp.Target, n0, g, snapshots[k].w, false)
-			if err != nil {
+		tprobs := make([]*problem, nt)
+		tinits := make([]params, nt)
+		anchors := make([][]float64, nt)
+		for k := range tprobs {
+			ws := snapshots[k].w
+			if g == 0 {
+				ws = nil
+			}
+			if tprobs[k], err = newProblem(net, tp.Target, n0, g, ws, false); err != nil {
 				return nil, err
 			}
-			if g == 0 {
-				pr.ws = nil
-			}
-			p := newParams(pr.n, n0)
-			drawCoupledPrior(p.w, snapshots[k].w, net.Lambda0, g, trngs[k])
-			drawReadout(p.v, pr.lambda1, trngs[k])
-			tspecs[k] = &chainSpec{pr: pr, init: p, steps: set.steps, rng: trngs[k], index: k, anchorV: snapshots[k].v}
-			if tp.TargetTest.Len() > 0 {
-				tspecs[k].test = newTestSet(tp.TargetTest.X, tp.TargetTest.Y, pr.n)
-			}
+			tinits[k] = newParams(src.n, n0)
+			drawCoupledPrior(tinits[k].w, snapshots[k].w, net.Lambda0, g, trngs[k])
+			drawReadout(tinits[k].v, src.lambda1, trngs[k])
+			anchors[k] = snapshots[k].v
 		}
-		teta, tlam, err := s.stepSize(tspecs[0].pr, tspecs[0].init, lamRNG)
-		if err != nil {
-			return nil, err
-		}
-		tburn := set.burnInFor(tspecs[0].pr, teta)
-		est := set.burnInFor(&problem{t: src.t, lambda0: src.lambda0, lambda1: src.lambda1, gamma: g}, eta)
-		t.mu.Lock()
-		t.total += int64(nt) * int64(tburn-est)
-		t.mu.Unlock()
-		for _, c := range tspecs {
-			c.eta, c.burnIn = teta, tburn
-		}
-		t.setStage("target", g)
-		touts, err := runChains(tspecs, set, t, s.Observe)
+		tb, err := s.buildChains(tprobs, tinits, anchors, tp.TargetTest, set, trngs, lamRNG)
 		if err != nil {
 			return nil, fmt.Errorf("gamma = %v: %w", g, err)
 		}
-		tr := TargetResult{Gamma: g, Eta: teta, LambdaMax: tlam, BurnIn: tburn, Steps: set.steps}
-		tr.Chains = make([]ChainResult, nt)
-		for k, o := range touts {
-			tr.Chains[k] = o.res
-			tr.Acceptance += o.res.Acceptance / float64(nt)
+		t.setLater(int64(len(tp.Gammas)-gi-1)*perStage, true)
+		t.setStage("target", g)
+		sp := tb.spec("target", g, false, tprobs[0], tp.TargetTest)
+		sp.perTest = true
+		sp.gated[obsOverlap] = true
+		tout, err := runStage(sp, set, t, s.Observe)
+		if err != nil {
+			return nil, fmt.Errorf("gamma = %v: %w", g, err)
 		}
-		tr.TestError = groupEstimate(tr.Chains, snaps, 0)
-		tr.TrainError = groupEstimate(tr.Chains, snaps, 1)
-		tr.VNorm = groupEstimate(tr.Chains, snaps, 2)
-		tr.Overlap = groupEstimate(tr.Chains, snaps, 3)
+		tr := TargetResult{Gamma: g, Eta: tb.eta, LambdaMax: tb.lam, BurnIn: tout.burnIn, Steps: tout.steps, Warmup: tb.warmup,
+			Converged: tout.converged, Stop: tout.stop, SecondMoment: newSecondMoment(tout.moments, n0), Elapsed: tout.elapsed}
+		tr.Chains = chainResults(tout)
+		tr.Acceptance = meanAcceptance(tr.Chains)
+		ests := []*Estimate{&tr.TestError, &tr.TrainError, &tr.VNorm, &tr.Overlap}
+		for k, e := range ests {
+			*e = targetEstimate(tout, tr.Chains, snaps, k, set)
+		}
 		res.Targets = append(res.Targets, tr)
 	}
 	return res, nil
 }
 
-// drawReadout fills v with a prior draw N(0, 1/λ1).
-func drawReadout(v []float64, l1 float64, rng *rand.Rand) {
-	s := 1 / math.Sqrt(l1)
-	for i := range v {
-		v[i] = s * rng.NormFloat64()
+// takeSnapshots returns snaps snapshots (W, v) of every chain: its current
+// state and, for snaps > 1, states gap iterations apart after it (the
+// chains are advanced; it is the iteration count reached so far).
+func takeSnapshots(chains []mcChain, snaps, gap, it int, pr *problem) ([]params, error) {
+	out := make([]params, 0, len(chains)*snaps)
+	for _, c := range chains {
+		for k := 0; k < snaps; k++ {
+			if k > 0 {
+				for j := 0; j < gap; j++ {
+					if err := c.iterate(it+k*gap+j+1, 0); err != nil {
+						return nil, err
+					}
+				}
+			}
+			p := newParams(pr.n, pr.n0)
+			w, _ := c.state(p.v)
+			copy(p.w, w)
+			out = append(out, p)
+		}
 	}
+	return out, nil
 }
 
-// groupEstimate averages chains in consecutive groups of size g (the
+// targetEstimate averages target chains in consecutive groups of g (the
 // snapshots of one source chain) and returns the mean and standard error
-// across groups; with a single group it falls back to the chains themselves.
-// Its RHat is the largest single-chain split-R̂: target chains sample
-// different conditional posteriors (one per snapshot), so only each chain's
-// agreement with itself over time is a convergence check.
-func groupEstimate(chains []ChainResult, g int, field int) Estimate {
+// across groups (across chains with a single group), with the per-chain
+// diagnostics combined as described for Estimate.
+func targetEstimate(out *stageOut, chains []ChainResult, g int, field int, set settings) Estimate {
 	var e Estimate
 	if ng := len(chains) / g; ng <= 1 {
-		e = estimate(chains, field)
+		x := make([]float64, len(chains))
+		for i := range chains {
+			x[i] = chains[i].obs(field)
+		}
+		e = meanErr(x)
 	} else {
 		x := make([]float64, ng)
 		for i := range x {
@@ -247,14 +248,29 @@ func groupEstimate(chains []ChainResult, g int, field int) Estimate {
 		}
 		e = meanErr(x)
 	}
-	e.RHat = math.NaN()
-	for i := range chains {
-		r := SplitRHat([][]float64{chains[i].series[field]})
-		if !math.IsNaN(r) && (math.IsNaN(e.RHat) || r > e.RHat) {
-			e.RHat = r
+	ds := out.diag[field]
+	if len(ds) == 0 {
+		return nanEstimate()
+	}
+	e.RHat, e.ESS, e.ESSTail, e.Converged = 0, 0, 0, true
+	for _, d := range ds {
+		e.RHat = math.Max(e.RHat, d.RHat)
+		if math.IsNaN(d.RHat) {
+			e.RHat = math.NaN()
 		}
+		e.ESS += d.ESSBulk
+		e.ESSTail += d.ESSTail
+		e.Converged = e.Converged && d.Converged(set.maxRHat, set.minESS/float64(len(ds)))
 	}
 	return e
+}
+
+// drawReadout fills v with a prior draw N(0, 1/λ1).
+func drawReadout(v []float64, l1 float64, rng *rand.Rand) {
+	s := 1 / math.Sqrt(l1)
+	for i := range v {
+		v[i] = s * rng.NormFloat64()
+	}
 }
 
 // drawCoupledPrior sets w to a draw of the first-layer prior given the source

@@ -23,16 +23,31 @@ func TestCoupledPrior(t *testing.T) {
 		t.Fatal(err)
 	}
 	const chains = 8
-	mo := newMoments(chains, 2)
-	set, _ := (&Sampler{Method: MALA, Thin: 2}).resolve()
-	rngs := deriveRNGs(rand.NewPCG(16, 16), chains)
-	tr := &tracker{}
-	for c := 0; c < chains; c++ {
-		p := newParams(n, n0)
-		priorDraw(p, net.Lambda0, net.Lambda1, rngs[c])
-		// ε(λ0+γ) = 0.4: fast mixing; 500 burn-in steps tune MALA.
-		spec := &chainSpec{pr: pr, init: p, burnIn: 500, steps: 20000, eta: 0.4 / (net.T * (net.Lambda0 + gamma)), rng: rngs[c], index: c}
-		_, err := spec.run(set, tr, func(st State) {
+	for _, method := range []Method{MALA, HMC} {
+		mo := newMoments(chains, 2)
+		steps := 20000
+		if method == HMC {
+			steps = 2000
+		}
+		set, _ := (&Sampler{Method: method, Thin: 2, BurnIn: 500, Steps: steps}).resolve()
+		rngs := deriveRNGs(rand.NewPCG(16, 16), chains)
+		sp := &stageSpec{warmup: 500, burnIn: 500, n: n}
+		sp.gated[obsVNorm] = true
+		for c := 0; c < chains; c++ {
+			p := newParams(n, n0)
+			priorDraw(p, net.Lambda0, net.Lambda1, rngs[c])
+			if method == HMC {
+				sp.chains = append(sp.chains, newHMCChain(pr, p.w, set.leap, rngs[c]))
+				continue
+			}
+			// ε(λ0+γ) = 0.4: fast mixing; 500 burn-in steps tune MALA.
+			ch, err := newJointChain(pr, nil, p, 0.4/(net.T*(net.Lambda0+gamma)), set, rngs[c], c, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sp.chains = append(sp.chains, ch)
+		}
+		_, err := runStage(sp, set, &tracker{}, func(st State) {
 			// Standardized residuals z = (w - mean)·√(λ0+γ): E z = 0, E z² = 1.
 			s1, s2 := 0.0, 0.0
 			for i, w := range st.W {
@@ -45,12 +60,12 @@ func TestCoupledPrior(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-	}
-	m := mo.stat(func(mean, _ []float64) float64 { return mean[0] })
-	v := mo.stat(func(mean, _ []float64) float64 { return mean[1] })
-	t.Logf("standardized mean %.4f ± %.4f (want 0), second moment %.4f ± %.4f (want 1)", m.Mean, m.Err, v.Mean, v.Err)
-	if !within(m, 0, 4) || !within(v, 1, 4) { // 4σ
-		t.Errorf("coupled prior wrong: mean %v, second moment %v", m, v)
+		m := mo.stat(func(mean, _ []float64) float64 { return mean[0] })
+		v := mo.stat(func(mean, _ []float64) float64 { return mean[1] })
+		t.Logf("%v: standardized mean %.4f ± %.4f (want 0), second moment %.4f ± %.4f (want 1)", method, m.Mean, m.Err, v.Mean, v.Err)
+		if !within(m, 0, 4) || !within(v, 1, 4) { // 4σ
+			t.Errorf("%v: coupled prior wrong: mean %v, second moment %v", method, m, v)
+		}
 	}
 }
 

@@ -1,0 +1,143 @@
+package langevin
+
+import (
+	"math"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+)
+
+// cutIndex returns the index of the first measurement of the window: half
+// of the measurements since warm-up, moved to the nearest second-moment
+// block boundary when the second moment is recorded (every chain has the
+// same measurements and blocks).
+func (r *chainRec) cutIndex() int {
+	m := len(r.all[obsVNorm])
+	half := m / 2
+	if len(r.blocks) == 0 {
+		return half
+	}
+	best := r.blocks[0].start
+	for _, b := range r.blocks {
+		if abs(b.start-half) < abs(best-half) {
+			best = b.start
+		}
+	}
+	return best
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// addMoment adds WᵀW/N of the chain's current state to its last block,
+// opening a new block every blockLen measurements and merging the oldest
+// pairs beyond maxMomentBlocks.
+func (r *chainRec) addMoment(n0, blockLen int) {
+	idx := len(r.all[obsVNorm]) - 1 // this measurement's index
+	if len(r.blocks) == 0 || r.blocks[len(r.blocks)-1].count >= blockLen {
+		if len(r.blocks) >= maxMomentBlocks {
+			r.mergeOldest(idx)
+		}
+		r.blocks = append(r.blocks, momentBlock{start: idx, sum: make([]float64, n0*n0)})
+	}
+	b := &r.blocks[len(r.blocks)-1]
+	w := r.ch.firstLayer()
+	n := len(w) / n0
+	blas64.Syrk(blas.Trans, 1/float64(n), general(n, n0, w), 1, blas64.Symmetric{N: n0, Stride: n0, Uplo: blas.Lower, Data: b.sum})
+	b.count++
+}
+
+// mergeOldest merges the first pair of adjacent blocks that both end
+// before half of the measurements so far (which the window will not use),
+// or else the first pair.
+func (r *chainRec) mergeOldest(m int) {
+	k := 0
+	for i := 0; i+2 < len(r.blocks); i++ {
+		if r.blocks[i+2].start <= m/2 {
+			k = i
+			break
+		}
+	}
+	a, b := &r.blocks[k], r.blocks[k+1]
+	for i, v := range b.sum {
+		a.sum[i] += v
+	}
+	a.count += b.count
+	r.blocks = append(r.blocks[:k+1], r.blocks[k+2:]...)
+}
+
+// windowMoment returns the mean of WᵀW/N over the measurements from cut
+// on, as a full symmetric N0×N0 matrix (nil when not recorded).
+func (r *chainRec) windowMoment(cut, n0 int) []float64 {
+	if n0 == 0 || len(r.blocks) == 0 {
+		return nil
+	}
+	out := make([]float64, n0*n0)
+	cnt := 0
+	for _, b := range r.blocks {
+		if b.start < cut {
+			continue
+		}
+		for i, v := range b.sum {
+			out[i] += v
+		}
+		cnt += b.count
+	}
+	if cnt == 0 {
+		return nil
+	}
+	for i := 0; i < n0; i++ {
+		for j := 0; j <= i; j++ {
+			v := out[i*n0+j] / float64(cnt)
+			out[i*n0+j], out[j*n0+i] = v, v
+		}
+	}
+	return out
+}
+
+// diagnose computes the diagnostics of the gated quantities over the
+// window from cut into out.diag and reports whether all pass, the worst R̂
+// and the smallest bulk or tail ESS (per-chain gates: scaled by the number
+// of chains, so that it compares with MinESS).
+func (sp *stageSpec) diagnose(recs []*chainRec, cut int, set settings, out *stageOut) (ok bool, worstR, minESS float64) {
+	ok = true
+	worstR, minESS = math.NaN(), math.NaN()
+	nc := len(recs)
+	note := func(d Diagnostics, scale float64) {
+		if math.IsNaN(worstR) || !(d.RHat <= worstR) {
+			worstR = d.RHat
+		}
+		e := math.Min(d.ESSBulk, d.ESSTail) * scale
+		if math.IsNaN(minESS) || !(e >= minESS) {
+			minESS = e
+		}
+	}
+	for k := 0; k < numObs; k++ {
+		out.diag[k] = nil
+		if !sp.gated[k] {
+			continue
+		}
+		if sp.perTest {
+			for _, r := range recs {
+				d := Diagnose([][]float64{r.all[k][cut:]})
+				out.diag[k] = append(out.diag[k], d)
+				ok = ok && d.Converged(set.maxRHat, set.minESS/float64(nc))
+				note(d, float64(nc))
+			}
+			continue
+		}
+		x := make([][]float64, nc)
+		for i, r := range recs {
+			x[i] = r.all[k][cut:]
+		}
+		d := Diagnose(x)
+		out.diag[k] = []Diagnostics{d}
+		ok = ok && d.Converged(set.maxRHat, set.minESS)
+		note(d, 1)
+	}
+	return ok, worstR, minESS
+}
