@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/tlstat/tlstat/plotting"
+	"github.com/tlstat/tlstat/tlstat/study"
 	"gonum.org/v1/plot/vg"
 )
 
@@ -88,7 +89,7 @@ func runSimulateTable(args []string, stdout, stderr io.Writer) error {
 
 // simDoc is one simulate JSON document and the file it came from.
 type simDoc struct {
-	simOutput
+	study.SimDoc
 	path string
 }
 
@@ -100,7 +101,7 @@ func readSimDoc(path string) (simDoc, error) {
 		return simDoc{}, err
 	}
 	d := simDoc{path: path}
-	if err := json.Unmarshal(b, &d.simOutput); err != nil {
+	if err := json.Unmarshal(b, &d.SimDoc); err != nil {
 		return simDoc{}, fmt.Errorf("%s: not a tlstat simulate JSON document: %w", path, err)
 	}
 	switch d.Mode {
@@ -120,7 +121,7 @@ func readSimDoc(path string) (simDoc, error) {
 	}
 	rows := d.Results
 	if d.Source != nil {
-		rows = append([]simRow{*d.Source}, rows...)
+		rows = append([]study.SimRow{*d.Source}, rows...)
 	}
 	for _, r := range rows {
 		if r.TheoryTestError == nil || r.TheoryVNorm == nil || r.InfiniteWidthError == nil {
@@ -131,7 +132,7 @@ func readSimDoc(path string) (simDoc, error) {
 }
 
 // simZ is (simulation - theory) / standard error, NaN without an error bar.
-func simZ(r simRow) float64 {
+func simZ(r study.SimRow) float64 {
 	if !(r.SimTestErrorErr > 0) {
 		return math.NaN()
 	}
@@ -163,7 +164,7 @@ func writeSimTransferTable(w io.Writer, d simDoc) {
 	fmt.Fprintf(w, "**%s**: %s; %s\n\n", filepath.Base(d.path), d.Task, d.Network)
 	fmt.Fprintln(w, "| γ | theory ε_t | Langevin ε_t (± s.e.) | infinite width | (sim − theory)/s.e. | theory ⟨v_t²⟩/N | Langevin \\|v_t\\|²/N | theory ⟨v_s·v_t⟩/N | Langevin v_s·v_t/N | burn-in + steps | chains | R̂ (ε, \\|v\\|²) |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|")
-	row := func(label string, r simRow) {
+	row := func(label string, r study.SimRow) {
 		ov, simOv := "–", "–"
 		if r.TheoryOverlap != nil {
 			ov = fmt.Sprintf("%.3f", *r.TheoryOverlap)
@@ -190,7 +191,7 @@ func writeSimTransferTable(w io.Writer, d simDoc) {
 // and target rows) by width and kind of task.
 func writeSimParityFigure(path string, single, trans []simDoc) error {
 	var g simSeriesGroups
-	add := func(name string, r simRow) { g.add(name, *r.TheoryTestError, r.SimTestError, r.SimTestErrorErr) }
+	add := func(name string, r study.SimRow) { g.add(name, *r.TheoryTestError, r.SimTestError, r.SimTestErrorErr) }
 	for _, d := range single {
 		add(fmt.Sprintf("single, N=%d, T=%g", d.N, d.T), d.Results[0])
 	}
@@ -245,7 +246,7 @@ func writeSimGapFigure(path string, single []simDoc) error {
 
 // simFmtRHat formats a row's split-R̂ of the test error and the readout
 // norm ("–" for runs written before tlstat reported them).
-func simFmtRHat(r simRow) string {
+func simFmtRHat(r study.SimRow) string {
 	if r.SimTestErrorRHat == nil && r.SimVNormRHat == nil {
 		return "–"
 	}

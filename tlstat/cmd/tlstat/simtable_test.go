@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/tlstat/tlstat/tlstat/study"
 	"os"
 	"path/filepath"
 	"strings"
@@ -31,16 +32,16 @@ func testF64(x float64) *float64 { return &x }
 // written.
 func TestSimulateTable(t *testing.T) {
 	dir := t.TempDir()
-	row := simRow{SimTestError: 0.34, SimTestErrorErr: 0.02, SimVNorm: 1.2, SimVNormErr: 0.01, BurnIn: 100, Steps: 200, Chains: 4,
+	row := study.SimRow{SimTestError: 0.34, SimTestErrorErr: 0.02, SimVNorm: 1.2, SimVNormErr: 0.01, BurnIn: 100, Steps: 200, Chains: 4,
 		Acceptance: 0.55, TheoryTestError: testF64(0.40), TheoryVNorm: testF64(1.3), InfiniteWidthError: testF64(0.38)}
 	withRHat := row
 	withRHat.SimTestErrorRHat = testF64(1.02)
-	big := writeTestJSON(t, dir, "big.json", simOutput{Mode: "single", Task: "t", Network: "n", N: 400, T: 0.05, P: 400, PTest: 10, Results: []simRow{withRHat}})
-	small := writeTestJSON(t, dir, "small.json", simOutput{Mode: "single", Task: "t", Network: "n", N: 200, T: 0.05, P: 50, PTest: 10, Results: []simRow{row}})
+	big := writeTestJSON(t, dir, "big.json", study.SimDoc{Mode: "single", Task: "t", Network: "n", N: 400, T: 0.05, P: 400, PTest: 10, Results: []study.SimRow{withRHat}})
+	small := writeTestJSON(t, dir, "small.json", study.SimDoc{Mode: "single", Task: "t", Network: "n", N: 200, T: 0.05, P: 50, PTest: 10, Results: []study.SimRow{row}})
 	trow := row
 	trow.Gamma, trow.SimOverlap, trow.SimOverlapErr, trow.TheoryOverlap = 2, testF64(0.2), testF64(0.03), testF64(0.25)
-	tr := writeTestJSON(t, dir, "tr.json", simOutput{Mode: "transfer", Task: "synthetic erf teachers", Network: "n", N: 200, T: 0.05, PS: 200, PT: 50, PTest: 10,
-		Source: &row, Results: []simRow{trow}})
+	tr := writeTestJSON(t, dir, "tr.json", study.SimDoc{Mode: "transfer", Task: "synthetic erf teachers", Network: "n", N: 200, T: 0.05, PS: 200, PT: 50, PTest: 10,
+		Source: &row, Results: []study.SimRow{trow}})
 	fig, gap := filepath.Join(dir, "parity.svg"), filepath.Join(dir, "gap.png")
 	var out, errb bytes.Buffer
 	if err := runSimulate([]string{"table", "-figure", fig, "-gap-figure", gap, big, tr, small}, &out, &errb); err != nil {
@@ -69,9 +70,9 @@ func TestSimulateTable(t *testing.T) {
 	bad := map[string]string{
 		"missing.json":                        filepath.Join(dir, "missing.json"),
 		"not a tlstat simulate JSON document": writeTestJSON(t, dir, "x.json", "just a string"),
-		"mode":                                writeTestJSON(t, dir, "m.json", simOutput{Mode: "double", N: 1, T: 1, Results: []simRow{row}}),
-		"-compare":                            writeTestJSON(t, dir, "c.json", simOutput{Mode: "single", N: 1, T: 1, P: 1, Results: []simRow{noTheory}}),
-		"p_s":                                 writeTestJSON(t, dir, "s.json", simOutput{Mode: "transfer", N: 1, T: 1, Results: []simRow{row}}),
+		"mode":                                writeTestJSON(t, dir, "m.json", study.SimDoc{Mode: "double", N: 1, T: 1, Results: []study.SimRow{row}}),
+		"-compare":                            writeTestJSON(t, dir, "c.json", study.SimDoc{Mode: "single", N: 1, T: 1, P: 1, Results: []study.SimRow{noTheory}}),
+		"p_s":                                 writeTestJSON(t, dir, "s.json", study.SimDoc{Mode: "transfer", N: 1, T: 1, Results: []study.SimRow{row}}),
 	}
 	for want, path := range bad {
 		err := runSimulate([]string{"table", path}, &out, &errb)

@@ -12,6 +12,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/tlstat/tlstat/tlstat/data"
 	"github.com/tlstat/tlstat/tlstat/langevin"
@@ -58,30 +59,57 @@ func runSimulate(args []string, stdout, stderr io.Writer) error {
 
 // simFlags are the sampler flags shared by both modes.
 type simFlags struct {
-	chains, steps, burnin, thin int
-	eta                         float64
-	seed                        uint64
-	method                      string
-	jsonOut, compare, quiet     bool
-	trace                       string
-	traceEvery                  int
+	chains, steps, thin     int
+	burnin                  string
+	maxSteps, check         int
+	maxTime                 time.Duration
+	maxRHat, minESS         float64
+	leapfrog, warmup        int
+	eta                     float64
+	seed                    uint64
+	method                  string
+	jsonOut, compare, quiet bool
+	trace                   string
+	traceEvery              int
 }
 
 func addSimFlags(fs *flag.FlagSet, seedName string) *simFlags {
 	s := &simFlags{}
 	fs.IntVar(&s.chains, "chains", 4, "number of independent chains (source chains in transfer mode)")
-	fs.IntVar(&s.steps, "steps", 10000, "measured steps per chain after burn-in")
-	fs.IntVar(&s.burnin, "burnin", 0, "burn-in steps per chain; 0 = two e-folds of the slowest prior mode, 2/(eta*T*min(lambda0+gamma, lambda1)); -1 = none")
-	fs.IntVar(&s.thin, "thin", 10, "steps between measurements")
-	fs.Float64Var(&s.eta, "eta", 0, "step size of the paper's update; 0 = c/lambda_max of the Gauss-Newton Hessian (c = 0.05 ula, 0.5 mala, tuned in burn-in)")
+	fs.StringVar(&s.burnin, "burnin", "auto", "burn-in per chain: auto (run until every reported quantity has R-hat <= -max-rhat and bulk and tail ESS >= -min-ess, or the budget -max-steps/-max-time is spent), a number of iterations (then -steps are measured), or none")
+	fs.IntVar(&s.steps, "steps", 0, "measured iterations per chain after a fixed -burnin; 0 = 1000 (hmc) or 10000 (ula, mala)")
+	fs.IntVar(&s.thin, "thin", 0, "iterations between measurements; 0 = 1 (hmc) or 10 (ula, mala)")
+	fs.IntVar(&s.maxSteps, "max-steps", 0, "budget of -burnin auto in iterations per chain, burn-in included; 0 = 20000 (hmc) or 1000000 (ula, mala)")
+	fs.DurationVar(&s.maxTime, "max-time", 0, "wall-clock budget of -burnin auto per stage (e.g. 30m); 0 = none")
+	fs.IntVar(&s.check, "check", 0, "iterations between convergence checks of -burnin auto; 0 = 50 (hmc) or 2000 (ula, mala)")
+	fs.Float64Var(&s.maxRHat, "max-rhat", langevin.DefaultMaxRHat, "convergence gate: largest rank-normalized R-hat")
+	fs.Float64Var(&s.minESS, "min-ess", langevin.DefaultMinESS, "convergence gate: smallest bulk and tail effective sample size")
+	fs.IntVar(&s.leapfrog, "leapfrog", 0, "leapfrog steps per HMC iteration; 0 = 10")
+	fs.IntVar(&s.warmup, "warmup", 0, "HMC warm-up iterations (step size and metric adaptation); 0 = 300")
+	fs.Float64Var(&s.eta, "eta", 0, "step size of the paper's update (ula, mala); 0 = c/lambda_max of the Gauss-Newton Hessian (c = 0.05 ula, 0.5 mala, tuned in burn-in)")
 	fs.Uint64Var(&s.seed, seedName, 1, "random seed of the chains")
-	fs.StringVar(&s.method, "method", "mala", "update rule: ula (the paper's unadjusted Langevin) or mala (Metropolis-adjusted, exact)")
+	fs.StringVar(&s.method, "method", "hmc", "update rule: hmc (Hamiltonian Monte Carlo on the first layer with the readout integrated out exactly; exact), mala (Metropolis-adjusted Langevin; exact) or ula (the paper's unadjusted Langevin)")
 	fs.BoolVar(&s.jsonOut, "json", false, `print one JSON object {"results": [...]} instead of a table`)
 	fs.BoolVar(&s.compare, "compare", false, "also compute the theory and the infinite-width prediction")
 	fs.BoolVar(&s.quiet, "quiet", false, "no progress bar")
 	fs.StringVar(&s.trace, "trace", "", "write per-chain traces (burn-in included) as CSV to this file")
-	fs.IntVar(&s.traceEvery, "trace-every", 100, "steps between trace points (with -trace; rounded up to a multiple of -thin)")
+	fs.IntVar(&s.traceEvery, "trace-every", 100, "iterations between trace points (with -trace; rounded up to a multiple of -thin)")
 	return s
+}
+
+// parseBurnIn converts -burnin to Sampler.BurnIn: 0 for auto, -1 for none.
+func parseBurnIn(s string) (int, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "auto", "":
+		return 0, nil
+	case "none", "0", "-1":
+		return -1, nil
+	}
+	b, err := strconv.Atoi(s)
+	if err != nil || b <= 0 {
+		return 0, fmt.Errorf("-burnin %q: want auto, none or a positive number of iterations", s)
+	}
+	return b, nil
 }
 
 func (s *simFlags) sampler(stderr io.Writer) (*langevin.Sampler, func(), error) {
@@ -89,16 +117,29 @@ func (s *simFlags) sampler(stderr io.Writer) (*langevin.Sampler, func(), error) 
 	if err != nil {
 		return nil, nil, fmt.Errorf("-method: %w", err)
 	}
+	burn, err := parseBurnIn(s.burnin)
+	if err != nil {
+		return nil, nil, err
+	}
+	if s.chains <= 0 {
+		return nil, nil, fmt.Errorf("-chains %d: must be positive", s.chains)
+	}
 	for _, c := range []struct {
 		name string
 		v    int
-	}{{"-chains", s.chains}, {"-steps", s.steps}, {"-thin", s.thin}} {
-		if c.v <= 0 {
-			return nil, nil, fmt.Errorf("%s %d: must be positive", c.name, c.v)
+	}{{"-steps", s.steps}, {"-thin", s.thin}, {"-max-steps", s.maxSteps}, {"-check", s.check}, {"-leapfrog", s.leapfrog}, {"-warmup", s.warmup}} {
+		if c.v < 0 {
+			return nil, nil, fmt.Errorf("%s %d: must be positive (or 0 for the default)", c.name, c.v)
 		}
 	}
-	if s.burnin < -1 {
-		return nil, nil, fmt.Errorf("-burnin %d: must be positive, 0 (default) or -1 (none)", s.burnin)
+	if s.maxTime < 0 {
+		return nil, nil, fmt.Errorf("-max-time %v: must not be negative", s.maxTime)
+	}
+	if !(s.maxRHat >= 1) || math.IsInf(s.maxRHat, 0) {
+		return nil, nil, fmt.Errorf("-max-rhat %v: must be a finite number of at least 1", s.maxRHat)
+	}
+	if !(s.minESS > 0) || math.IsInf(s.minESS, 0) {
+		return nil, nil, fmt.Errorf("-min-ess %v: must be positive and finite", s.minESS)
 	}
 	if s.trace != "" && s.traceEvery <= 0 {
 		return nil, nil, fmt.Errorf("-trace-every %d: must be positive", s.traceEvery)
@@ -106,8 +147,9 @@ func (s *simFlags) sampler(stderr io.Writer) (*langevin.Sampler, func(), error) 
 	if s.eta < 0 || math.IsNaN(s.eta) || math.IsInf(s.eta, 0) {
 		return nil, nil, fmt.Errorf("-eta %v: must be positive (or 0 for the default)", s.eta)
 	}
-	smp := &langevin.Sampler{Method: m, Chains: s.chains, Steps: s.steps, BurnIn: s.burnin, Thin: s.thin,
-		Eta: s.eta, Src: rand.NewPCG(s.seed, s.seed)}
+	smp := &langevin.Sampler{Method: m, Chains: s.chains, Steps: s.steps, BurnIn: burn, Thin: s.thin,
+		MaxSteps: s.maxSteps, MaxTime: s.maxTime, Check: s.check, MaxRHat: s.maxRHat, MinESS: s.minESS,
+		Leapfrog: s.leapfrog, Warmup: s.warmup, Eta: s.eta, Src: rand.NewPCG(s.seed, s.seed)}
 	if s.trace != "" {
 		smp.TraceEvery = s.traceEvery
 	}
@@ -131,94 +173,15 @@ func simProgressBar(w io.Writer) (func(langevin.Progress), func()) {
 		if !math.IsNaN(p.Acceptance) {
 			d += fmt.Sprintf(" acc %.2f", p.Acceptance)
 		}
+		if !math.IsNaN(p.RHat) {
+			d += fmt.Sprintf(" R̂ %.3f ESS %.0f", p.RHat, p.ESS)
+		}
+		if p.Estimated {
+			d += " (ETA estimated)"
+		}
 		b.set(p.Done, p.Total, d)
 	}
 	return cb, b.finish
-}
-
-// simRow is one entry of the JSON results.
-type simRow struct {
-	Gamma            float64 `json:"gamma"`
-	SimTestError     float64 `json:"sim_test_error"`
-	SimTestErrorErr  float64 `json:"sim_test_error_err"`
-	SimTrainError    float64 `json:"sim_train_error"`
-	SimTrainErrorErr float64 `json:"sim_train_error_err"`
-	SimVNorm         float64 `json:"sim_vnorm"`
-	SimVNormErr      float64 `json:"sim_vnorm_err"`
-	// SimTestErrorRHat and SimVNormRHat are split-R̂ convergence diagnostics
-	// (langevin.Estimate); absent when not computable.
-	SimTestErrorRHat   *float64 `json:"sim_test_error_rhat,omitempty"`
-	SimVNormRHat       *float64 `json:"sim_vnorm_rhat,omitempty"`
-	SimOverlap         *float64 `json:"sim_overlap,omitempty"`
-	SimOverlapErr      *float64 `json:"sim_overlap_err,omitempty"`
-	Acceptance         float64  `json:"acceptance"`
-	Eta                float64  `json:"eta"` // mean step size after burn-in
-	BurnIn             int      `json:"burnin"`
-	Steps              int      `json:"steps"`
-	Chains             int      `json:"chains"`
-	TheoryTestError    *float64 `json:"theory_test_error,omitempty"`
-	TheoryVNorm        *float64 `json:"theory_vnorm,omitempty"`
-	TheoryOverlap      *float64 `json:"theory_overlap,omitempty"`
-	InfiniteWidthError *float64 `json:"infinite_width_error,omitempty"`
-	TheoryNote         string   `json:"theory_note,omitempty"`
-}
-
-// simOutput is the JSON document of tlstat simulate; tlstat simulate table
-// reads it back.
-type simOutput struct {
-	Mode    string `json:"mode"`
-	Task    string `json:"task"`
-	Network string `json:"network"`
-	Method  string `json:"method"`
-	// N, T, P (single) or PS and PT (transfer) and PTest repeat the
-	// network and task sizes as numbers.
-	N       int      `json:"n"`
-	T       float64  `json:"t"`
-	P       int      `json:"p,omitempty"`
-	PS      int      `json:"p_s,omitempty"`
-	PT      int      `json:"p_t,omitempty"`
-	PTest   int      `json:"p_test"`
-	Source  *simRow  `json:"source,omitempty"`
-	Results []simRow `json:"results"`
-}
-
-func simPtr(x float64) *float64 {
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return nil
-	}
-	return &x
-}
-
-// jsonFloat replaces NaN/Inf (not representable in JSON) by zero errors.
-func simJSONFloat(x float64) float64 {
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return 0
-	}
-	return x
-}
-
-// simRowOf returns the row of a run (single network or source chains).
-func simRowOf(gamma float64, r *langevin.Result) simRow {
-	return simRowFrom(gamma, r.TestError, r.TrainError, r.VNorm, r.Acceptance, r.Chains, r.BurnIn, r.Steps)
-}
-
-// simRowFrom fills the simulation columns shared by every row.
-func simRowFrom(gamma float64, test, train, vnorm langevin.Estimate, acc float64, chains []langevin.ChainResult, burnIn, steps int) simRow {
-	return simRow{Gamma: gamma, SimTestError: test.Mean, SimTestErrorErr: simJSONFloat(test.Err),
-		SimTrainError: train.Mean, SimTrainErrorErr: simJSONFloat(train.Err),
-		SimVNorm: vnorm.Mean, SimVNormErr: simJSONFloat(vnorm.Err), Acceptance: acc, Eta: simMeanEta(chains),
-		BurnIn: burnIn, Steps: steps, Chains: len(chains),
-		SimTestErrorRHat: simPtr(test.RHat), SimVNormRHat: simPtr(vnorm.RHat)}
-}
-
-// simMeanEta returns the mean step size of the chains after burn-in (MALA
-// tunes it during burn-in).
-func simMeanEta(c []langevin.ChainResult) float64 {
-	s := 0.0
-	for _, x := range c {
-		s += x.Eta
-	}
-	return s / float64(len(c))
 }
 
 func simNetString(net rkgp.Network) string {
@@ -256,14 +219,19 @@ func runSimulateSingle(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	row := simRowOf(0, res)
+	row := study.SimRowOf(0, res)
+	if row.FirstLayer, err = study.FirstLayerOf(res.SecondMoment, train, simFirstLayerAxes); err != nil {
+		return err
+	}
 	if sf.compare {
 		if err := simCompareSingle(&row, train, test, net); err != nil {
 			return err
 		}
 	}
-	out := simOutput{Mode: "single", Task: task.String(), Network: simNetString(net), Method: res.Method.String(),
-		N: net.N, T: net.T, P: train.Len(), PTest: test.Len(), Results: []simRow{row}}
+	row.SetVerdicts()
+	out := study.SimDoc{Mode: "single", Task: task.String(), Network: simNetString(net), Method: res.Method.String(),
+		N: net.N, T: net.T, P: train.Len(), PTest: test.Len(), MaxRHat: res.MaxRHat, MinESS: res.MinESS,
+		Command: simCommand("single", args), Results: []study.SimRow{row}}
 	if sf.jsonOut {
 		simWarn(stderr, out)
 	}
@@ -272,7 +240,7 @@ func runSimulateSingle(args []string, stdout, stderr io.Writer) error {
 
 // simCompareSingle fills the theory columns of a single network from rkgp
 // (through study.PredictSingle, as the report does).
-func simCompareSingle(row *simRow, train, test *data.Dataset, net rkgp.Network) error {
+func simCompareSingle(row *study.SimRow, train, test *data.Dataset, net rkgp.Network) error {
 	m, err := rkgp.Fit(train, net, nil)
 	if err != nil {
 		return fmt.Errorf("theory: %w", err)
@@ -281,14 +249,17 @@ func simCompareSingle(row *simRow, train, test *data.Dataset, net rkgp.Network) 
 	if err != nil {
 		return err
 	}
-	simSetTheory(row, th)
+	row.SetTheory(th)
 	return nil
 }
 
-// simSetTheory copies a prediction into the theory columns of a row.
-func simSetTheory(row *simRow, th study.Prediction) {
-	row.TheoryTestError, row.TheoryVNorm, row.InfiniteWidthError = simPtr(th.TestError), simPtr(th.ReadoutNorm), simPtr(th.InfiniteWidthError)
-	row.TheoryOverlap = simPtr(th.Overlap)
+// simFirstLayerAxes is the number of principal axes of the training inputs
+// along which the first layer's second moment is reported.
+const simFirstLayerAxes = 10
+
+// simCommand returns the command line of a run for its record.
+func simCommand(mode string, args []string) string {
+	return strings.Join(append([]string{"tlstat", "simulate", mode}, args...), " ")
 }
 
 // parseGammas parses a comma-separated list of non-negative couplings.
@@ -351,18 +322,28 @@ func runSimulateTransfer(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	src := simRowOf(0, res.Source)
-	out := simOutput{Mode: "transfer", Task: task.String(), Network: simNetString(net), Method: res.Source.Method.String(),
-		N: net.N, T: net.T, PS: srcTr.Len(), PT: tgtTr.Len(), PTest: tgtTe.Len(), Source: &src}
+	src := study.SimRowOf(0, res.Source)
+	if src.FirstLayer, err = study.FirstLayerOf(res.Source.SecondMoment, srcTr, simFirstLayerAxes); err != nil {
+		return err
+	}
+	out := study.SimDoc{Mode: "transfer", Task: task.String(), Network: simNetString(net), Method: res.Source.Method.String(),
+		N: net.N, T: net.T, PS: srcTr.Len(), PT: tgtTr.Len(), PTest: tgtTe.Len(), MaxRHat: res.Source.MaxRHat,
+		MinESS: res.Source.MinESS, Command: simCommand("transfer", args), Source: &src}
 	for _, tr := range res.Targets {
-		row := simRowFrom(tr.Gamma, tr.TestError, tr.TrainError, tr.VNorm, tr.Acceptance, tr.Chains, tr.BurnIn, tr.Steps)
-		row.SimOverlap, row.SimOverlapErr = simPtr(tr.Overlap.Mean), simPtr(simJSONFloat(tr.Overlap.Err))
+		row := study.SimRowOfTarget(tr, res.Source.Leapfrog)
+		if row.FirstLayer, err = study.FirstLayerOf(tr.SecondMoment, srcTr, simFirstLayerAxes); err != nil {
+			return err
+		}
 		out.Results = append(out.Results, row)
 	}
 	if sf.compare {
 		if err := simCompareTransfer(&src, out.Results, srcTr, srcTe, tgtTr, tgtTe, net); err != nil {
 			return err
 		}
+	}
+	src.SetVerdicts()
+	for i := range out.Results {
+		out.Results[i].SetVerdicts()
 	}
 	if sf.jsonOut {
 		simWarn(stderr, out)
@@ -373,7 +354,7 @@ func runSimulateTransfer(args []string, stdout, stderr io.Writer) error {
 // simCompareTransfer fills the theory columns from one transfer.Solver:
 // the source row from its source saddle, each target row at its coupling (a
 // coupling whose saddle is not found gets a note instead of numbers).
-func simCompareTransfer(src *simRow, rows []simRow, srcTr, srcTe, tgtTr, tgtTe *data.Dataset, net rkgp.Network) error {
+func simCompareTransfer(src *study.SimRow, rows []study.SimRow, srcTr, srcTe, tgtTr, tgtTe *data.Dataset, net rkgp.Network) error {
 	sv, err := transfer.NewSolver(transfer.Problem{Source: srcTr, Target: tgtTr, Net: net}, nil)
 	if err != nil {
 		return fmt.Errorf("theory: %w", err)
@@ -386,14 +367,14 @@ func simCompareTransfer(src *simRow, rows []simRow, srcTr, srcTe, tgtTr, tgtTe *
 	if err != nil {
 		return fmt.Errorf("source %w", err)
 	}
-	simSetTheory(src, th)
+	src.SetTheory(th)
 	for i := range rows {
 		th, err := study.PredictTransfer(sv, rows[i].Gamma, tgtTe)
 		if err != nil {
 			rows[i].TheoryNote = fmt.Sprintf("theory failed: %v", err)
 			continue
 		}
-		simSetTheory(&rows[i], th)
+		rows[i].SetTheory(th)
 	}
 	return nil
 }
@@ -405,43 +386,87 @@ func simFmtOpt(x *float64) string {
 	return fmt.Sprintf("%.4f", *x)
 }
 
-func simWrite(w io.Writer, out simOutput, asJSON bool) error {
+func simWrite(w io.Writer, out study.SimDoc, asJSON bool) error {
 	if asJSON {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
 	}
-	fmt.Fprintf(w, "# simulate %s: %s\n# network %s, method %s\n", out.Mode, out.Task, out.Network, out.Method)
-	line := func(label string, r simRow) {
-		fmt.Fprintf(w, "%-8s %.4f ± %.4f  %.4f ± %.4f  %.4f ± %.4f  %8s %8s %8s  %.3f  %.3g  %d\n", label,
-			r.SimTestError, r.SimTestErrorErr, r.SimTrainError, r.SimTrainErrorErr, r.SimVNorm, r.SimVNormErr,
-			simFmtOpt(r.TheoryTestError), simFmtOpt(r.TheoryVNorm), simFmtOpt(r.InfiniteWidthError), r.Acceptance, r.Eta, r.BurnIn)
-	}
-	fmt.Fprintf(w, "%-8s %-16s  %-16s  %-16s  %8s %8s %8s  %5s  %s  %s\n", "gamma", "test error", "train error", "|v|²/N",
-		"theory", "th.|v|²", "inf.wid.", "acc", "eta", "burnin")
-	if out.Source != nil {
-		line("source", *out.Source)
-		if note := simRHatNote(*out.Source); note != "" {
-			fmt.Fprintf(w, "%-8s %s\n", "", note)
-		}
-	}
-	for _, r := range out.Results {
-		label := fmt.Sprintf("%g", r.Gamma)
+	fmt.Fprintf(w, "# simulate %s: %s\n# network %s, method %s; gates R̂ ≤ %g, bulk and tail ESS ≥ %g\n",
+		out.Mode, out.Task, out.Network, out.Method, out.MaxRHat, out.MinESS)
+	rows := out.Results
+	labels := make([]string, len(rows))
+	for i, r := range rows {
+		labels[i] = fmt.Sprintf("gamma=%g", r.Gamma)
 		if out.Mode == "single" {
-			label = "single"
+			labels[i] = "single"
 		}
-		line(label, r)
-		if r.SimOverlap != nil {
-			fmt.Fprintf(w, "%-8s v_s.v_t/N = %.4f ± %.4f  theory %s\n", "", *r.SimOverlap, *r.SimOverlapErr, simFmtOpt(r.TheoryOverlap))
-		}
-		if r.TheoryNote != "" {
-			fmt.Fprintf(w, "%-8s %s\n", "", r.TheoryNote)
-		}
-		if note := simRHatNote(r); note != "" {
-			fmt.Fprintf(w, "%-8s %s\n", "", note)
-		}
+	}
+	if out.Source != nil {
+		rows = append([]study.SimRow{*out.Source}, rows...)
+		labels = append([]string{"source"}, labels...)
+	}
+	for i, r := range rows {
+		simWriteRow(w, labels[i], r)
 	}
 	return nil
+}
+
+// simWriteRow prints one row: the simulated values in brackets and marked
+// when the run did not pass its gates, then the theory with its verdict.
+func simWriteRow(w io.Writer, label string, r study.SimRow) {
+	conv := r.Converged()
+	val := func(m, e float64) string {
+		s := fmt.Sprintf("%.4f ± %.4f", m, e)
+		if !conv {
+			s = "[" + s + "]"
+		}
+		return s
+	}
+	status := "converged"
+	if !conv {
+		status = "NOT CONVERGED (" + r.SimStop + "): values in brackets are not results"
+	}
+	fmt.Fprintf(w, "%-10s test %s  train %s  |v|²/N %s\n", label, val(r.SimTestError, r.SimTestErrorErr),
+		val(r.SimTrainError, r.SimTrainErrorErr), val(r.SimVNorm, r.SimVNormErr))
+	if r.SimOverlap != nil {
+		fmt.Fprintf(w, "%-10s v_s·v_t/N %s\n", "", val(*r.SimOverlap, *r.SimOverlapErr))
+	}
+	fmt.Fprintf(w, "%-10s %s; %s; %d chains, burn-in %d + %d measured iterations, acceptance %.2f\n", "", status,
+		simDiagSummary(r), r.Chains, r.BurnIn, r.Steps, r.Acceptance)
+	if r.TheoryTestError != nil {
+		fmt.Fprintf(w, "%-10s theory %.4f, |v|²/N %s, infinite width %s: %s\n", "", *r.TheoryTestError,
+			simFmtOpt(r.TheoryVNorm), simFmtOpt(r.InfiniteWidthError), r.Verdict)
+		if r.SimOverlap != nil {
+			fmt.Fprintf(w, "%-10s theory v_s·v_t/N %s\n", "", simFmtOpt(r.TheoryOverlap))
+		}
+	}
+	for _, t := range r.Theories {
+		if t.TestError != nil {
+			fmt.Fprintf(w, "%-10s theory (%s) %.4f: %s\n", "", t.Variant, *t.TestError, t.Verdict)
+		}
+	}
+	if r.TheoryNote != "" {
+		fmt.Fprintf(w, "%-10s %s\n", "", r.TheoryNote)
+	}
+}
+
+// simDiagSummary lists the worst R̂ and the smallest ESS of a row.
+func simDiagSummary(r study.SimRow) string {
+	worst, ess := math.NaN(), math.NaN()
+	for _, d := range r.SimDiagnostics {
+		if math.IsNaN(worst) || d.RHat > worst {
+			worst = d.RHat
+		}
+		e := math.Min(d.ESS, d.ESSTail)
+		if math.IsNaN(ess) || e < ess {
+			ess = e
+		}
+	}
+	if math.IsNaN(worst) {
+		return "no diagnostics"
+	}
+	return fmt.Sprintf("largest R̂ %.3f, smallest ESS %.0f", worst, ess)
 }
 
 // simTraceSet is one stage's chains for the trace file.
@@ -477,37 +502,17 @@ func simWriteTrace(path string, sets []simTraceSet) error {
 	return nil
 }
 
-// simRHatLimit is the split-R̂ above which a row is flagged as not
-// converged.
-const simRHatLimit = 1.05
-
-// simRHatNote returns a warning when a row's split-R̂ exceeds simRHatLimit.
-func simRHatNote(r simRow) string {
-	var bad []string
-	for _, c := range []struct {
-		name string
-		v    *float64
-	}{{"test error", r.SimTestErrorRHat}, {"|v|²/N", r.SimVNormRHat}} {
-		if c.v != nil && *c.v > simRHatLimit {
-			bad = append(bad, fmt.Sprintf("%s R̂ = %.3f", c.name, *c.v))
-		}
-	}
-	if len(bad) == 0 {
-		return ""
-	}
-	return fmt.Sprintf("warning: not converged (%s > %g): use a longer -burnin or more -steps", strings.Join(bad, ", "), simRHatLimit)
-}
-
-// simWarn writes the convergence warnings of every row to w (for -json,
-// whose standard output holds only the JSON document).
-func simWarn(w io.Writer, out simOutput) {
+// simWarn writes a warning for every row that did not pass its convergence
+// gates to w (for -json, whose standard output holds only the JSON document).
+func simWarn(w io.Writer, out study.SimDoc) {
 	rows := out.Results
 	if out.Source != nil {
-		rows = append([]simRow{*out.Source}, rows...)
+		rows = append([]study.SimRow{*out.Source}, rows...)
 	}
 	for _, r := range rows {
-		if note := simRHatNote(r); note != "" {
-			fmt.Fprintf(w, "tlstat simulate: gamma %g: %s\n", r.Gamma, note)
+		if !r.Converged() {
+			fmt.Fprintf(w, "tlstat simulate: gamma %g: NOT CONVERGED (%s; %s): the estimate is not a result; raise -max-steps or -max-time\n",
+				r.Gamma, r.SimStop, simDiagSummary(r))
 		}
 	}
 }
