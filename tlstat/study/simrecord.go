@@ -33,6 +33,8 @@ type SimDoc struct {
 	Command string   `json:"command,omitempty"`
 	Source  *SimRow  `json:"source,omitempty"`
 	Results []SimRow `json:"results"`
+	// Path is the file the record was read from (not stored).
+	Path string `json:"-"`
 }
 
 // SimRow is one simulated posterior (a single network, the source chains, or

@@ -1,13 +1,11 @@
 package main
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 	"image/color"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -22,6 +20,9 @@ const simTableUsage = `usage: tlstat simulate table [-figure FILE.svg|png] FILE.
 Reads the JSON documents written by 'tlstat simulate single|transfer -compare
 -json' and prints theory-vs-simulation tables in Markdown: one table of all
 single-network runs (sorted by N, T, P) and one table per transfer run.
+Each row states its verdict ("agrees within 2σ", "theory X% high (zσ)");
+values whose chains did not pass their convergence gates are bracketed,
+not compared, and drawn as grey rings, never as results.
 -figure also draws the simulated test errors against the theory (a parity
 plot, one series per width and temperature or per transfer setting);
 -gap-figure draws the single networks' relative deviation from the theory
@@ -87,49 +88,11 @@ func runSimulateTable(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// simDoc is one simulate JSON document and the file it came from.
-type simDoc struct {
-	study.SimDoc
-	path string
-}
+// simDoc is one simulation record read by 'tlstat simulate table'.
+type simDoc = study.SimDoc
 
-// readSimDoc reads and checks one simulate JSON document: known mode, sizes
-// present and the theory columns of every row (runs made with -compare).
-func readSimDoc(path string) (simDoc, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return simDoc{}, err
-	}
-	d := simDoc{path: path}
-	if err := json.Unmarshal(b, &d.SimDoc); err != nil {
-		return simDoc{}, fmt.Errorf("%s: not a tlstat simulate JSON document: %w", path, err)
-	}
-	switch d.Mode {
-	case "single":
-		if d.P <= 0 {
-			return simDoc{}, fmt.Errorf("%s: single-network document without a training set size p", path)
-		}
-	case "transfer":
-		if d.PS <= 0 || d.PT <= 0 || d.Source == nil {
-			return simDoc{}, fmt.Errorf("%s: transfer document without p_s, p_t or source row", path)
-		}
-	default:
-		return simDoc{}, fmt.Errorf("%s: mode %q, want single or transfer", path, d.Mode)
-	}
-	if d.N <= 0 || !(d.T > 0) || len(d.Results) == 0 {
-		return simDoc{}, fmt.Errorf("%s: missing width n = %d, temperature t = %v or results (%d)", path, d.N, d.T, len(d.Results))
-	}
-	rows := d.Results
-	if d.Source != nil {
-		rows = append([]study.SimRow{*d.Source}, rows...)
-	}
-	for _, r := range rows {
-		if r.TheoryTestError == nil || r.TheoryVNorm == nil || r.InfiniteWidthError == nil {
-			return simDoc{}, fmt.Errorf("%s: row gamma = %v has no theory columns (run tlstat simulate with -compare)", path, r.Gamma)
-		}
-	}
-	return d, nil
-}
+// readSimDoc reads and checks one simulation record.
+func readSimDoc(path string) (simDoc, error) { return study.ReadSimDoc(path) }
 
 // simZ is (simulation - theory) / standard error, NaN without an error bar.
 func simZ(r study.SimRow) float64 {
@@ -139,45 +102,58 @@ func simZ(r study.SimRow) float64 {
 	return (r.SimTestError - *r.TheoryTestError) / r.SimTestErrorErr
 }
 
-func simFmtSigned(x float64, prec int) string {
-	if math.IsNaN(x) {
-		return "–"
+// simVerdict is the row's verdict on the default theory; records made
+// before the convergence gates existed are not compared either.
+func simVerdict(r study.SimRow) string {
+	if r.SimConverged == nil {
+		return "no convergence gates: not compared"
 	}
-	return fmt.Sprintf("%+.*f", prec, x)
+	return study.Verdict(r.Converged(), r.SimTestError, r.SimTestErrorErr, *r.TheoryTestError)
+}
+
+// simFmtSim formats a simulated value ± its standard error; a value whose
+// chains did not pass the gates is bracketed, as it is not a result.
+func simFmtSim(r study.SimRow, x, err float64, prec int) string {
+	s := fmt.Sprintf("%.*f ± %.*f", prec, x, prec, err)
+	if !r.Converged() {
+		s = "[" + s + "]"
+	}
+	return s
 }
 
 func writeSimSingleTable(w io.Writer, docs []simDoc) {
-	fmt.Fprintln(w, "| N | P | α = P/N | T | theory ε | Langevin ε (± s.e.) | infinite width ε | (sim − theory)/theory | (sim − theory)/s.e. | theory ⟨v²⟩/N | Langevin \\|v\\|²/N | burn-in + steps | chains | acceptance | R̂ (ε, \\|v\\|²) |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Fprintln(w, "| run | N | P | α = P/N | T | theory ε | Langevin ε (± s.e.) | verdict | infinite width ε | theory ⟨v²⟩/N | Langevin \\|v\\|²/N | R̂ (ε, \\|v\\|²) | bulk ESS (ε, \\|v\\|²) | burn-in + steps | chains | seconds |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 	for _, d := range docs {
 		r := d.Results[0]
-		th := *r.TheoryTestError
-		fmt.Fprintf(w, "| %d | %d | %g | %g | %.4f | %.4f ± %.4f | %.4f | %s%% | %s | %.3f | %.3f ± %.3f | %d + %d | %d | %.2f | %s |\n",
-			d.N, d.P, float64(d.P)/float64(d.N), d.T, th, r.SimTestError, r.SimTestErrorErr, *r.InfiniteWidthError,
-			simFmtSigned(100*(r.SimTestError-th)/th, 1), simFmtSigned(simZ(r), 1), *r.TheoryVNorm, r.SimVNorm, r.SimVNormErr,
-			r.BurnIn, r.Steps, r.Chains, r.Acceptance, simFmtRHat(r))
+		fmt.Fprintf(w, "| %s | %d | %d | %g | %g | %.4f | %s | %s | %.4f | %.3f | %s | %s | %s | %d + %d | %d | %s |\n",
+			d.Name(), d.N, d.P, float64(d.P)/float64(d.N), d.T, *r.TheoryTestError, simFmtSim(r, r.SimTestError, r.SimTestErrorErr, 4),
+			simVerdict(r), *r.InfiniteWidthError, *r.TheoryVNorm, simFmtSim(r, r.SimVNorm, r.SimVNormErr, 3),
+			simFmtRHat(r), simFmtESS(r, "test_error", "vnorm"), r.BurnIn, r.Steps, r.Chains, simFmtSeconds(r))
 	}
 	fmt.Fprintln(w)
 }
 
 func writeSimTransferTable(w io.Writer, d simDoc) {
-	fmt.Fprintf(w, "**%s**: %s; %s\n\n", filepath.Base(d.path), d.Task, d.Network)
-	fmt.Fprintln(w, "| γ | theory ε_t | Langevin ε_t (± s.e.) | infinite width | (sim − theory)/s.e. | theory ⟨v_t²⟩/N | Langevin \\|v_t\\|²/N | theory ⟨v_s·v_t⟩/N | Langevin v_s·v_t/N | burn-in + steps | chains | R̂ (ε, \\|v\\|²) |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Fprintf(w, "**%s**: %s; %s\n\n", filepath.Base(d.Path), d.Task, d.Network)
+	fmt.Fprintln(w, "| γ | theory ε_t | Langevin ε_t (± s.e.) | verdict | infinite width | theory ⟨v_t²⟩/N | Langevin \\|v_t\\|²/N | theory ⟨v_s·v_t⟩/N | Langevin v_s·v_t/N | R̂ (ε, \\|v\\|²) | bulk ESS (ε, \\|v\\|², overlap) | burn-in + steps | chains |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 	row := func(label string, r study.SimRow) {
 		ov, simOv := "–", "–"
 		if r.TheoryOverlap != nil {
 			ov = fmt.Sprintf("%.3f", *r.TheoryOverlap)
 		}
 		if r.SimOverlap != nil {
-			simOv = fmt.Sprintf("%.3f", *r.SimOverlap)
+			e := 0.0
 			if r.SimOverlapErr != nil {
-				simOv += fmt.Sprintf(" ± %.3f", *r.SimOverlapErr)
+				e = *r.SimOverlapErr
 			}
+			simOv = simFmtSim(r, *r.SimOverlap, e, 3)
 		}
-		fmt.Fprintf(w, "| %s | %.4f | %.4f ± %.4f | %.4f | %s | %.3f | %.3f ± %.3f | %s | %s | %d + %d | %d | %s |\n",
-			label, *r.TheoryTestError, r.SimTestError, r.SimTestErrorErr, *r.InfiniteWidthError, simFmtSigned(simZ(r), 1),
-			*r.TheoryVNorm, r.SimVNorm, r.SimVNormErr, ov, simOv, r.BurnIn, r.Steps, r.Chains, simFmtRHat(r))
+		fmt.Fprintf(w, "| %s | %.4f | %s | %s | %.4f | %.3f | %s | %s | %s | %s | %s | %d + %d | %d |\n",
+			label, *r.TheoryTestError, simFmtSim(r, r.SimTestError, r.SimTestErrorErr, 4), simVerdict(r), *r.InfiniteWidthError,
+			*r.TheoryVNorm, simFmtSim(r, r.SimVNorm, r.SimVNormErr, 3), ov, simOv, simFmtRHat(r),
+			simFmtESS(r, "test_error", "vnorm", "overlap"), r.BurnIn, r.Steps, r.Chains)
 	}
 	row("source", *d.Source)
 	for _, r := range d.Results {
@@ -186,12 +162,42 @@ func writeSimTransferTable(w io.Writer, d simDoc) {
 	fmt.Fprintln(w)
 }
 
+// simFmtESS formats the bulk effective sample sizes of the named
+// quantities ("–" where a record has none).
+func simFmtESS(r study.SimRow, keys ...string) string {
+	var parts []string
+	for _, k := range keys {
+		d, ok := r.SimDiagnostics[k]
+		switch {
+		case ok:
+			parts = append(parts, fmt.Sprintf("%.0f", d.ESS))
+		case k != "overlap" || r.SimOverlap != nil:
+			parts = append(parts, "–")
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// simFmtSeconds formats the wall time of a row ("–" when not recorded).
+func simFmtSeconds(r study.SimRow) string {
+	if r.Seconds <= 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.0f", r.Seconds)
+}
+
 // writeSimParityFigure draws every simulated test error against its theory:
 // single networks grouped by width and temperature, transfer runs (source
 // and target rows) by width and kind of task.
 func writeSimParityFigure(path string, single, trans []simDoc) error {
-	var g simSeriesGroups
-	add := func(name string, r study.SimRow) { g.add(name, *r.TheoryTestError, r.SimTestError, r.SimTestErrorErr) }
+	var g, unconverged simSeriesGroups
+	add := func(name string, r study.SimRow) {
+		if !r.Converged() {
+			unconverged.add(simUnconverged, *r.TheoryTestError, r.SimTestError, math.NaN())
+			return
+		}
+		g.add(name, *r.TheoryTestError, r.SimTestError, r.SimTestErrorErr)
+	}
 	for _, d := range single {
 		add(fmt.Sprintf("single, N=%d, T=%g", d.N, d.T), d.Results[0])
 	}
@@ -206,7 +212,7 @@ func writeSimParityFigure(path string, single, trans []simDoc) error {
 			add(name, r)
 		}
 	}
-	series := g.series
+	series := append(g.series, unconverged.hollow()...)
 	f, err := plotting.TheoryVsSimulation("test error", series)
 	if err != nil {
 		return fmt.Errorf("-figure: %w", err)
@@ -224,13 +230,18 @@ func writeSimGapFigure(path string, single []simDoc) error {
 	if len(single) == 0 {
 		return fmt.Errorf("-gap-figure: no single-network document among the inputs")
 	}
-	var g simSeriesGroups
+	var g, unconverged simSeriesGroups
 	for _, d := range single {
 		r := d.Results[0]
 		th := *r.TheoryTestError
-		g.add(fmt.Sprintf("N=%d, T=%g", d.N, d.T), float64(d.P)/float64(d.N), 100*(r.SimTestError-th)/th, 100*r.SimTestErrorErr/th)
+		x, y := float64(d.P)/float64(d.N), 100*(r.SimTestError-th)/th
+		if !r.Converged() {
+			unconverged.add(simUnconverged, x, y, math.NaN())
+			continue
+		}
+		g.add(fmt.Sprintf("N=%d, T=%g", d.N, d.T), x, y, 100*r.SimTestErrorErr/th)
 	}
-	series := g.series
+	series := append(g.series, unconverged.hollow()...)
 	f := &plotting.Figure{
 		Title:  "Single network: simulation relative to theory",
 		XLabel: "α = P/N", YLabel: "(sim − theory)/theory of the test error (%)",
@@ -257,6 +268,19 @@ func simFmtRHat(r study.SimRow) string {
 		return fmt.Sprintf("%.3f", *x)
 	}
 	return f(r.SimTestErrorRHat) + ", " + f(r.SimVNormRHat)
+}
+
+// simUnconverged names the series of points whose chains did not pass
+// their convergence gates: drawn hollow and grey, without error bars, never
+// as results.
+const simUnconverged = "not converged (not a result)"
+
+// hollow returns the series drawn as grey rings.
+func (g *simSeriesGroups) hollow() []plotting.Series {
+	for i := range g.series {
+		g.series[i].Style = plotting.Style{Color: color.Gray{Y: 150}, Marker: plotting.MarkerRing}
+	}
+	return g.series
 }
 
 // simSeriesGroups collects points with error bars into series by name, in

@@ -26,20 +26,25 @@ func writeTestJSON(t *testing.T, dir, name string, v any) string {
 
 func testF64(x float64) *float64 { return &x }
 
-// TestSimulateTable renders hand-made documents: the relative deviation
-// (0.34 - 0.40)/0.40 = -15% and the z score (0.34 - 0.40)/0.02 = -3.0
-// follow from the inputs, rows are sorted by N, and both figures are
-// written.
+// TestSimulateTable renders hand-made documents: the verdict of the
+// converged row, (0.40 - 0.34)/0.34 = 17.6% high at |0.34 - 0.40|/0.02 =
+// 3.0σ, follows from the inputs; a row without gates and an unconverged
+// row are bracketed and not compared; rows are sorted by N; both figures
+// are written.
 func TestSimulateTable(t *testing.T) {
 	dir := t.TempDir()
 	row := study.SimRow{SimTestError: 0.34, SimTestErrorErr: 0.02, SimVNorm: 1.2, SimVNormErr: 0.01, BurnIn: 100, Steps: 200, Chains: 4,
 		Acceptance: 0.55, TheoryTestError: testF64(0.40), TheoryVNorm: testF64(1.3), InfiniteWidthError: testF64(0.38)}
 	withRHat := row
-	withRHat.SimTestErrorRHat = testF64(1.02)
+	withRHat.SimTestErrorRHat = testF64(1.002)
+	yes, no := true, false
+	withRHat.SimConverged = &yes
+	withRHat.SimDiagnostics = map[string]study.SimDiag{"test_error": {RHat: 1.002, ESS: 812}, "vnorm": {RHat: 1.001, ESS: 640}}
 	big := writeTestJSON(t, dir, "big.json", study.SimDoc{Mode: "single", Task: "t", Network: "n", N: 400, T: 0.05, P: 400, PTest: 10, Results: []study.SimRow{withRHat}})
 	small := writeTestJSON(t, dir, "small.json", study.SimDoc{Mode: "single", Task: "t", Network: "n", N: 200, T: 0.05, P: 50, PTest: 10, Results: []study.SimRow{row}})
 	trow := row
 	trow.Gamma, trow.SimOverlap, trow.SimOverlapErr, trow.TheoryOverlap = 2, testF64(0.2), testF64(0.03), testF64(0.25)
+	trow.SimConverged = &no
 	tr := writeTestJSON(t, dir, "tr.json", study.SimDoc{Mode: "transfer", Task: "synthetic erf teachers", Network: "n", N: 200, T: 0.05, PS: 200, PT: 50, PTest: 10,
 		Source: &row, Results: []study.SimRow{trow}})
 	fig, gap := filepath.Join(dir, "parity.svg"), filepath.Join(dir, "gap.png")
@@ -48,12 +53,14 @@ func TestSimulateTable(t *testing.T) {
 		t.Fatalf("%v\n%s", err, errb.String())
 	}
 	s := out.String()
-	i200, i400 := strings.Index(s, "| 200 | 50 | 0.25 |"), strings.Index(s, "| 400 | 400 | 1 |")
+	i200, i400 := strings.Index(s, "| small | 200 | 50 | 0.25 |"), strings.Index(s, "| big | 400 | 400 | 1 |")
 	if i200 < 0 || i400 < 0 || i200 > i400 {
 		t.Errorf("single rows missing or not sorted by N:\n%s", s)
 	}
-	for _, want := range []string{"| -15.0% | -3.0 |", "| 0.4000 | 0.3400 ± 0.0200 | 0.3800 |", "**tr.json**", "| 4 | 0.55 | 1.020, – |",
-		"| 2 | 0.4000 | 0.3400 ± 0.0200 | 0.3800 | -3.0 | 1.300 | 1.200 ± 0.010 | 0.250 | 0.200 ± 0.030 | 100 + 200 | 4 | – |"} {
+	for _, want := range []string{
+		"| 0.4000 | 0.3400 ± 0.0200 | theory 17.6% high (3.0σ) | 0.3800 | 1.300 | 1.200 ± 0.010 | 1.002, – | 812, 640 | 100 + 200 | 4 | – |",
+		"| 0.4000 | [0.3400 ± 0.0200] | no convergence gates: not compared | 0.3800 |", "**tr.json**",
+		"| 2 | 0.4000 | [0.3400 ± 0.0200] | not converged: not compared | 0.3800 | 1.300 | [1.200 ± 0.010] | 0.250 | [0.200 ± 0.030] | – | –, –, – | 100 + 200 | 4 |"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("output lacks %q:\n%s", want, s)
 		}
@@ -86,18 +93,27 @@ func TestSimulateTable(t *testing.T) {
 }
 
 // TestValidationDocsInSync checks that every table row that tlstat simulate
-// table prints for docs/validation/*.json appears verbatim in
+// table prints for the stored records (docs/validation/hmc/*.json and the
+// earlier docs/validation/mala/*.json) appears verbatim in
 // docs/validation.md, so the page shows what the stored runs say.
 func TestValidationDocsInSync(t *testing.T) {
 	root := filepath.Join("..", "..", "..")
-	files, err := filepath.Glob(filepath.Join(root, "docs", "validation", "*.json"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no docs/validation/*.json (%v)", err)
-	}
 	page, err := os.ReadFile(filepath.Join(root, "docs", "validation.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, dir := range []string{"hmc", "mala"} {
+		files, err := filepath.Glob(filepath.Join(root, "docs", "validation", dir, "*.json"))
+		if err != nil || len(files) == 0 {
+			t.Fatalf("no docs/validation/%s/*.json (%v)", dir, err)
+		}
+		checkTableInPage(t, page, files, "docs/validation/"+dir+"/*.json")
+	}
+}
+
+// checkTableInPage checks that every row of the table of files is in page.
+func checkTableInPage(t *testing.T, page []byte, files []string, glob string) {
+	t.Helper()
 	var out, errb bytes.Buffer
 	if err := runSimulate(append([]string{"table"}, files...), &out, &errb); err != nil {
 		t.Fatalf("%v\n%s", err, errb.String())
@@ -109,7 +125,7 @@ func TestValidationDocsInSync(t *testing.T) {
 		}
 		rows++
 		if !bytes.Contains(page, []byte(line)) {
-			t.Errorf("docs/validation.md lacks the row\n%s\n(regenerate with: tlstat simulate table docs/validation/*.json)", line)
+			t.Errorf("docs/validation.md lacks the row\n%s\n(regenerate with: tlstat simulate table %s)", line, glob)
 		}
 	}
 	if rows < len(files) {
