@@ -38,6 +38,8 @@ for t in 0.1 0.2 0.5; do
 done
 # A digit pair outside the grid at alpha = 2.
 run single_N200_P400_T0.05_3v8 single -n 200 -p 400 -t 0.05 -ptest 1000 -pos 3 -neg 8
+# The linear activation, where the scalar theory is exact at any size.
+run single_N200_P400_T0.05_linear single -n 200 -p 400 -t 0.05 -ptest 1000 -act linear
 run single_N400_P800_T0.05 single -n 400 -p 800 -t 0.05 -ptest 1000
 # Transfer at N = 200 (P_s = 200, P_t = 50).
 for tgt in related:0,2,4,8:1,3,5,9 unrelated:0,1,4,5:2,3,6,7; do

@@ -6,6 +6,7 @@ import (
 
 	"github.com/tlstat/tlstat/tlstat/data"
 	"github.com/tlstat/tlstat/tlstat/langevin"
+	"github.com/tlstat/tlstat/tlstat/rkgp"
 )
 
 // SimDoc is the record of a simulation of real finite networks beside the
@@ -129,7 +130,7 @@ type FirstLayer struct {
 type FirstLayerTheory struct {
 	Variant     string    `json:"variant"`
 	AlongAxes   []float64 `json:"along_axes"`
-	Eigenvalues []float64 `json:"eigenvalues"`
+	Eigenvalues []float64 `json:"eigenvalues,omitempty"`
 }
 
 // Key names of SimRow.SimDiagnostics.
@@ -275,4 +276,20 @@ func nanZero(x []float64) []float64 {
 		x[i] = zeroNaN(v)
 	}
 	return x
+}
+
+// AddTheory appends the prediction of model m, fitted to train, for the
+// second moment along the same principal axes (rkgp.FirstLayerAlong) under
+// the name variant.
+func (fl *FirstLayer) AddTheory(variant string, train *data.Dataset, m *rkgp.Model) error {
+	_, axes, err := data.PrincipalAxes(train.X, len(fl.SimAlongAxes))
+	if err != nil {
+		return fmt.Errorf("study: principal axes: %w", err)
+	}
+	along, err := rkgp.FirstLayerAlong(train, m, axes)
+	if err != nil {
+		return err
+	}
+	fl.Theory = append(fl.Theory, FirstLayerTheory{Variant: variant, AlongAxes: along})
+	return nil
 }

@@ -250,6 +250,11 @@ func simCompareSingle(row *study.SimRow, train, test *data.Dataset, net rkgp.Net
 		return err
 	}
 	row.SetTheory(th)
+	if row.FirstLayer != nil {
+		if err := row.FirstLayer.AddTheory("scalar", train, m); err != nil {
+			return fmt.Errorf("theory of the first layer: %w", err)
+		}
+	}
 	return nil
 }
 
