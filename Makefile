@@ -7,6 +7,8 @@
 #   make vet        gofmt check + go vet (including notebooks/deps.go)
 #   make demo       the main job: go run ./tlstat/cmd/tlstat demo
 #   make bench      tlstat (pure Go and OpenBLAS) vs the Python reference: ratio table
+#   make validity   after new runs of bench/validation.sh or bench/validitymap.sh: recompute
+#                   the records' theory columns, the embedded validity map and its figures
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -27,6 +29,15 @@ PYTHON := /usr/bin/python3
 JUPYTER_PKGS := jupyter-nbconvert jupyter-client
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_GET := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get -y -q -o DPkg::Lock::Timeout=600
+
+VALIDITY_RECORDS = $(wildcard docs/validation/hmc/*.json docs/validation/map/*.json)
+VALIDITY_SOURCE = converged HMC runs of docs/validation/hmc and docs/validation/map (bench/validation.sh, bench/validitymap.sh)
+
+.PHONY: validity
+validity:
+	$(GO) run ./tlstat/cmd/tlstat simulate theory $(VALIDITY_RECORDS)
+	$(GO) run ./tlstat/cmd/tlstat simulate map -source "$(VALIDITY_SOURCE)" -o tlstat/study/validity.json \
+	    -figure docs/validation/map.svg $(VALIDITY_RECORDS)
 
 .PHONY: test setup setup-openblas setup-jupyter setup-tools setup-kernel notebooks short vet demo bench
 

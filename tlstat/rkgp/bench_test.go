@@ -70,3 +70,44 @@ func BenchmarkPredict(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkVariantRisk measures, back to back on the same fit, the test
+// error of every theory variant on 1000 test points, each on a fresh model
+// (so the shape variant's inverse and second factorization are included),
+// after the scalar fit itself (the "fit" case): the cost of each
+// correction relative to the scalar theory.
+func BenchmarkVariantRisk(b *testing.B) {
+	for _, p := range []int{1000, 2000, 4000} {
+		b.Run(fmt.Sprintf("P=%d", p), func(b *testing.B) {
+			if testing.Short() && p > 1000 {
+				b.Skip("large P skipped under -short")
+			}
+			train, test := gaussianTask(p, 196, 1), gaussianTask(1000, 196, 2)
+			net := Network{N: 400, T: 0.05, Lambda0: 1, Lambda1: 1}
+			b.Run("fit", func(b *testing.B) {
+				for b.Loop() {
+					if _, err := Fit(train, net, nil); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			m, err := Fit(train, net, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, v := range Variants {
+				b.Run(v.String(), func(b *testing.B) {
+					for b.Loop() {
+						mv, err := m.WithVariant(v)
+						if err != nil {
+							b.Fatal(err)
+						}
+						if _, err := mv.Risk(test); err != nil {
+							b.Fatal(err)
+						}
+					}
+				})
+			}
+		})
+	}
+}

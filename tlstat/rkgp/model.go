@@ -45,7 +45,11 @@ type Model struct {
 	settings Settings
 	sp       *spectrum
 	fac      *factorCache // Cholesky factor of G for Predict, made on first use
+	shape    *shapeCache  // the shape variant's corrected kernel, made on first use
 }
+
+// Variant returns the theory variant of the model's predictions.
+func (m *Model) Variant() Variant { return m.settings.Variant }
 
 // Timing is the wall-clock time of the stages of a fit.
 type Timing struct {
@@ -147,7 +151,7 @@ func (m *Model) NNGP() *Model {
 // fixed returns a model sharing m's tridiagonal reduction at the given order
 // parameters.
 func (m *Model) fixed(qbar, q float64) *Model {
-	out := &Model{Net: m.Net, Q: q, Qbar: qbar, Converged: true, settings: m.settings, sp: m.sp, fac: &factorCache{}}
+	out := &Model{Net: m.Net, Q: q, Qbar: qbar, Converged: true, settings: m.settings, sp: m.sp, fac: &factorCache{}, shape: &shapeCache{}}
 	out.Timing = Timing{Kernel: m.Timing.Kernel, Decompose: m.Timing.Decompose}
 	if m.odd() {
 		out.Action = m.sp.actionOdd(m.Net, q)

@@ -64,6 +64,9 @@ func (m *Model) Predict(x mat.Matrix) (mean, variance []float64, err error) {
 }
 
 func (m *Model) predictBatch(x0 mat.Matrix, mean, variance []float64) error {
+	if m.settings.Variant == Shape {
+		return m.predictShapeBatch(x0, mean, variance)
+	}
 	sp := m.sp
 	p := len(sp.eig)
 	b := len(mean)

@@ -18,6 +18,9 @@ type Settings struct {
 	// Batch is the number of test points whose cross-kernel is held in memory
 	// at once by Predict and Risk (memory O(P·Batch)). Default 256.
 	Batch int
+	// Variant selects the theory of Predict and Risk (the order parameters
+	// are those of the scalar theory for every variant). Default Scalar.
+	Variant Variant
 }
 
 func (s *Settings) resolve() Settings {
@@ -43,5 +46,6 @@ func (s *Settings) resolve() Settings {
 	if s.Batch > 0 {
 		out.Batch = s.Batch
 	}
+	out.Variant = s.Variant
 	return out
 }

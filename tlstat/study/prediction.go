@@ -56,3 +56,44 @@ func PredictTransfer(s *transfer.Solver, gamma float64, test *data.Dataset) (Pre
 	}
 	return Prediction{TestError: r.Total, ReadoutNorm: m.ReadoutNorm(), Overlap: m.Overlap(), InfiniteWidthError: ri.Total}, nil
 }
+
+// VariantsSingle returns the test error and readout norm of every theory
+// variant that applies to the fitted model m (rkgp.Variants; the shape
+// variant only for odd activations), the scalar theory first.
+func VariantsSingle(m *rkgp.Model, test *data.Dataset) ([]TheoryRow, error) {
+	var out []TheoryRow
+	for _, v := range rkgp.Variants {
+		mv, err := m.WithVariant(v)
+		if err != nil {
+			if v == rkgp.Scalar {
+				return nil, err
+			}
+			out = append(out, TheoryRow{Variant: v.String(), Note: err.Error()})
+			continue
+		}
+		r, err := mv.Risk(test)
+		if err != nil {
+			return nil, fmt.Errorf("study: %s theory: %w", v, err)
+		}
+		out = append(out, TheoryRow{Variant: v.String(), TestError: ptr(r.Total), ReadoutNorm: ptr(m.ReadoutNorm())})
+	}
+	return out, nil
+}
+
+// Correction returns |shape − scalar|/scalar of the test errors in rows
+// (VariantsSingle), NaN when either is missing.
+func Correction(rows []TheoryRow) float64 {
+	var sc, sh *float64
+	for _, r := range rows {
+		switch r.Variant {
+		case "scalar":
+			sc = r.TestError
+		case "shape":
+			sh = r.TestError
+		}
+	}
+	if sc == nil || sh == nil {
+		return math.NaN()
+	}
+	return math.Abs(*sh-*sc) / *sc
+}

@@ -1,19 +1,189 @@
 package study
 
-// Trust is what a user needs to judge a theory value: where it lies in the
-// plane of the measured validity map and how large the theory's own
-// first-order correction is there.
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/tlstat/tlstat/tlstat/data"
+	"github.com/tlstat/tlstat/tlstat/rkgp"
+)
+
+// Trust is what a user needs to judge a theory value: the loads and the
+// temperature, the size of the theory's own first-order correction, and
+// where the point lies on the validity map measured against converged
+// simulations of real networks (ValidityMap).
 type Trust struct {
+	// Kind is the kind of data of the validity map the point was compared
+	// with (see KindOf).
+	Kind string `json:"kind"`
 	// Alpha = P/N and PerInput = P/N0 are the loads; T is the temperature.
 	Alpha    float64 `json:"alpha"`
 	PerInput float64 `json:"p_over_n0"`
 	T        float64 `json:"t"`
-	// Correction is |corrected − scalar|/scalar, the relative size of the
-	// first-order correction to the scalar theory: the model's own estimate
-	// of its error (nil when not computed).
+	// Correction is |shape − scalar|/scalar, the relative size of the
+	// first-order kernel-shape correction (rkgp.Shape): the model's own
+	// estimate of the size of what the scalar theory leaves out (nil when
+	// not computed, e.g. for transfer targets).
 	Correction *float64 `json:"correction,omitempty"`
-	// Regime is "validated", "not validated" or "outside" the measured
-	// validity map; Note says it in words.
+	// Regime is RegimeValidated, RegimeNotValidated or RegimeOutside; Note
+	// says it in words, naming the measured points it rests on.
 	Regime string `json:"regime"`
 	Note   string `json:"note"`
+}
+
+// The regimes of a Trust.
+const (
+	// RegimeValidated: every measured point near this one agrees with the
+	// theory (within 2% or 2 standard errors).
+	RegimeValidated = "validated"
+	// RegimeNotValidated: a measured point near this one disagrees.
+	RegimeNotValidated = "not validated"
+	// RegimeOutside: no measured point of the same kind of data is near.
+	RegimeOutside = "outside the measured map"
+)
+
+// Closeness on the validity map: a measured cell is near a point when its
+// alpha is within a factor nearAlpha and its temperature within a factor
+// nearT of the point's (the map's grid steps are factors 2-4 in alpha and
+// 2.5-4 in T).
+const (
+	nearAlpha = 2.0
+	nearT     = 2.5
+)
+
+// Agreement threshold of a validated cell: the relative gap of the
+// theory, or 2 standard errors of the simulation, whichever is larger.
+const agreeRel = 0.02
+
+// Point is where a prediction is made: the kind of data (see KindOf), the
+// activation's name, the width N, the training set size P, the input
+// dimension N0 and the temperature T.
+type Point struct {
+	Kind, Act string
+	N, P, N0  int
+	T         float64
+}
+
+// Assess places a prediction at pt on the validity map vm and returns its
+// Trust; correction is the relative size of the first-order correction
+// (NaN when not computed). variant names the theory whose measured gaps
+// count ("scalar" by default). Cells count when they have the same kind of
+// data and activation and lie within a factor 2 in alpha and 2.5 in T.
+func (vm *ValidityMap) Assess(variant string, pt Point, correction float64) Trust {
+	if variant == "" {
+		variant = "scalar"
+	}
+	kind, t := pt.Kind, pt.T
+	tr := Trust{Kind: kind, Alpha: float64(pt.P) / float64(pt.N), T: t}
+	if pt.N0 > 0 {
+		tr.PerInput = float64(pt.P) / float64(pt.N0)
+	}
+	if !math.IsNaN(correction) {
+		tr.Correction = &correction
+	}
+	var near []MapCell
+	if vm != nil {
+		for _, c := range vm.Cells {
+			if c.Kind != kind || c.Act != pt.Act || !c.Converged {
+				continue
+			}
+			if _, ok := c.Theory[variant]; !ok {
+				continue
+			}
+			if math.Abs(math.Log(c.Alpha/tr.Alpha)) <= math.Log(nearAlpha)+1e-9 && math.Abs(math.Log(c.T/t)) <= math.Log(nearT)+1e-9 {
+				near = append(near, c)
+			}
+		}
+	}
+	if len(near) == 0 {
+		tr.Regime = RegimeOutside
+		tr.Note = fmt.Sprintf("outside the measured validity map: no converged simulation of %s data with %s within a factor %g of alpha = %.3g and %g of T = %g; check with tlstat simulate",
+			kindWords(kind), pt.Act, nearAlpha, tr.Alpha, nearT, t)
+		return tr
+	}
+	worst, wi := 0.0, -1
+	for i, c := range near {
+		if c.Agrees(variant) {
+			continue
+		}
+		if g := math.Abs(c.Gap(variant)); g > worst {
+			worst, wi = g, i
+		}
+	}
+	if wi < 0 {
+		tr.Regime = RegimeValidated
+		tr.Note = fmt.Sprintf("validated: the %s theory agrees (within 2%% or 2σ) with converged simulations at all %d measured points of %s data near alpha = %.3g, T = %g",
+			variant, len(near), kindWords(kind), tr.Alpha, t)
+		return tr
+	}
+	c := near[wi]
+	dir := "above"
+	if c.Gap(variant) < 0 {
+		dir = "below"
+	}
+	tr.Regime = RegimeNotValidated
+	tr.Note = fmt.Sprintf("not validated: at a nearby measured point (%s data, N = %d, alpha = %.3g, T = %g) the %s theory is %.1f%% %s converged simulations",
+		kindWords(kind), c.N, c.Alpha, c.T, variant, 100*worst, dir)
+	return tr
+}
+
+// Kinds of data on the validity map.
+const (
+	KindImages   = "images"   // image pixels (MNIST-like digit groups)
+	KindGaussian = "gaussian" // Gaussian inputs with a teacher, N0 > 50
+	KindLowDim   = "low-dim"  // Gaussian inputs with a teacher, N0 <= 50
+	KindCSV      = "csv"      // inputs read from CSV files
+)
+
+// KindOf classifies a task description (SimDoc.Task) with input dimension
+// n0.
+func KindOf(task string, n0 int) string {
+	switch {
+	case strings.HasPrefix(task, "synthetic"):
+		if n0 <= 50 {
+			return KindLowDim
+		}
+		return KindGaussian
+	case strings.Contains(strings.ToLower(task), "csv"):
+		return KindCSV
+	}
+	return KindImages
+}
+
+func kindWords(kind string) string {
+	switch kind {
+	case KindImages:
+		return "image"
+	case KindGaussian:
+		return "Gaussian-input teacher"
+	case KindLowDim:
+		return "low-dimensional (N0 <= 50) Gaussian-input teacher"
+	case KindCSV:
+		return "CSV"
+	}
+	return kind
+}
+
+// TrustSingle returns the Trust of the scalar theory of the fitted single
+// network m on test for data of kind kind (KindOf), with the first-order
+// correction computed from the shape variant (NaN for activations without
+// one), judged on the embedded validity map.
+func TrustSingle(m *rkgp.Model, train, test *data.Dataset, kind string) (Trust, error) {
+	rows, err := VariantsSingle(m, test)
+	if err != nil {
+		return Trust{}, err
+	}
+	pt := Point{Kind: kind, Act: m.Net.Activation().Name(), N: m.Net.N, P: train.Len(), N0: train.Dim(), T: m.Net.T}
+	return AssessDefault("scalar", pt, Correction(rows)), nil
+}
+
+// String is the trust in one line: the loads, the correction and the note.
+func (t Trust) String() string {
+	corr := "not computed"
+	if t.Correction != nil {
+		corr = fmt.Sprintf("%.1f%%", 100**t.Correction)
+	}
+	return fmt.Sprintf("alpha = P/N = %.3g, P/N0 = %.3g, T = %g; first-order (shape) correction %s; %s",
+		t.Alpha, t.PerInput, t.T, corr, t.Note)
 }

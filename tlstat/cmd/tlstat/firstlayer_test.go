@@ -17,9 +17,14 @@ import (
 // recordTask rebuilds the training set and network of a stored
 // single-network record from its command line.
 func recordTask(d study.SimDoc) (*data.Dataset, rkgp.Network, error) {
+	train, _, net, err := recordTaskTest(d)
+	return train, net, err
+}
+
+func recordTaskTest(d study.SimDoc) (*data.Dataset, *data.Dataset, rkgp.Network, error) {
 	args := strings.Fields(d.Command)
 	if len(args) < 3 || args[2] != "single" {
-		return nil, rkgp.Network{}, fmt.Errorf("%s: command %q is not tlstat simulate single", d.Path, d.Command)
+		return nil, nil, rkgp.Network{}, fmt.Errorf("%s: command %q is not tlstat simulate single", d.Path, d.Command)
 	}
 	fs := flag.NewFlagSet("record", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -27,14 +32,14 @@ func recordTask(d study.SimDoc) (*data.Dataset, rkgp.Network, error) {
 	nf := addNetFlags(fs)
 	addSimFlags(fs, "seed")
 	if err := fs.Parse(args[3:]); err != nil {
-		return nil, rkgp.Network{}, err
+		return nil, nil, rkgp.Network{}, err
 	}
 	net, err := nf.network()
 	if err != nil {
-		return nil, rkgp.Network{}, err
+		return nil, nil, rkgp.Network{}, err
 	}
-	train, _, err := task.load()
-	return train, net, err
+	train, test, err := task.load()
+	return train, test, net, err
 }
 
 // TestFirstLayerTheoryAgainstStored recomputes the theory's second moment

@@ -25,7 +25,7 @@ func init() {
 	register(command{name: "simulate", summary: "Langevin sampling of real networks (simulate single|transfer)", run: runSimulate})
 }
 
-const simulateUsage = `usage: tlstat simulate single|transfer|table [flags]
+const simulateUsage = `usage: tlstat simulate single|transfer|table|theory|map [flags]
 
   single    sample the posterior of one network on a binary task and report
             its test error and readout norm (-compare: beside the theory)
@@ -33,6 +33,8 @@ const simulateUsage = `usage: tlstat simulate single|transfer|table [flags]
             target chains coupled by (gamma/2)|W_t - W_s|^2 (docs/theory.md §4)
   table     read the -json -compare outputs of the two modes and print
             theory-vs-simulation tables in Markdown (-figure: a parity plot)
+  theory    recompute the theory columns of stored records with the current code
+  map       build the validity map (and its figure) from records
 
 Run 'tlstat simulate MODE -h' for the flags of a mode.
 `
@@ -41,7 +43,7 @@ func runSimulate(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(stderr, simulateUsage)
 		if len(args) == 0 {
-			return errors.New("missing mode: single, transfer or table")
+			return errors.New("missing mode: single, transfer, table, theory or map")
 		}
 		return nil
 	}
@@ -52,9 +54,13 @@ func runSimulate(args []string, stdout, stderr io.Writer) error {
 		return runSimulateTransfer(args[1:], stdout, stderr)
 	case "table":
 		return runSimulateTable(args[1:], stdout, stderr)
+	case "theory":
+		return runSimulateTheory(args[1:], stdout, stderr)
+	case "map":
+		return runSimulateMap(args[1:], stdout, stderr)
 	}
 	fmt.Fprint(stderr, simulateUsage)
-	return fmt.Errorf("unknown mode %q (want single, transfer or table)", args[0])
+	return fmt.Errorf("unknown mode %q (want single, transfer, table, theory or map)", args[0])
 }
 
 // simFlags are the sampler flags shared by both modes.
@@ -239,23 +245,14 @@ func runSimulateSingle(args []string, stdout, stderr io.Writer) error {
 }
 
 // simCompareSingle fills the theory columns of a single network from rkgp
-// (through study.PredictSingle, as the report does).
+// (through study.PredictSingle, as the report does), every theory variant,
+// the first layer's theory and the verdicts.
 func simCompareSingle(row *study.SimRow, train, test *data.Dataset, net rkgp.Network) error {
 	m, err := rkgp.Fit(train, net, nil)
 	if err != nil {
 		return fmt.Errorf("theory: %w", err)
 	}
-	th, err := study.PredictSingle(m, test)
-	if err != nil {
-		return err
-	}
-	row.SetTheory(th)
-	if row.FirstLayer != nil {
-		if err := row.FirstLayer.AddTheory("scalar", train, m); err != nil {
-			return fmt.Errorf("theory of the first layer: %w", err)
-		}
-	}
-	return nil
+	return simSingleTheories(row, m, train, test)
 }
 
 // simFirstLayerAxes is the number of principal axes of the training inputs
@@ -368,11 +365,9 @@ func simCompareTransfer(src *study.SimRow, rows []study.SimRow, srcTr, srcTe, tg
 	if err != nil {
 		return fmt.Errorf("source theory: %w", err)
 	}
-	th, err := study.PredictSingle(m, srcTe)
-	if err != nil {
+	if err := simSingleTheories(src, m, srcTr, srcTe); err != nil {
 		return fmt.Errorf("source %w", err)
 	}
-	src.SetTheory(th)
 	for i := range rows {
 		th, err := study.PredictTransfer(sv, rows[i].Gamma, tgtTe)
 		if err != nil {
@@ -380,6 +375,9 @@ func simCompareTransfer(src *study.SimRow, rows []study.SimRow, srcTr, srcTe, tg
 			continue
 		}
 		rows[i].SetTheory(th)
+		rows[i].Theories = []study.TheoryRow{{Variant: "scalar", TestError: rows[i].TheoryTestError, ReadoutNorm: rows[i].TheoryVNorm,
+			Overlap: rows[i].TheoryOverlap}}
+		rows[i].SetVerdicts()
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tlstat/tlstat/tlstat/rkgp"
+	"github.com/tlstat/tlstat/tlstat/study"
 )
 
 func init() {
@@ -47,6 +48,9 @@ type singleOutput struct {
 	InfWidthError float64 `json:"infinite_width_error"`
 	InfWidthBias2 float64 `json:"infinite_width_bias2"`
 	InfWidthVar   float64 `json:"infinite_width_variance"`
+
+	// Trust judges the prediction against the measured validity map.
+	Trust study.Trust `json:"trust"`
 
 	Timings singleTimings `json:"timings"`
 }
@@ -98,6 +102,14 @@ func runSingle(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	kind := study.KindImages
+	if tf.csv() {
+		kind = study.KindCSV
+	}
+	trust, err := study.TrustSingle(fit, train, test, kind)
+	if err != nil {
+		return err
+	}
 	predT := time.Since(t0)
 
 	out := singleOutput{
@@ -106,7 +118,7 @@ func runSingle(args []string, stdout, stderr io.Writer) error {
 		Q: fit.Q, Action: fit.Action, Residual: fit.Residual, Converged: fit.Converged,
 		Iterations: fit.Iterations, Stationary: fit.Stationary, Readout: fit.ReadoutNorm(),
 		TestError: risk.Total, Bias2: risk.Bias2, Variance: risk.Variance,
-		InfWidthError: inf.Total, InfWidthBias2: inf.Bias2, InfWidthVar: inf.Variance,
+		InfWidthError: inf.Total, InfWidthBias2: inf.Bias2, InfWidthVar: inf.Variance, Trust: trust,
 		Timings: singleTimings{
 			Load: loadT.Seconds(), Kernel: fit.Timing.Kernel.Seconds(), Eigen: fit.Timing.Decompose.Seconds(),
 			Solve: fit.Timing.Solve.Seconds(), Predict: predT.Seconds(), Total: time.Since(start).Seconds(),
@@ -143,6 +155,7 @@ func runSingle(args []string, stdout, stderr io.Writer) error {
 	w("readout   <|v|²>/N = %.6g\n", out.Readout)
 	w("test      error %.8f = bias² %.8f + variance %.8f\n", risk.Total, risk.Bias2, risk.Variance)
 	w("NNGP      error %.8f = bias² %.8f + variance %.8f  (infinite width)\n", inf.Total, inf.Bias2, inf.Variance)
+	w("trust     %s\n", trust)
 	w("time      load %.3fs, kernel %.3fs, eigendecomposition %.3fs, solve %.4fs, predict %.3fs, total %.3fs\n",
 		out.Timings.Load, out.Timings.Kernel, out.Timings.Eigen, out.Timings.Solve, out.Timings.Predict, out.Timings.Total)
 	return fitErr

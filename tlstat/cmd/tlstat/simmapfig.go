@@ -1,0 +1,34 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/tlstat/tlstat/tlstat/report"
+	"github.com/tlstat/tlstat/tlstat/study"
+	"gonum.org/v1/plot/vg"
+)
+
+// writeValidityFigure draws, for every kind of data in the map, the
+// relative gap of the scalar theory, 100 (theory − sim)/sim, over log₂ α
+// and log₁₀ T (grey: not measured or not converged), each kind into its own
+// file: path with "_KIND" before the extension.
+func writeValidityFigure(path string, vm *study.ValidityMap) error {
+	ext := filepath.Ext(path)
+	for _, kind := range vm.Kinds() {
+		h, err := report.ValidityHeatMap(vm, kind, "scalar")
+		if err != nil {
+			return fmt.Errorf("-figure: %w", err)
+		}
+		if h == nil {
+			continue
+		}
+		out := strings.TrimSuffix(path, ext) + "_" + kind + ext
+		if err := h.Save(out, 5*vg.Inch, 3.5*vg.Inch); err != nil {
+			return fmt.Errorf("-figure: %w", err)
+		}
+	}
+	return nil
+}
+

@@ -1,0 +1,268 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strings"
+
+	"github.com/tlstat/tlstat/tlstat/data"
+	"github.com/tlstat/tlstat/tlstat/rkgp"
+	"github.com/tlstat/tlstat/tlstat/study"
+)
+
+const simTheoryUsage = `usage: tlstat simulate theory [-check] FILE.json...
+
+Recomputes the theory columns of stored simulation records with the current
+code: the default (scalar) theory and every variant (rkgp.Variants) for
+single networks and transfer sources, the transfer theory for targets, the
+first layer's second moment along the inputs' principal axes, and the
+verdicts. The task and network are rebuilt from each record's command
+line; the simulated columns are left as they are. Each file is rewritten in
+place; with -check nothing is written and a record whose stored theory
+differs from the recomputed one by more than 1e-8 (relative; the BLAS
+backends differ in the last digits) is an error.
+
+`
+
+// runSimulateTheory is 'tlstat simulate theory'.
+func runSimulateTheory(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("simulate theory", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, simTheoryUsage)
+		fs.PrintDefaults()
+	}
+	check := fs.Bool("check", false, "only check that the stored theory columns are current")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return fmt.Errorf("no input files")
+	}
+	for _, path := range fs.Args() {
+		d, err := study.ReadSimDoc(path)
+		if err != nil {
+			return err
+		}
+		if err := simRetheory(&d); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		var buf bytes.Buffer
+		if err := simWrite(&buf, d, true); err != nil {
+			return err
+		}
+		old, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if *check {
+			if where, ok := jsonClose(old, buf.Bytes(), simTheoryTol); !ok {
+				return fmt.Errorf("%s: stored theory columns differ from the current code at %s (run tlstat simulate theory %s)", path, where, path)
+			}
+			continue
+		}
+		if !bytes.Equal(old, buf.Bytes()) {
+			if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "updated %s\n", path)
+		}
+	}
+	return nil
+}
+
+// simRetheory recomputes the theory columns of a record from its command.
+func simRetheory(d *study.SimDoc) error {
+	args := strings.Fields(d.Command)
+	if len(args) < 3 || args[0] != "tlstat" || args[1] != "simulate" {
+		return fmt.Errorf("command %q is not a tlstat simulate command line", d.Command)
+	}
+	fs := flag.NewFlagSet("record", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	nf := addNetFlags(fs)
+	switch args[2] {
+	case "single":
+		task := addTaskFlags(fs)
+		addSimFlags(fs, "seed")
+		if err := fs.Parse(args[3:]); err != nil {
+			return fmt.Errorf("command %q: %w", d.Command, err)
+		}
+		net, err := nf.network()
+		if err != nil {
+			return err
+		}
+		train, test, err := task.load()
+		if err != nil {
+			return err
+		}
+		return simCompareSingle(&d.Results[0], train, test, net)
+	case "transfer":
+		task := addTransferTaskFlags(fs)
+		addSimFlags(fs, "chain-seed")
+		fs.String("gamma", "", "")
+		fs.Int("snapshots", 1, "")
+		if err := fs.Parse(args[3:]); err != nil {
+			return fmt.Errorf("command %q: %w", d.Command, err)
+		}
+		net, err := nf.network()
+		if err != nil {
+			return err
+		}
+		srcTr, srcTe, tgtTr, tgtTe, err := task.load()
+		if err != nil {
+			return err
+		}
+		return simCompareTransfer(d.Source, d.Results, srcTr, srcTe, tgtTr, tgtTe, net)
+	}
+	return fmt.Errorf("command %q: unknown mode %q", d.Command, args[2])
+}
+
+// simSingleTheories fills the variant rows, the first layer's theory and
+// the verdicts of a single network's row (or a transfer source) fitted as
+// m to train, tested on test.
+func simSingleTheories(row *study.SimRow, m *rkgp.Model, train, test *data.Dataset) error {
+	th, err := study.PredictSingle(m, test)
+	if err != nil {
+		return err
+	}
+	row.SetTheory(th)
+	if row.Theories, err = study.VariantsSingle(m, test); err != nil {
+		return err
+	}
+	if row.FirstLayer != nil {
+		row.FirstLayer.Theory = nil
+		if err := row.FirstLayer.AddTheory("scalar", train, m); err != nil {
+			return fmt.Errorf("theory of the first layer: %w", err)
+		}
+	}
+	row.SetVerdicts()
+	return nil
+}
+
+const simMapUsage = `usage: tlstat simulate map -o MAP.json [-figure F.svg|png] FILE.json...
+
+Builds the validity map from simulation records: one cell per
+single-network record and per transfer source, with the simulated test error,
+its convergence and every theory variant's prediction. The map embedded in
+package study (tlstat/study/validity.json) is this command's output on
+docs/validation/hmc/*.json and docs/validation/map/*.json; tlstat single,
+transfer and demo judge their predictions against it. -figure draws the
+relative gap of the scalar theory over alpha and T, one panel per kind of
+data.
+
+`
+
+// runSimulateMap is 'tlstat simulate map'.
+func runSimulateMap(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("simulate map", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, simMapUsage)
+		fs.PrintDefaults()
+	}
+	out := fs.String("o", "", "write the map as JSON to this file (- = standard output)")
+	figure := fs.String("figure", "", "also draw the map (.svg or .png)")
+	source := fs.String("source", "", "how the records were made, stored in the map (default: the file names)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 || *out == "" {
+		fs.Usage()
+		return fmt.Errorf("need -o and at least one input file")
+	}
+	var docs []study.SimDoc
+	for _, path := range fs.Args() {
+		d, err := study.ReadSimDoc(path)
+		if err != nil {
+			return err
+		}
+		docs = append(docs, d)
+	}
+	study.SortSimDocs(docs)
+	src := *source
+	if src == "" {
+		src = "tlstat simulate map over " + fmt.Sprint(len(docs)) + " records"
+	}
+	vm, err := study.ValidityMapOf(docs, src)
+	if err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(vm, "", "  ")
+	if err != nil {
+		return err
+	}
+	b = append(b, '\n')
+	if *out == "-" {
+		_, err = stdout.Write(b)
+	} else {
+		err = os.WriteFile(*out, b, 0o644)
+	}
+	if err != nil {
+		return err
+	}
+	if *figure != "" {
+		return writeValidityFigure(*figure, vm)
+	}
+	return nil
+}
+
+// simTheoryTol is the relative tolerance of 'simulate theory -check': far
+// above the rounding differences between BLAS backends (about 1e-14) and
+// far below any change of the theory.
+const simTheoryTol = 1e-8
+
+// jsonClose reports whether two JSON documents are equal with numbers
+// compared to relative tolerance tol, and where they first differ.
+func jsonClose(a, b []byte, tol float64) (string, bool) {
+	var x, y any
+	if err := json.Unmarshal(a, &x); err != nil {
+		return "the stored file: " + err.Error(), false
+	}
+	if err := json.Unmarshal(b, &y); err != nil {
+		return "the recomputed record: " + err.Error(), false
+	}
+	return jsonCloseValue("$", x, y, tol)
+}
+
+func jsonCloseValue(at string, x, y any, tol float64) (string, bool) {
+	switch xv := x.(type) {
+	case float64:
+		yv, ok := y.(float64)
+		if !ok || math.Abs(xv-yv) > tol*math.Max(math.Abs(xv), math.Abs(yv)) {
+			return fmt.Sprintf("%s (%v vs %v)", at, x, y), false
+		}
+		return "", true
+	case map[string]any:
+		yv, ok := y.(map[string]any)
+		if !ok || len(xv) != len(yv) {
+			return at + " (fields differ)", false
+		}
+		for k, v := range xv {
+			if w, ok := jsonCloseValue(at+"."+k, v, yv[k], tol); !ok {
+				return w, false
+			}
+		}
+		return "", true
+	case []any:
+		yv, ok := y.([]any)
+		if !ok || len(xv) != len(yv) {
+			return at + " (lengths differ)", false
+		}
+		for i := range xv {
+			if w, ok := jsonCloseValue(fmt.Sprintf("%s[%d]", at, i), xv[i], yv[i], tol); !ok {
+				return w, false
+			}
+		}
+		return "", true
+	}
+	if x != y {
+		return fmt.Sprintf("%s (%v vs %v)", at, x, y), false
+	}
+	return "", true
+}

@@ -1,0 +1,139 @@
+package rkgp
+
+import (
+	"fmt"
+	"math"
+	"sync"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/tlstat/tlstat/tlstat/kernel"
+)
+
+// shapeFactor holds what the shape variant's predictor needs at fixed
+// (T, Qb): the scalar factor of A = T I + Qb K with a = A⁻¹y, A⁻¹ itself,
+// Ka, and the Cholesky factor of G_c = T I + Qb K_c with alpha_c = G_c⁻¹ y.
+//
+// Nothing needs the product K M K: since A⁻¹K = (I − T A⁻¹)/Qb,
+//
+//	K A⁻¹ K = K/Qb − (T/Qb²) I + (T²/Qb²) A⁻¹,   K M k0 = (Ka)(aᵀk0) − (k0 − T A⁻¹k0)/Qb,
+//
+// so the variant costs one inverse from the Cholesky factor of A and one
+// more Cholesky factorization, O(P³) with a small constant, and per test
+// point one product with A⁻¹, O(P²).
+type shapeFactor struct {
+	t, qb  float64
+	scalar *gFactor
+	ainv   *mat.SymDense
+	ka     *mat.VecDense
+	ch     mat.Cholesky
+	alpha  *mat.VecDense
+}
+
+// shapeCache holds a model's shapeFactor, built on the first prediction.
+type shapeCache struct {
+	mu  sync.Mutex
+	fac *shapeFactor
+}
+
+// shapeFactor returns the shape variant's factorization, building it on
+// first use.
+func (m *Model) shapeFactor() (*shapeFactor, error) {
+	qb, _ := m.scales()
+	t := m.Net.T
+	cache := m.shape
+	if cache == nil {
+		cache = &shapeCache{}
+	}
+	cache.mu.Lock()
+	defer cache.mu.Unlock()
+	if f := cache.fac; f != nil && f.t == t && f.qb == qb {
+		return f, nil
+	}
+	sf, err := m.factor()
+	if err != nil {
+		return nil, err
+	}
+	sp := m.sp
+	p := len(sp.y)
+	f := &shapeFactor{t: t, qb: qb, scalar: sf, ainv: mat.NewSymDense(p, nil), ka: mat.NewVecDense(p, nil)}
+	if err := sf.ch.InverseTo(f.ainv); err != nil {
+		if _, ok := err.(mat.Condition); !ok {
+			return nil, fmt.Errorf("rkgp: shape variant: inverting A: %w", err)
+		}
+	}
+	f.ka.MulVec(sp.b, sf.alpha)
+	// G_c = T I + Qb K + (Qb²/N) K M K with K M K = (Ka)(Ka)ᵀ − K A⁻¹ K.
+	scale := qb * qb / float64(m.Net.N)
+	g := mat.NewSymDense(p, nil)
+	for i := range p {
+		for j := i; j < p; j++ {
+			kak := sp.b.At(i, j)/qb + t*t/(qb*qb)*f.ainv.At(i, j)
+			if i == j {
+				kak -= t / (qb * qb)
+			}
+			g.SetSym(i, j, qb*sp.b.At(i, j)+scale*(f.ka.AtVec(i)*f.ka.AtVec(j)-kak))
+		}
+		g.SetSym(i, i, g.At(i, i)+t)
+	}
+	if !f.ch.Factorize(g) {
+		return nil, fmt.Errorf("rkgp: shape variant: T I + Qb K_c is not positive definite (T = %v, Qb = %v, N = %d)", t, qb, m.Net.N)
+	}
+	f.alpha = mat.NewVecDense(p, nil)
+	if err := f.ch.SolveVecTo(f.alpha, mat.NewVecDense(p, sp.y)); err != nil {
+		if _, ok := err.(mat.Condition); !ok {
+			return nil, fmt.Errorf("rkgp: shape variant: solving G_c α = y: %w", err)
+		}
+	}
+	cache.fac = f
+	return f, nil
+}
+
+// predictShapeBatch is predictBatch for the shape variant.
+func (m *Model) predictShapeBatch(x0 mat.Matrix, mean, variance []float64) error {
+	f, err := m.shapeFactor()
+	if err != nil {
+		return err
+	}
+	sp := m.sp
+	p := len(sp.y)
+	b := len(mean)
+	cs := 1 / sp.lambda0
+	g12, err := kernel.CrossGram(sp.x, x0)
+	if err != nil {
+		return fmt.Errorf("rkgp: %w", err)
+	}
+	d0 := kernel.SqNorms(x0)
+	k0 := kernel.Cross(sp.act, g12, sp.norms, d0, cs, cs, cs) // P×B
+	ak := mat.NewVecDense(b, nil)
+	ak.MulVec(k0.T(), f.scalar.alpha) // aᵀk0
+	ainvk := mat.NewDense(p, b, nil)
+	ainvk.Mul(f.ainv, k0) // A⁻¹k0
+	scale, qb, t := f.qb/float64(m.Net.N), f.qb, f.t
+	kc := mat.NewDense(p, b, nil)
+	for j, d := range d0 {
+		// k00_c = k00 + (Qb/N) k0ᵀ M k0, k0ᵀ M k0 = (aᵀk0)² − k0ᵀA⁻¹k0.
+		quad := mat.Dot(k0.ColView(j), ainvk.ColView(j))
+		variance[j] = qb * (sp.act.Kfun(cs*d, cs*d, cs*d) + scale*(ak.AtVec(j)*ak.AtVec(j)-quad))
+		// Qb k0_c = Qb [k0 + (Qb/N) K M k0].
+		for i := range p {
+			kmk0 := f.ka.AtVec(i)*ak.AtVec(j) - (k0.At(i, j)-t*ainvk.At(i, j))/qb
+			kc.Set(i, j, qb*(k0.At(i, j)+scale*kmk0))
+		}
+	}
+	mv := mat.NewVecDense(b, mean)
+	mv.MulVec(kc.T(), f.alpha)
+	sol := mat.NewDense(p, b, nil)
+	if err := f.ch.SolveTo(sol, kc); err != nil {
+		if _, ok := err.(mat.Condition); !ok {
+			return fmt.Errorf("rkgp: shape variant: %w", err)
+		}
+	}
+	for j := range variance {
+		variance[j] -= mat.Dot(kc.ColView(j), sol.ColView(j))
+		if math.IsNaN(mean[j]) || math.IsNaN(variance[j]) {
+			return fmt.Errorf("rkgp: shape variant: prediction is NaN (mean %v, variance %v)", mean[j], variance[j])
+		}
+	}
+	return nil
+}

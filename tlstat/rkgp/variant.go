@@ -1,0 +1,65 @@
+package rkgp
+
+import "fmt"
+
+// Variant selects the theory that Predict and Risk use once the order
+// parameters are solved. The zero value is the scalar theory.
+type Variant int
+
+const (
+	// Scalar is the published kernel-renormalization theory: the NNGP
+	// kernel rescaled by the order parameters (the default).
+	Scalar Variant = iota
+	// Shape adds the first-order response of the kernel's shape to the
+	// likelihood at the scalar saddle point (odd activations only; see
+	// shape.go): with Qb = Q/lambda1, A = T I + Qb K, a = A⁻¹y and
+	// M = a aᵀ - A⁻¹,
+	//
+	//	K_c = K + (Qb/N) K M K,  k0_c = k0 + (Qb/N) K M k0,  k00_c = k00 + (Qb/N) k0ᵀ M k0,
+	//
+	// and the predictor of the scalar theory with Qb K_c, Qb k0_c and
+	// Qb k00_c (each test point's own variance only). It is a candidate
+	// correction without a published derivation; docs/validation.md
+	// reports how it fares against converged simulations.
+	Shape
+)
+
+// Variants lists the variants by name, in order.
+var Variants = []Variant{Scalar, Shape}
+
+// String returns the variant's name.
+func (v Variant) String() string {
+	switch v {
+	case Scalar:
+		return "scalar"
+	case Shape:
+		return "shape"
+	}
+	return fmt.Sprintf("Variant(%d)", int(v))
+}
+
+// VariantByName returns the variant called name ("scalar" or "shape").
+func VariantByName(name string) (Variant, error) {
+	for _, v := range Variants {
+		if v.String() == name {
+			return v, nil
+		}
+	}
+	return 0, fmt.Errorf("rkgp: unknown theory variant %q (want scalar or shape)", name)
+}
+
+// WithVariant returns a model sharing m's order parameters and kernel
+// reduction whose predictions use variant v.
+func (m *Model) WithVariant(v Variant) (*Model, error) {
+	if v != Scalar && v != Shape {
+		return nil, fmt.Errorf("rkgp: unknown theory variant %v", v)
+	}
+	if v == Shape && !m.odd() {
+		return nil, fmt.Errorf("rkgp: the shape variant needs an odd activation, got %q", m.Net.Activation().Name())
+	}
+	out := *m
+	out.settings.Variant = v
+	out.fac = &factorCache{}
+	out.shape = &shapeCache{}
+	return &out, nil
+}
