@@ -31,4 +31,3 @@ func writeValidityFigure(path string, vm *study.ValidityMap) error {
 	}
 	return nil
 }
-
