@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"image/color"
 	"math"
 
 	"github.com/tlstat/tlstat/plotting"
@@ -38,10 +39,14 @@ func theorySeries(name string, r *study.GammaResult, f func(study.TheoryPoint) s
 	return s
 }
 
-// simSeries returns the simulations as points with error bars; gamma = 0 is
-// drawn at the smallest positive grid gamma.
-func simSeries(name string, r *study.GammaResult, f func(study.SimPoint) (study.Num, study.Num)) plotting.Series {
+// simSeries returns the converged simulations as points with error bars
+// and, when some did not converge, a second series of those drawn as grey
+// rings without error bars (not results); gamma = 0 is drawn at the
+// smallest positive grid gamma.
+func simSeries(name string, r *study.GammaResult, f func(study.SimPoint) (study.Num, study.Num)) []plotting.Series {
 	s := plotting.Series{Name: name}
+	u := plotting.Series{Name: name + ": not converged (not a result)",
+		Style: plotting.Style{Color: color.Gray{Y: 150}, Marker: plotting.MarkerRing}}
 	g0 := minPositiveGamma(r)
 	for _, p := range r.Sim {
 		g := float64(p.Gamma)
@@ -49,11 +54,24 @@ func simSeries(name string, r *study.GammaResult, f func(study.SimPoint) (study.
 			g = g0
 		}
 		y, e := f(p)
+		if math.IsNaN(float64(y)) {
+			continue
+		}
+		if !p.Converged {
+			u.X, u.Y = append(u.X, g), append(u.Y, float64(y))
+			continue
+		}
 		s.X = append(s.X, g)
 		s.Y = append(s.Y, float64(y))
 		s.Err = append(s.Err, float64(e))
 	}
-	return s
+	var out []plotting.Series
+	for _, x := range []plotting.Series{s, u} {
+		if len(x.X) > 0 {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // ErrorFigure is the central figure of one pair: the transfer theory and the
@@ -69,7 +87,7 @@ func ErrorFigure(r *study.GammaResult) (*plotting.Figure, error) {
 	theory[2].Style.Dashed = true
 	var sim []plotting.Series
 	if len(r.Sim) > 0 {
-		sim = append(sim, simSeries("Langevin", r, func(p study.SimPoint) (study.Num, study.Num) { return p.TestError, p.TestErrorErr }))
+		sim = append(sim, simSeries("Langevin", r, func(p study.SimPoint) (study.Num, study.Num) { return p.TestError, p.TestErrorErr })...)
 	}
 	base := []plotting.HLine{
 		{Name: "scratch (γ = 0)", Y: float64(r.Scratch.TestError)},
@@ -93,10 +111,8 @@ func OrderFigure(r *study.GammaResult) (*plotting.Figure, error) {
 	}
 	var sim []plotting.Series
 	if len(r.Sim) > 0 {
-		sim = []plotting.Series{
-			simSeries("|v_t|²/N (Langevin)", r, func(p study.SimPoint) (study.Num, study.Num) { return p.VNorm, p.VNormErr }),
-			simSeries("v_s·v_t/N (Langevin)", r, func(p study.SimPoint) (study.Num, study.Num) { return p.Overlap, p.OverlapErr }),
-		}
+		sim = append(simSeries("|v_t|²/N (Langevin)", r, func(p study.SimPoint) (study.Num, study.Num) { return p.VNorm, p.VNormErr }),
+			simSeries("v_s·v_t/N (Langevin)", r, func(p study.SimPoint) (study.Num, study.Num) { return p.Overlap, p.OverlapErr })...)
 	}
 	f, err := plotting.OrderParametersVsGamma(theory, sim)
 	if err != nil {

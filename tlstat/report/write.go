@@ -83,7 +83,7 @@ func (r *Report) Write(dir string) error {
 		blocks = append(blocks, plotting.Heading("All pairs"), c)
 	}
 	for _, g := range r.Results {
-		blocks = append(blocks, plotting.Heading(g.Pair+": "+g.Description))
+		blocks = append(blocks, plotting.Heading(g.Pair+": "+g.Description), trustParagraph(g))
 		ef, err := ErrorFigure(g)
 		if err != nil {
 			return fmt.Errorf("report: %s error figure: %w", g.Pair, err)
@@ -136,29 +136,55 @@ func f4(x study.Num) string {
 func summaryTable(rs []*study.GammaResult) plotting.Table {
 	t := plotting.Table{
 		Caption: "Theory summary per task pair (test errors are mean squared errors on the target test set)",
-		Header:  []string{"pair", "N", "P_s", "P_t", "q_s", "scratch", "infinite width", "frozen (γ=∞)", "optimal γ", "error at optimum", "gain", "relatedness"},
+		Header:  []string{"pair", "N", "P_s", "P_t", "q_s", "scratch", "infinite width", "frozen (γ=∞)", "optimal γ", "error at optimum", "gain", "relatedness", "trust"},
 	}
 	for _, r := range rs {
+		trust := "–"
+		if r.Trust != nil {
+			trust = r.Trust.Regime
+		}
 		t.Rows = append(t.Rows, []string{r.Pair, strconv.Itoa(r.Net.N), strconv.Itoa(r.PS), strconv.Itoa(r.PT), f4(r.QSource),
 			f4(r.Scratch.TestError), f4(r.Scratch.InfiniteWidthError), f4(r.Frozen.TestError), f4(r.OptimalGamma),
-			f4(r.OptimalError), f4(r.Gain), f4(r.Relatedness)})
+			f4(r.OptimalError), f4(r.Gain), f4(r.Relatedness), trust})
 	}
 	return t
 }
 
+// trustParagraph states how far to trust the theory of one pair.
+func trustParagraph(g *study.GammaResult) plotting.Block {
+	if g.Trust == nil {
+		return plotting.Paragraph("Trust: not assessed.")
+	}
+	return plotting.Paragraph(fmt.Sprintf("Trust in the theory: %s. Source network: %s. Target network from scratch: %s.",
+		g.Trust.Regime, g.Trust.Source, g.Trust.Target))
+}
+
 func simTable(g *study.GammaResult) plotting.Table {
 	t := plotting.Table{
-		Caption: fmt.Sprintf("Langevin check (%s, %d source chains, %d steps after %d burn-in): simulation ± standard error beside the theory", g.SimMethod, g.SimChains, g.SimSteps, g.SimBurnIn),
-		Header:  []string{"γ", "sim test error", "theory", "infinite width", "sim |v_t|²/N", "theory q_t/λ1", "sim v_s·v_t/N", "theory q_st/λ1", "acceptance"},
+		Caption: fmt.Sprintf("Langevin check (%s, %d source chains, %d measured steps after %d burn-in): simulation ± standard error beside the theory; "+
+			"values whose chains did not pass the convergence gates (R̂ ≤ 1.01, ESS ≥ 400) are bracketed and not compared", g.SimMethod, g.SimChains, g.SimSteps, g.SimBurnIn),
+		Header: []string{"γ", "sim test error", "theory", "verdict", "infinite width", "sim |v_t|²/N", "theory q_t/λ1", "sim v_s·v_t/N", "theory q_st/λ1", "R̂", "ESS"},
 	}
-	pm := func(m, e study.Num) string { return f4(m) + " ± " + f4(e) }
+	row := func(label string, p *study.SimPoint, overlap bool) []string {
+		pm := func(m, e study.Num) string {
+			s := f4(m) + " ± " + f4(e)
+			if !p.Converged {
+				s = "[" + s + "]"
+			}
+			return s
+		}
+		ov := "–"
+		if overlap {
+			ov = pm(p.Overlap, p.OverlapErr)
+		}
+		return []string{label, pm(p.TestError, p.TestErrorErr), f4(p.TheoryTestError), p.Verdict, f4(p.InfiniteWidthError),
+			pm(p.VNorm, p.VNormErr), f4(p.TheoryVNorm), ov, f4(p.TheoryOverlap), f4(p.RHat), strconv.FormatFloat(float64(p.ESS), 'f', 0, 64)}
+	}
 	if s := g.SimSource; s != nil {
-		t.Rows = append(t.Rows, []string{"source", pm(s.TestError, s.TestErrorErr), f4(s.TheoryTestError), f4(s.InfiniteWidthError),
-			pm(s.VNorm, s.VNormErr), f4(s.TheoryVNorm), "–", "–", f4(s.Acceptance)})
+		t.Rows = append(t.Rows, row("source", s, false))
 	}
-	for _, p := range g.Sim {
-		t.Rows = append(t.Rows, []string{p.Gamma.String(), pm(p.TestError, p.TestErrorErr), f4(p.TheoryTestError), f4(p.InfiniteWidthError),
-			pm(p.VNorm, p.VNormErr), f4(p.TheoryVNorm), pm(p.Overlap, p.OverlapErr), f4(p.TheoryOverlap), f4(p.Acceptance)})
+	for i := range g.Sim {
+		t.Rows = append(t.Rows, row(g.Sim[i].Gamma.String(), &g.Sim[i], true))
 	}
 	return t
 }
@@ -203,7 +229,8 @@ func (r *Report) writeCSV(path string) error {
 		}
 		for _, p := range res.Sim {
 			w.Write([]string{res.Pair, "langevin", g(p.Gamma), g(p.TestError), g(p.TestErrorErr), "", "", "", "", "",
-				g(p.VNorm), g(p.VNormErr), g(p.Overlap), g(p.OverlapErr), g(res.Scratch.TestError), g(p.InfiniteWidthError), "", g(p.TheoryTestError), "", ""})
+				g(p.VNorm), g(p.VNormErr), g(p.Overlap), g(p.OverlapErr), g(res.Scratch.TestError), g(p.InfiniteWidthError), "", g(p.TheoryTestError),
+				strconv.FormatBool(p.Converged), ""})
 		}
 	}
 	w.Flush()

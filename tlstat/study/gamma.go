@@ -78,6 +78,34 @@ type SimPoint struct {
 	TheoryVNorm        Num `json:"theory_vnorm"`
 	TheoryOverlap      Num `json:"theory_overlap"`
 	InfiniteWidthError Num `json:"infinite_width_error"`
+	// Converged reports whether every simulated quantity passed the
+	// convergence gates; RHat and ESS are the largest rank-normalized R̂
+	// and the smallest bulk effective sample size of the test error and
+	// readout norm; Stop says why the chains stopped; Verdict compares the
+	// test error with the theory (Verdict), and an unconverged point is
+	// never drawn or tabulated as a result.
+	Converged bool   `json:"sim_converged"`
+	RHat      Num    `json:"sim_rhat"`
+	ESS       Num    `json:"sim_ess"`
+	Stop      string `json:"sim_stop"`
+	Verdict   string `json:"verdict"`
+}
+
+// simPointDiag fills the convergence fields of a point from the estimates
+// of its test error and readout norm.
+func (p *SimPoint) simPointDiag(converged bool, stop string, est ...langevin.Estimate) {
+	p.Converged, p.Stop = converged, stop
+	rh, ess := math.Inf(-1), math.Inf(1)
+	for _, e := range est {
+		if !math.IsNaN(e.RHat) {
+			rh = math.Max(rh, e.RHat)
+		}
+		if !math.IsNaN(e.ESS) {
+			ess = math.Min(ess, e.ESS)
+		}
+	}
+	p.RHat, p.ESS = Num(rh), Num(ess)
+	p.Verdict = Verdict(converged, float64(p.TestError), float64(p.TestErrorErr), float64(p.TheoryTestError))
 }
 
 // GammaResult is the outcome of a GammaStudy on one pair.
@@ -102,6 +130,8 @@ type GammaResult struct {
 	Gain         Num `json:"gain"`
 	// Relatedness is transfer.SweepResult.Relatedness.
 	Relatedness Num `json:"relatedness"`
+	// Trust judges the theory against the measured validity map.
+	Trust *TransferTrust `json:"trust,omitempty"`
 	// Sim holds the Langevin check (empty without a Sampler); SimSource the
 	// source chains' test error and readout norm beside the theory.
 	Sim       []SimPoint `json:"sim,omitempty"`
@@ -228,6 +258,11 @@ func (g *GammaStudy) theory(p *Pair, gammas []float64) (*GammaResult, *transfer.
 		r.Scratch = r.Theory[0]
 	}
 	r.Frozen.InfiniteWidthError, r.Frozen.RegularizationOnlyError = Num(math.NaN()), Num(math.NaN())
+	tt, err := TrustTransfer(s, p.SourceTest, p.TargetTest, p.kind())
+	if err != nil {
+		return nil, nil, err
+	}
+	r.Trust = &tt
 	r.TheorySeconds = time.Since(start).Seconds()
 	return r, s, nil
 }
@@ -256,12 +291,14 @@ func (g *GammaStudy) simulate(r *GammaResult, s *transfer.Solver, p *Pair, repor
 		if err != nil {
 			return err
 		}
-		r.Sim = append(r.Sim, SimPoint{
+		pt := SimPoint{
 			Gamma: Num(tr.Gamma), TestError: Num(tr.TestError.Mean), TestErrorErr: Num(tr.TestError.Err),
 			VNorm: Num(tr.VNorm.Mean), VNormErr: Num(tr.VNorm.Err), Overlap: Num(tr.Overlap.Mean), OverlapErr: Num(tr.Overlap.Err),
 			Acceptance: Num(tr.Acceptance), TheoryTestError: Num(th.TestError), TheoryVNorm: Num(th.ReadoutNorm),
 			TheoryOverlap: Num(th.Overlap), InfiniteWidthError: Num(th.InfiniteWidthError),
-		})
+		}
+		pt.simPointDiag(tr.Converged, tr.Stop, tr.TestError, tr.VNorm, tr.Overlap)
+		r.Sim = append(r.Sim, pt)
 	}
 	// The source chains beside the single-network theory on the source task,
 	// at the source saddle the transfer solver already found.
@@ -280,6 +317,7 @@ func (g *GammaStudy) simulate(r *GammaResult, s *transfer.Solver, p *Pair, repor
 		Acceptance: Num(src.Acceptance), TheoryTestError: Num(th.TestError), TheoryVNorm: Num(th.ReadoutNorm),
 		TheoryOverlap: Num(math.NaN()), InfiniteWidthError: Num(th.InfiniteWidthError),
 	}
+	r.SimSource.simPointDiag(src.Converged, src.Stop, src.TestError, src.VNorm)
 	r.SimMethod = src.Method.String()
 	r.SimChains = len(src.Chains)
 	r.SimSteps = src.Steps

@@ -16,6 +16,18 @@ type Pair struct {
 	Description string
 	// SourceTrain, SourceTest, TargetTrain and TargetTest are the data sets.
 	SourceTrain, SourceTest, TargetTrain, TargetTest *data.Dataset
+	// Kind is the kind of data on the validity map (KindImages,
+	// KindGaussian, KindLowDim, KindCSV); empty means KindOf(Description,
+	// input dimension).
+	Kind string
+}
+
+// kind returns the pair's kind of data on the validity map.
+func (p *Pair) kind() string {
+	if p.Kind != "" {
+		return p.Kind
+	}
+	return KindOf(p.Description, p.SourceTrain.Dim())
 }
 
 // Validate checks that all four data sets are valid and share one input
@@ -57,7 +69,7 @@ func MNISTPair(name string, source, target data.BinaryTask) (*Pair, error) {
 		Name: name,
 		Description: fmt.Sprintf("MNIST source %v vs %v (P_s=%d), target %v vs %v (P_t=%d), pool %d",
 			source.Pos, source.Neg, source.P, target.Pos, target.Neg, target.P, max(target.Pool, 1)),
-		SourceTrain: str, SourceTest: ste, TargetTrain: ttr, TargetTest: tte,
+		SourceTrain: str, SourceTest: ste, TargetTrain: ttr, TargetTest: tte, Kind: KindImages,
 	}, nil
 }
 
@@ -72,6 +84,6 @@ func TeacherPair(name string, tt data.TeacherTransfer, src rand.Source) (*Pair, 
 	return &Pair{
 		Name:        name,
 		Description: fmt.Sprintf("synthetic teachers, overlap rho=%g, N0=%d, P_s=%d, P_t=%d", tt.Rho, tt.N0, tt.PS, tt.PT),
-		SourceTrain: str, SourceTest: ste, TargetTrain: ttr, TargetTest: tte,
+		SourceTrain: str, SourceTest: ste, TargetTrain: ttr, TargetTest: tte, Kind: KindOf("synthetic", tt.N0),
 	}, nil
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/tlstat/tlstat/tlstat/data"
 	"github.com/tlstat/tlstat/tlstat/rkgp"
+	"github.com/tlstat/tlstat/tlstat/transfer"
 )
 
 // Trust is what a user needs to judge a theory value: the loads and the
@@ -186,4 +187,47 @@ func (t Trust) String() string {
 	}
 	return fmt.Sprintf("alpha = P/N = %.3g, P/N0 = %.3g, T = %g; first-order (shape) correction %s; %s",
 		t.Alpha, t.PerInput, t.T, corr, t.Note)
+}
+
+// TransferTrust is the trust of a transfer prediction: its source network
+// and the target network trained from scratch, each judged as a single
+// network, and the combined verdict (the weaker of the two).
+type TransferTrust struct {
+	Source Trust `json:"source"`
+	Target Trust `json:"target"`
+	Regime string `json:"regime"`
+	Note   string `json:"note"`
+}
+
+// TrustTransfer judges the transfer theory of solver sv: the source model
+// on the source test set srcTest and a scratch fit of the target (the
+// network of sv at the target's temperature) on the target test set
+// tgtTest, for data of kind kind. The validity map holds single networks;
+// transfer targets are compared with simulations in docs/validation.md.
+func TrustTransfer(sv *transfer.Solver, srcTest, tgtTest *data.Dataset, kind string) (TransferTrust, error) {
+	prob := sv.Problem()
+	src, err := sv.Source()
+	if err != nil {
+		return TransferTrust{}, err
+	}
+	ts, err := TrustSingle(src, prob.Source, srcTest, kind)
+	if err != nil {
+		return TransferTrust{}, fmt.Errorf("study: trust of the source: %w", err)
+	}
+	scratch, err := rkgp.Fit(prob.Target, prob.Net, nil)
+	if err != nil {
+		return TransferTrust{}, fmt.Errorf("study: trust of the target: %w", err)
+	}
+	tt, err := TrustSingle(scratch, prob.Target, tgtTest, kind)
+	if err != nil {
+		return TransferTrust{}, fmt.Errorf("study: trust of the target: %w", err)
+	}
+	out := TransferTrust{Source: ts, Target: tt, Regime: RegimeValidated}
+	for _, r := range []string{ts.Regime, tt.Regime} {
+		if r == RegimeNotValidated || (r == RegimeOutside && out.Regime == RegimeValidated) {
+			out.Regime = r
+		}
+	}
+	out.Note = fmt.Sprintf("%s: source network %s; target network from scratch %s", out.Regime, ts.Regime, tt.Regime)
+	return out, nil
 }

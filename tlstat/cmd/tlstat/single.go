@@ -102,11 +102,7 @@ func runSingle(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	kind := study.KindImages
-	if tf.csv() {
-		kind = study.KindCSV
-	}
-	trust, err := study.TrustSingle(fit, train, test, kind)
+	trust, err := study.TrustSingle(fit, train, test, study.KindOf(tf.String(), train.Dim()))
 	if err != nil {
 		return err
 	}

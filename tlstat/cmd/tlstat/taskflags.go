@@ -89,6 +89,9 @@ type taskFlags struct {
 	trainCSV, testCSV string
 	csvLabel          int
 	csvHeader         bool
+	// Synthetic teacher (-teacher-n0).
+	teacherN0   int
+	teacherSeed uint64
 }
 
 // addTaskFlags registers -pos -neg -p -ptest -pool -idx-dir and the CSV
@@ -105,6 +108,8 @@ func addTaskFlags(fs *flag.FlagSet) *taskFlags {
 	fs.StringVar(&t.testCSV, "test-csv", "", "read the test set from this CSV file (same columns as -train-csv)")
 	fs.IntVar(&t.csvLabel, "csv-label", 0, "0-based column of the label in the CSV files (negative: from the end, -1 = last)")
 	fs.BoolVar(&t.csvHeader, "csv-header", false, "the CSV files start with a header line")
+	fs.IntVar(&t.teacherN0, "teacher-n0", 0, "if positive, use this many Gaussian inputs labelled by a random erf teacher (the source task of a synthetic teacher pair) instead of images")
+	fs.Uint64Var(&t.teacherSeed, "teacher-seed", 1, "random seed of the synthetic teacher and its inputs (with -teacher-n0)")
 	return t
 }
 
@@ -130,10 +135,13 @@ func flagsSet(fs *flag.FlagSet) map[string]bool {
 // (built-in MNIST or -idx-dir) through data.BinaryTask, see data.MNISTTask
 // for the pipeline, or the CSV files (see loadCSV).
 func (t *taskFlags) load() (train, test *data.Dataset, err error) {
+	set := flagsSet(t.fs)
+	if t.teacherN0 != 0 || set["teacher-seed"] {
+		return t.loadTeacher(set)
+	}
 	if t.csv() {
 		return t.loadCSV()
 	}
-	set := flagsSet(t.fs)
 	for _, name := range []string{"csv-label", "csv-header"} {
 		if set[name] {
 			return nil, nil, fmt.Errorf("-%s applies only with -train-csv and -test-csv", name)
@@ -150,6 +158,25 @@ func (t *taskFlags) load() (train, test *data.Dataset, err error) {
 		return nil, nil, err
 	}
 	return t.task().Standardized(trIm, teIm)
+}
+
+// loadTeacher samples the synthetic task of -teacher-n0: the source task
+// of data.TeacherTransfer (Gaussian inputs, an erf teacher, no label noise).
+func (t *taskFlags) loadTeacher(set map[string]bool) (train, test *data.Dataset, err error) {
+	if t.teacherN0 <= 0 {
+		return nil, nil, fmt.Errorf("-teacher-n0 %d: must be positive (-teacher-seed needs it)", t.teacherN0)
+	}
+	for _, name := range []string{"pos", "neg", "pool", "idx-dir", "train-csv", "test-csv", "csv-label", "csv-header"} {
+		if set[name] {
+			return nil, nil, fmt.Errorf("-%s has no effect with -teacher-n0 (synthetic teacher)", name)
+		}
+	}
+	if t.p <= 0 || t.ptest <= 0 {
+		return nil, nil, fmt.Errorf("-p %d and -ptest %d: must be positive", t.p, t.ptest)
+	}
+	tt := data.TeacherTransfer{N0: t.teacherN0, Act: kernel.Erf, PS: t.p, PT: 1, PTest: t.ptest}
+	train, test, _, _, err = tt.Sample(rand.NewPCG(t.teacherSeed, t.teacherSeed))
+	return train, test, err
 }
 
 // loadCSV reads -train-csv and -test-csv, keeps the first -p and -ptest
@@ -207,6 +234,9 @@ func firstRows(d *data.Dataset, n int, flagName, file string) (*data.Dataset, er
 
 // String describes the task for output headers.
 func (t *taskFlags) String() string {
+	if t.teacherN0 > 0 {
+		return fmt.Sprintf("synthetic erf teacher, N0=%d, seed %d, P=%d, Ptest=%d", t.teacherN0, t.teacherSeed, t.p, t.ptest)
+	}
 	if t.csv() {
 		return fmt.Sprintf("CSV train %s, test %s", t.trainCSV, t.testCSV)
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/tlstat/tlstat/tlstat/data"
+	"github.com/tlstat/tlstat/tlstat/study"
 	"github.com/tlstat/tlstat/tlstat/transfer"
 )
 
@@ -55,6 +56,8 @@ type transferOutput struct {
 	Gain             float64            `json:"gain"`
 	Relatedness      float64            `json:"relatedness"`
 	DataEquivalent   *transferEquivJSON `json:"data_equivalent,omitempty"`
+	// Trust judges the prediction against the measured validity map.
+	Trust study.TransferTrust `json:"trust"`
 }
 
 type transferEquivJSON struct {
@@ -132,7 +135,7 @@ func runTransfer(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	srcTr, _, tgtTr, tgtTe, err := tf.load()
+	srcTr, srcTe, tgtTr, tgtTe, err := tf.load()
 	if err != nil {
 		return err
 	}
@@ -150,6 +153,13 @@ func runTransfer(args []string, stdout, stderr io.Writer) error {
 		QS:      sw.QSource, ScratchError: sw.Scratch.Risk.Total, ScratchQT: sw.Scratch.Q.T, FrozenError: sw.Frozen.Risk.Total,
 		OptimalGamma: jsonGamma(sw.Best.Gamma), OptimalError: sw.Best.Error, GridOptimalGamma: sw.Best.GridGamma, Refined: sw.Best.Refined,
 		Gain: sw.Best.Gain, Relatedness: sw.Relatedness,
+	}
+	kind := study.KindImages
+	if tf.synthetic() {
+		kind = study.KindOf("synthetic", tf.n0)
+	}
+	if out.Trust, err = study.TrustTransfer(sv, srcTe, tgtTe, kind); err != nil {
+		return err
 	}
 	for _, p := range sw.Points {
 		out.Results = append(out.Results, transferRow{Gamma: p.Gamma, QS: sw.QSource, QT: p.Q.T, QST: p.Q.ST, QTT: p.Q.TT,
@@ -246,4 +256,5 @@ func writeTransferTable(w io.Writer, o transferOutput) {
 			fmt.Fprintf(w, "data-equivalent: scratch needs %.0f target examples to match (%+.0f)\n", e.P, e.Gain)
 		}
 	}
+	fmt.Fprintf(w, "trust: %s\n  source: %s\n  target: %s\n", o.Trust.Regime, o.Trust.Source, o.Trust.Target)
 }
