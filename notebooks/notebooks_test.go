@@ -59,13 +59,14 @@ var passLine = regexp.MustCompile(`(?m)^PASS$`)
 // (defaultPromise). Each requirement must be met by at least one output of
 // the notebook.
 var promises = map[string][]requirement{
-	"00_quickstart.ipynb":             {staticImage, echartsChart, testsPassed},
-	"01_nngp_kernels.ipynb":           {staticImage, echartsChart, testsPassed},
-	"02_kernel_renormalization.ipynb": {staticImage, echartsChart, testsPassed},
-	"03_franz_parisi_transfer.ipynb":  {staticImage, echartsChart, testsPassed},
-	"04_transfer_vs_gamma.ipynb":      {staticImage, echartsChart, testsPassed},
-	"05_when_transfer_helps.ipynb":    {staticImage, echartsChart, testsPassed},
-	"06_checking_the_sampler.ipynb":   {staticImage, echartsChart, testsPassed},
+	"00_quickstart.ipynb":               {staticImage, echartsChart, testsPassed},
+	"01_nngp_kernels.ipynb":             {staticImage, echartsChart, testsPassed},
+	"02_kernel_renormalization.ipynb":   {staticImage, echartsChart, testsPassed},
+	"03_franz_parisi_transfer.ipynb":    {staticImage, echartsChart, testsPassed},
+	"04_transfer_vs_gamma.ipynb":        {staticImage, echartsChart, testsPassed},
+	"05_when_transfer_helps.ipynb":      {staticImage, echartsChart, testsPassed},
+	"06_checking_the_sampler.ipynb":     {staticImage, echartsChart, testsPassed},
+	"07_when_to_trust_the_theory.ipynb": {staticImage, echartsChart, testsPassed},
 }
 
 // defaultPromise applies to notebooks missing from promises.

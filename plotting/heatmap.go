@@ -25,8 +25,11 @@ type HeatMap struct {
 	Title, XLabel, YLabel string
 	// ZLabel labels the color bar.
 	ZLabel string
-	// Z holds the values; NaN cells are drawn light gray.
+	// Z holds the values; NaN cells are drawn in NaNColor.
 	Z [][]float64
+	// NaNColor is the color of NaN cells (missing values); nil means light
+	// gray.
+	NaNColor color.Color
 	// X and Y are the strictly increasing cell-center coordinates of the
 	// columns and rows; nil means the indices 0, 1, 2, ...
 	X, Y []float64
@@ -261,7 +264,11 @@ func (h *HeatMap) Draw(c draw.Canvas) error {
 
 	p := plot.New()
 	paperStyle(p, h.Title, h.XLabel, h.YLabel)
-	p.Add(newCells(grid{h}, cm, cols*rows > rasterCells))
+	cl := newCells(grid{h}, cm, cols*rows > rasterCells)
+	if h.NaNColor != nil {
+		cl.nan = h.NaNColor
+	}
+	p.Add(cl)
 	p.X.Tick.Marker = linearTicks{}
 	p.Y.Tick.Marker = linearTicks{}
 	if h.X == nil {

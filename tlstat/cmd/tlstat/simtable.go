@@ -20,7 +20,9 @@ const simTableUsage = `usage: tlstat simulate table [-figure FILE.svg|png] FILE.
 Reads the JSON documents written by 'tlstat simulate single|transfer -compare
 -json' and prints theory-vs-simulation tables in Markdown: one table of all
 single-network runs (sorted by N, T, P) and one table per transfer run.
-Each row states its verdict ("agrees within 2σ", "theory X% high (zσ)");
+Records that carry them add a table of every theory variant against the
+simulation and one of the first layer's second moment along the inputs'
+top principal axes (sampled and predicted). Each row states its verdict ("agrees within 2σ", "theory X% high (zσ)");
 values whose chains did not pass their convergence gates are bracketed,
 not compared, and drawn as grey rings, never as results.
 -figure also draws the simulated test errors against the theory (a parity
@@ -75,6 +77,8 @@ func runSimulateTable(args []string, stdout, stderr io.Writer) error {
 	for _, d := range trans {
 		writeSimTransferTable(stdout, d)
 	}
+	writeSimVariantsTable(stdout, single, trans)
+	writeSimFirstLayerTable(stdout, single, trans)
 	if *figure != "" {
 		if err := writeSimParityFigure(*figure, single, trans); err != nil {
 			return err

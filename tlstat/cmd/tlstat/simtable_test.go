@@ -93,8 +93,9 @@ func TestSimulateTable(t *testing.T) {
 }
 
 // TestValidationDocsInSync checks that every table row that tlstat simulate
-// table prints for the stored records (docs/validation/hmc/*.json and the
-// earlier docs/validation/mala/*.json) appears verbatim in
+// table prints for the stored records (docs/validation/hmc/*.json, the
+// validity map's docs/validation/map/*.json and the earlier
+// docs/validation/mala/*.json) appears verbatim in
 // docs/validation.md, so the page shows what the stored runs say.
 func TestValidationDocsInSync(t *testing.T) {
 	root := filepath.Join("..", "..", "..")
@@ -102,10 +103,13 @@ func TestValidationDocsInSync(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, dir := range []string{"hmc", "mala"} {
+	for _, dir := range []string{"hmc", "mala", "map"} {
 		files, err := filepath.Glob(filepath.Join(root, "docs", "validation", dir, "*.json"))
-		if err != nil || len(files) == 0 {
+		if err != nil || (len(files) == 0 && dir != "map") {
 			t.Fatalf("no docs/validation/%s/*.json (%v)", dir, err)
+		}
+		if len(files) == 0 {
+			continue
 		}
 		checkTableInPage(t, page, files, "docs/validation/"+dir+"/*.json")
 	}
@@ -130,5 +134,45 @@ func checkTableInPage(t *testing.T, page []byte, files []string, glob string) {
 	}
 	if rows < len(files) {
 		t.Errorf("only %d table rows for %d files", rows, len(files))
+	}
+}
+
+// TestStoredTheoryCurrent checks that the theory columns stored in the
+// validation records are what the current code computes (tlstat simulate
+// theory -check) and that the validity map embedded in package study is
+// the one the records give (tlstat simulate map).
+func TestStoredTheoryCurrent(t *testing.T) {
+	if testing.Short() {
+		t.Skip("recomputes the theory of every stored record")
+	}
+	root := filepath.Join("..", "..", "..")
+	var files []string
+	for _, dir := range []string{"hmc", "map"} {
+		f, err := filepath.Glob(filepath.Join(root, "docs", "validation", dir, "*.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, f...)
+	}
+	var out, errb bytes.Buffer
+	if err := runSimulate(append([]string{"theory", "-check"}, files...), &out, &errb); err != nil {
+		t.Fatal(err)
+	}
+	embedded, err := os.ReadFile(filepath.Join(root, "tlstat", "study", "validity.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var src struct {
+		Source string `json:"source"`
+	}
+	if err := json.Unmarshal(embedded, &src); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := runSimulate(append([]string{"map", "-source", src.Source, "-o", "-"}, files...), &out, &errb); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(out.Bytes(), embedded) {
+		t.Error("tlstat/study/validity.json is not the map of docs/validation/{hmc,map}/*.json (regenerate with: make validity)")
 	}
 }

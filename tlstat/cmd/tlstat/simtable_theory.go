@@ -1,0 +1,133 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/tlstat/tlstat/tlstat/study"
+)
+
+// simTableRows returns the rows of the records that carry theory variants
+// or the first layer: single networks and transfer sources, labelled.
+func simTableRows(single, trans []simDoc) (labels []string, docs []simDoc, rows []study.SimRow) {
+	for _, d := range single {
+		labels, docs, rows = append(labels, d.Name()), append(docs, d), append(rows, d.Results[0])
+	}
+	for _, d := range trans {
+		labels, docs, rows = append(labels, d.Name()+" (source)"), append(docs, d), append(rows, *d.Source)
+	}
+	return labels, docs, rows
+}
+
+// writeSimVariantsTable prints every theory variant beside the simulated
+// test error, with verdicts, for the rows that carry variants.
+func writeSimVariantsTable(w io.Writer, single, trans []simDoc) {
+	labels, docs, rows := simTableRows(single, trans)
+	var names []string
+	seen := map[string]bool{}
+	for _, r := range rows {
+		for _, t := range r.Theories {
+			if !seen[t.Variant] {
+				seen[t.Variant] = true
+				names = append(names, t.Variant)
+			}
+		}
+	}
+	if len(names) == 0 {
+		return
+	}
+	head := "| run | α = P/N | T | Langevin ε (± s.e.) |"
+	sep := "|---|---|---|---|"
+	for _, n := range names {
+		head += fmt.Sprintf(" %s ε | %s verdict |", n, n)
+		sep += "---|---|"
+	}
+	fmt.Fprintln(w, head)
+	fmt.Fprintln(w, sep)
+	for i, r := range rows {
+		if len(r.Theories) == 0 {
+			continue
+		}
+		d := docs[i]
+		p := d.P
+		if d.Mode == "transfer" {
+			p = d.PS
+		}
+		line := fmt.Sprintf("| %s | %g | %g | %s |", labels[i], float64(p)/float64(d.N), d.T, simFmtSim(r, r.SimTestError, r.SimTestErrorErr, 4))
+		for _, n := range names {
+			val, verdict := "–", "–"
+			for _, t := range r.Theories {
+				if t.Variant != n {
+					continue
+				}
+				if t.TestError != nil {
+					val, verdict = fmt.Sprintf("%.4f", *t.TestError), t.Verdict
+				} else if t.Note != "" {
+					verdict = t.Note
+				}
+			}
+			line += fmt.Sprintf(" %s | %s |", val, verdict)
+		}
+		fmt.Fprintln(w, line)
+	}
+	fmt.Fprintln(w)
+}
+
+// simFirstLayerShown is the number of principal axes shown per row.
+const simFirstLayerShown = 3
+
+// writeSimFirstLayerTable prints the first layer's sampled second moment
+// along the top principal axes of the inputs beside the theory, and the top
+// eigenvalues of the sampled second moment, for the rows that carry them.
+func writeSimFirstLayerTable(w io.Writer, single, trans []simDoc) {
+	labels, docs, rows := simTableRows(single, trans)
+	any := false
+	for _, r := range rows {
+		any = any || r.FirstLayer != nil
+	}
+	if !any {
+		return
+	}
+	head, sep := "| run | α = P/N | T |", "|---|---|---|"
+	for k := 1; k <= simFirstLayerShown; k++ {
+		head += fmt.Sprintf(" PC%d: sampled | PC%d: theory |", k, k)
+		sep += "---|---|"
+	}
+	fmt.Fprintln(w, head+" top eigenvalues of sampled ⟨WᵀW⟩/N |")
+	fmt.Fprintln(w, sep+"---|")
+	for i, r := range rows {
+		fl := r.FirstLayer
+		if fl == nil {
+			continue
+		}
+		d := docs[i]
+		p := d.P
+		if d.Mode == "transfer" {
+			p = d.PS
+		}
+		line := fmt.Sprintf("| %s | %g | %g |", labels[i], float64(p)/float64(d.N), d.T)
+		var th []float64
+		for _, t := range fl.Theory {
+			if t.Variant == "scalar" {
+				th = t.AlongAxes
+			}
+		}
+		for k := range simFirstLayerShown {
+			sim, the := "–", "–"
+			if k < len(fl.SimAlongAxes) {
+				sim = simFmtSim(r, fl.SimAlongAxes[k], fl.SimAlongAxesErr[k], 3)
+			}
+			if k < len(th) {
+				the = fmt.Sprintf("%.3f", th[k])
+			}
+			line += fmt.Sprintf(" %s | %s |", sim, the)
+		}
+		var ev []string
+		for k := 0; k < min(3, len(fl.SimEigenvalues)); k++ {
+			ev = append(ev, fmt.Sprintf("%.3f", fl.SimEigenvalues[k]))
+		}
+		fmt.Fprintln(w, line+" "+strings.Join(ev, ", ")+" |")
+	}
+	fmt.Fprintln(w)
+}
