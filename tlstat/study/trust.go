@@ -193,8 +193,8 @@ func (t Trust) String() string {
 // and the target network trained from scratch, each judged as a single
 // network, and the combined verdict (the weaker of the two).
 type TransferTrust struct {
-	Source Trust `json:"source"`
-	Target Trust `json:"target"`
+	Source Trust  `json:"source"`
+	Target Trust  `json:"target"`
 	Regime string `json:"regime"`
 	Note   string `json:"note"`
 }
