@@ -12,20 +12,9 @@ bin=${TLSTAT_BIN:-$(mktemp -d)/tlstat}
 [ -x "$bin" ] || go build -tags openblas -o "$bin" ./tlstat/cmd/tlstat
 pattern=${1:-.}
 
-run() { # name, then the arguments of tlstat simulate
-	local name=$1
-	shift
-	[[ $name =~ $pattern ]] || return 0
-	if [ -s "$out/$name.json" ]; then
-		echo "skip $name (exists)"
-		return 0
-	fi
-	echo "run  $name: tlstat simulate $*"
-	local start=$SECONDS
-	"$bin" simulate "$@" -compare -json -quiet >"$out/$name.json.tmp"
-	mv "$out/$name.json.tmp" "$out/$name.json"
-	echo "done $name in $((SECONDS - start)) s"
-}
+extra=""
+# shellcheck source=bench/runrecord.sh
+. bench/runrecord.sh
 
 big="-max-time 90m"
 # Single networks: MNIST {0,2,4,6} vs {1,3,5,7}, pool 2, 1000 test images.

@@ -14,20 +14,9 @@ bin=${TLSTAT_BIN:-$(mktemp -d)/tlstat}
 [ -x "$bin" ] || go build -tags openblas -o "$bin" ./tlstat/cmd/tlstat
 pattern=${1:-.}
 
-run() { # name, then the arguments of tlstat simulate
-	local name=$1
-	shift
-	[[ $name =~ $pattern ]] || return 0
-	if [ -s "$out/$name.json" ]; then
-		echo "skip $name (exists)"
-		return 0
-	fi
-	echo "run  $name: tlstat simulate $*"
-	local start=$SECONDS
-	"$bin" simulate "$@" -compare -json -quiet -max-time 40m >"$out/$name.json.tmp"
-	mv "$out/$name.json.tmp" "$out/$name.json"
-	echo "done $name in $((SECONDS - start)) s"
-}
+extra="-max-time 40m"
+# shellcheck source=bench/runrecord.sh
+. bench/runrecord.sh
 
 n=200
 for p in 50 200 400 800; do

@@ -71,12 +71,10 @@ func (m *Model) predictBatch(x0 mat.Matrix, mean, variance []float64) error {
 	p := len(sp.eig)
 	b := len(mean)
 	cs := 1 / sp.lambda0
-	g12, err := kernel.CrossGram(sp.x, x0)
+	k0, d0, err := sp.crossKernel(x0)
 	if err != nil {
-		return fmt.Errorf("rkgp: %w", err)
+		return err
 	}
-	d0 := kernel.SqNorms(x0)
-	k0 := kernel.Cross(sp.act, g12, sp.norms, d0, cs, cs, cs) // P×B
 	s, c := m.scales()
 	kappa := make([]float64, b)
 	var m0 []float64
@@ -126,6 +124,18 @@ func (m *Model) predictBatch(x0 mat.Matrix, mean, variance []float64) error {
 		}
 	}
 	return nil
+}
+
+// crossKernel returns the NNGP cross kernel k0 (P×B) between the training
+// inputs and the rows of x0, and the squared norms of those rows.
+func (sp *spectrum) crossKernel(x0 mat.Matrix) (k0 *mat.Dense, d0 []float64, err error) {
+	cs := 1 / sp.lambda0
+	g12, err := kernel.CrossGram(sp.x, x0)
+	if err != nil {
+		return nil, nil, fmt.Errorf("rkgp: %w", err)
+	}
+	d0 = kernel.SqNorms(x0)
+	return kernel.Cross(sp.act, g12, sp.norms, d0, cs, cs, cs), d0, nil
 }
 
 // Risk is the test risk of a model, averaged over a test set.

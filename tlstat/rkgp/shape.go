@@ -6,8 +6,6 @@ import (
 	"sync"
 
 	"gonum.org/v1/gonum/mat"
-
-	"github.com/tlstat/tlstat/tlstat/kernel"
 )
 
 // shapeFactor holds what the shape variant's predictor needs at fixed
@@ -99,12 +97,10 @@ func (m *Model) predictShapeBatch(x0 mat.Matrix, mean, variance []float64) error
 	p := len(sp.y)
 	b := len(mean)
 	cs := 1 / sp.lambda0
-	g12, err := kernel.CrossGram(sp.x, x0)
+	k0, d0, err := sp.crossKernel(x0)
 	if err != nil {
-		return fmt.Errorf("rkgp: %w", err)
+		return err
 	}
-	d0 := kernel.SqNorms(x0)
-	k0 := kernel.Cross(sp.act, g12, sp.norms, d0, cs, cs, cs) // P×B
 	ak := mat.NewVecDense(b, nil)
 	ak.MulVec(k0.T(), f.scalar.alpha) // aᵀk0
 	ainvk := mat.NewDense(p, b, nil)

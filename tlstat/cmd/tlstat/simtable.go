@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"image/color"
 	"io"
@@ -34,12 +33,7 @@ against alpha = P/N, one series per width and temperature.
 
 // runSimulateTable is 'tlstat simulate table'.
 func runSimulateTable(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("simulate table", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, simTableUsage)
-		fs.PrintDefaults()
-	}
+	fs := subFlagSet("simulate table", simTableUsage, stderr)
 	figure := fs.String("figure", "", "also write a theory-vs-simulation figure of the test errors (.svg or .png)")
 	gapFigure := fs.String("gap-figure", "", "also write the single networks' relative deviation (sim - theory)/theory against alpha = P/N (.svg or .png)")
 	if err := fs.Parse(args); err != nil {

@@ -31,12 +31,7 @@ backends differ in the last digits) is an error.
 
 // runSimulateTheory is 'tlstat simulate theory'.
 func runSimulateTheory(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("simulate theory", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, simTheoryUsage)
-		fs.PrintDefaults()
-	}
+	fs := subFlagSet("simulate theory", simTheoryUsage, stderr)
 	check := fs.Bool("check", false, "only check that the stored theory columns are current")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -160,12 +155,7 @@ data.
 
 // runSimulateMap is 'tlstat simulate map'.
 func runSimulateMap(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("simulate map", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, simMapUsage)
-		fs.PrintDefaults()
-	}
+	fs := subFlagSet("simulate map", simMapUsage, stderr)
 	out := fs.String("o", "", "write the map as JSON to this file (- = standard output)")
 	figure := fs.String("figure", "", "also draw the map (.svg or .png)")
 	source := fs.String("source", "", "how the records were made, stored in the map (default: the file names)")
@@ -265,4 +255,15 @@ func jsonCloseValue(at string, x, y any, tol float64) (string, bool) {
 		return fmt.Sprintf("%s (%v vs %v)", at, x, y), false
 	}
 	return "", true
+}
+
+// subFlagSet returns a flag set whose usage prints usage and the flags.
+func subFlagSet(name, usage string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, usage)
+		fs.PrintDefaults()
+	}
+	return fs
 }
