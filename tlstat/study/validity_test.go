@@ -34,7 +34,7 @@ func TestAssess(t *testing.T) {
 		note    string
 	}{
 		{"", Point{KindImages, "erf", 400, 100, 196, 0.05}, RegimeValidated, "all 1 measured points"},
-		{"", Point{KindImages, "erf", 400, 80, 196, 0.1}, RegimeValidated, "all 1"},    // cell d is unconverged
+		{"", Point{KindImages, "erf", 400, 80, 196, 0.1}, RegimeValidated, "all 1"}, // cell d is unconverged
 		{"", Point{KindImages, "erf", 400, 800, 196, 0.05}, RegimeNotValidated, "10.0% above"},
 		{"", Point{KindImages, "erf", 400, 400, 196, 0.05}, RegimeNotValidated, "alpha = 2"}, // alpha = 1: cell b within a factor 2
 		{"shape", Point{KindImages, "erf", 400, 800, 196, 0.05}, RegimeValidated, "shape theory agrees"},
