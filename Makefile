@@ -8,7 +8,8 @@
 #   make demo       the main job: go run ./tlstat/cmd/tlstat demo
 #   make bench      tlstat (pure Go and OpenBLAS) vs the Python reference: ratio table
 #   make validity   after new runs of bench/validation.sh or bench/validitymap.sh: recompute
-#                   the records' theory columns, the embedded validity map and its figures
+#                   the records' theory columns, the embedded validity map, its figures and
+#                   the tables of docs/validation.md
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -38,6 +39,7 @@ validity:
 	$(GO) run ./tlstat/cmd/tlstat simulate theory $(VALIDITY_RECORDS)
 	$(GO) run ./tlstat/cmd/tlstat simulate map -source "$(VALIDITY_SOURCE)" -o tlstat/study/validity.json \
 	    -figure docs/validation/map.svg $(VALIDITY_RECORDS)
+	$(GO) run ./tlstat/cmd/tlstat simulate table -update docs/validation.md
 
 .PHONY: test setup setup-openblas setup-jupyter setup-tools setup-kernel notebooks short vet demo bench
 

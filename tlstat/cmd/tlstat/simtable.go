@@ -23,7 +23,17 @@ Records that carry them add a table of every theory variant against the
 simulation and one of the first layer's second moment along the inputs'
 top principal axes (sampled and predicted). Each row states its verdict ("agrees within 2σ", "theory X% high (zσ)");
 values whose chains did not pass their convergence gates are bracketed,
-not compared, and drawn as grey rings, never as results.
+not compared, and drawn as grey rings, never as results. -only prints one
+kind of table.
+
+-update FILE.md rewrites, in place, every block of FILE.md that starts with a
+line
+  <!-- tlstat simulate table ARGS -->
+and ends with a line
+  <!-- end of table -->
+with the output of 'tlstat simulate table ARGS' (globs in ARGS are expanded
+from the current directory; a glob that matches nothing gives a note), so a
+page of results stays what its stored records say.
 -figure also draws the simulated test errors against the theory (a parity
 plot, one series per width and temperature or per transfer setting);
 -gap-figure draws the single networks' relative deviation from the theory
@@ -36,9 +46,23 @@ func runSimulateTable(args []string, stdout, stderr io.Writer) error {
 	fs := subFlagSet("simulate table", simTableUsage, stderr)
 	figure := fs.String("figure", "", "also write a theory-vs-simulation figure of the test errors (.svg or .png)")
 	gapFigure := fs.String("gap-figure", "", "also write the single networks' relative deviation (sim - theory)/theory against alpha = P/N (.svg or .png)")
+	only := fs.String("only", "", "print only one kind of table: single, transfer, variants or first-layer")
+	update := fs.String("update", "", "rewrite the tables of this Markdown file between its marker lines instead (see above)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if *update != "" {
+		if fs.NArg() > 0 {
+			return fmt.Errorf("-update takes no input files (the markers name them)")
+		}
+		return simTableUpdateFile(*update, stderr)
+	}
+	switch *only {
+	case "", "single", "transfer", "variants", "first-layer":
+	default:
+		return fmt.Errorf("-only %q: want single, transfer, variants or first-layer", *only)
+	}
+	show := func(kind string) bool { return *only == "" || *only == kind }
 	if fs.NArg() == 0 {
 		fs.Usage()
 		return fmt.Errorf("no input files")
@@ -65,14 +89,20 @@ func runSimulateTable(args []string, stdout, stderr io.Writer) error {
 		}
 		return a.P < b.P
 	})
-	if len(single) > 0 {
+	if len(single) > 0 && show("single") {
 		writeSimSingleTable(stdout, single)
 	}
 	for _, d := range trans {
-		writeSimTransferTable(stdout, d)
+		if show("transfer") {
+			writeSimTransferTable(stdout, d)
+		}
 	}
-	writeSimVariantsTable(stdout, single, trans)
-	writeSimFirstLayerTable(stdout, single, trans)
+	if show("variants") {
+		writeSimVariantsTable(stdout, single, trans)
+	}
+	if show("first-layer") {
+		writeSimFirstLayerTable(stdout, single, trans)
+	}
 	if *figure != "" {
 		if err := writeSimParityFigure(*figure, single, trans); err != nil {
 			return err

@@ -92,48 +92,64 @@ func TestSimulateTable(t *testing.T) {
 	}
 }
 
-// TestValidationDocsInSync checks that every table row that tlstat simulate
-// table prints for the stored records (docs/validation/hmc/*.json, the
-// validity map's docs/validation/map/*.json and the earlier
-// docs/validation/mala/*.json) appears verbatim in
-// docs/validation.md, so the page shows what the stored runs say.
+// TestValidationDocsInSync checks that docs/validation.md is what
+// 'tlstat simulate table -update' makes of it: every marked table is the
+// output of its command on the stored records (figures are not redrawn).
 func TestValidationDocsInSync(t *testing.T) {
-	root := filepath.Join("..", "..", "..")
-	page, err := os.ReadFile(filepath.Join(root, "docs", "validation.md"))
+	t.Chdir(filepath.Join("..", "..", ".."))
+	page, err := os.ReadFile(filepath.Join("docs", "validation.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, dir := range []string{"hmc", "mala", "map"} {
-		files, err := filepath.Glob(filepath.Join(root, "docs", "validation", dir, "*.json"))
-		if err != nil || (len(files) == 0 && dir != "map") {
-			t.Fatalf("no docs/validation/%s/*.json (%v)", dir, err)
+	var errb bytes.Buffer
+	got, err := simTableUpdate(page, false, &errb)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, errb.String())
+	}
+	if n := bytes.Count(page, []byte(simTableBegin)); n < 6 {
+		t.Errorf("docs/validation.md has %d marked tables, want at least 6", n)
+	}
+	if !bytes.Equal(got, page) {
+		pl, gl := strings.Split(string(page), "\n"), strings.Split(string(got), "\n")
+		for k := 0; k < min(len(pl), len(gl)); k++ {
+			if pl[k] != gl[k] {
+				t.Fatalf("docs/validation.md line %d is\n%s\nbut the stored records give\n%s\n(regenerate with: go run ./tlstat/cmd/tlstat simulate table -update docs/validation.md)", k+1, pl[k], gl[k])
+			}
 		}
-		if len(files) == 0 {
-			continue
-		}
-		checkTableInPage(t, page, files, "docs/validation/"+dir+"/*.json")
+		t.Fatalf("docs/validation.md has %d lines, the stored records give %d (regenerate with -update)", len(pl), len(gl))
 	}
 }
 
-// checkTableInPage checks that every row of the table of files is in page.
-func checkTableInPage(t *testing.T, page []byte, files []string, glob string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	if err := runSimulate(append([]string{"table"}, files...), &out, &errb); err != nil {
-		t.Fatalf("%v\n%s", err, errb.String())
+// TestSimTableUpdate checks the marker handling on a small page: a block is
+// replaced by its command's output, a glob without files gives a note, and
+// a marker without its end is an error.
+func TestSimTableUpdate(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	row := study.SimRow{SimTestError: 0.34, SimTestErrorErr: 0.02, SimVNorm: 1.2, TheoryTestError: testF64(0.40), TheoryVNorm: testF64(1.3), InfiniteWidthError: testF64(0.38)}
+	writeTestJSON(t, dir, "a.json", study.SimDoc{Mode: "single", Task: "t", Network: "n", N: 200, T: 0.05, P: 50, PTest: 10, Results: []study.SimRow{row}})
+	page := "intro\n" + simTableBegin + "-only single *.json -->\nstale\n" + simTableEnd + "\nmiddle\n" +
+		simTableBegin + "none/*.json -->\n" + simTableEnd + "\nend\n"
+	var errb bytes.Buffer
+	got, err := simTableUpdate([]byte(page), false, &errb)
+	if err != nil {
+		t.Fatal(err)
 	}
-	rows := 0
-	for _, line := range strings.Split(out.String(), "\n") {
-		if !strings.HasPrefix(line, "| ") || strings.HasPrefix(line, "|---") {
-			continue
-		}
-		rows++
-		if !bytes.Contains(page, []byte(line)) {
-			t.Errorf("docs/validation.md lacks the row\n%s\n(regenerate with: tlstat simulate table %s)", line, glob)
+	s := string(got)
+	for _, want := range []string{"intro\n", "| a | 200 | 50 | 0.25 |", "(no records yet: none/*.json)", "middle\n", "end\n"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("updated page lacks %q:\n%s", want, s)
 		}
 	}
-	if rows < len(files) {
-		t.Errorf("only %d table rows for %d files", rows, len(files))
+	if strings.Contains(s, "stale") {
+		t.Errorf("the old block content survived:\n%s", s)
+	}
+	again, err := simTableUpdate(got, false, &errb)
+	if err != nil || !bytes.Equal(again, got) {
+		t.Errorf("a second update changed the page (%v)", err)
+	}
+	if _, err := simTableUpdate([]byte(simTableBegin+"*.json -->\nno end\n"), false, &errb); err == nil || !strings.Contains(err.Error(), "end of table") {
+		t.Errorf("missing end marker: %v", err)
 	}
 }
 
