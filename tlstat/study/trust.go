@@ -45,13 +45,27 @@ const (
 )
 
 // Closeness on the validity map: a measured cell is near a point when its
-// alpha is within a factor nearAlpha and its temperature within a factor
-// nearT of the point's (the map's grid steps are factors 2-4 in alpha and
-// 2.5-4 in T).
+// alpha is within a factor nearAlpha, its temperature within a factor nearT
+// and, when both input dimensions are known, its P/N0 within a factor
+// nearAlpha of the point's (the map's grid steps are factors 2-4 in alpha
+// and 2.5-4 in T; the measured gap grows with P/N0 at fixed alpha).
 const (
 	nearAlpha = 2.0
 	nearT     = 2.5
 )
+
+// near reports whether the cell c is near the point pt with loads alpha
+// and perInput (0 when N0 is unknown).
+func near(c MapCell, pt Point, alpha, perInput float64) bool {
+	within := func(a, b, f float64) bool { return math.Abs(math.Log(a/b)) <= math.Log(f)+1e-9 }
+	if !within(c.Alpha, alpha, nearAlpha) || !within(c.T, pt.T, nearT) {
+		return false
+	}
+	if perInput > 0 && c.N0 > 0 {
+		return within(float64(c.P)/float64(c.N0), perInput, nearAlpha)
+	}
+	return true
+}
 
 // Agreement threshold of a validated cell: the relative gap of the
 // theory, or 2 standard errors of the simulation, whichever is larger.
@@ -70,7 +84,8 @@ type Point struct {
 // Trust; correction is the relative size of the first-order correction
 // (NaN when not computed). variant names the theory whose measured gaps
 // count ("scalar" by default). Cells count when they have the same kind of
-// data and activation and lie within a factor 2 in alpha and 2.5 in T.
+// data and activation and lie within a factor 2 in alpha (and in P/N0) and
+// 2.5 in T.
 func (vm *ValidityMap) Assess(variant string, pt Point, correction float64) Trust {
 	if variant == "" {
 		variant = "scalar"
@@ -83,7 +98,7 @@ func (vm *ValidityMap) Assess(variant string, pt Point, correction float64) Trus
 	if !math.IsNaN(correction) {
 		tr.Correction = &correction
 	}
-	var near []MapCell
+	var nearby []MapCell
 	if vm != nil {
 		for _, c := range vm.Cells {
 			if c.Kind != kind || c.Act != pt.Act || !c.Converged {
@@ -92,19 +107,19 @@ func (vm *ValidityMap) Assess(variant string, pt Point, correction float64) Trus
 			if _, ok := c.Theory[variant]; !ok {
 				continue
 			}
-			if math.Abs(math.Log(c.Alpha/tr.Alpha)) <= math.Log(nearAlpha)+1e-9 && math.Abs(math.Log(c.T/t)) <= math.Log(nearT)+1e-9 {
-				near = append(near, c)
+			if near(c, pt, tr.Alpha, tr.PerInput) {
+				nearby = append(nearby, c)
 			}
 		}
 	}
-	if len(near) == 0 {
+	if len(nearby) == 0 {
 		tr.Regime = RegimeOutside
-		tr.Note = fmt.Sprintf("outside the measured validity map: no converged simulation of %s data with %s within a factor %g of alpha = %.3g and %g of T = %g; check with tlstat simulate",
-			kindWords(kind), pt.Act, nearAlpha, tr.Alpha, nearT, t)
+		tr.Note = fmt.Sprintf("outside the measured validity map: no converged simulation of %s data with %s within a factor %g of alpha = %.3g and P/N0 = %.3g and %g of T = %g; check with tlstat simulate",
+			kindWords(kind), pt.Act, nearAlpha, tr.Alpha, tr.PerInput, nearT, t)
 		return tr
 	}
 	worst, wi := 0.0, -1
-	for i, c := range near {
+	for i, c := range nearby {
 		if c.Agrees(variant) {
 			continue
 		}
@@ -115,10 +130,10 @@ func (vm *ValidityMap) Assess(variant string, pt Point, correction float64) Trus
 	if wi < 0 {
 		tr.Regime = RegimeValidated
 		tr.Note = fmt.Sprintf("validated: the %s theory agrees (within 2%% or 2σ) with converged simulations at all %d measured points of %s data near alpha = %.3g, T = %g",
-			variant, len(near), kindWords(kind), tr.Alpha, t)
+			variant, len(nearby), kindWords(kind), tr.Alpha, t)
 		return tr
 	}
-	c := near[wi]
+	c := nearby[wi]
 	dir := "above"
 	if c.Gap(variant) < 0 {
 		dir = "below"

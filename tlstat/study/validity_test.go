@@ -24,7 +24,8 @@ func testMap() *ValidityMap {
 }
 
 // TestAssess checks the three regimes and the neighbourhood (factor 2 in
-// alpha, 2.5 in T, same kind and activation, converged cells only).
+// alpha and P/N0, 2.5 in T, same kind and activation, converged cells
+// only).
 func TestAssess(t *testing.T) {
 	vm := testMap()
 	for _, c := range []struct {
@@ -38,7 +39,9 @@ func TestAssess(t *testing.T) {
 		{"", Point{KindImages, "erf", 400, 800, 196, 0.05}, RegimeNotValidated, "10.0% above"},
 		{"", Point{KindImages, "erf", 400, 400, 196, 0.05}, RegimeNotValidated, "alpha = 2"}, // alpha = 1: cell b within a factor 2
 		{"shape", Point{KindImages, "erf", 400, 800, 196, 0.05}, RegimeValidated, "shape theory agrees"},
-		{"", Point{KindImages, "erf", 400, 1600, 196, 0.05}, RegimeNotValidated, "alpha = 2"}, // alpha = 4: a factor 2 is inside
+		{"", Point{KindImages, "erf", 100, 400, 196, 0.05}, RegimeNotValidated, "alpha = 2"}, // alpha = 4: a factor 2 is inside
+		{"", Point{KindImages, "erf", 400, 1600, 196, 0.05}, RegimeOutside, "P/N0 = 8.16"},   // alpha = 4 but P/N0 four times the cell's
+		{"", Point{KindLowDim, "erf", 400, 400, 100, 0.25}, RegimeOutside, "P/N0 = 4"},       // P/N0 = 4 against the cell's 10
 		{"", Point{KindImages, "erf", 400, 1700, 196, 0.05}, RegimeOutside, "outside"},
 		{"", Point{KindImages, "relu", 400, 100, 196, 0.05}, RegimeOutside, "with relu"},
 		{"", Point{KindImages, "erf", 400, 100, 196, 0.5}, RegimeOutside, "T = 0.5"},
