@@ -3,8 +3,13 @@ package study
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/tlstat/tlstat/tlstat/data"
+	"github.com/tlstat/tlstat/tlstat/rkgp"
+	"github.com/tlstat/tlstat/tlstat/transfer"
 )
 
 // testMap is a hand-made map: images at alpha = 1/4 agree (0.2%), at
@@ -177,5 +182,35 @@ func TestKindAndInputDim(t *testing.T) {
 		if k := KindOf(c.task, n0); k != c.kind || n0 != c.n0 {
 			t.Errorf("%q: kind %q, N0 %d; want %q, %d", c.task, k, n0, c.kind, c.n0)
 		}
+	}
+}
+
+// TestTrustTransfer checks the transfer trust on a small teacher pair: the
+// source and target loads, a correction for both (erf has a shape
+// variant), and a combined regime that is the weaker of the two.
+func TestTrustTransfer(t *testing.T) {
+	tt := data.TeacherTransfer{N0: 20, Rho: 0.5, PS: 60, PT: 20, PTest: 50}
+	src, srcTest, tgt, tgtTest, err := tt.Sample(rand.NewPCG(2, 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv, err := transfer.NewSolver(transfer.Problem{Source: src, Target: tgt, Net: rkgp.Network{N: 80, T: 0.1, Lambda0: 1, Lambda1: 1}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := TrustTransfer(sv, srcTest, tgtTest, KindLowDim)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.Source.Alpha != 0.75 || tr.Target.Alpha != 0.25 || tr.Source.PerInput != 3 || tr.Target.PerInput != 1 {
+		t.Errorf("loads: source %+v, target %+v", tr.Source, tr.Target)
+	}
+	if tr.Source.Correction == nil || tr.Target.Correction == nil {
+		t.Error("no first-order correction for an erf network")
+	}
+	rank := map[string]int{RegimeValidated: 0, RegimeOutside: 1, RegimeNotValidated: 2}
+	want := max(rank[tr.Source.Regime], rank[tr.Target.Regime])
+	if got, ok := rank[tr.Regime]; !ok || got != want || !strings.HasPrefix(tr.Note, tr.Regime) {
+		t.Errorf("combined %q (%s) from source %q and target %q", tr.Regime, tr.Note, tr.Source.Regime, tr.Target.Regime)
 	}
 }
