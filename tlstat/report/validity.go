@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
+	"strings"
 
 	"github.com/tlstat/tlstat/plotting"
 	"github.com/tlstat/tlstat/tlstat/study"
@@ -38,4 +40,40 @@ func ValidityHeatMap(vm *study.ValidityMap, kind, variant string) (*plotting.Hea
 		XLabel: "log₂ α (α = P/N)", YLabel: "log₁₀ T", ZLabel: "(theory − sim)/sim (%); dark grey: not measured", Z: z, X: x, Y: y, Diverging: true,
 		NaNColor: color.Gray{Y: 0x60}}
 	return h, h.Validate()
+}
+
+// ValidityGapFigure draws the relative gap of the variant, 100 (theory −
+// sim)/sim, of every converged erf cell of the map at the temperatures ts
+// against the number of examples per input dimension P/N0 (logarithmic),
+// one series per kind of data and temperature, with the simulation's
+// relative standard error as error bar.
+func ValidityGapFigure(vm *study.ValidityMap, variant string, ts ...float64) (*plotting.Figure, error) {
+	index := map[string]int{}
+	var pts []plotting.Series
+	for _, c := range vm.Cells {
+		if !c.Converged || c.Act != "erf" || c.N0 == 0 || !slices.Contains(ts, c.T) {
+			continue
+		}
+		g := c.Gap(variant)
+		if math.IsNaN(g) {
+			continue
+		}
+		key := fmt.Sprintf("%s, T = %g", c.Kind, c.T)
+		i, ok := index[key]
+		if !ok {
+			i = len(pts)
+			index[key] = i
+			pts = append(pts, plotting.Series{Name: key})
+		}
+		s := &pts[i]
+		s.X, s.Y, s.Err = append(s.X, float64(c.P)/float64(c.N0)), append(s.Y, 100*g), append(s.Err, 100*c.SimErr/c.Sim)
+	}
+	if len(pts) == 0 {
+		return nil, fmt.Errorf("report: no converged erf cell at T in %v", ts)
+	}
+	slices.SortFunc(pts, func(a, b plotting.Series) int { return strings.Compare(a.Name, b.Name) })
+	f := &plotting.Figure{Title: variant + " theory against converged simulations, by examples per input dimension",
+		XLabel: "P/N0", YLabel: "(theory − sim)/sim (%)", LogX: true, Points: pts,
+		HLines: []plotting.HLine{{Name: "±2%", Y: 2, Style: plotting.Style{Dashed: true}}, {Y: -2, Style: plotting.Style{Dashed: true}}}}
+	return f, f.Validate()
 }

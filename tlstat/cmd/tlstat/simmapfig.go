@@ -13,7 +13,8 @@ import (
 // writeValidityFigure draws, for every kind of data in the map, the
 // relative gap of the scalar theory, 100 (theory − sim)/sim, over log₂ α
 // and log₁₀ T (grey: not measured or not converged), each kind into its own
-// file: path with "_KIND" before the extension.
+// file: path with "_KIND" before the extension; and the gap at T = 0.02
+// and 0.05 against P/N0 into path with "_gap" before the extension.
 func writeValidityFigure(path string, vm *study.ValidityMap) error {
 	ext := filepath.Ext(path)
 	for _, kind := range vm.Kinds() {
@@ -28,6 +29,13 @@ func writeValidityFigure(path string, vm *study.ValidityMap) error {
 		if err := h.Save(out, 5*vg.Inch, 3.5*vg.Inch); err != nil {
 			return fmt.Errorf("-figure: %w", err)
 		}
+	}
+	f, err := report.ValidityGapFigure(vm, "scalar", 0.02, 0.05)
+	if err != nil {
+		return nil // no low-temperature cell: no gap figure
+	}
+	if err := f.Save(strings.TrimSuffix(path, ext)+"_gap"+ext, 5*vg.Inch, 3.5*vg.Inch); err != nil {
+		return fmt.Errorf("-figure: %w", err)
 	}
 	return nil
 }
