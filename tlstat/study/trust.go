@@ -116,6 +116,9 @@ func (vm *ValidityMap) Assess(variant string, pt Point, correction float64) Trus
 		tr.Regime = RegimeOutside
 		tr.Note = fmt.Sprintf("outside the measured validity map: no converged simulation of %s data with %s within a factor %g of alpha = %.3g and P/N0 = %.3g and %g of T = %g; check with tlstat simulate",
 			kindWords(kind), pt.Act, nearAlpha, tr.Alpha, tr.PerInput, nearT, t)
+		if hint := vm.analogue(variant, pt, tr.Alpha, tr.PerInput); hint != "" {
+			tr.Note += "; " + hint
+		}
 		return tr
 	}
 	worst, wi := 0.0, -1
@@ -142,6 +145,31 @@ func (vm *ValidityMap) Assess(variant string, pt Point, correction float64) Trus
 	tr.Note = fmt.Sprintf("not validated: at a nearby measured point (%s data, N = %d, alpha = %.3g, T = %g) the %s theory is %.1f%% %s converged simulations",
 		kindWords(kind), c.N, c.Alpha, c.T, variant, 100*worst, dir)
 	return tr
+}
+
+// analogue describes, for data without cells of their own kind (CSV), the
+// largest gap of the variant at the nearby cells of Gaussian-input
+// teachers, whose inputs are the closest stand-in for unknown data; empty
+// when there is none.
+func (vm *ValidityMap) analogue(variant string, pt Point, alpha, perInput float64) string {
+	if vm == nil || pt.Kind != KindCSV {
+		return ""
+	}
+	worst, n := 0.0, 0
+	for _, c := range vm.Cells {
+		if (c.Kind != KindGaussian && c.Kind != KindLowDim) || c.Act != pt.Act || !c.Converged || !near(c, pt, alpha, perInput) {
+			continue
+		}
+		if g := c.Gap(variant); !math.IsNaN(g) {
+			n++
+			worst = math.Max(worst, math.Abs(g))
+		}
+	}
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("for Gaussian-input teachers at nearby alpha, P/N0 and T (%d measured points) the %s theory was off by up to %.1f%%",
+		n, variant, 100*worst)
 }
 
 // Kinds of data on the validity map.
