@@ -72,7 +72,7 @@ func ValidityGapFigure(vm *study.ValidityMap, variant string, ts ...float64) (*p
 		return nil, fmt.Errorf("report: no converged erf cell at T in %v", ts)
 	}
 	slices.SortFunc(pts, func(a, b plotting.Series) int { return strings.Compare(a.Name, b.Name) })
-	f := &plotting.Figure{Title: variant + " theory against converged simulations, by examples per input dimension",
+	f := &plotting.Figure{Title: "Gap of the " + variant + " theory against P/N0",
 		XLabel: "P/N0", YLabel: "(theory − sim)/sim (%)", LogX: true, Points: pts,
 		HLines: []plotting.HLine{{Name: "±2%", Y: 2, Style: plotting.Style{Dashed: true}}, {Y: -2, Style: plotting.Style{Dashed: true}}}}
 	return f, f.Validate()
