@@ -48,8 +48,9 @@ func VariantByName(name string) (Variant, error) {
 	return 0, fmt.Errorf("rkgp: unknown theory variant %q (want scalar or shape)", name)
 }
 
-// WithVariant returns a model sharing m's order parameters and kernel
-// reduction whose predictions use variant v.
+// WithVariant returns a model sharing m's order parameters, kernel
+// reduction and factorization of G = T I + K_R (every variant starts from
+// it) whose predictions use variant v; m itself when it already does.
 func (m *Model) WithVariant(v Variant) (*Model, error) {
 	if v != Scalar && v != Shape {
 		return nil, fmt.Errorf("rkgp: unknown theory variant %v", v)
@@ -57,9 +58,11 @@ func (m *Model) WithVariant(v Variant) (*Model, error) {
 	if v == Shape && !m.odd() {
 		return nil, fmt.Errorf("rkgp: the shape variant needs an odd activation, got %q", m.Net.Activation().Name())
 	}
+	if v == m.settings.Variant {
+		return m, nil
+	}
 	out := *m
 	out.settings.Variant = v
-	out.fac = &factorCache{}
 	out.shape = &shapeCache{}
 	return &out, nil
 }

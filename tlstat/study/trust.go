@@ -243,9 +243,8 @@ type TransferTrust struct {
 }
 
 // TrustTransfer judges the transfer theory of solver sv: the source model
-// on the source test set srcTest and a scratch fit of the target (the
-// network of sv at the target's temperature) on the target test set
-// tgtTest, for data of kind kind. The validity map holds single networks;
+// on the source test set srcTest and the target network from scratch
+// (sv.ScratchSingle) on the target test set tgtTest, for data of kind kind. The validity map holds single networks;
 // transfer targets are compared with simulations in docs/validation.md.
 func TrustTransfer(sv *transfer.Solver, srcTest, tgtTest *data.Dataset, kind string) (TransferTrust, error) {
 	prob := sv.Problem()
@@ -257,11 +256,7 @@ func TrustTransfer(sv *transfer.Solver, srcTest, tgtTest *data.Dataset, kind str
 	if err != nil {
 		return TransferTrust{}, fmt.Errorf("study: trust of the source: %w", err)
 	}
-	scratch, err := rkgp.Fit(prob.Target, prob.Net, nil)
-	if err != nil {
-		return TransferTrust{}, fmt.Errorf("study: trust of the target: %w", err)
-	}
-	tt, err := TrustSingle(scratch, prob.Target, tgtTest, kind)
+	tt, err := TrustSingle(sv.ScratchSingle(), prob.Target, tgtTest, kind)
 	if err != nil {
 		return TransferTrust{}, fmt.Errorf("study: trust of the target: %w", err)
 	}

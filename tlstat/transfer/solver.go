@@ -39,7 +39,8 @@ type Solver struct {
 	srcModel *rkgp.Model
 	srcErr   error
 
-	scratch *Model // gamma = 0 saddle
+	scratch    *Model      // gamma = 0 saddle
+	scratchFit *rkgp.Model // the target network from scratch, single-network theory
 }
 
 // sourceFactor is the factored source block for one source variance c_ss.
@@ -101,6 +102,7 @@ func NewSolver(p Problem, s *Settings) (*Solver, error) {
 	if err != nil {
 		return nil, fmt.Errorf("transfer: scratch target saddle: %w", err)
 	}
+	sv.scratchFit = fit
 	sv.scratch, err = c.Solve(Order{T: fit.Q})
 	if err != nil {
 		return sv, fmt.Errorf("transfer: scratch (gamma = 0) saddle: %w", err)
@@ -147,6 +149,11 @@ func (s *Solver) Source() (*rkgp.Model, error) {
 // Scratch returns the gamma = 0 solution: the single-network theory on the
 // target data.
 func (s *Solver) Scratch() *Model { return s.scratch }
+
+// ScratchSingle returns the single-network (rkgp) model of the target
+// network trained from scratch at the target temperature, the fit that
+// starts the gamma = 0 saddle.
+func (s *Solver) ScratchSingle() *rkgp.Model { return s.scratchFit }
 
 // Problem returns the problem the solver was built for.
 func (s *Solver) Problem() Problem { return s.prob }

@@ -1,46 +1,13 @@
 package main
 
 import (
-	"flag"
-	"fmt"
-	"io"
 	"math"
 	"path/filepath"
-	"strings"
 	"testing"
 
-	"github.com/tlstat/tlstat/tlstat/data"
 	"github.com/tlstat/tlstat/tlstat/rkgp"
 	"github.com/tlstat/tlstat/tlstat/study"
 )
-
-// recordTask rebuilds the training set and network of a stored
-// single-network record from its command line.
-func recordTask(d study.SimDoc) (*data.Dataset, rkgp.Network, error) {
-	train, _, net, err := recordTaskTest(d)
-	return train, net, err
-}
-
-func recordTaskTest(d study.SimDoc) (*data.Dataset, *data.Dataset, rkgp.Network, error) {
-	args := strings.Fields(d.Command)
-	if len(args) < 3 || args[2] != "single" {
-		return nil, nil, rkgp.Network{}, fmt.Errorf("%s: command %q is not tlstat simulate single", d.Path, d.Command)
-	}
-	fs := flag.NewFlagSet("record", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	task := addTaskFlags(fs)
-	nf := addNetFlags(fs)
-	addSimFlags(fs, "seed")
-	if err := fs.Parse(args[3:]); err != nil {
-		return nil, nil, rkgp.Network{}, err
-	}
-	net, err := nf.network()
-	if err != nil {
-		return nil, nil, rkgp.Network{}, err
-	}
-	train, test, err := task.load()
-	return train, test, net, err
-}
 
 // TestFirstLayerTheoryAgainstStored recomputes the theory's second moment
 // of the first layer along the inputs' principal axes
@@ -60,7 +27,7 @@ func TestFirstLayerTheoryAgainstStored(t *testing.T) {
 		if r.FirstLayer == nil || !r.Converged() {
 			continue
 		}
-		train, net, err := recordTask(d)
+		train, _, net, err := recordSingle(d.Command)
 		if err != nil {
 			t.Fatal(err)
 		}

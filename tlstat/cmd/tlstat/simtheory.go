@@ -78,26 +78,17 @@ func simRetheory(d *study.SimDoc) error {
 	if len(args) < 3 || args[0] != "tlstat" || args[1] != "simulate" {
 		return fmt.Errorf("command %q is not a tlstat simulate command line", d.Command)
 	}
-	fs := flag.NewFlagSet("record", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	nf := addNetFlags(fs)
 	switch args[2] {
 	case "single":
-		task := addTaskFlags(fs)
-		addSimFlags(fs, "seed")
-		if err := fs.Parse(args[3:]); err != nil {
-			return fmt.Errorf("command %q: %w", d.Command, err)
-		}
-		net, err := nf.network()
-		if err != nil {
-			return err
-		}
-		train, test, err := task.load()
+		train, test, net, err := recordSingle(d.Command)
 		if err != nil {
 			return err
 		}
 		return simCompareSingle(&d.Results[0], train, test, net)
 	case "transfer":
+		fs := flag.NewFlagSet("record", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		nf := addNetFlags(fs)
 		task := addTransferTaskFlags(fs)
 		addSimFlags(fs, "chain-seed")
 		fs.String("gamma", "", "")
@@ -116,6 +107,28 @@ func simRetheory(d *study.SimDoc) error {
 		return simCompareTransfer(d.Source, d.Results, srcTr, srcTe, tgtTr, tgtTe, net)
 	}
 	return fmt.Errorf("command %q: unknown mode %q", d.Command, args[2])
+}
+
+// recordSingle rebuilds the training and test sets and the network of a
+// 'tlstat simulate single' command line stored in a record.
+func recordSingle(command string) (train, test *data.Dataset, net rkgp.Network, err error) {
+	args := strings.Fields(command)
+	if len(args) < 3 || args[0] != "tlstat" || args[1] != "simulate" || args[2] != "single" {
+		return nil, nil, net, fmt.Errorf("command %q is not a tlstat simulate single command line", command)
+	}
+	fs := flag.NewFlagSet("record", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	task := addTaskFlags(fs)
+	nf := addNetFlags(fs)
+	addSimFlags(fs, "seed")
+	if err := fs.Parse(args[3:]); err != nil {
+		return nil, nil, net, fmt.Errorf("command %q: %w", command, err)
+	}
+	if net, err = nf.network(); err != nil {
+		return nil, nil, net, err
+	}
+	train, test, err = task.load()
+	return train, test, net, err
 }
 
 // simSingleTheories fills the variant rows, the first layer's theory and
