@@ -77,3 +77,39 @@ func ValidityGapFigure(vm *study.ValidityMap, variant string, ts ...float64) (*p
 		HLines: []plotting.HLine{{Name: "±2%", Y: 2, Style: plotting.Style{Dashed: true}}, {Y: -2, Style: plotting.Style{Dashed: true}}}}
 	return f, f.Validate()
 }
+
+// EquivalenceFigure draws, for every converged cell of the map that carries
+// the Gaussian-equivalence check, the relative gap of the variant,
+// 100 (theory − sim)/sim, against the check's ratio (logarithmic axis), one
+// series per kind of data, with the limit study.EquivalenceLimit as a
+// vertical line: the figure from which the limit is read.
+func EquivalenceFigure(vm *study.ValidityMap, variant string) (*plotting.Figure, error) {
+	index := map[string]int{}
+	var pts []plotting.Series
+	for _, c := range vm.Cells {
+		if !c.Converged || c.Equivalence == nil || !(*c.Equivalence > 0) {
+			continue
+		}
+		g := c.Gap(variant)
+		if math.IsNaN(g) {
+			continue
+		}
+		i, ok := index[c.Kind]
+		if !ok {
+			i = len(pts)
+			index[c.Kind] = i
+			pts = append(pts, plotting.Series{Name: c.Kind})
+		}
+		s := &pts[i]
+		s.X, s.Y, s.Err = append(s.X, *c.Equivalence), append(s.Y, 100*g), append(s.Err, 100*c.SimErr/c.Sim)
+	}
+	if len(pts) == 0 {
+		return nil, fmt.Errorf("report: no converged cell carries the Gaussian-equivalence check")
+	}
+	slices.SortFunc(pts, func(a, b plotting.Series) int { return strings.Compare(a.Name, b.Name) })
+	f := &plotting.Figure{Title: "Gap of the " + variant + " theory against its Gaussian-equivalence check",
+		XLabel: "equivalence ratio", YLabel: "(theory − sim)/sim (%)", LogX: true, Points: pts,
+		HLines: []plotting.HLine{{Name: "±2%", Y: 2, Style: plotting.Style{Dashed: true}}, {Y: -2, Style: plotting.Style{Dashed: true}}},
+		VLines: []plotting.VLine{{Name: "limit", X: study.EquivalenceLimit}}}
+	return f, f.Validate()
+}

@@ -56,3 +56,36 @@ func TestValidityFigures(t *testing.T) {
 		t.Error("no cell at T = 0.3: want an error")
 	}
 }
+
+// TestEquivalenceFigure checks the gap-against-ratio figure: one series per
+// kind, cells without the check or unconverged left out, and an error when
+// no cell carries the check.
+func TestEquivalenceFigure(t *testing.T) {
+	r := func(x float64) *float64 { return &x }
+	vm := &study.ValidityMap{Cells: []study.MapCell{
+		{Kind: study.KindImages, Converged: true, Sim: 0.3, SimErr: 0.003, Theory: map[string]float64{"scalar": 0.33}, Equivalence: r(20)},
+		{Kind: study.KindImages, Converged: true, Sim: 0.5, SimErr: 0.005, Theory: map[string]float64{"scalar": 0.5}, Equivalence: r(1.01)},
+		{Kind: study.KindImages, Converged: false, Sim: 0.5, Theory: map[string]float64{"scalar": 0.6}, Equivalence: r(3)},
+		{Kind: study.KindLowDim, Converged: true, Sim: 0.1, SimErr: 0.001, Theory: map[string]float64{"scalar": 0.16}, Equivalence: r(200)},
+		{Kind: study.KindLowDim, Converged: true, Sim: 0.1, Theory: map[string]float64{"scalar": 0.16}},
+	}}
+	f, err := EquivalenceFigure(vm, "scalar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Points) != 2 || len(f.Points[0].X) != 2 || len(f.Points[1].X) != 1 {
+		t.Fatalf("series %+v", f.Points)
+	}
+	if f.Points[0].X[0] != 20 || math.Abs(f.Points[0].Y[0]-10) > 1e-9 || math.Abs(f.Points[0].Err[0]-1) > 1e-9 {
+		t.Errorf("first image point (%v, %v ± %v), want (20, 10%% ± 1%%)", f.Points[0].X[0], f.Points[0].Y[0], f.Points[0].Err[0])
+	}
+	if len(f.VLines) != 1 || f.VLines[0].X != study.EquivalenceLimit {
+		t.Errorf("limit line %+v", f.VLines)
+	}
+	if _, err := f.SVG(300, 200); err != nil {
+		t.Error(err)
+	}
+	if _, err := EquivalenceFigure(&study.ValidityMap{Cells: vm.Cells[4:]}, "scalar"); err == nil {
+		t.Error("no cell with the check: want an error")
+	}
+}

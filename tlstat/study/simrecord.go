@@ -80,6 +80,9 @@ type SimRow struct {
 	// Theories holds every theory variant computed for the row (the default
 	// first), with what is needed to judge each.
 	Theories []TheoryRow `json:"theories,omitempty"`
+	// Equivalence is the scalar theory's Gaussian-equivalence check at the
+	// row's training set (rkgp.Model.Equivalence; odd activations).
+	Equivalence *rkgp.Equivalence `json:"gaussian_equivalence,omitempty"`
 	// FirstLayer compares the first layer's second moment with the theory.
 	FirstLayer *FirstLayer `json:"first_layer,omitempty"`
 	// Verdict states the agreement of the simulated test error with the

@@ -27,6 +27,11 @@ type Trust struct {
 	// estimate of the size of what the scalar theory leaves out (nil when
 	// not computed, e.g. for transfer targets).
 	Correction *float64 `json:"correction,omitempty"`
+	// Equivalence is the Gaussian-equivalence check of the fitted model
+	// (rkgp.Model.Equivalence; nil when not computed, e.g. for activations
+	// that are not odd): whether the real hidden features behave, under the
+	// posterior's tilt, like the Gaussian features the theory assumes.
+	Equivalence *rkgp.Equivalence `json:"gaussian_equivalence,omitempty"`
 	// Regime is RegimeValidated, RegimeNotValidated or RegimeOutside; Note
 	// says it in words, naming the measured points it rests on.
 	Regime string `json:"regime"`
@@ -212,14 +217,24 @@ func kindWords(kind string) string {
 // TrustSingle returns the Trust of the scalar theory of the fitted single
 // network m on test for data of kind kind (KindOf), with the first-order
 // correction computed from the shape variant (NaN for activations without
-// one), judged on the embedded validity map.
+// one) and the Gaussian-equivalence check (odd activations), judged on the
+// embedded validity map.
 func TrustSingle(m *rkgp.Model, train, test *data.Dataset, kind string) (Trust, error) {
 	rows, err := VariantsSingle(m, test)
 	if err != nil {
 		return Trust{}, err
 	}
 	pt := Point{Kind: kind, Act: m.Net.Activation().Name(), N: m.Net.N, P: train.Len(), N0: train.Dim(), T: m.Net.T}
-	return AssessDefault("scalar", pt, Correction(rows)), nil
+	tr := AssessDefault("scalar", pt, Correction(rows))
+	if m.Net.Activation().Odd() {
+		eq, err := m.Equivalence(nil)
+		if err != nil {
+			return Trust{}, fmt.Errorf("study: Gaussian-equivalence check: %w", err)
+		}
+		vm, _ := DefaultValidityMap()
+		tr.judgeEquivalence(&eq, vm, "scalar")
+	}
+	return tr, nil
 }
 
 // String is the trust in one line: the loads, the correction and the note.
@@ -228,8 +243,8 @@ func (t Trust) String() string {
 	if t.Correction != nil {
 		corr = fmt.Sprintf("%.1f%%", 100**t.Correction)
 	}
-	return fmt.Sprintf("alpha = P/N = %.3g, P/N0 = %.3g, T = %g; first-order (shape) correction %s; %s",
-		t.Alpha, t.PerInput, t.T, corr, t.Note)
+	return fmt.Sprintf("alpha = P/N = %.3g, P/N0 = %.3g, T = %g; %s; first-order (shape) correction %s; %s",
+		t.Alpha, t.PerInput, t.T, equivalenceWords(t.Equivalence), corr, t.Note)
 }
 
 // TransferTrust is the trust of a transfer prediction: its source network

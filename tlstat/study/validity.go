@@ -33,6 +33,10 @@ type MapCell struct {
 	Converged bool    `json:"converged"`
 	// Theory maps a variant's name to its predicted test error.
 	Theory map[string]float64 `json:"theory"`
+	// Equivalence ± EquivalenceErr is the scalar theory's Gaussian-equivalence
+	// ratio at the cell (rkgp.Equivalence; nil when not computed).
+	Equivalence    *float64 `json:"equivalence,omitempty"`
+	EquivalenceErr float64  `json:"equivalence_err,omitempty"`
 }
 
 // Gap returns (theory − sim)/sim for the variant (NaN without it).
@@ -89,6 +93,10 @@ func ValidityMapOf(docs []SimDoc, source string) (*ValidityMap, error) {
 			if th.TestError != nil {
 				c.Theory[th.Variant] = *th.TestError
 			}
+		}
+		if eq := r.Equivalence; eq != nil {
+			ratio := eq.Ratio
+			c.Equivalence, c.EquivalenceErr = &ratio, eq.StdErr
 		}
 		vm.Cells = append(vm.Cells, c)
 	}

@@ -21,7 +21,8 @@ Reads the JSON documents written by 'tlstat simulate single|transfer -compare
 single-network runs (sorted by N, T, P) and one table per transfer run.
 Records that carry them add a table of every theory variant against the
 simulation and one of the first layer's second moment along the inputs'
-top principal axes (sampled and predicted). Each row states its verdict ("agrees within 2σ", "theory X% high (zσ)");
+top principal axes (sampled and predicted), and one of the scalar theory's
+Gaussian-equivalence check beside its measured gap. Each row states its verdict ("agrees within 2σ", "theory X% high (zσ)");
 values whose chains did not pass their convergence gates are bracketed,
 not compared, and drawn as grey rings, never as results. -only prints one
 kind of table.
@@ -46,7 +47,7 @@ func runSimulateTable(args []string, stdout, stderr io.Writer) error {
 	fs := subFlagSet("simulate table", simTableUsage, stderr)
 	figure := fs.String("figure", "", "also write a theory-vs-simulation figure of the test errors (.svg or .png)")
 	gapFigure := fs.String("gap-figure", "", "also write the single networks' relative deviation (sim - theory)/theory against alpha = P/N (.svg or .png)")
-	only := fs.String("only", "", "print only one kind of table: single, transfer, variants or first-layer")
+	only := fs.String("only", "", "print only one kind of table: single, transfer, variants, first-layer or equivalence")
 	update := fs.String("update", "", "rewrite the tables of this Markdown file between its marker lines instead (see above)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -58,9 +59,9 @@ func runSimulateTable(args []string, stdout, stderr io.Writer) error {
 		return simTableUpdateFile(*update, stderr)
 	}
 	switch *only {
-	case "", "single", "transfer", "variants", "first-layer":
+	case "", "single", "transfer", "variants", "first-layer", "equivalence":
 	default:
-		return fmt.Errorf("-only %q: want single, transfer, variants or first-layer", *only)
+		return fmt.Errorf("-only %q: want single, transfer, variants, first-layer or equivalence", *only)
 	}
 	show := func(kind string) bool { return *only == "" || *only == kind }
 	if fs.NArg() == 0 {
@@ -102,6 +103,9 @@ func runSimulateTable(args []string, stdout, stderr io.Writer) error {
 	}
 	if show("first-layer") {
 		writeSimFirstLayerTable(stdout, single, trans)
+	}
+	if show("equivalence") {
+		writeSimEquivalenceTable(stdout, single, trans)
 	}
 	if *figure != "" {
 		if err := writeSimParityFigure(*figure, single, trans); err != nil {

@@ -143,6 +143,14 @@ func simSingleTheories(row *study.SimRow, m *rkgp.Model, train, test *data.Datas
 	if row.Theories, err = study.VariantsSingle(m, test); err != nil {
 		return err
 	}
+	row.Equivalence = nil
+	if m.Net.Activation().Odd() {
+		eq, err := m.Equivalence(nil)
+		if err != nil {
+			return fmt.Errorf("Gaussian-equivalence check: %w", err)
+		}
+		row.Equivalence = &eq
+	}
 	if row.FirstLayer != nil {
 		row.FirstLayer.Theory = nil
 		if err := row.FirstLayer.AddTheory("scalar", train, m); err != nil {
@@ -247,6 +255,12 @@ func jsonCloseValue(at string, x, y any, tol float64) (string, bool) {
 			return at + " (fields differ)", false
 		}
 		for k, v := range xv {
+			if k == "gaussian_equivalence" {
+				if w, ok := equivalenceClose(at+"."+k, v, yv[k], tol); !ok {
+					return w, false
+				}
+				continue
+			}
 			if w, ok := jsonCloseValue(at+"."+k, v, yv[k], tol); !ok {
 				return w, false
 			}
@@ -266,6 +280,33 @@ func jsonCloseValue(at string, x, y any, tol float64) (string, bool) {
 	}
 	if x != y {
 		return fmt.Sprintf("%s (%v vs %v)", at, x, y), false
+	}
+	return "", true
+}
+
+// equivalenceClose compares two Gaussian-equivalence checks. The ratio is
+// a Monte Carlo estimate whose chains, started from the same seed, follow
+// different paths once rounding differs (another BLAS backend): two ratios
+// agree when they are within 4 combined standard errors or when both fail
+// the check (their verdict is what is used); the other fields within tol.
+func equivalenceClose(at string, x, y any, tol float64) (string, bool) {
+	var a, b rkgp.Equivalence
+	for _, p := range []struct {
+		v   any
+		dst *rkgp.Equivalence
+	}{{x, &a}, {y, &b}} {
+		raw, err := json.Marshal(p.v)
+		if err != nil {
+			return at + ": " + err.Error(), false
+		}
+		if err := json.Unmarshal(raw, p.dst); err != nil {
+			return at + ": " + err.Error(), false
+		}
+	}
+	same := math.Abs(a.Ratio-b.Ratio) <= 4*math.Hypot(a.StdErr, b.StdErr)+tol*math.Max(a.Ratio, b.Ratio) ||
+		study.EquivalenceFails(&a) && study.EquivalenceFails(&b)
+	if !same || math.Abs(a.Tilt-b.Tilt) > tol*math.Max(a.Tilt, b.Tilt) || a.Exact != b.Exact || a.Chains != b.Chains || a.Steps != b.Steps {
+		return fmt.Sprintf("%s (ratio %.4g ± %.2g, tilt %.6g vs ratio %.4g ± %.2g, tilt %.6g)", at, a.Ratio, a.StdErr, a.Tilt, b.Ratio, b.StdErr, b.Tilt), false
 	}
 	return "", true
 }
