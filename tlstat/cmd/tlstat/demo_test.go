@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -109,5 +110,22 @@ func TestDemoBadFlags(t *testing.T) {
 	var out, errb bytes.Buffer
 	if code := run([]string{"demo", "-quick", "extra"}, &out, &errb); code == 0 || !strings.Contains(errb.String(), "unexpected arguments") {
 		t.Errorf("extra argument: exit %d, stderr %q", code, errb.String())
+	}
+}
+
+// TestVersion checks that tlstat version names the module, the Go version,
+// the backend and the paper to cite, and rejects arguments.
+func TestVersion(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run([]string{"version"}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	for _, want := range []string{"github.com/tlstat/tlstat", runtime.Version(), "BLAS/LAPACK", "Phys. Rev. Lett. 134, 177301"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("version output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if code := run([]string{"version", "extra"}, &out, &errb); code == 0 {
+		t.Error("tlstat version extra: exit 0")
 	}
 }
