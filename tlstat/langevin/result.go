@@ -15,8 +15,9 @@ import (
 // chains sample different conditional posteriors (one per source snapshot),
 // Err is the standard error across source chains (each source chain's
 // snapshots averaged first; across snapshots with a single source chain),
-// which includes the spread of the source snapshots; RHat is the largest
-// single-chain R̂ and ESS, ESSTail the sums over chains.
+// which includes the spread of the source snapshots; RHat compares each
+// chain's halves pooled over the chains and ESS, ESSTail are the sums over
+// chains (DiagnoseGroups, one chain per group).
 //
 // Converged reports whether the quantity passed the convergence gates of
 // its run (Sampler.MaxRHat, Sampler.MinESS). An estimate that did not pass

@@ -102,9 +102,9 @@ type Sampler struct {
 	Thin int
 	// MaxRHat and MinESS are the convergence gates (defaults
 	// DefaultMaxRHat and DefaultMinESS). Transfer target chains sample
-	// different conditional posteriors (one per source snapshot): each is
-	// gated on its own, with the single-chain split R̂ and MinESS divided by
-	// the number of target chains, so that their pooled sample has MinESS.
+	// different conditional posteriors (one per source snapshot): their R̂
+	// compares each chain's two halves, pooled over the chains, and their
+	// ESS is the sum over chains (DiagnoseGroups), gated like any other.
 	MaxRHat, MinESS float64
 	// Check is the number of iterations between convergence checks of the
 	// automatic burn-in (default DefaultCheck for HMC, DefaultCheckLangevin

@@ -21,7 +21,7 @@ type stageSpec struct {
 	warmup  int  // warm-up iterations of every chain
 	burnIn  int  // fixed mode: total burn-in (>= warmup)
 	n       int  // hidden units
-	perTest bool // gate each chain on its own (transfer targets)
+	perTest bool // each chain samples its own law (transfer targets): DiagnoseGroups
 	gated   [numObs]bool
 	moments int // N0 of the second moment to record (0: none)
 }
@@ -46,6 +46,7 @@ type chainRec struct {
 	ch       mcChain
 	all      [numObs][]float64 // every measurement after warm-up
 	blocks   []momentBlock
+	blockLen int // measurements per new moment block (doubles as blocks merge)
 	trace    []TracePoint
 	acc, prp int64 // after warm-up
 	bacc     int64 // during burn-in
@@ -62,8 +63,9 @@ type momentBlock struct {
 }
 
 // maxMomentBlocks bounds the number of blocks kept per chain for the second
-// moment: older pairs are merged, so memory stays below maxMomentBlocks·N0²
-// floats per chain and the discarded half is found to within one block.
+// moment: when they are full, adjacent pairs are merged (momentBlockFor), so
+// memory stays below maxMomentBlocks·N0² floats per chain and the discarded
+// half is found to within one block, at most 1/8 of the measurements.
 const maxMomentBlocks = 16
 
 // runStage runs the stage to the end of its window.

@@ -33,41 +33,55 @@ func abs(x int) int {
 	return x
 }
 
-// addMoment adds WᵀW/N of the chain's current state to its last block,
-// opening a new block every blockLen measurements and merging the oldest
-// pairs beyond maxMomentBlocks.
+// addMoment adds WᵀW/N of the chain's current state to its current block
+// (see momentBlockFor).
 func (r *chainRec) addMoment(n0, blockLen int) {
-	idx := len(r.all[obsVNorm]) - 1 // this measurement's index
-	if len(r.blocks) == 0 || r.blocks[len(r.blocks)-1].count >= blockLen {
-		if len(r.blocks) >= maxMomentBlocks {
-			r.mergeOldest(idx)
-		}
-		r.blocks = append(r.blocks, momentBlock{start: idx, sum: make([]float64, n0*n0)})
-	}
-	b := &r.blocks[len(r.blocks)-1]
+	b := r.momentBlockFor(len(r.all[obsVNorm])-1, n0, blockLen)
 	w := r.ch.firstLayer()
 	n := len(w) / n0
 	blas64.Syrk(blas.Trans, 1/float64(n), general(n, n0, w), 1, blas64.Symmetric{N: n0, Stride: n0, Uplo: blas.Lower, Data: b.sum})
 	b.count++
 }
 
-// mergeOldest merges the first pair of adjacent blocks that both end
-// before half of the measurements so far (which the window will not use),
-// or else the first pair.
-func (r *chainRec) mergeOldest(m int) {
-	k := 0
-	for i := 0; i+2 < len(r.blocks); i++ {
-		if r.blocks[i+2].start <= m/2 {
-			k = i
-			break
+// momentBlockFor returns the block that measurement idx belongs to. Blocks
+// hold blockLen measurements at first; when maxMomentBlocks are full, every
+// adjacent pair is merged and the length of new blocks doubles, so that the
+// blocks always tile the measurements evenly (at most maxMomentBlocks, at
+// least half of them full) and the window's start, the block start nearest
+// to half of the measurements, lies within one block of it: the window is
+// about half of the run however long the run gets.
+func (r *chainRec) momentBlockFor(idx, n0, blockLen int) *momentBlock {
+	if r.blockLen == 0 {
+		r.blockLen = blockLen
+	}
+	if len(r.blocks) == 0 || r.blocks[len(r.blocks)-1].count >= r.blockLen {
+		if len(r.blocks) >= maxMomentBlocks {
+			r.mergePairs()
+			r.blockLen *= 2
+		}
+		if len(r.blocks) == 0 || r.blocks[len(r.blocks)-1].count >= r.blockLen {
+			r.blocks = append(r.blocks, momentBlock{start: idx, sum: make([]float64, n0*n0)})
 		}
 	}
-	a, b := &r.blocks[k], r.blocks[k+1]
-	for i, v := range b.sum {
-		a.sum[i] += v
+	return &r.blocks[len(r.blocks)-1]
+}
+
+// mergePairs merges blocks 2i and 2i+1 for every i (a last unpaired block
+// stays as it is).
+func (r *chainRec) mergePairs() {
+	out := r.blocks[:0]
+	for i := 0; i < len(r.blocks); i += 2 {
+		a := r.blocks[i]
+		if i+1 < len(r.blocks) {
+			b := r.blocks[i+1]
+			for k, v := range b.sum {
+				a.sum[k] += v
+			}
+			a.count += b.count
+		}
+		out = append(out, a)
 	}
-	a.count += b.count
-	r.blocks = append(r.blocks[:k+1], r.blocks[k+2:]...)
+	r.blocks = out
 }
 
 // windowMoment returns the mean of WᵀW/N over the measurements from cut
@@ -101,8 +115,9 @@ func (r *chainRec) windowMoment(cut, n0 int) []float64 {
 
 // diagnose computes the diagnostics of the gated quantities over the
 // window from cut into out.diag and reports whether all pass, the worst R̂
-// and the smallest bulk or tail ESS (per-chain gates: scaled by the number
-// of chains, so that it compares with MinESS).
+// and the smallest bulk or tail ESS. Chains that sample different laws
+// (perTest: transfer targets, each tied to its own snapshot) are diagnosed
+// as groups of one chain (DiagnoseGroups).
 func (sp *stageSpec) diagnose(recs []*chainRec, cut int, set settings, out *stageOut) (ok bool, worstR, minESS float64) {
 	ok = true
 	worstR, minESS = math.NaN(), math.NaN()
@@ -122,12 +137,16 @@ func (sp *stageSpec) diagnose(recs []*chainRec, cut int, set settings, out *stag
 			continue
 		}
 		if sp.perTest {
-			for _, r := range recs {
-				d := Diagnose([][]float64{r.all[k][cut:]})
-				out.diag[k] = append(out.diag[k], d)
-				ok = ok && d.Converged(set.maxRHat, set.minESS/float64(nc))
-				note(d, float64(nc))
+			// Each chain samples its own law: its halves are compared,
+			// pooled over the chains (DiagnoseGroups).
+			groups := make([][][]float64, nc)
+			for i, r := range recs {
+				groups[i] = [][]float64{r.all[k][cut:]}
 			}
+			d := DiagnoseGroups(groups)
+			out.diag[k] = []Diagnostics{d}
+			ok = ok && d.Converged(set.maxRHat, set.minESS)
+			note(d, 1)
 			continue
 		}
 		x := make([][]float64, nc)

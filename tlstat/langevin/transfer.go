@@ -76,7 +76,8 @@ type TransferResult struct {
 // from a draw of the target prior given the snapshot,
 // W_t ~ N(γ W_s/(λ0+γ), 1/(λ0+γ)) per component (a fresh prior draw with no
 // memory of the source at γ = 0), and a prior draw of v_t. The target
-// chains of a coupling are gated one by one (see Sampler.MaxRHat).
+// chains of a coupling are gated together, each compared with itself
+// (see Sampler.MaxRHat and DiagnoseGroups).
 // Progress.Total is an estimate until the last stage starts.
 func (s *Sampler) Transfer(net Network, tp TransferProblem) (*TransferResult, error) {
 	set, err := s.resolve()
@@ -227,8 +228,8 @@ func takeSnapshots(chains []mcChain, snaps, gap, it int, pr *problem) ([]params,
 
 // targetEstimate averages target chains in consecutive groups of g (the
 // snapshots of one source chain) and returns the mean and standard error
-// across groups (across chains with a single group), with the per-chain
-// diagnostics combined as described for Estimate.
+// across groups (across chains with a single group), with the stage's
+// diagnostics as described for Estimate.
 func targetEstimate(out *stageOut, chains []ChainResult, g int, field int, set settings) Estimate {
 	var e Estimate
 	if ng := len(chains) / g; ng <= 1 {
