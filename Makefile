@@ -1,7 +1,7 @@
 # tlstat developer targets. `make test` is what CI runs (.ci/run).
 #
 #   make test       install what the tests need (if missing), then go test ./... (and the OpenBLAS backend, -short)
-#   make setup      only the install part: Jupyter (apt), gonb + goimports, the gonb kernel
+#   make setup      only the install part: Jupyter and Fashion-MNIST (apt), gonb + goimports, the gonb kernel
 #   make notebooks  setup, then execute every notebook headlessly (go test ./notebooks/)
 #   make short      go test -short ./... (fast; skips the notebooks and slow cases)
 #   make vet        gofmt check + go vet (including notebooks/deps.go)
@@ -41,7 +41,7 @@ validity:
 	    -figure docs/validation/map.svg $(VALIDITY_RECORDS)
 	$(GO) run ./tlstat/cmd/tlstat simulate table -update docs/validation.md
 
-.PHONY: test setup setup-openblas setup-jupyter setup-tools setup-kernel notebooks short vet demo bench
+.PHONY: test setup setup-openblas setup-jupyter setup-tools setup-kernel setup-data notebooks short vet demo bench
 
 test: setup setup-openblas
 	$(GO) test -timeout $(TEST_TIMEOUT) $(TEST_FLAGS) ./...
@@ -55,7 +55,15 @@ setup-openblas:
 	else echo "setup: installing libopenblas-dev with apt"; $(APT_GET) update; \
 	  $(APT_GET) install --no-install-recommends libopenblas-dev; fi
 
-setup: setup-jupyter setup-tools setup-kernel
+setup: setup-jupyter setup-tools setup-kernel setup-data
+
+# Fashion-MNIST from Debian (the IDX files under /usr/share/datasets/fashion-mnist,
+# read by tlstat -dataset fashion): installed only when missing.
+setup-data:
+	@if [ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then \
+	  echo "setup: Fashion-MNIST present"; \
+	else echo "setup: installing dataset-fashion-mnist with apt"; $(APT_GET) update; \
+	  $(APT_GET) install --no-install-recommends dataset-fashion-mnist; fi
 
 # Jupyter (nbconvert + client) from Debian: installed only when missing.
 setup-jupyter:

@@ -219,20 +219,5 @@ func TransferTasks(source, target BinaryTask, train, test *Images) (srcTrain, sr
 	if source.pool() != target.pool() {
 		return nil, nil, nil, nil, fmt.Errorf("data: source pooling %d differs from target pooling %d", source.pool(), target.pool())
 	}
-	srcTrain, srcTest, err = source.Select(train, test)
-	if err != nil {
-		return nil, nil, nil, nil, fmt.Errorf("source task: %w", err)
-	}
-	tgtTrain, tgtTest, err = target.Select(train, test)
-	if err != nil {
-		return nil, nil, nil, nil, fmt.Errorf("target task: %w", err)
-	}
-	s, err := FitStandardizer(srcTrain.X)
-	if err != nil {
-		return nil, nil, nil, nil, fmt.Errorf("source task: %w", err)
-	}
-	for _, d := range []*Dataset{srcTrain, srcTest, tgtTrain, tgtTest} {
-		s.Apply(d)
-	}
-	return srcTrain, srcTest, tgtTrain, tgtTest, nil
+	return CrossTransferTasks(source, train, test, target, train, test)
 }

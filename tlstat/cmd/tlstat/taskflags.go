@@ -89,6 +89,7 @@ type taskFlags struct {
 	trainCSV, testCSV string
 	csvLabel          int
 	csvHeader         bool
+	dataset           string
 	// Synthetic teacher (-teacher-n0).
 	teacherN0   int
 	teacherSeed uint64
@@ -103,7 +104,8 @@ func addTaskFlags(fs *flag.FlagSet) *taskFlags {
 	fs.IntVar(&t.p, "p", 400, "number of training examples (the first ones in file order; with -train-csv the default is all rows)")
 	fs.IntVar(&t.ptest, "ptest", 1000, "number of test examples (the first ones in file order; with -test-csv the default is all rows)")
 	fs.IntVar(&t.pool, "pool", 2, "side of the average-pooling blocks (must divide the image side; 1 = none)")
-	fs.StringVar(&t.idxDir, "idx-dir", "", "directory with IDX files (MNIST/EMNIST/Fashion-MNIST names); empty = built-in MNIST")
+	fs.StringVar(&t.idxDir, "idx-dir", "", "directory with IDX files (MNIST/EMNIST/Fashion-MNIST names); empty = the -dataset")
+	fs.StringVar(&t.dataset, "dataset", "mnist", "built-in images: mnist (shipped with tlstat) or fashion (Fashion-MNIST, Debian's dataset-fashion-mnist)")
 	fs.StringVar(&t.trainCSV, "train-csv", "", "read the training set from this CSV file (one example per line: a label column and the inputs) instead of images; needs -test-csv")
 	fs.StringVar(&t.testCSV, "test-csv", "", "read the test set from this CSV file (same columns as -train-csv)")
 	fs.IntVar(&t.csvLabel, "csv-label", 0, "0-based column of the label in the CSV files (negative: from the end, -1 = last)")
@@ -153,7 +155,10 @@ func (t *taskFlags) load() (train, test *data.Dataset, err error) {
 	if t.ptest <= 0 {
 		return nil, nil, fmt.Errorf("-ptest %d: must be positive", t.ptest)
 	}
-	trIm, teIm, err := loadImages(t.idxDir)
+	if set["idx-dir"] && set["dataset"] {
+		return nil, nil, fmt.Errorf("-idx-dir and -dataset both name the images: give one")
+	}
+	trIm, teIm, err := loadImages(t.idxDir, t.dataset)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -166,7 +171,7 @@ func (t *taskFlags) loadTeacher(set map[string]bool) (train, test *data.Dataset,
 	if t.teacherN0 <= 0 {
 		return nil, nil, fmt.Errorf("-teacher-n0 %d: must be positive (-teacher-seed needs it)", t.teacherN0)
 	}
-	for _, name := range []string{"pos", "neg", "pool", "idx-dir", "train-csv", "test-csv", "csv-label", "csv-header"} {
+	for _, name := range []string{"pos", "neg", "pool", "idx-dir", "dataset", "train-csv", "test-csv", "csv-label", "csv-header"} {
 		if set[name] {
 			return nil, nil, fmt.Errorf("-%s has no effect with -teacher-n0 (synthetic teacher)", name)
 		}
@@ -188,7 +193,7 @@ func (t *taskFlags) loadCSV() (train, test *data.Dataset, err error) {
 		return nil, nil, fmt.Errorf("-train-csv %q and -test-csv %q: give both files", t.trainCSV, t.testCSV)
 	}
 	set := flagsSet(t.fs)
-	for _, name := range []string{"pos", "neg", "pool", "idx-dir"} {
+	for _, name := range []string{"pos", "neg", "pool", "idx-dir", "dataset"} {
 		if set[name] {
 			return nil, nil, fmt.Errorf("-%s applies only to image tasks, not with -train-csv/-test-csv", name)
 		}
@@ -240,20 +245,22 @@ func (t *taskFlags) String() string {
 	if t.csv() {
 		return fmt.Sprintf("CSV train %s, test %s", t.trainCSV, t.testCSV)
 	}
-	return fmt.Sprintf("%s {%s} vs {%s}, P=%d, Ptest=%d, pool %d", imagesName(t.idxDir), t.pos.String(), t.neg.String(), t.p, t.ptest, t.pool)
+	return fmt.Sprintf("%s {%s} vs {%s}, P=%d, Ptest=%d, pool %d", imagesName(t.idxDir, t.dataset), t.pos.String(), t.neg.String(), t.p, t.ptest, t.pool)
 }
 
-// loadImages returns the built-in MNIST images, or those of an IDX directory.
-func loadImages(dir string) (train, test *data.Images, err error) {
+// loadImages returns the images of an IDX directory, or else the built-in
+// dataset (data.ImagesByName).
+func loadImages(dir, dataset string) (train, test *data.Images, err error) {
 	if dir == "" {
-		return data.MNIST()
+		return data.ImagesByName(dataset)
 	}
 	return data.ReadIDXDir(dir)
 }
 
-func imagesName(dir string) string {
+// imagesName names the images for output headers.
+func imagesName(dir, dataset string) string {
 	if dir == "" {
-		return "MNIST"
+		return data.DatasetTitle(dataset)
 	}
 	return "IDX " + dir
 }
@@ -268,6 +275,7 @@ type transferTaskFlags struct {
 	ps, pt, ptest          int
 	pool                   int
 	idxDir                 string
+	srcData, tgtData       string
 	rho                    float64
 	n0                     int
 	seed                   uint64
@@ -289,14 +297,16 @@ func addTransferTaskFlags(fs *flag.FlagSet) *transferTaskFlags {
 	fs.IntVar(&t.pt, "pt", 100, "number of target training examples")
 	fs.IntVar(&t.ptest, "ptest", 1000, "number of test examples of each task")
 	fs.IntVar(&t.pool, "pool", 2, "side of the average-pooling blocks (must divide the image side; 1 = none)")
-	fs.StringVar(&t.idxDir, "idx-dir", "", "directory with IDX files (MNIST/EMNIST/Fashion-MNIST names); empty = built-in MNIST")
+	fs.StringVar(&t.idxDir, "idx-dir", "", "directory with IDX files (MNIST/EMNIST/Fashion-MNIST names) for both tasks; empty = the built-in datasets of -source-dataset and -target-dataset")
+	fs.StringVar(&t.srcData, "source-dataset", "mnist", "built-in images of the source task: mnist or fashion (Fashion-MNIST, Debian's dataset-fashion-mnist)")
+	fs.StringVar(&t.tgtData, "target-dataset", "mnist", "built-in images of the target task: mnist or fashion; a dataset other than the source's gives a cross-dataset pair")
 	fs.Float64Var(&t.rho, "teacher-overlap", math.NaN(),
 		"if set, use synthetic Gaussian inputs and a source/target teacher pair with this overlap rho in [-1,1] instead of images")
 	fs.IntVar(&t.n0, "n0", 200, "input dimension of the synthetic teachers (with -teacher-overlap)")
 	fs.Uint64Var(&t.seed, "seed", 1, "random seed of the synthetic teachers and inputs (with -teacher-overlap)")
 	fs.StringVar(&t.teacherAct, "teacher-act", "erf", "activation of the synthetic teachers: "+strings.Join(kernel.Names, ", "))
 	fs.Float64Var(&t.teacherNoise, "teacher-noise", 0, "standard deviation of Gaussian label noise of the synthetic teachers")
-	t.imageOnly = []string{"source-pos", "source-neg", "target-pos", "target-neg", "pool", "idx-dir"}
+	t.imageOnly = []string{"source-pos", "source-neg", "target-pos", "target-neg", "pool", "idx-dir", "source-dataset", "target-dataset"}
 	t.teacherOnly = []string{"n0", "seed", "teacher-act", "teacher-noise"}
 	return t
 }
@@ -340,13 +350,30 @@ func (t *transferTaskFlags) load() (srcTrain, srcTest, tgtTrain, tgtTest *data.D
 	if t.pool <= 0 {
 		return nil, nil, nil, nil, fmt.Errorf("-pool %d: must be positive", t.pool)
 	}
-	trIm, teIm, err := loadImages(t.idxDir)
-	if err != nil {
-		return nil, nil, nil, nil, err
+	set := flagsSet(t.fs)
+	if t.idxDir != "" && (set["source-dataset"] || set["target-dataset"]) {
+		return nil, nil, nil, nil, fmt.Errorf("-idx-dir names the images of both tasks: drop -source-dataset/-target-dataset")
 	}
 	src := data.BinaryTask{Pos: t.srcPos, Neg: t.srcNeg, P: t.ps, PTest: t.ptest, Pool: t.pool}
 	tgt := data.BinaryTask{Pos: t.tgtPos, Neg: t.tgtNeg, P: t.pt, PTest: t.ptest, Pool: t.pool}
+	trIm, teIm, err := loadImages(t.idxDir, t.srcData)
+	if err != nil {
+		return nil, nil, nil, nil, fmt.Errorf("source images: %w", err)
+	}
+	if t.cross() {
+		ttrIm, tteIm, err := loadImages("", t.tgtData)
+		if err != nil {
+			return nil, nil, nil, nil, fmt.Errorf("target images: %w", err)
+		}
+		return data.CrossTransferTasks(src, trIm, teIm, tgt, ttrIm, tteIm)
+	}
 	return data.TransferTasks(src, tgt, trIm, teIm)
+}
+
+// cross reports whether source and target come from different built-in
+// datasets.
+func (t *transferTaskFlags) cross() bool {
+	return t.idxDir == "" && data.DatasetTitle(t.srcData) != data.DatasetTitle(t.tgtData)
 }
 
 // checkFlagMix rejects flags that have no effect in the selected mode.
@@ -370,7 +397,12 @@ func (t *transferTaskFlags) String() string {
 		return fmt.Sprintf("synthetic %s teachers, rho=%g, N0=%d, noise %g, seed %d, Ps=%d, Pt=%d, Ptest=%d",
 			t.teacherAct, t.rho, t.n0, t.teacherNoise, t.seed, t.ps, t.pt, t.ptest)
 	}
+	if t.cross() {
+		return fmt.Sprintf("%s source {%s} vs {%s}, %s target {%s} vs {%s}, Ps=%d, Pt=%d, Ptest=%d, pool %d",
+			data.DatasetTitle(t.srcData), t.srcPos.String(), t.srcNeg.String(), data.DatasetTitle(t.tgtData), t.tgtPos.String(), t.tgtNeg.String(),
+			t.ps, t.pt, t.ptest, t.pool)
+	}
 	return fmt.Sprintf("%s source {%s} vs {%s}, target {%s} vs {%s}, Ps=%d, Pt=%d, Ptest=%d, pool %d",
-		imagesName(t.idxDir), t.srcPos.String(), t.srcNeg.String(), t.tgtPos.String(), t.tgtNeg.String(),
+		imagesName(t.idxDir, t.srcData), t.srcPos.String(), t.srcNeg.String(), t.tgtPos.String(), t.tgtNeg.String(),
 		t.ps, t.pt, t.ptest, t.pool)
 }

@@ -255,3 +255,74 @@ func TestTransferTaskFlagsMNIST(t *testing.T) {
 		t.Errorf("sizes %d %d %d %d dim %d", st.Len(), se.Len(), tt.Len(), te.Len(), tt.Dim())
 	}
 }
+
+// TestDatasetFlags checks -dataset and -source-dataset/-target-dataset:
+// Fashion-MNIST for a single task and an MNIST -> Fashion-MNIST pair (the
+// same sets as data.CrossTransferTasks, named in the description), and the
+// refusals (an unknown name, -dataset with -idx-dir or with CSV files).
+func TestDatasetFlags(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads MNIST and Fashion-MNIST")
+	}
+	if _, err := os.Stat(data.FashionMNISTDir); err != nil {
+		t.Skipf("Fashion-MNIST not installed (%v): make setup installs dataset-fashion-mnist", err)
+	}
+	fs := newFlagSet()
+	tf := addTaskFlags(fs)
+	if err := fs.Parse([]string{"-dataset", "fashion", "-p", "30", "-ptest", "20"}); err != nil {
+		t.Fatal(err)
+	}
+	train, _, err := tf.load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ftr, fte, err := data.FashionMNIST()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _, err := data.BinaryTask{Pos: []int{0, 2, 4, 6}, Neg: []int{1, 3, 5, 7}, P: 30, PTest: 20, Pool: 2}.Standardized(ftr, fte)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !mat.Equal(train.X, want.X) || !strings.HasPrefix(tf.String(), "Fashion-MNIST {0,2,4,6}") {
+		t.Errorf("-dataset fashion: not the Fashion-MNIST task (%s)", tf.String())
+	}
+	for _, args := range [][]string{{"-dataset", "cifar"}, {"-dataset", "fashion", "-idx-dir", t.TempDir()}} {
+		fs := newFlagSet()
+		tf := addTaskFlags(fs)
+		if err := fs.Parse(args); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := tf.load(); err == nil {
+			t.Errorf("%v: no error", args)
+		}
+	}
+
+	fs = newFlagSet()
+	tr := addTransferTaskFlags(fs)
+	if err := fs.Parse([]string{"-target-dataset", "fashion", "-ps", "40", "-pt", "10", "-ptest", "20"}); err != nil {
+		t.Fatal(err)
+	}
+	st, _, tt, _, err := tr.load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	mtr, mte, err := data.MNIST()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws, _, wt, _, err := data.CrossTransferTasks(data.BinaryTask{Pos: []int{0, 2, 4, 6}, Neg: []int{1, 3, 5, 7}, P: 40, PTest: 20, Pool: 2}, mtr, mte,
+		data.BinaryTask{Pos: []int{0, 2, 4, 8}, Neg: []int{1, 3, 5, 9}, P: 10, PTest: 20, Pool: 2}, ftr, fte)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !mat.Equal(st.X, ws.X) || !mat.Equal(tt.X, wt.X) {
+		t.Error("-target-dataset fashion: not the MNIST -> Fashion-MNIST pair")
+	}
+	if s := tr.String(); !strings.Contains(s, "MNIST source") || !strings.Contains(s, "Fashion-MNIST target") {
+		t.Errorf("description %q does not name both datasets", s)
+	}
+	if _, _, _, _, err := parseTransfer(t, "-target-dataset", "fashion", "-idx-dir", t.TempDir()); err == nil {
+		t.Error("-target-dataset with -idx-dir: no error")
+	}
+}
