@@ -40,7 +40,7 @@ func smallResults(t *testing.T, sim bool) []*study.GammaResult {
 func TestWrite(t *testing.T) {
 	res := smallResults(t, true)
 	dir := t.TempDir()
-	r := &Report{Title: "test <report>", Summary: "summary", Settings: map[string]int{"n": 30}, Results: res}
+	r := &Report{Title: "test <report>", Summary: "summary", Settings: map[string]int{"n": 30}, Results: res, Provenance: "tlstat v9.9 test build"}
 	if err := r.Write(dir); err != nil {
 		t.Fatal(err)
 	}
@@ -68,9 +68,13 @@ func TestWrite(t *testing.T) {
 	if !strings.Contains(page, "Langevin check") {
 		t.Error("index.html lacks the simulation table")
 	}
+	if !strings.Contains(page, "Made by tlstat v9.9 test build") {
+		t.Error("index.html lacks the provenance")
+	}
 
 	var back struct {
-		Results []*study.GammaResult `json:"results"`
+		Provenance string               `json:"provenance"`
+		Results    []*study.GammaResult `json:"results"`
 	}
 	b, err := os.ReadFile(filepath.Join(dir, "results.json"))
 	if err != nil {
@@ -78,6 +82,9 @@ func TestWrite(t *testing.T) {
 	}
 	if err := json.Unmarshal(b, &back); err != nil {
 		t.Fatalf("results.json: %v", err)
+	}
+	if back.Provenance != r.Provenance {
+		t.Errorf("results.json provenance %q", back.Provenance)
 	}
 	if len(back.Results) != len(res) || back.Results[0].Scratch.TestError != res[0].Scratch.TestError {
 		t.Errorf("results.json does not round-trip: %d results", len(back.Results))

@@ -23,6 +23,10 @@ type Report struct {
 	Settings any
 	// Results are the gamma studies, one per task pair.
 	Results []*study.GammaResult
+	// Provenance names the software that made the report (for example
+	// the output of tlstat version): printed at the foot of the page and
+	// stored in results.json. Empty: omitted.
+	Provenance string
 }
 
 // Files lists the files Write produces, relative to the report directory.
@@ -113,6 +117,9 @@ func (r *Report) Write(dir string) error {
 		}
 		blocks = append(blocks, plotting.Image{Figure: ef, Caption: "Static figure (figures/" + figureName(g, "error") + ".svg). Simulations at γ = 0 are drawn at the smallest positive γ of the grid."})
 	}
+	if r.Provenance != "" {
+		blocks = append(blocks, plotting.Paragraph("Made by "+r.Provenance+"."))
+	}
 	if err := plotting.SavePage(filepath.Join(dir, "index.html"), r.Title, blocks...); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
@@ -191,9 +198,10 @@ func simTable(g *study.GammaResult) plotting.Table {
 
 func (r *Report) writeJSON(path string) error {
 	b, err := json.MarshalIndent(struct {
-		Settings any                  `json:"settings,omitempty"`
-		Results  []*study.GammaResult `json:"results"`
-	}{r.Settings, r.Results}, "", "  ")
+		Provenance string               `json:"provenance,omitempty"`
+		Settings   any                  `json:"settings,omitempty"`
+		Results    []*study.GammaResult `json:"results"`
+	}{r.Provenance, r.Settings, r.Results}, "", "  ")
 	if err != nil {
 		return fmt.Errorf("report: encoding results: %w", err)
 	}

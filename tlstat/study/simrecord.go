@@ -30,10 +30,12 @@ type SimDoc struct {
 	// MaxRHat and MinESS are the convergence gates of the run.
 	MaxRHat float64 `json:"max_rhat,omitempty"`
 	MinESS  float64 `json:"min_ess,omitempty"`
-	// Command is the command line that produced the record.
-	Command string   `json:"command,omitempty"`
-	Source  *SimRow  `json:"source,omitempty"`
-	Results []SimRow `json:"results"`
+	// Command is the command line that produced the record, Provenance the
+	// software that ran it (tlstat's version, commit, Go, BLAS backend).
+	Command    string   `json:"command,omitempty"`
+	Provenance string   `json:"provenance,omitempty"`
+	Source     *SimRow  `json:"source,omitempty"`
+	Results    []SimRow `json:"results"`
 	// Path is the file the record was read from (not stored).
 	Path string `json:"-"`
 }

@@ -170,8 +170,9 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	rep := &report.Report{
 		Title:    "tlstat demo: transfer learning on MNIST digit groups",
 		Summary:  set.Description,
-		Settings: set,
-		Results:  results,
+		Settings:   set,
+		Results:    results,
+		Provenance: "tlstat " + currentVersion().String(),
 	}
 	if err := rep.Write(*out); err != nil {
 		return err

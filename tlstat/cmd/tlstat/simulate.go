@@ -237,7 +237,7 @@ func runSimulateSingle(args []string, stdout, stderr io.Writer) error {
 	row.SetVerdicts()
 	out := study.SimDoc{Mode: "single", Task: task.String(), Network: simNetString(net), Method: res.Method.String(),
 		N: net.N, T: net.T, P: train.Len(), PTest: test.Len(), MaxRHat: res.MaxRHat, MinESS: res.MinESS,
-		Command: simCommand("single", args), Results: []study.SimRow{row}}
+		Command: simCommand("single", args), Provenance: "tlstat " + currentVersion().String(), Results: []study.SimRow{row}}
 	if sf.jsonOut {
 		simWarn(stderr, out)
 	}
@@ -330,7 +330,7 @@ func runSimulateTransfer(args []string, stdout, stderr io.Writer) error {
 	}
 	out := study.SimDoc{Mode: "transfer", Task: task.String(), Network: simNetString(net), Method: res.Source.Method.String(),
 		N: net.N, T: net.T, PS: srcTr.Len(), PT: tgtTr.Len(), PTest: tgtTe.Len(), MaxRHat: res.Source.MaxRHat,
-		MinESS: res.Source.MinESS, Command: simCommand("transfer", args), Source: &src}
+		MinESS: res.Source.MinESS, Command: simCommand("transfer", args), Provenance: "tlstat " + currentVersion().String(), Source: &src}
 	for _, tr := range res.Targets {
 		row := study.SimRowOfTarget(tr, res.Source.Leapfrog)
 		if row.FirstLayer, err = study.FirstLayerOf(tr.SecondMoment, srcTr, simFirstLayerAxes); err != nil {

@@ -21,14 +21,18 @@ func TestSimulateSingleJSON(t *testing.T) {
 		t.Fatalf("simulate: %v\nstderr: %s", err, errb.String())
 	}
 	var got struct {
-		N       int              `json:"n"`
-		P       int              `json:"p"`
-		PTest   int              `json:"p_test"`
-		T       float64          `json:"t"`
-		Results []map[string]any `json:"results"`
+		N          int              `json:"n"`
+		P          int              `json:"p"`
+		PTest      int              `json:"p_test"`
+		T          float64          `json:"t"`
+		Provenance string           `json:"provenance"`
+		Results    []map[string]any `json:"results"`
 	}
 	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
 		t.Fatalf("bad JSON: %v\n%s", err, out.String())
+	}
+	if !strings.HasPrefix(got.Provenance, "tlstat github.com/tlstat/tlstat") || !strings.Contains(got.Provenance, "BLAS/LAPACK") {
+		t.Errorf("provenance %q", got.Provenance)
 	}
 	if got.N != 20 || got.P != 20 || got.PTest != 50 || got.T != 0.05 {
 		t.Errorf("sizes n %d p %d p_test %d t %v, want 20, 20, 50, 0.05", got.N, got.P, got.PTest, got.T)
