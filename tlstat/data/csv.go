@@ -14,7 +14,8 @@ import (
 )
 
 // CSVSettings configures ReadCSV. The zero value reads comma-separated
-// numbers without a header, the label in the first column.
+// numbers without a header, the label in the first column, every label +1
+// or -1.
 type CSVSettings struct {
 	// LabelColumn is the 0-based column holding the label; negative values
 	// count from the end (-1 is the last column). Default 0.
@@ -22,9 +23,19 @@ type CSVSettings struct {
 	// LabelName, when not empty, selects the label column by its header
 	// name instead (it requires Header).
 	LabelName string
-	// Header reports whether the first line is a header to skip.
-	// Default false.
+	// Header reports whether the first line is a header to skip. A first
+	// line whose fields are all numbers is data, not a header: with Header
+	// set it is an error (the file has no header), never a silently dropped
+	// example. Default false.
 	Header bool
+	// Pos and Neg, when either is set, map class labels to the binary
+	// labels: a label in Pos becomes +1, one in Neg -1, and any other is an
+	// error naming its line. When both are empty every label must be +1 or
+	// -1 (an error names the first line that is not), unless AnyLabel is
+	// set.
+	Pos, Neg []float64
+	// AnyLabel accepts every finite label as it is (regression targets).
+	AnyLabel bool
 	// Comma is the field separator; 0 means ','.
 	Comma rune
 }
@@ -93,6 +104,10 @@ func parseCSV(r io.Reader, s *CSVSettings) (*Dataset, error) {
 				return nil, fmt.Errorf("line %d: %w", line, err)
 			}
 			if s.Header {
+				if csvAllNumbers(rec) {
+					return nil, fmt.Errorf("line %d: the header line holds only numbers (%q): the file has no header, so it would drop an example; read it without the header setting",
+						line, strings.Join(rec, ","))
+				}
 				continue
 			}
 		}
@@ -103,6 +118,10 @@ func parseCSV(r io.Reader, s *CSVSettings) (*Dataset, error) {
 				return nil, fmt.Errorf("line %d, column %d (field %d): %q is not a finite number", line, col, j+1, field)
 			}
 			if j == label {
+				if v, err = s.binaryLabel(v); err != nil {
+					_, col := cr.FieldPos(j)
+					return nil, fmt.Errorf("line %d, column %d (field %d): %w", line, col, j+1, err)
+				}
 				y = append(y, v)
 			} else {
 				x = append(x, v)
@@ -113,6 +132,40 @@ func parseCSV(r io.Reader, s *CSVSettings) (*Dataset, error) {
 		return nil, fmt.Errorf("no data lines")
 	}
 	return &Dataset{X: mat.NewDense(len(y), ncol-1, x), Y: y}, nil
+}
+
+// binaryLabel maps a label read from the file (see CSVSettings.Pos).
+func (s *CSVSettings) binaryLabel(v float64) (float64, error) {
+	if s.AnyLabel {
+		return v, nil
+	}
+	if len(s.Pos) == 0 && len(s.Neg) == 0 {
+		if v != 1 && v != -1 {
+			return 0, fmt.Errorf("label %v is not +1 or -1 (map class labels with the positive and negative classes, or accept any label)", v)
+		}
+		return v, nil
+	}
+	for _, c := range s.Pos {
+		if v == c {
+			return 1, nil
+		}
+	}
+	for _, c := range s.Neg {
+		if v == c {
+			return -1, nil
+		}
+	}
+	return 0, fmt.Errorf("label %v is in neither the positive classes %v nor the negative classes %v", v, s.Pos, s.Neg)
+}
+
+// csvAllNumbers reports whether every field of rec parses as a number.
+func csvAllNumbers(rec []string) bool {
+	for _, f := range rec {
+		if _, err := strconv.ParseFloat(strings.TrimSpace(f), 64); err != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // csvLabelColumn resolves the label column against the first record.

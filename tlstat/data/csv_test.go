@@ -34,6 +34,24 @@ func TestReadCSV(t *testing.T) {
 	}
 }
 
+// TestReadCSVLabels checks the label mapping: class ids through Pos and
+// Neg, and any label with AnyLabel.
+func TestReadCSVLabels(t *testing.T) {
+	dir := t.TempDir()
+	p := writeFile(t, dir, "c.csv", []byte("3,0.5\n5,1\n3,2\n"))
+	d, err := ReadCSV(p, &CSVSettings{Pos: []float64{3}, Neg: []float64{5}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Y[0] != 1 || d.Y[1] != -1 || d.Y[2] != 1 {
+		t.Errorf("classes 3 -> +1, 5 -> -1: %v", d.Y)
+	}
+	d, err = ReadCSV(p, &CSVSettings{AnyLabel: true})
+	if err != nil || d.Y[1] != 5 {
+		t.Errorf("AnyLabel: %v, %v", d, err)
+	}
+}
+
 func TestReadCSVErrors(t *testing.T) {
 	dir := t.TempDir()
 	for _, c := range []struct {
@@ -41,8 +59,8 @@ func TestReadCSVErrors(t *testing.T) {
 		s          *CSVSettings
 		want       string
 	}{
-		{"not a number", "1,2,3\n4,x5,6\n", nil, `line 2, column 3 (field 2): "x5" is not a finite number`},
-		{"NaN", "1,2,3\n4,5,NaN\n", nil, "line 2, column 5 (field 3)"},
+		{"not a number", "1,2,3\n-1,x5,6\n", nil, `line 2, column 4 (field 2): "x5" is not a finite number`},
+		{"NaN", "1,2,3\n1,5,NaN\n", nil, "line 2, column 5 (field 3)"},
 		{"unexpected header", "a,b,c\n1,2,3\n", nil, "line 1, column 1"},
 		{"field count", "1,2,3\n4,5\n", nil, "line 2: 2 fields, want 3"},
 		{"one column", "1\n2\n", nil, "1 column"},
@@ -51,6 +69,9 @@ func TestReadCSVErrors(t *testing.T) {
 		{"name without header", "a,b\n1,2\n", &CSVSettings{LabelName: "a"}, "needs a header"},
 		{"header only", "a,b\n", &CSVSettings{Header: true}, "no data lines"},
 		{"bad quote", "1,2\n3,\"4\n", nil, "line 2"},
+		{"numeric header", "1,2,3\n-1,4,5\n", &CSVSettings{Header: true}, "line 1: the header line holds only numbers"},
+		{"label not ±1", "1,2,3\n0,4,5\n", nil, "line 2, column 1 (field 1): label 0 is not +1 or -1"},
+		{"unmapped class", "3,2,3\n5,4,5\n7,1,1\n", &CSVSettings{Pos: []float64{3}, Neg: []float64{5}}, "line 3, column 1 (field 1): label 7 is in neither"},
 	} {
 		p := writeFile(t, dir, "bad.csv", []byte(c.text))
 		_, err := ReadCSV(p, c.s)

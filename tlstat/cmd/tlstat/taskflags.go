@@ -89,6 +89,9 @@ type taskFlags struct {
 	trainCSV, testCSV string
 	csvLabel          int
 	csvHeader         bool
+	trainHeader       bool
+	testHeader        bool
+	anyLabel          bool
 	dataset           string
 	// Synthetic teacher (-teacher-n0).
 	teacherN0   int
@@ -109,7 +112,10 @@ func addTaskFlags(fs *flag.FlagSet) *taskFlags {
 	fs.StringVar(&t.trainCSV, "train-csv", "", "read the training set from this CSV file (one example per line: a label column and the inputs) instead of images; needs -test-csv")
 	fs.StringVar(&t.testCSV, "test-csv", "", "read the test set from this CSV file (same columns as -train-csv)")
 	fs.IntVar(&t.csvLabel, "csv-label", 0, "0-based column of the label in the CSV files (negative: from the end, -1 = last)")
-	fs.BoolVar(&t.csvHeader, "csv-header", false, "the CSV files start with a header line")
+	fs.BoolVar(&t.csvHeader, "csv-header", false, "both CSV files start with a header line (a first line of numbers is then an error, never a dropped example)")
+	fs.BoolVar(&t.trainHeader, "train-csv-header", false, "-train-csv starts with a header line")
+	fs.BoolVar(&t.testHeader, "test-csv-header", false, "-test-csv starts with a header line")
+	fs.BoolVar(&t.anyLabel, "csv-any-label", false, "accept any finite CSV label as it is (regression targets) instead of requiring +1/-1 or class ids mapped by -pos/-neg")
 	fs.IntVar(&t.teacherN0, "teacher-n0", 0, "if positive, use this many Gaussian inputs labelled by a random erf teacher (the source task of a synthetic teacher pair) instead of images")
 	fs.Uint64Var(&t.teacherSeed, "teacher-seed", 1, "random seed of the synthetic teacher and its inputs (with -teacher-n0)")
 	return t
@@ -144,7 +150,7 @@ func (t *taskFlags) load() (train, test *data.Dataset, err error) {
 	if t.csv() {
 		return t.loadCSV()
 	}
-	for _, name := range []string{"csv-label", "csv-header"} {
+	for _, name := range []string{"csv-label", "csv-header", "train-csv-header", "test-csv-header", "csv-any-label"} {
 		if set[name] {
 			return nil, nil, fmt.Errorf("-%s applies only with -train-csv and -test-csv", name)
 		}
@@ -171,7 +177,7 @@ func (t *taskFlags) loadTeacher(set map[string]bool) (train, test *data.Dataset,
 	if t.teacherN0 <= 0 {
 		return nil, nil, fmt.Errorf("-teacher-n0 %d: must be positive (-teacher-seed needs it)", t.teacherN0)
 	}
-	for _, name := range []string{"pos", "neg", "pool", "idx-dir", "dataset", "train-csv", "test-csv", "csv-label", "csv-header"} {
+	for _, name := range []string{"pos", "neg", "pool", "idx-dir", "dataset", "train-csv", "test-csv", "csv-label", "csv-header", "train-csv-header", "test-csv-header", "csv-any-label"} {
 		if set[name] {
 			return nil, nil, fmt.Errorf("-%s has no effect with -teacher-n0 (synthetic teacher)", name)
 		}
@@ -193,15 +199,20 @@ func (t *taskFlags) loadCSV() (train, test *data.Dataset, err error) {
 		return nil, nil, fmt.Errorf("-train-csv %q and -test-csv %q: give both files", t.trainCSV, t.testCSV)
 	}
 	set := flagsSet(t.fs)
-	for _, name := range []string{"pos", "neg", "pool", "idx-dir", "dataset"} {
+	for _, name := range []string{"pool", "idx-dir", "dataset"} {
 		if set[name] {
 			return nil, nil, fmt.Errorf("-%s applies only to image tasks, not with -train-csv/-test-csv", name)
 		}
 	}
-	s := &data.CSVSettings{LabelColumn: t.csvLabel, Header: t.csvHeader}
+	s, err := t.csvSettings(set)
+	if err != nil {
+		return nil, nil, err
+	}
+	s.Header = t.csvHeader || t.trainHeader
 	if train, err = data.ReadCSV(t.trainCSV, s); err != nil {
 		return nil, nil, err
 	}
+	s.Header = t.csvHeader || t.testHeader
 	if test, err = data.ReadCSV(t.testCSV, s); err != nil {
 		return nil, nil, err
 	}
@@ -227,6 +238,40 @@ func (t *taskFlags) loadCSV() (train, test *data.Dataset, err error) {
 	return train, test, nil
 }
 
+// csvSettings returns the label settings of the CSV files: class ids
+// mapped by -pos/-neg when either is given, any label with -csv-any-label,
+// +1/-1 otherwise.
+func (t *taskFlags) csvSettings(set map[string]bool) (*data.CSVSettings, error) {
+	s := &data.CSVSettings{LabelColumn: t.csvLabel, AnyLabel: t.anyLabel}
+	if set["pos"] || set["neg"] {
+		if t.anyLabel {
+			return nil, fmt.Errorf("-csv-any-label and -pos/-neg: give one")
+		}
+		if !set["pos"] || !set["neg"] {
+			return nil, fmt.Errorf("with CSV files -pos and -neg map class labels to +1 and -1: give both")
+		}
+		for _, c := range t.pos {
+			s.Pos = append(s.Pos, float64(c))
+		}
+		for _, c := range t.neg {
+			s.Neg = append(s.Neg, float64(c))
+		}
+	}
+	return s, nil
+}
+
+// csvLabels describes the CSV label rule for output headers.
+func (t *taskFlags) csvLabels() string {
+	set := flagsSet(t.fs)
+	switch {
+	case set["pos"] || set["neg"]:
+		return fmt.Sprintf("classes {%s} -> +1, {%s} -> -1", t.pos.String(), t.neg.String())
+	case t.anyLabel:
+		return "labels as given"
+	}
+	return "labels ±1"
+}
+
 // firstRows returns the first n examples of d, with an error naming the flag
 // when n is not positive or exceeds the rows of the file.
 func firstRows(d *data.Dataset, n int, flagName, file string) (*data.Dataset, error) {
@@ -243,7 +288,7 @@ func (t *taskFlags) String() string {
 		return fmt.Sprintf("synthetic erf teacher, N0=%d, seed %d, P=%d, Ptest=%d", t.teacherN0, t.teacherSeed, t.p, t.ptest)
 	}
 	if t.csv() {
-		return fmt.Sprintf("CSV train %s, test %s", t.trainCSV, t.testCSV)
+		return fmt.Sprintf("CSV train %s, test %s, label column %d (%s)", t.trainCSV, t.testCSV, t.csvLabel, t.csvLabels())
 	}
 	return fmt.Sprintf("%s {%s} vs {%s}, P=%d, Ptest=%d, pool %d", imagesName(t.idxDir, t.dataset), t.pos.String(), t.neg.String(), t.p, t.ptest, t.pool)
 }

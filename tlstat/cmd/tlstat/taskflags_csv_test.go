@@ -73,6 +73,37 @@ func TestTaskFlagsLoadCSV(t *testing.T) {
 	if train.Y[7] != raw.Y[7] {
 		t.Errorf("label 7 = %v, file %v", train.Y[7], raw.Y[7])
 	}
+	// The same files with class ids 3 (for +1) and 5 (for -1).
+	var classes [2]string
+	for i, f := range []string{tr, te} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(string(b), "\n")
+		for k, l := range lines {
+			switch {
+			case strings.HasPrefix(l, "1,"):
+				lines[k] = "3" + l[1:]
+			case strings.HasPrefix(l, "-1,"):
+				lines[k] = "5" + l[2:]
+			}
+		}
+		classes[i] = filepath.Join(dir, fmt.Sprintf("classes%d.csv", i))
+		if err := os.WriteFile(classes[i], []byte(strings.Join(lines, "\n")), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mapped, _, err := load("-train-csv", classes[0], "-test-csv", classes[1], "-pos", "3", "-neg", "5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mapped.Y[7] != raw.Y[7] || mapped.Y[8] != raw.Y[8] {
+		t.Errorf("-pos 3 -neg 5: labels %v, %v; file ±1 labels %v, %v", mapped.Y[7], mapped.Y[8], raw.Y[7], raw.Y[8])
+	}
+	if _, _, err := load("-train-csv", classes[0], "-test-csv", classes[1]); err == nil || !strings.Contains(err.Error(), "label 3 is not +1 or -1") {
+		t.Errorf("class ids without -pos/-neg: error %v", err)
+	}
 	sub, subTest, err := load("-train-csv", tr, "-test-csv", te, "-p", "25", "-ptest", "4")
 	if err != nil {
 		t.Fatal(err)
@@ -85,7 +116,11 @@ func TestTaskFlagsLoadCSV(t *testing.T) {
 		want string
 	}{
 		{[]string{"-train-csv", tr}, "give both files"},
-		{[]string{"-train-csv", tr, "-test-csv", te, "-pos", "1"}, "-pos applies only to image tasks"},
+		{[]string{"-train-csv", tr, "-test-csv", te, "-pos", "1"}, "give both"},
+		{[]string{"-train-csv", tr, "-test-csv", te, "-pos", "1", "-neg", "0"}, "label -1 is in neither"},
+		{[]string{"-train-csv", tr, "-test-csv", te, "-pos", "1", "-neg", "0", "-csv-any-label"}, "give one"},
+		{[]string{"-train-csv", tr, "-test-csv", te, "-csv-header"}, "the header line holds only numbers"},
+		{[]string{"-train-csv", tr, "-test-csv", te, "-test-csv-header"}, "test.csv: line 2: the header line holds only numbers"},
 		{[]string{"-train-csv", tr, "-test-csv", te, "-pool", "1"}, "-pool applies only to image tasks"},
 		{[]string{"-train-csv", tr, "-test-csv", te, "-p", "61"}, "-p 61: must be between 1 and the 60 rows"},
 		{[]string{"-train-csv", tr, "-test-csv", te, "-ptest", "0"}, "-ptest 0"},
