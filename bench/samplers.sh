@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 tmp=$(mktemp -d)
 bin=${TLSTAT_BIN:-$tmp/tlstat}
-[ -x "$bin" ] || go build -tags openblas -o "$bin" ./tlstat/cmd/tlstat
+[ -x "$bin" ] || go build -o "$bin" ./tlstat/cmd/tlstat
 budget=${1:-10m}
 for m in hmc mala; do
 	start=$SECONDS

@@ -1,11 +1,4 @@
-//go:build cgo && openblas
-
 package fastblas
-
-/*
-#include <cblas.h>
-*/
-import "C"
 
 import (
 	"gonum.org/v1/gonum/blas"
@@ -13,7 +6,7 @@ import (
 )
 
 // minFlops is the number of multiply-adds below which a Level 3 call stays
-// in gonum: a cgo call costs ~0.1 µs, about what gonum spends on a 16³
+// in gonum: a foreign call costs ~0.1 µs, about what gonum spends on a 16³
 // product, and OpenBLAS's setup is larger still.
 const minFlops = 1 << 12
 
@@ -48,32 +41,45 @@ func validDiag(d blas.Diag) bool { return d == blas.Unit || d == blas.NonUnit }
 
 // ctrans, cuplo, cside and cdiag map gonum's flags (the characters 'N',
 // 'T', 'U', ...) to the CBLAS enumerations; the arguments are validated.
-func ctrans(t blas.Transpose) C.enum_CBLAS_TRANSPOSE {
+// The CBLAS enumerations (cblas.h).
+const (
+	cblasRowMajor = 101
+	cblasNoTrans  = 111
+	cblasTrans    = 112
+	cblasUpper    = 121
+	cblasLower    = 122
+	cblasNonUnit  = 131
+	cblasUnit     = 132
+	cblasLeft     = 141
+	cblasRight    = 142
+)
+
+func ctrans(t blas.Transpose) int32 {
 	if t == blas.NoTrans {
-		return C.CblasNoTrans
+		return cblasNoTrans
 	}
-	return C.CblasTrans // Trans and ConjTrans coincide for real matrices
+	return cblasTrans // Trans and ConjTrans coincide for real matrices
 }
 
-func cuplo(u blas.Uplo) C.enum_CBLAS_UPLO {
+func cuplo(u blas.Uplo) int32 {
 	if u == blas.Upper {
-		return C.CblasUpper
+		return cblasUpper
 	}
-	return C.CblasLower
+	return cblasLower
 }
 
-func cside(s blas.Side) C.enum_CBLAS_SIDE {
+func cside(s blas.Side) int32 {
 	if s == blas.Left {
-		return C.CblasLeft
+		return cblasLeft
 	}
-	return C.CblasRight
+	return cblasRight
 }
 
-func cdiag(d blas.Diag) C.enum_CBLAS_DIAG {
+func cdiag(d blas.Diag) int32 {
 	if d == blas.Unit {
-		return C.CblasUnit
+		return cblasUnit
 	}
-	return C.CblasNonUnit
+	return cblasNonUnit
 }
 
 // dims returns the rows and columns of op(A) for an r×c operand stored as
@@ -103,15 +109,15 @@ func (b Blas) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float
 			if tA != blas.NoTrans {
 				aoff = lo
 			}
-			C.cblas_dgemm(C.CblasRowMajor, ctrans(tA), ctrans(tB), C.blasint(hi-lo), C.blasint(n), C.blasint(k),
-				C.double(alpha), (*C.double)(&a[aoff]), C.blasint(lda), (*C.double)(&bm[0]), C.blasint(ldb),
-				C.double(beta), (*C.double)(&c[lo*ldc]), C.blasint(ldc))
+			cblasDgemm(cblasRowMajor, ctrans(tA), ctrans(tB), int32(hi-lo), int32(n), int32(k),
+				alpha, &a[aoff], int32(lda), &bm[0], int32(ldb),
+				beta, &c[lo*ldc], int32(ldc))
 		})
 		return
 	}
-	C.cblas_dgemm(C.CblasRowMajor, ctrans(tA), ctrans(tB), C.blasint(m), C.blasint(n), C.blasint(k),
-		C.double(alpha), (*C.double)(&a[0]), C.blasint(lda), (*C.double)(&bm[0]), C.blasint(ldb),
-		C.double(beta), (*C.double)(&c[0]), C.blasint(ldc))
+	cblasDgemm(cblasRowMajor, ctrans(tA), ctrans(tB), int32(m), int32(n), int32(k),
+		alpha, &a[0], int32(lda), &bm[0], int32(ldb),
+		beta, &c[0], int32(ldc))
 }
 
 // Dsymm computes C = alpha A B + beta C (side Left) or alpha B A + beta C
@@ -129,23 +135,23 @@ func (b Blas) Dsymm(s blas.Side, ul blas.Uplo, m, n int, alpha float64, a []floa
 	}
 	if s == blas.Left && splitOK(n, 8, m*n*na) { // C[:, lo:hi] = alpha A B[:, lo:hi] + beta C[:, lo:hi]
 		split(n, 8, func(lo, hi int) {
-			C.cblas_dsymm(C.CblasRowMajor, cside(s), cuplo(ul), C.blasint(m), C.blasint(hi-lo),
-				C.double(alpha), (*C.double)(&a[0]), C.blasint(lda), (*C.double)(&bm[lo]), C.blasint(ldb),
-				C.double(beta), (*C.double)(&c[lo]), C.blasint(ldc))
+			cblasDsymm(cblasRowMajor, cside(s), cuplo(ul), int32(m), int32(hi-lo),
+				alpha, &a[0], int32(lda), &bm[lo], int32(ldb),
+				beta, &c[lo], int32(ldc))
 		})
 		return
 	}
 	if s == blas.Right && splitOK(m, 8, m*n*na) {
 		split(m, 8, func(lo, hi int) { // C[lo:hi] = alpha B[lo:hi] A + beta C[lo:hi]
-			C.cblas_dsymm(C.CblasRowMajor, cside(s), cuplo(ul), C.blasint(hi-lo), C.blasint(n),
-				C.double(alpha), (*C.double)(&a[0]), C.blasint(lda), (*C.double)(&bm[lo*ldb]), C.blasint(ldb),
-				C.double(beta), (*C.double)(&c[lo*ldc]), C.blasint(ldc))
+			cblasDsymm(cblasRowMajor, cside(s), cuplo(ul), int32(hi-lo), int32(n),
+				alpha, &a[0], int32(lda), &bm[lo*ldb], int32(ldb),
+				beta, &c[lo*ldc], int32(ldc))
 		})
 		return
 	}
-	C.cblas_dsymm(C.CblasRowMajor, cside(s), cuplo(ul), C.blasint(m), C.blasint(n),
-		C.double(alpha), (*C.double)(&a[0]), C.blasint(lda), (*C.double)(&bm[0]), C.blasint(ldb),
-		C.double(beta), (*C.double)(&c[0]), C.blasint(ldc))
+	cblasDsymm(cblasRowMajor, cside(s), cuplo(ul), int32(m), int32(n),
+		alpha, &a[0], int32(lda), &bm[0], int32(ldb),
+		beta, &c[0], int32(ldc))
 }
 
 // Dsyrk computes the triangle ul of C = alpha A Aᵀ + beta C (NoTrans) or
@@ -157,8 +163,8 @@ func (b Blas) Dsyrk(ul blas.Uplo, t blas.Transpose, n, k int, alpha float64, a [
 		b.Implementation.Dsyrk(ul, t, n, k, alpha, a, lda, beta, c, ldc)
 		return
 	}
-	C.cblas_dsyrk(C.CblasRowMajor, cuplo(ul), ctrans(t), C.blasint(n), C.blasint(k),
-		C.double(alpha), (*C.double)(&a[0]), C.blasint(lda), C.double(beta), (*C.double)(&c[0]), C.blasint(ldc))
+	cblasDsyrk(cblasRowMajor, cuplo(ul), ctrans(t), int32(n), int32(k),
+		alpha, &a[0], int32(lda), beta, &c[0], int32(ldc))
 }
 
 // Dsyr2k computes the triangle ul of C = alpha (A Bᵀ + B Aᵀ) + beta C
@@ -171,9 +177,9 @@ func (b Blas) Dsyr2k(ul blas.Uplo, t blas.Transpose, n, k int, alpha float64, a 
 		b.Implementation.Dsyr2k(ul, t, n, k, alpha, a, lda, bm, ldb, beta, c, ldc)
 		return
 	}
-	C.cblas_dsyr2k(C.CblasRowMajor, cuplo(ul), ctrans(t), C.blasint(n), C.blasint(k),
-		C.double(alpha), (*C.double)(&a[0]), C.blasint(lda), (*C.double)(&bm[0]), C.blasint(ldb),
-		C.double(beta), (*C.double)(&c[0]), C.blasint(ldc))
+	cblasDsyr2k(cblasRowMajor, cuplo(ul), ctrans(t), int32(n), int32(k),
+		alpha, &a[0], int32(lda), &bm[0], int32(ldb),
+		beta, &c[0], int32(ldc))
 }
 
 // triArgs reports whether the arguments of Dtrmm/Dtrsm are valid and large
@@ -194,9 +200,9 @@ func (b Blas) Dtrmm(s blas.Side, ul blas.Uplo, tA blas.Transpose, d blas.Diag, m
 		b.Implementation.Dtrmm(s, ul, tA, d, m, n, alpha, a, lda, bm, ldb)
 		return
 	}
-	triBlocks(s, m, n, bm, ldb, func(m, n int, pb *C.double) {
-		C.cblas_dtrmm(C.CblasRowMajor, cside(s), cuplo(ul), ctrans(tA), cdiag(d),
-			C.blasint(m), C.blasint(n), C.double(alpha), (*C.double)(&a[0]), C.blasint(lda), pb, C.blasint(ldb))
+	triBlocks(s, m, n, bm, ldb, func(m, n int, pb *float64) {
+		cblasDtrmm(cblasRowMajor, cside(s), cuplo(ul), ctrans(tA), cdiag(d),
+			int32(m), int32(n), alpha, &a[0], int32(lda), pb, int32(ldb))
 	})
 }
 
@@ -207,9 +213,9 @@ func (b Blas) Dtrsm(s blas.Side, ul blas.Uplo, tA blas.Transpose, d blas.Diag, m
 		b.Implementation.Dtrsm(s, ul, tA, d, m, n, alpha, a, lda, bm, ldb)
 		return
 	}
-	triBlocks(s, m, n, bm, ldb, func(m, n int, pb *C.double) {
-		C.cblas_dtrsm(C.CblasRowMajor, cside(s), cuplo(ul), ctrans(tA), cdiag(d),
-			C.blasint(m), C.blasint(n), C.double(alpha), (*C.double)(&a[0]), C.blasint(lda), pb, C.blasint(ldb))
+	triBlocks(s, m, n, bm, ldb, func(m, n int, pb *float64) {
+		cblasDtrsm(cblasRowMajor, cside(s), cuplo(ul), ctrans(tA), cdiag(d),
+			int32(m), int32(n), alpha, &a[0], int32(lda), pb, int32(ldb))
 	})
 }
 
@@ -217,16 +223,16 @@ func (b Blas) Dtrsm(s blas.Side, ul blas.Uplo, tA blas.Transpose, d blas.Diag, m
 // dimension ldb): split over goroutines into blocks of independent columns
 // (Left) or rows (Right) when that pays, otherwise whole. call receives the
 // block's dimensions and its first element.
-func triBlocks(s blas.Side, m, n int, bm []float64, ldb int, call func(m, n int, pb *C.double)) {
+func triBlocks(s blas.Side, m, n int, bm []float64, ldb int, call func(m, n int, pb *float64)) {
 	if s == blas.Left && splitOK(n, 8, m*m*n) { // the columns of B are independent
-		split(n, 8, func(lo, hi int) { call(m, hi-lo, (*C.double)(&bm[lo])) })
+		split(n, 8, func(lo, hi int) { call(m, hi-lo, &bm[lo]) })
 		return
 	}
 	if s == blas.Right && splitOK(m, 8, m*n*n) { // the rows of B are independent
-		split(m, 8, func(lo, hi int) { call(hi-lo, n, (*C.double)(&bm[lo*ldb])) })
+		split(m, 8, func(lo, hi int) { call(hi-lo, n, &bm[lo*ldb]) })
 		return
 	}
-	call(m, n, (*C.double)(&bm[0]))
+	call(m, n, &bm[0])
 }
 
 // Dgemv computes y = alpha op(A) x + beta y (see gonum's Dgemv).
@@ -240,8 +246,8 @@ func (b Blas) Dgemv(tA blas.Transpose, m, n int, alpha float64, a []float64, lda
 		b.Implementation.Dgemv(tA, m, n, alpha, a, lda, x, incX, beta, y, incY)
 		return
 	}
-	C.cblas_dgemv(C.CblasRowMajor, ctrans(tA), C.blasint(m), C.blasint(n), C.double(alpha),
-		(*C.double)(&a[0]), C.blasint(lda), (*C.double)(&x[0]), C.blasint(incX), C.double(beta), (*C.double)(&y[0]), C.blasint(incY))
+	cblasDgemv(cblasRowMajor, ctrans(tA), int32(m), int32(n), alpha,
+		&a[0], int32(lda), &x[0], int32(incX), beta, &y[0], int32(incY))
 }
 
 // Dsymv computes y = alpha A x + beta y with A symmetric (see gonum's Dsymv).
@@ -251,8 +257,8 @@ func (b Blas) Dsymv(ul blas.Uplo, n int, alpha float64, a []float64, lda int, x 
 		b.Implementation.Dsymv(ul, n, alpha, a, lda, x, incX, beta, y, incY)
 		return
 	}
-	C.cblas_dsymv(C.CblasRowMajor, cuplo(ul), C.blasint(n), C.double(alpha),
-		(*C.double)(&a[0]), C.blasint(lda), (*C.double)(&x[0]), C.blasint(incX), C.double(beta), (*C.double)(&y[0]), C.blasint(incY))
+	cblasDsymv(cblasRowMajor, cuplo(ul), int32(n), alpha,
+		&a[0], int32(lda), &x[0], int32(incX), beta, &y[0], int32(incY))
 }
 
 // Dtrsv solves op(A) x = b with A triangular, overwriting x (see gonum's
@@ -263,6 +269,6 @@ func (b Blas) Dtrsv(ul blas.Uplo, tA blas.Transpose, d blas.Diag, n int, a []flo
 		b.Implementation.Dtrsv(ul, tA, d, n, a, lda, x, incX)
 		return
 	}
-	C.cblas_dtrsv(C.CblasRowMajor, cuplo(ul), ctrans(tA), cdiag(d), C.blasint(n),
-		(*C.double)(&a[0]), C.blasint(lda), (*C.double)(&x[0]), C.blasint(incX))
+	cblasDtrsv(cblasRowMajor, cuplo(ul), ctrans(tA), cdiag(d), int32(n),
+		&a[0], int32(lda), &x[0], int32(incX))
 }

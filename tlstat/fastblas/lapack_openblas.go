@@ -1,27 +1,7 @@
-//go:build cgo && openblas
-
 package fastblas
-
-/*
-#include <stddef.h>
-// Fortran LAPACK of OpenBLAS (32-bit integers), with the hidden lengths of
-// the character arguments that gfortran appends.
-void dpotrf_(const char *uplo, const int *n, double *a, const int *lda, int *info, size_t luplo);
-void dpotri_(const char *uplo, const int *n, double *a, const int *lda, int *info, size_t luplo);
-void dsyevd_(const char *jobz, const char *uplo, const int *n, double *a, const int *lda, double *w,
-             double *work, const int *lwork, int *iwork, const int *liwork, int *info, size_t ljobz, size_t luplo);
-void dsytrd_(const char *uplo, const int *n, double *a, const int *lda, double *d, double *e, double *tau,
-             double *work, const int *lwork, int *info, size_t luplo);
-void dsyevr_(const char *jobz, const char *range, const char *uplo, const int *n, double *a, const int *lda,
-             const double *vl, const double *vu, const int *il, const int *iu, const double *abstol, int *m,
-             double *w, double *z, const int *ldz, int *isuppz, double *work, const int *lwork, int *iwork,
-             const int *liwork, int *info, size_t ljobz, size_t lrange, size_t luplo);
-*/
-import "C"
 
 import (
 	"math"
-	"os"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/lapack"
@@ -38,17 +18,17 @@ type Lapack struct{ gonum.Implementation }
 
 var _ lapack.Float64 = Lapack{}
 
-// LAPACK character arguments, allocated once.
-var cL, cU, cN, cV, cA = C.CString("L"), C.CString("U"), C.CString("N"), C.CString("V"), C.CString("A")
+// LAPACK character arguments (passed by address, with length 1).
+var cL, cU, cN, cV = byte('L'), byte('U'), byte('N'), byte('V')
 
 // flip returns the column-major LAPACK triangle holding the row-major
 // triangle ul: the upper triangle of a row-major matrix is the lower
 // triangle of the same memory read column major.
-func flip(ul blas.Uplo) *C.char {
+func flip(ul blas.Uplo) *byte {
 	if ul == blas.Upper {
-		return cL
+		return &cL
 	}
-	return cU
+	return &cU
 }
 
 // Dpotrf computes the Cholesky factorization of the symmetric positive
@@ -58,9 +38,9 @@ func (l Lapack) Dpotrf(ul blas.Uplo, n int, a []float64, lda int) bool {
 	if !validUplo(ul) || n < minLapack || lda < max(1, n) || len(a) < span(n, n, lda) {
 		return l.Implementation.Dpotrf(ul, n, a, lda)
 	}
-	cn, clda := C.int(n), C.int(lda)
-	var info C.int
-	C.dpotrf_(flip(ul), &cn, (*C.double)(&a[0]), &clda, &info, 1)
+	cn, clda := int32(n), int32(lda)
+	var info int32
+	lapackDpotrf(flip(ul), &cn, &a[0], &clda, &info, 1)
 	return info == 0
 }
 
@@ -71,9 +51,9 @@ func (l Lapack) Dpotri(ul blas.Uplo, n int, a []float64, lda int) bool {
 	if !validUplo(ul) || n < minLapack || lda < max(1, n) || len(a) < span(n, n, lda) {
 		return l.Implementation.Dpotri(ul, n, a, lda)
 	}
-	cn, clda := C.int(n), C.int(lda)
-	var info C.int
-	C.dpotri_(flip(ul), &cn, (*C.double)(&a[0]), &clda, &info, 1)
+	cn, clda := int32(n), int32(lda)
+	var info int32
+	lapackDpotri(flip(ul), &cn, &a[0], &clda, &info, 1)
 	return info == 0
 }
 
@@ -104,21 +84,17 @@ func (l Lapack) Dsyev(jobz lapack.EVJob, ul blas.Uplo, n int, a []float64, lda i
 	if len(a) < span(n, n, lda) || len(w) < n {
 		return l.Implementation.Dsyev(jobz, ul, n, a, lda, w, work, lwork)
 	}
-	if useEvr && jobz == lapack.EVCompute {
-		return syevr(ul, n, a, lda, w)
-	}
 	if lwork < need {
 		work = make([]float64, need)
 	}
-	iwork := make([]C.int, ineed)
-	job := cN
+	iwork := make([]int32, ineed)
+	job := &cN
 	if jobz == lapack.EVCompute {
-		job = cV
+		job = &cV
 	}
-	cn, clda, clw, cliw := C.int(n), C.int(lda), C.int(need), C.int(ineed)
-	var info C.int
-	C.dsyevd_(job, flip(ul), &cn, (*C.double)(&a[0]), &clda, (*C.double)(&w[0]), (*C.double)(&work[0]), &clw,
-		&iwork[0], &cliw, &info, 1, 1)
+	cn, clda, clw, cliw := int32(n), int32(lda), int32(need), int32(ineed)
+	var info int32
+	lapackDsyevd(job, flip(ul), &cn, &a[0], &clda, &w[0], &work[0], &clw, &iwork[0], &cliw, &info, 1, 1)
 	if info != 0 {
 		return false
 	}
@@ -152,36 +128,6 @@ func transposeSquare(n int, a []float64, lda int) {
 	}
 }
 
-// useEvr selects LAPACK's MRRR driver dsyevr instead of dsyevd for
-// eigenvectors (set by TLSTAT_SYEV=evr; see the benchmarks).
-var useEvr = os.Getenv("TLSTAT_SYEV") == "evr"
-
-// syevr computes all eigenvalues and eigenvectors with dsyevr; the vectors
-// (columns of the column-major Z) are copied into the columns of the
-// row-major a.
-func syevr(ul blas.Uplo, n int, a []float64, lda int, w []float64) bool {
-	z := make([]float64, n*n)
-	isuppz := make([]C.int, 2*n)
-	lw, liw := 70*n, 10*n
-	work := make([]float64, lw)
-	iwork := make([]C.int, liw)
-	cn, clda, cldz, clw, cliw := C.int(n), C.int(lda), C.int(n), C.int(lw), C.int(liw)
-	var vl, vu, abstol C.double
-	var il, iu, m, info C.int
-	C.dsyevr_(cV, cA, flip(ul), &cn, (*C.double)(&a[0]), &clda, &vl, &vu, &il, &iu, &abstol, &m,
-		(*C.double)(&w[0]), (*C.double)(&z[0]), &cldz, &isuppz[0], (*C.double)(&work[0]), &clw, &iwork[0], &cliw, &info, 1, 1, 1)
-	if info != 0 || int(m) != n {
-		return false
-	}
-	for i := 0; i < n; i++ {
-		row := a[i*lda : i*lda+n]
-		for j := range row {
-			row[j] = z[j*n+i]
-		}
-	}
-	return true
-}
-
 // Dsytrd reduces the symmetric a to tridiagonal form T = Qᵀ A Q exactly as
 // gonum's Dsytrd does (the same reflectors, stored the same way: d, e, tau
 // and the Householder vectors in the triangle ul of a), with LAPACK's
@@ -208,14 +154,13 @@ func (l Lapack) Dsytrd(ul blas.Uplo, n int, a []float64, lda int, d, e, tau, wor
 		work = make([]float64, n*nb)
 		lwork = len(work)
 	}
-	uplo := cU
+	uplo := &cU
 	if ul == blas.Lower {
-		uplo = cL
+		uplo = &cL
 	}
-	cn, clda, clw := C.int(n), C.int(lda), C.int(lwork)
-	var info C.int
-	C.dsytrd_(uplo, &cn, (*C.double)(&a[0]), &clda, (*C.double)(&d[0]), (*C.double)(&e[0]), (*C.double)(&tau[0]),
-		(*C.double)(&work[0]), &clw, &info, 1)
+	cn, clda, clw := int32(n), int32(lda), int32(lwork)
+	var info int32
+	lapackDsytrd(uplo, &cn, &a[0], &clda, &d[0], &e[0], &tau[0], &work[0], &clw, &info, 1)
 	mirror(ul, n, a, lda, true)
 }
 

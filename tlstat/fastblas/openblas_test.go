@@ -1,5 +1,3 @@
-//go:build cgo && openblas
-
 package fastblas
 
 import (
@@ -54,6 +52,7 @@ var (
 const m, n, k, pad = 37, 29, 23, 3
 
 func TestDgemm(t *testing.T) {
+	requireOpenBLAS(t)
 	rng := rand.New(rand.NewPCG(1, 1))
 	for _, ta := range transposes {
 		for _, tb := range transposes {
@@ -70,6 +69,7 @@ func TestDgemm(t *testing.T) {
 }
 
 func TestDsymm(t *testing.T) {
+	requireOpenBLAS(t)
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, s := range sides {
 		for _, ul := range uplos {
@@ -88,6 +88,7 @@ func TestDsymm(t *testing.T) {
 }
 
 func TestDsyrkDsyr2k(t *testing.T) {
+	requireOpenBLAS(t)
 	rng := rand.New(rand.NewPCG(1, 3))
 	const n, k = 41, 17 // n² k above 2·4096
 	for _, ul := range uplos {
@@ -123,6 +124,7 @@ func triangular(rng *rand.Rand, na, lda int) []float64 {
 }
 
 func TestDtrmmDtrsm(t *testing.T) {
+	requireOpenBLAS(t)
 	rng := rand.New(rand.NewPCG(1, 4))
 	for _, s := range sides {
 		for _, ul := range uplos {
@@ -150,6 +152,7 @@ func TestDtrmmDtrsm(t *testing.T) {
 }
 
 func TestLevel2(t *testing.T) {
+	requireOpenBLAS(t)
 	rng := rand.New(rand.NewPCG(1, 5))
 	const m, n = 300, 260 // m n above minLevel2
 	for _, ta := range transposes {
@@ -184,6 +187,7 @@ func TestLevel2(t *testing.T) {
 // TestFallback checks that invalid arguments still produce gonum's panics
 // and that small and empty operands are handled.
 func TestFallback(t *testing.T) {
+	requireOpenBLAS(t)
 	for _, c := range []struct {
 		name string
 		f    func()
@@ -247,6 +251,7 @@ func sameTriangle(t *testing.T, name string, ul blas.Uplo, n, lda int, got, want
 }
 
 func TestCholesky(t *testing.T) {
+	requireOpenBLAS(t)
 	rng := rand.New(rand.NewPCG(1, 6))
 	var lref lgonum.Implementation
 	for _, n := range []int{40, 150} { // below and above LAPACK's block size 64
@@ -283,6 +288,7 @@ func TestCholesky(t *testing.T) {
 }
 
 func TestDsyev(t *testing.T) {
+	requireOpenBLAS(t)
 	rng := rand.New(rand.NewPCG(1, 7))
 	var lref lgonum.Implementation
 	const n = 120
@@ -350,6 +356,7 @@ func b2f(b bool) float64 {
 // same d, e, tau and Householder vectors (up to rounding), for both
 // triangles and an order above LAPACK's block size.
 func TestDsytrd(t *testing.T) {
+	requireOpenBLAS(t)
 	rng := rand.New(rand.NewPCG(1, 8))
 	var lref lgonum.Implementation
 	for _, n := range []int{40, 150} {

@@ -1,5 +1,3 @@
-//go:build cgo && openblas
-
 package fastblas
 
 import (

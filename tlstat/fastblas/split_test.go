@@ -1,5 +1,3 @@
-//go:build cgo && openblas
-
 package fastblas
 
 import (
@@ -14,6 +12,7 @@ import (
 // TestSplit checks the calls large enough (above minSplit multiply-adds) to
 // be split over goroutines, with sizes that do not divide evenly.
 func TestSplit(t *testing.T) {
+	requireOpenBLAS(t)
 	if testing.Short() {
 		t.Skip("large products")
 	}
@@ -68,6 +67,7 @@ func TestSplit(t *testing.T) {
 // one in the last bits of a few entries when k is above OpenBLAS's blocking
 // (measured: 30-45 of 78400 entries of a 400×400 by 400×196 product).
 func TestSplitDecision(t *testing.T) {
+	requireOpenBLAS(t)
 	if threadsFromEnvCached || runtime.GOMAXPROCS(0) < 2 {
 		t.Skip("calls are not split with an OpenBLAS thread count from the environment or one core")
 	}

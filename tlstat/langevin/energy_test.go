@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/blas/gonum"
 	"gonum.org/v1/gonum/floats/scalar"
 	"gonum.org/v1/gonum/mat"
 
@@ -133,10 +135,14 @@ func TestLambdaMax(t *testing.T) {
 }
 
 // TestNoAllocation checks that the potential-and-gradient evaluation, the
-// hot path of every step, allocates nothing (at sizes where gonum's Gemm
-// runs serially; its parallel path for large matrices allocates a few
-// bookkeeping objects per call, see BenchmarkEvaluate).
+// hot path of every step, allocates nothing of its own. It runs on gonum's
+// BLAS at sizes where gonum's Gemm runs serially (its parallel path for
+// large matrices allocates a few bookkeeping objects per call, and the
+// OpenBLAS binding, a foreign call without cgo, a few dozen small ones; see
+// BenchmarkEvaluate).
 func TestNoAllocation(t *testing.T) {
+	defer blas64.Use(blas64.Implementation())
+	blas64.Use(gonum.Implementation{})
 	rng := rand.New(rand.NewPCG(20, 20))
 	train := randomData(30, 20, rng)
 	pr, _ := newProblem(Network{N: 40, T: 0.1, Lambda0: 1, Lambda1: 1}, train, 20, 0.5, make([]float64, 40*20), false)

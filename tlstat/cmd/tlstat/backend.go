@@ -1,6 +1,6 @@
 package main
 
-// The optional OpenBLAS backend: with `go build -tags openblas` (cgo) gonum's
-// BLAS and LAPACK hot routines run in OpenBLAS; without the tag this import
-// changes nothing. See docs/benchmarks.md.
+// OpenBLAS is loaded at run time when the machine has it (package fastblas,
+// no cgo and no build tag); otherwise tlstat runs in pure Go and says what to
+// install. See docs/benchmarks.md.
 import _ "github.com/tlstat/tlstat/tlstat/fastblas"

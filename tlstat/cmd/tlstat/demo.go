@@ -168,8 +168,8 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	}
 	set.Description = demoSummary(results, set)
 	rep := &report.Report{
-		Title:    "tlstat demo: transfer learning on MNIST digit groups",
-		Summary:  set.Description,
+		Title:      "tlstat demo: transfer learning on MNIST digit groups",
+		Summary:    set.Description,
 		Settings:   set,
 		Results:    results,
 		Provenance: "tlstat " + currentVersion().String(),

@@ -17,6 +17,8 @@ import (
 	"io"
 	"os"
 	"sort"
+
+	"github.com/tlstat/tlstat/tlstat/fastblas"
 )
 
 // command is one subcommand of tlstat. Each subcommand lives in its own file
@@ -51,6 +53,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "tlstat: unknown command %q\n", args[0])
 		usage(stderr)
 		return 2
+	}
+	if n := fastblas.Notice(); n != "" && c.name != "version" {
+		fmt.Fprintln(stderr, "tlstat:", n)
 	}
 	if err := c.run(args[1:], stdout, stderr); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
