@@ -1,6 +1,8 @@
 package gonb
 
 import (
+	"errors"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -213,4 +215,62 @@ func TestProgressConcurrent(t *testing.T) {
 	if !strings.Contains(r.html[len(r.html)-1], "/800 steps") {
 		t.Errorf("summary: %s", r.html[len(r.html)-1])
 	}
+}
+
+// TestCached checks the notebook cache: a second call reuses the stored
+// result without computing, a changed source tree (another hash) or
+// $TLSTAT_NOTEBOOK_CACHE=off computes again, and errors are not stored.
+func TestCached(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv(CacheEnv, dir)
+	calls := 0
+	compute := func() ([]float64, error) { calls++; return []float64{1, 2, 3}, nil }
+	for range 2 {
+		v, err := Cached("test-entry", compute)
+		if err != nil || len(v) != 3 || v[2] != 3 {
+			t.Fatalf("Cached: %v, %v", v, err)
+		}
+	}
+	if sourceHash() == "" {
+		if calls != 2 {
+			t.Errorf("without a source hash nothing is stored, but compute ran %d times", calls)
+		}
+		t.Skip("no tlstat source directory to hash in this test binary")
+	}
+	if calls != 1 {
+		t.Errorf("compute ran %d times, want 1", calls)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "test-entry-*.gob"))
+	if len(files) != 1 {
+		t.Fatalf("cache files %v", files)
+	}
+	old := hashVal
+	hashVal = "0000000000000000ffff"
+	if _, err := Cached("test-entry", compute); err != nil || calls != 2 {
+		t.Errorf("another source hash: compute ran %d times (%v), want 2", calls, err)
+	}
+	hashVal = old
+	t.Setenv(CacheEnv, "off")
+	if _, err := Cached("test-entry", compute); err != nil || calls != 3 {
+		t.Errorf("cache off: compute ran %d times, want 3", calls)
+	}
+	t.Setenv(CacheEnv, dir)
+	fail := func() (int, error) { return 0, errors.New("boom") }
+	if _, err := Cached("failing", fail); err == nil {
+		t.Error("an error was swallowed")
+	}
+	if f, _ := filepath.Glob(filepath.Join(dir, "failing-*")); len(f) != 0 {
+		t.Errorf("an error was stored: %v", f)
+	}
+}
+
+// TestMust checks that Must panics exactly on errors.
+func TestMust(t *testing.T) {
+	Must(nil)
+	defer func() {
+		if recover() == nil {
+			t.Error("Must(err) did not panic")
+		}
+	}()
+	Must(errors.New("boom"))
 }
