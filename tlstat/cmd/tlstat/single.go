@@ -17,12 +17,14 @@ func init() {
 
 // singleOutput is the JSON document of "tlstat single -json".
 type singleOutput struct {
-	// Inputs echoed.
-	Pos     []int   `json:"pos"`
-	Neg     []int   `json:"neg"`
+	// Inputs echoed: the task in words (data set, classes or files, label
+	// rule), and for image tasks the classes and pooling.
+	Task    string  `json:"task"`
+	Pos     []int   `json:"pos,omitempty"`
+	Neg     []int   `json:"neg,omitempty"`
 	P       int     `json:"p"`
 	PTest   int     `json:"ptest"`
-	Pool    int     `json:"pool"`
+	Pool    int     `json:"pool,omitempty"`
 	IDXDir  string  `json:"idx_dir"`
 	N0      int     `json:"n0"`
 	N       int     `json:"n"`
@@ -109,7 +111,7 @@ func runSingle(args []string, stdout, stderr io.Writer) error {
 	predT := time.Since(t0)
 
 	out := singleOutput{
-		Pos: tf.pos, Neg: tf.neg, P: train.Len(), PTest: test.Len(), Pool: tf.pool, IDXDir: tf.idxDir, N0: train.Dim(),
+		Task: tf.String(), P: train.Len(), PTest: test.Len(), IDXDir: tf.idxDir, N0: train.Dim(),
 		N: net.N, T: net.T, Lambda0: net.Lambda0, Lambda1: net.Lambda1, Act: net.Activation().Name(),
 		Q: fit.Q, Action: fit.Action, Residual: fit.Residual, Converged: fit.Converged,
 		Iterations: fit.Iterations, Stationary: fit.Stationary, Readout: fit.ReadoutNorm(),
@@ -119,6 +121,9 @@ func runSingle(args []string, stdout, stderr io.Writer) error {
 			Load: loadT.Seconds(), Kernel: fit.Timing.Kernel.Seconds(), Eigen: fit.Timing.Decompose.Seconds(),
 			Solve: fit.Timing.Solve.Seconds(), Predict: predT.Seconds(), Total: time.Since(start).Seconds(),
 		},
+	}
+	if tf.teacherN0 == 0 && !tf.csv() {
+		out.Pos, out.Neg, out.Pool = tf.pos, tf.neg, tf.pool
 	}
 	odd := net.Activation().Odd()
 	if !odd {
@@ -135,7 +140,7 @@ func runSingle(args []string, stdout, stderr io.Writer) error {
 	}
 
 	w := func(format string, a ...any) { fmt.Fprintf(stdout, format, a...) }
-	w("task      %v vs %v, P = %d, Ptest = %d, pool = %d, N0 = %d\n", tf.pos, tf.neg, out.P, out.PTest, out.Pool, out.N0)
+	w("task      %s, N0 = %d\n", out.Task, out.N0)
 	w("network   N = %d, T = %g, lambda0 = %g, lambda1 = %g, act = %s\n", net.N, net.T, net.Lambda0, net.Lambda1, out.Act)
 	status := "converged"
 	if !fit.Converged {

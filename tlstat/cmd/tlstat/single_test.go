@@ -28,7 +28,7 @@ func TestSingleJSON(t *testing.T) {
 			t.Fatalf("%s: output is not one JSON object: %v\n%s", act, err, out.String())
 		}
 		keys := []string{"q", "test_error", "bias2", "variance", "infinite_width_error", "converged", "residual",
-			"timings", "p", "ptest", "pool", "pos", "neg", "n", "t", "lambda0", "lambda1", "act"}
+			"timings", "task", "p", "ptest", "pool", "pos", "neg", "n", "t", "lambda0", "lambda1", "act"}
 		if act == "relu" {
 			keys = append(keys, "qbar")
 		}

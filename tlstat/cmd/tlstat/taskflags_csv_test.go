@@ -144,11 +144,16 @@ func TestSingleCSV(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
 	var got struct {
+		Task      string  `json:"task"`
+		Pool      int     `json:"pool"`
 		Q         float64 `json:"q"`
 		TestError float64 `json:"test_error"`
 	}
 	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
+	}
+	if !strings.Contains(got.Task, tr) || !strings.Contains(got.Task, te) || !strings.Contains(got.Task, "label column 0") || got.Pool != 0 {
+		t.Errorf("the JSON does not describe the CSV task: task %q, pool %d", got.Task, got.Pool)
 	}
 	train, err := data.ReadCSV(tr, nil)
 	if err != nil {
