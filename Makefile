@@ -35,6 +35,9 @@ VALIDITY_RECORDS = $(wildcard docs/validation/hmc/*.json docs/validation/map/*.j
 VALIDITY_SOURCE = converged HMC runs of docs/validation/hmc and docs/validation/map (bench/validation.sh, bench/validitymap.sh)
 
 .PHONY: validity
+# In pure Go (TLSTAT_BLAS=gonum), so that the stored theory columns (the
+# Gaussian-equivalence check is a Monte Carlo run) do not change with the machine's BLAS.
+validity: export TLSTAT_BLAS = gonum
 validity:
 	$(GO) run ./tlstat/cmd/tlstat simulate theory $(VALIDITY_RECORDS)
 	$(GO) run ./tlstat/cmd/tlstat simulate map -source "$(VALIDITY_SOURCE)" -o tlstat/study/validity.json \

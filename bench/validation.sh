@@ -9,7 +9,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 out=docs/validation/hmc
 mkdir -p "$out"
 bin=${TLSTAT_BIN:-$(mktemp -d)/tlstat}
-[ -x "$bin" ] || go build -tags openblas -o "$bin" ./tlstat/cmd/tlstat
+[ -x "$bin" ] || go build -o "$bin" ./tlstat/cmd/tlstat
 pattern=${1:-.}
 
 extra=""
