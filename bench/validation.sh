@@ -35,6 +35,8 @@ for tgt in related:0,2,4,8:1,3,5,9 unrelated:0,1,4,5:2,3,6,7; do
 	IFS=: read -r name pos neg <<<"$tgt"
 	run "transfer_N200_$name" transfer -n 200 -ps 200 -pt 50 -ptest 1000 -target-pos "$pos" -target-neg "$neg" -gamma 0,2,50
 done
+# The strongest coupling of the related pair, with a longer budget than the default.
+run transfer_N200_related_gamma50 transfer -n 200 -ps 200 -pt 50 -ptest 1000 -target-pos 0,2,4,8 -target-neg 1,3,5,9 -gamma 50 -max-steps 100000 -max-time 35m
 for rho in 0.9 0; do
 	run "transfer_N200_teacher_rho$rho" transfer -teacher-overlap "$rho" -n0 100 -seed 1 -n 200 -ps 200 -pt 50 -ptest 1000 -gamma 0,2,50
 done
