@@ -28,8 +28,9 @@ func EquivalenceFails(eq *rkgp.Equivalence) bool {
 	return eq != nil && !eq.Exact && eq.Ratio > EquivalenceLimit
 }
 
-// equivalenceWords states the check in words.
-func equivalenceWords(eq *rkgp.Equivalence) string {
+// EquivalenceWords states the Gaussian-equivalence check in words (for
+// output next to a prediction).
+func EquivalenceWords(eq *rkgp.Equivalence) string {
 	switch {
 	case eq == nil:
 		return "Gaussian-equivalence check not computed"

@@ -244,7 +244,7 @@ func (t Trust) String() string {
 		corr = fmt.Sprintf("%.1f%%", 100**t.Correction)
 	}
 	return fmt.Sprintf("alpha = P/N = %.3g, P/N0 = %.3g, T = %g; %s; first-order (shape) correction %s; %s",
-		t.Alpha, t.PerInput, t.T, equivalenceWords(t.Equivalence), corr, t.Note)
+		t.Alpha, t.PerInput, t.T, EquivalenceWords(t.Equivalence), corr, t.Note)
 }
 
 // TransferTrust is the trust of a transfer prediction: its source network

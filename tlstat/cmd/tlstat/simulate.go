@@ -449,6 +449,9 @@ func simWriteRow(w io.Writer, label string, r study.SimRow) {
 			fmt.Fprintf(w, "%-10s theory (%s) %.4f: %s\n", "", t.Variant, *t.TestError, t.Verdict)
 		}
 	}
+	if r.Equivalence != nil {
+		fmt.Fprintf(w, "%-10s %s\n", "", study.EquivalenceWords(r.Equivalence))
+	}
 	if r.TheoryNote != "" {
 		fmt.Fprintf(w, "%-10s %s\n", "", r.TheoryNote)
 	}
