@@ -77,12 +77,8 @@ func CrossTransferTasks(source BinaryTask, srcTrain, srcTest *Images, target Bin
 	if err != nil {
 		return nil, nil, nil, nil, fmt.Errorf("target task: %w", err)
 	}
-	s, err := FitStandardizer(sTrain.X)
-	if err != nil {
-		return nil, nil, nil, nil, fmt.Errorf("source task: %w", err)
-	}
-	for _, d := range []*Dataset{sTrain, sTest, tTrain, tTest} {
-		s.Apply(d)
+	if err := StandardizeTransfer(SourceScaling, sTrain, sTest, tTrain, tTest); err != nil {
+		return nil, nil, nil, nil, err
 	}
 	return sTrain, sTest, tTrain, tTest, nil
 }

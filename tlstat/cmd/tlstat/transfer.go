@@ -155,8 +155,11 @@ func runTransfer(args []string, stdout, stderr io.Writer) error {
 		Gain: sw.Best.Gain, Relatedness: sw.Relatedness,
 	}
 	kind := study.KindImages
-	if tf.synthetic() {
+	switch {
+	case tf.synthetic():
 		kind = study.KindOf("synthetic", tf.n0)
+	case tf.csvUsed():
+		kind = study.KindCSV
 	}
 	if out.Trust, err = study.TrustTransfer(sv, srcTe, tgtTe, kind); err != nil {
 		return err
