@@ -95,6 +95,13 @@ func BenchmarkVariantRisk(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
+			b.Run("equivalence", func(b *testing.B) {
+				for b.Loop() {
+					if _, err := m.Equivalence(nil); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
 			for _, v := range Variants {
 				b.Run(v.String(), func(b *testing.B) {
 					for b.Loop() {
