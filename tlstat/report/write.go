@@ -29,12 +29,18 @@ type Report struct {
 	Provenance string
 }
 
+// figureFormats are the files written for every static figure: PNG for
+// viewing, SVG and PDF (vector, for papers).
+var figureFormats = []string{".png", ".svg", ".pdf"}
+
 // Files lists the files Write produces, relative to the report directory.
 func (r *Report) Files() []string {
 	files := []string{"index.html", "results.json", "results.csv"}
 	for _, g := range r.Results {
 		for _, kind := range []string{"error", "order"} {
-			files = append(files, filepath.Join("figures", figureName(g, kind)+".png"), filepath.Join("figures", figureName(g, kind)+".svg"))
+			for _, ext := range figureFormats {
+				files = append(files, filepath.Join("figures", figureName(g, kind)+ext))
+			}
 		}
 	}
 	return files
@@ -101,7 +107,7 @@ func (r *Report) Write(dir string) error {
 			f    *plotting.Figure
 		}{{"error", ef}, {"order", of}} {
 			base := filepath.Join(dir, "figures", figureName(g, fig.kind))
-			for _, ext := range []string{".png", ".svg"} {
+			for _, ext := range figureFormats {
 				if err := fig.f.Save(base+ext, plotting.DefaultWidth, plotting.DefaultHeight); err != nil {
 					return fmt.Errorf("report: %w", err)
 				}
