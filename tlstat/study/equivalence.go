@@ -10,13 +10,14 @@ import (
 // EquivalenceLimit is the largest Gaussian-equivalence ratio
 // (rkgp.Equivalence) at which the scalar theory is taken at its word. It
 // is read from the measured validity map (docs/validation.md, "Gaussian
-// equivalence"): at every converged point whose ratio lies at or below it
-// the theory was within 3.5% of the simulation, at every point above it the
-// theory was high, and every point with the theory off by more than 3.5%
-// lies above it. TestEquivalenceLimitOnMap checks these statements on the
-// embedded map. The ratio's standard error at the default settings is
-// 0.03-0.07 near 1, so a point whose true ratio is 1 is flagged in well
-// under 1% of checks.
+// equivalence"): at every converged point whose ratio lies below it by more
+// than two standard errors the theory was within 3.5% of the simulation, at
+// every point above it by more than two standard errors the theory was
+// high, and every point with the theory off by more than 3.5% has a ratio
+// above it or within two standard errors of it. TestEquivalenceLimitOnMap
+// checks these statements on the embedded map. The ratio's standard error
+// at the default settings is 0.03-0.07 near 1, so a point whose true ratio
+// is 1 is flagged in well under 1% of checks.
 const EquivalenceLimit = 1.15
 
 // EquivalenceFails reports whether the check says the hidden features are
