@@ -72,6 +72,11 @@ func TestCrossTransferTasks(t *testing.T) {
 	if math.Abs(mean) > 1e-9 || math.Abs(ss/float64(len(raw))-1) > 1e-9 {
 		t.Errorf("source training inputs: mean %v, variance %v; want 0 and 1", mean, ss/float64(len(raw)))
 	}
+	src0 := src
+	src0.PTest = 0
+	if _, st, _, _, err := CrossTransferTasks(src0, mtr, mte, tgt, ftr, fte); err != nil || st.Len() != 0 {
+		t.Errorf("a source without test examples: %v", err)
+	}
 	tgt.Pool = 4
 	if _, _, _, _, err := CrossTransferTasks(src, mtr, mte, tgt, ftr, fte); err == nil || !strings.Contains(err.Error(), "dimension") {
 		t.Errorf("pool 2 source, pool 4 target: %v", err)

@@ -40,14 +40,15 @@ func TransferScalingByName(name string) (TransferScaling, error) {
 }
 
 // StandardizeTransfer standardizes the four sets of a transfer problem in
-// place by the rule s, after checking that they share one input dimension.
+// place by the rule s, after checking that they share one input dimension
+// (an empty test set, as a task without test examples has, is allowed).
 func StandardizeTransfer(s TransferScaling, srcTrain, srcTest, tgtTrain, tgtTest *Dataset) error {
 	dim := srcTrain.Dim()
 	for _, d := range []struct {
 		name string
 		set  *Dataset
 	}{{"source test", srcTest}, {"target training", tgtTrain}, {"target test", tgtTest}} {
-		if d.set.Dim() != dim {
+		if d.set != nil && d.set.Len() > 0 && d.set.Dim() != dim {
 			return fmt.Errorf("data: %s inputs have dimension %d, the source training inputs %d: transfer needs one input dimension", d.name, d.set.Dim(), dim)
 		}
 	}
