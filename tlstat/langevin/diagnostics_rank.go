@@ -126,15 +126,7 @@ func diagVar(x []float64) float64 {
 // draws, which differs only when the middle draws dropped for an odd chain
 // length move it.
 func diagTailRHat(x [][]float64, sorted []float64) float64 {
-	med := diagMedian(sorted)
-	folded := make([][]float64, len(x))
-	for i, c := range x {
-		folded[i] = make([]float64, len(c))
-		for j, v := range c {
-			folded[i][j] = math.Abs(v - med)
-		}
-	}
-	return diagRHat(diagZScale(diagSplit(folded)))
+	return diagRHat(diagZScale(diagSplit(diagFold(x, diagMedian(sorted)))))
 }
 
 // diagTailESS returns the smaller of the ESS of the split indicators

@@ -211,7 +211,7 @@ func (m *Model) tiltedMoment(a []float64, aka, x float64, chains, warm, keep int
 	for j := range eps {
 		eps[j] = 1 / math.Pow(float64(n0), 1.0/6)
 	}
-	sums := make([]float64, chains)
+	sums, corr := make([]float64, chains), make([]float64, chains)
 	noise := make([]float64, n0*chains)
 	var accepted int
 	for step := 0; step < warm+keep; step++ {
@@ -226,7 +226,7 @@ func (m *Model) tiltedMoment(a []float64, aka, x float64, chains, warm, keep int
 		}
 		evalAll(prop, z1, lp1, grad1)
 		// log q(x|x') - log q(x'|x) for the Langevin proposals.
-		corr := make([]float64, chains)
+		clear(corr)
 		for i := 0; i < n0; i++ {
 			pr, xr, gr, g1 := prop.RawRowView(i), xi.RawRowView(i), grad.RawRowView(i), grad1.RawRowView(i)
 			for j := range pr {
