@@ -172,7 +172,7 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 		Summary:    set.Description,
 		Settings:   set,
 		Results:    results,
-		Provenance: "tlstat " + currentVersion().String(),
+		Provenance: study.Provenance(),
 	}
 	if err := rep.Write(*out); err != nil {
 		return err

@@ -89,7 +89,7 @@ func simRetheory(d *study.SimDoc) error {
 		fs := flag.NewFlagSet("record", flag.ContinueOnError)
 		fs.SetOutput(io.Discard)
 		nf := addNetFlags(fs)
-		task := addTransferTaskFlags(fs)
+		task := study.AddTransferTaskFlags(fs)
 		addSimFlags(fs, "chain-seed")
 		fs.String("gamma", "", "")
 		fs.Int("snapshots", 1, "")
@@ -100,7 +100,7 @@ func simRetheory(d *study.SimDoc) error {
 		if err != nil {
 			return err
 		}
-		srcTr, srcTe, tgtTr, tgtTe, err := task.load()
+		srcTr, srcTe, tgtTr, tgtTe, err := task.Load()
 		if err != nil {
 			return err
 		}
@@ -118,7 +118,7 @@ func recordSingle(command string) (train, test *data.Dataset, net rkgp.Network, 
 	}
 	fs := flag.NewFlagSet("record", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	task := addTaskFlags(fs)
+	task := study.AddTaskFlags(fs)
 	nf := addNetFlags(fs)
 	addSimFlags(fs, "seed")
 	if err := fs.Parse(args[3:]); err != nil {
@@ -127,7 +127,7 @@ func recordSingle(command string) (train, test *data.Dataset, net rkgp.Network, 
 	if net, err = nf.network(); err != nil {
 		return nil, nil, net, err
 	}
-	train, test, err = task.load()
+	train, test, err = task.Load()
 	return train, test, net, err
 }
 

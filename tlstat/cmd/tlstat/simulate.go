@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"math/rand/v2"
 	"os"
 	"strconv"
 	"strings"
@@ -103,59 +102,31 @@ func addSimFlags(fs *flag.FlagSet, seedName string) *simFlags {
 	return s
 }
 
-// parseBurnIn converts -burnin to Sampler.BurnIn: 0 for auto, -1 for none.
-func parseBurnIn(s string) (int, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "auto", "":
-		return 0, nil
-	case "none", "0", "-1":
-		return -1, nil
-	}
-	b, err := strconv.Atoi(s)
-	if err != nil || b <= 0 {
-		return 0, fmt.Errorf("-burnin %q: want auto, none or a positive number of iterations", s)
-	}
-	return b, nil
-}
-
 func (s *simFlags) sampler(stderr io.Writer) (*langevin.Sampler, func(), error) {
-	m, err := langevin.ParseMethod(s.method)
-	if err != nil {
-		return nil, nil, fmt.Errorf("-method: %w", err)
-	}
-	burn, err := parseBurnIn(s.burnin)
-	if err != nil {
-		return nil, nil, err
-	}
-	if s.chains <= 0 {
-		return nil, nil, fmt.Errorf("-chains %d: must be positive", s.chains)
-	}
+	// A zero in the settings means the default; on the command line the
+	// defaults are the flags' own, so an explicit 0 is an error here.
 	for _, c := range []struct {
 		name string
-		v    int
-	}{{"-steps", s.steps}, {"-thin", s.thin}, {"-max-steps", s.maxSteps}, {"-check", s.check}, {"-leapfrog", s.leapfrog}, {"-warmup", s.warmup}} {
-		if c.v < 0 {
-			return nil, nil, fmt.Errorf("%s %d: must be positive (or 0 for the default)", c.name, c.v)
+		v    float64
+	}{{"-chains", float64(s.chains)}, {"-max-rhat", s.maxRHat}, {"-min-ess", s.minESS}} {
+		if c.v <= 0 {
+			return nil, nil, fmt.Errorf("%s %v: must be positive", c.name, c.v)
 		}
-	}
-	if s.maxTime < 0 {
-		return nil, nil, fmt.Errorf("-max-time %v: must not be negative", s.maxTime)
-	}
-	if !(s.maxRHat >= 1) || math.IsInf(s.maxRHat, 0) {
-		return nil, nil, fmt.Errorf("-max-rhat %v: must be a finite number of at least 1", s.maxRHat)
-	}
-	if !(s.minESS > 0) || math.IsInf(s.minESS, 0) {
-		return nil, nil, fmt.Errorf("-min-ess %v: must be positive and finite", s.minESS)
 	}
 	if s.trace != "" && s.traceEvery <= 0 {
 		return nil, nil, fmt.Errorf("-trace-every %d: must be positive", s.traceEvery)
 	}
-	if s.eta < 0 || math.IsNaN(s.eta) || math.IsInf(s.eta, 0) {
-		return nil, nil, fmt.Errorf("-eta %v: must be positive (or 0 for the default)", s.eta)
+	set := study.SamplerSettings{Method: s.method, Chains: s.chains, BurnIn: s.burnin, Steps: s.steps, Thin: s.thin,
+		MaxSteps: s.maxSteps, Check: s.check, Leapfrog: s.leapfrog, Warmup: s.warmup, MaxTime: study.Duration(s.maxTime),
+		MaxRHat: s.maxRHat, MinESS: s.minESS, Eta: s.eta}
+	smp, err := set.Sampler(s.seed)
+	if err != nil {
+		var fe *study.FieldError
+		if errors.As(err, &fe) {
+			return nil, nil, fe.Within("-")
+		}
+		return nil, nil, err
 	}
-	smp := &langevin.Sampler{Method: m, Chains: s.chains, Steps: s.steps, BurnIn: burn, Thin: s.thin,
-		MaxSteps: s.maxSteps, MaxTime: s.maxTime, Check: s.check, MaxRHat: s.maxRHat, MinESS: s.minESS,
-		Leapfrog: s.leapfrog, Warmup: s.warmup, Eta: s.eta, Src: rand.NewPCG(s.seed, s.seed)}
 	if s.trace != "" {
 		smp.TraceEvery = s.traceEvery
 	}
@@ -197,7 +168,7 @@ func simNetString(net rkgp.Network) string {
 func runSimulateSingle(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("simulate single", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	task := addTaskFlags(fs)
+	task := study.AddTaskFlags(fs)
 	nf := addNetFlags(fs)
 	sf := addSimFlags(fs, "seed")
 	if err := parseArgs(fs, args); err != nil {
@@ -211,7 +182,7 @@ func runSimulateSingle(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	train, test, err := task.load()
+	train, test, err := task.Load()
 	if err != nil {
 		return err
 	}
@@ -237,7 +208,7 @@ func runSimulateSingle(args []string, stdout, stderr io.Writer) error {
 	row.SetVerdicts()
 	out := study.SimDoc{Mode: "single", Task: task.String(), Network: simNetString(net), Method: res.Method.String(),
 		N: net.N, T: net.T, P: train.Len(), PTest: test.Len(), MaxRHat: res.MaxRHat, MinESS: res.MinESS,
-		Command: simCommand("single", args), Provenance: "tlstat " + currentVersion().String(), Results: []study.SimRow{row}}
+		Command: simCommand("single", args), Provenance: study.Provenance(), Results: []study.SimRow{row}}
 	if sf.jsonOut {
 		simWarn(stderr, out)
 	}
@@ -281,7 +252,7 @@ func simParseGammas(s string) ([]float64, error) {
 func runSimulateTransfer(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("simulate transfer", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	task := addTransferTaskFlags(fs)
+	task := study.AddTransferTaskFlags(fs)
 	nf := addNetFlags(fs)
 	// -seed belongs to the synthetic teachers of the transfer task flags.
 	sf := addSimFlags(fs, "chain-seed")
@@ -305,7 +276,7 @@ func runSimulateTransfer(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	srcTr, srcTe, tgtTr, tgtTe, err := task.load()
+	srcTr, srcTe, tgtTr, tgtTe, err := task.Load()
 	if err != nil {
 		return err
 	}
@@ -330,7 +301,7 @@ func runSimulateTransfer(args []string, stdout, stderr io.Writer) error {
 	}
 	out := study.SimDoc{Mode: "transfer", Task: task.String(), Network: simNetString(net), Method: res.Source.Method.String(),
 		N: net.N, T: net.T, PS: srcTr.Len(), PT: tgtTr.Len(), PTest: tgtTe.Len(), MaxRHat: res.Source.MaxRHat,
-		MinESS: res.Source.MinESS, Command: simCommand("transfer", args), Provenance: "tlstat " + currentVersion().String(), Source: &src}
+		MinESS: res.Source.MinESS, Command: simCommand("transfer", args), Provenance: study.Provenance(), Source: &src}
 	for _, tr := range res.Targets {
 		row := study.SimRowOfTarget(tr, res.Source.Leapfrog)
 		if row.FirstLayer, err = study.FirstLayerOf(tr.SecondMoment, srcTr, simFirstLayerAxes); err != nil {

@@ -74,7 +74,7 @@ func runSingle(args []string, stdout, stderr io.Writer) error {
 	start := time.Now()
 	fs := flag.NewFlagSet("single", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	tf := addTaskFlags(fs)
+	tf := study.AddTaskFlags(fs)
 	nf := addNetFlags(fs)
 	jsonOut := fs.Bool("json", false, "write one JSON object instead of a summary")
 	fs.Usage = func() {
@@ -88,7 +88,7 @@ func runSingle(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	train, test, err := tf.load()
+	train, test, err := tf.Load()
 	if err != nil {
 		return err
 	}
@@ -116,7 +116,7 @@ func runSingle(args []string, stdout, stderr io.Writer) error {
 	trustT := time.Since(t1)
 
 	out := singleOutput{
-		Task: tf.String(), P: train.Len(), PTest: test.Len(), IDXDir: tf.idxDir, N0: train.Dim(),
+		Task: tf.String(), P: train.Len(), PTest: test.Len(), IDXDir: tf.IDXDir(), N0: train.Dim(),
 		N: net.N, T: net.T, Lambda0: net.Lambda0, Lambda1: net.Lambda1, Act: net.Activation().Name(),
 		Q: fit.Q, Action: fit.Action, Residual: fit.Residual, Converged: fit.Converged,
 		Iterations: fit.Iterations, Stationary: fit.Stationary, Readout: fit.ReadoutNorm(),
@@ -127,8 +127,8 @@ func runSingle(args []string, stdout, stderr io.Writer) error {
 			Solve: fit.Timing.Solve.Seconds(), Predict: predT.Seconds(), Trust: trustT.Seconds(), Total: time.Since(start).Seconds(),
 		},
 	}
-	if tf.teacherN0 == 0 && !tf.csv() {
-		out.Pos, out.Neg, out.Pool = tf.pos, tf.neg, tf.pool
+	if pos, neg, pool, ok := tf.Images(); ok {
+		out.Pos, out.Neg, out.Pool = pos, neg, pool
 	}
 	odd := net.Activation().Odd()
 	if !odd {

@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/tlstat/tlstat/tlstat/data"
 	"github.com/tlstat/tlstat/tlstat/study"
 	"github.com/tlstat/tlstat/tlstat/transfer"
 )
@@ -105,7 +104,7 @@ func parseEquivSizes(s string) ([]int, error) {
 func runTransfer(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("transfer", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	tf := addTransferTaskFlags(fs)
+	tf := study.AddTransferTaskFlags(fs)
 	nf := addNetFlags(fs)
 	sourceTemp := fs.Float64("source-t", 0, "source temperature T_s (0: same as -t)")
 	gammaFlag := fs.String("gamma", "0,0.1,1,10,100", "comma-separated couplings gamma >= 0 (sorted, solved by continuation from 0)")
@@ -124,7 +123,7 @@ func runTransfer(args []string, stdout, stderr io.Writer) error {
 	}
 	var sizes []int
 	if *equiv != "" {
-		if tf.synthetic() {
+		if tf.Synthetic() {
 			return fmt.Errorf("-equiv-sizes needs an image task (it is not available with -teacher-overlap)")
 		}
 		if sizes, err = parseEquivSizes(*equiv); err != nil {
@@ -135,7 +134,7 @@ func runTransfer(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	srcTr, srcTe, tgtTr, tgtTe, err := tf.load()
+	srcTr, srcTe, tgtTr, tgtTe, err := tf.Load()
 	if err != nil {
 		return err
 	}
@@ -154,14 +153,7 @@ func runTransfer(args []string, stdout, stderr io.Writer) error {
 		OptimalGamma: jsonGamma(sw.Best.Gamma), OptimalError: sw.Best.Error, GridOptimalGamma: sw.Best.GridGamma, Refined: sw.Best.Refined,
 		Gain: sw.Best.Gain, Relatedness: sw.Relatedness,
 	}
-	kind := study.KindImages
-	switch {
-	case tf.synthetic():
-		kind = study.KindOf("synthetic", tf.n0)
-	case tf.csvUsed():
-		kind = study.KindCSV
-	}
-	if out.Trust, err = study.TrustTransfer(sv, srcTe, tgtTe, kind); err != nil {
+	if out.Trust, err = study.TrustTransfer(sv, srcTe, tgtTe, tf.Kind()); err != nil {
 		return err
 	}
 	for _, p := range sw.Points {
@@ -172,7 +164,7 @@ func runTransfer(args []string, stdout, stderr io.Writer) error {
 			Relatedness: p.Relatedness, Converged: p.Converged, Residual: p.Residual, Iterations: p.Iterations})
 	}
 	if sweepErr == nil && sizes != nil {
-		pool, err := loadTargetPool(tf, sizes)
+		pool, err := tf.LoadTargetPool(sizes)
 		if err != nil {
 			return err
 		}
@@ -212,22 +204,6 @@ func sourceT(ts, t float64) float64 {
 		return t
 	}
 	return ts
-}
-
-// loadTargetPool reloads the image tasks with a larger target training set:
-// the first max(sizes) target images in file order, whose first P_t are the
-// target training set.
-func loadTargetPool(tf *transferTaskFlags, sizes []int) (*data.Dataset, error) {
-	big := *tf
-	big.fs = nil
-	for _, p := range sizes {
-		big.pt = max(big.pt, p)
-	}
-	_, _, pool, _, err := big.load()
-	if err != nil {
-		return nil, fmt.Errorf("target pool of %d images: %w", big.pt, err)
-	}
-	return pool, nil
 }
 
 func writeTransferTable(w io.Writer, o transferOutput) {

@@ -1,4 +1,4 @@
-package main
+package study
 
 import (
 	"bytes"
@@ -45,7 +45,7 @@ func TestParseClasses(t *testing.T) {
 
 func TestTaskFlagsParse(t *testing.T) {
 	fs := newFlagSet()
-	tf := addTaskFlags(fs)
+	tf := AddTaskFlags(fs)
 	// Defaults: the MNIST task {0,2,4,6} vs {1,3,5,7}, P = 400, 1000 test points, 2×2 pooling.
 	if tf.pos.String() != "0,2,4,6" || tf.neg.String() != "1,3,5,7" || tf.p != 400 || tf.ptest != 1000 || tf.pool != 2 || tf.idxDir != "" {
 		t.Errorf("defaults: %+v", tf)
@@ -57,7 +57,7 @@ func TestTaskFlagsParse(t *testing.T) {
 	if len(task.Pos) != 1 || task.Pos[0] != 3 || len(task.Neg) != 2 || task.P != 7 || task.PTest != 9 || task.Pool != 1 || tf.idxDir != "/x" {
 		t.Errorf("parsed: %+v", task)
 	}
-	if err := newFlagSetWith(addTaskFlags).Parse([]string{"-pos", "1,a"}); err == nil || !strings.Contains(err.Error(), `invalid value "1,a" for flag -pos`) {
+	if err := newFlagSetWith(AddTaskFlags).Parse([]string{"-pos", "1,a"}); err == nil || !strings.Contains(err.Error(), `invalid value "1,a" for flag -pos`) {
 		t.Errorf("bad -pos: error %v", err)
 	}
 }
@@ -96,11 +96,11 @@ func writeIDXDir(t *testing.T, n int) string {
 func TestTaskFlagsLoadIDX(t *testing.T) {
 	dir := writeIDXDir(t, 50)
 	fs := newFlagSet()
-	tf := addTaskFlags(fs)
+	tf := AddTaskFlags(fs)
 	if err := fs.Parse([]string{"-idx-dir", dir, "-p", "10", "-ptest", "5"}); err != nil {
 		t.Fatal(err)
 	}
-	train, test, err := tf.load()
+	train, test, err := tf.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,11 +128,11 @@ func TestTaskFlagsLoadIDX(t *testing.T) {
 		{[]string{"-idx-dir", filepath.Join(dir, "nope")}, "nope"},
 	} {
 		fs := newFlagSet()
-		tf := addTaskFlags(fs)
+		tf := AddTaskFlags(fs)
 		if err := fs.Parse(c.args); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := tf.load(); err == nil || !strings.Contains(err.Error(), c.want) {
+		if _, _, err := tf.Load(); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%v: error %v, want %q", c.args, err, c.want)
 		}
 	}
@@ -143,11 +143,11 @@ func TestTaskFlagsLoadMNIST(t *testing.T) {
 		t.Skip("loads MNIST")
 	}
 	fs := newFlagSet()
-	tf := addTaskFlags(fs)
+	tf := AddTaskFlags(fs)
 	if err := fs.Parse(nil); err != nil {
 		t.Fatal(err)
 	}
-	train, test, err := tf.load()
+	train, test, err := tf.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +166,7 @@ func TestTaskFlagsLoadMNIST(t *testing.T) {
 
 func TestTransferTaskFlagsDefaults(t *testing.T) {
 	fs := newFlagSet()
-	tf := addTransferTaskFlags(fs)
+	tf := AddTransferTaskFlags(fs)
 	if err := fs.Parse(nil); err != nil {
 		t.Fatal(err)
 	}
@@ -180,11 +180,11 @@ func TestTransferTaskFlagsDefaults(t *testing.T) {
 func TestTransferTaskFlagsIDX(t *testing.T) {
 	dir := writeIDXDir(t, 100)
 	fs := newFlagSet()
-	tf := addTransferTaskFlags(fs)
+	tf := AddTransferTaskFlags(fs)
 	if err := fs.Parse([]string{"-idx-dir", dir, "-ps", "20", "-pt", "6", "-ptest", "10"}); err != nil {
 		t.Fatal(err)
 	}
-	st, se, tt, te, err := tf.load()
+	st, se, tt, te, err := tf.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,11 +205,11 @@ func TestTransferTaskFlagsIDX(t *testing.T) {
 
 func parseTransfer(t *testing.T, args ...string) (a, b, c, d *data.Dataset, err error) {
 	fs := newFlagSet()
-	tf := addTransferTaskFlags(fs)
+	tf := AddTransferTaskFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return nil, nil, nil, nil, err
 	}
-	return tf.load()
+	return tf.Load()
 }
 
 func TestTransferTaskFlagsSynthetic(t *testing.T) {
@@ -268,11 +268,11 @@ func TestDatasetFlags(t *testing.T) {
 		t.Skipf("Fashion-MNIST not installed (%v): make setup installs dataset-fashion-mnist", err)
 	}
 	fs := newFlagSet()
-	tf := addTaskFlags(fs)
+	tf := AddTaskFlags(fs)
 	if err := fs.Parse([]string{"-dataset", "fashion", "-p", "30", "-ptest", "20"}); err != nil {
 		t.Fatal(err)
 	}
-	train, _, err := tf.load()
+	train, _, err := tf.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -289,21 +289,21 @@ func TestDatasetFlags(t *testing.T) {
 	}
 	for _, args := range [][]string{{"-dataset", "cifar"}, {"-dataset", "fashion", "-idx-dir", t.TempDir()}} {
 		fs := newFlagSet()
-		tf := addTaskFlags(fs)
+		tf := AddTaskFlags(fs)
 		if err := fs.Parse(args); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := tf.load(); err == nil {
+		if _, _, err := tf.Load(); err == nil {
 			t.Errorf("%v: no error", args)
 		}
 	}
 
 	fs = newFlagSet()
-	tr := addTransferTaskFlags(fs)
+	tr := AddTransferTaskFlags(fs)
 	if err := fs.Parse([]string{"-target-dataset", "fashion", "-ps", "40", "-pt", "10", "-ptest", "20"}); err != nil {
 		t.Fatal(err)
 	}
-	st, _, tt, _, err := tr.load()
+	st, _, tt, _, err := tr.Load()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package main
+package study
 
 import (
 	"math"
@@ -31,11 +31,11 @@ func TestTransferTaskFlagsCSV(t *testing.T) {
 		return m, ss / float64(len(raw))
 	}
 	fs := newFlagSet()
-	tf := addTransferTaskFlags(fs)
+	tf := AddTransferTaskFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		t.Fatal(err)
 	}
-	st, se, tt, te, err := tf.load()
+	st, se, tt, te, err := tf.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,11 +51,11 @@ func TestTransferTaskFlagsCSV(t *testing.T) {
 	}
 
 	fs = newFlagSet()
-	tf = addTransferTaskFlags(fs)
+	tf = AddTransferTaskFlags(fs)
 	if err := fs.Parse(append(args, "-standardize", "each", "-pt", "12", "-ptest", "5")); err != nil {
 		t.Fatal(err)
 	}
-	_, se, tt, _, err = tf.load()
+	_, se, tt, _, err = tf.Load()
 	if err != nil {
 		t.Fatal(err)
 	}

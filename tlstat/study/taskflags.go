@@ -1,4 +1,4 @@
-package main
+package study
 
 import (
 	"errors"
@@ -76,9 +76,9 @@ func mustClasses(s string) classList {
 	return l
 }
 
-// taskFlags are the flags selecting a single binary image task, or a
+// TaskFlags are the flags selecting a single binary image task, or a
 // training and a test set read from CSV files.
-type taskFlags struct {
+type TaskFlags struct {
 	fs       *flag.FlagSet
 	pos, neg classList
 	p, ptest int
@@ -97,10 +97,10 @@ type taskFlags struct {
 	teacherSeed uint64
 }
 
-// addTaskFlags registers -pos -neg -p -ptest -pool -idx-dir and the CSV
+// AddTaskFlags registers -pos -neg -p -ptest -pool -idx-dir and the CSV
 // flags -train-csv -test-csv -csv-label -csv-header on fs.
-func addTaskFlags(fs *flag.FlagSet) *taskFlags {
-	t := &taskFlags{fs: fs, pos: mustClasses("0,2,4,6"), neg: mustClasses("1,3,5,7")}
+func AddTaskFlags(fs *flag.FlagSet) *TaskFlags {
+	t := &TaskFlags{fs: fs, pos: mustClasses("0,2,4,6"), neg: mustClasses("1,3,5,7")}
 	fs.Var(&t.pos, "pos", "comma-separated classes labelled +1")
 	fs.Var(&t.neg, "neg", "comma-separated classes labelled -1")
 	fs.IntVar(&t.p, "p", 400, "number of training examples (the first ones in file order; with -train-csv the default is all rows)")
@@ -121,10 +121,10 @@ func addTaskFlags(fs *flag.FlagSet) *taskFlags {
 }
 
 // csv reports whether the task comes from CSV files.
-func (t *taskFlags) csv() bool { return t.trainCSV != "" || t.testCSV != "" }
+func (t *TaskFlags) csv() bool { return t.trainCSV != "" || t.testCSV != "" }
 
 // task returns the binary task described by the flags.
-func (t *taskFlags) task() data.BinaryTask {
+func (t *TaskFlags) task() data.BinaryTask {
 	return data.BinaryTask{Pos: t.pos, Neg: t.neg, P: t.p, PTest: t.ptest, Pool: t.pool}
 }
 
@@ -141,7 +141,7 @@ func flagsSet(fs *flag.FlagSet) map[string]bool {
 // load returns the standardized training and test sets: the images
 // (built-in MNIST or -idx-dir) through data.BinaryTask, see data.MNISTTask
 // for the pipeline, or the CSV files (see loadCSV).
-func (t *taskFlags) load() (train, test *data.Dataset, err error) {
+func (t *TaskFlags) Load() (train, test *data.Dataset, err error) {
 	set := flagsSet(t.fs)
 	if t.teacherN0 != 0 || set["teacher-seed"] {
 		return t.loadTeacher(set)
@@ -172,7 +172,7 @@ func (t *taskFlags) load() (train, test *data.Dataset, err error) {
 
 // loadTeacher samples the synthetic task of -teacher-n0: the source task
 // of data.TeacherTransfer (Gaussian inputs, an erf teacher, no label noise).
-func (t *taskFlags) loadTeacher(set map[string]bool) (train, test *data.Dataset, err error) {
+func (t *TaskFlags) loadTeacher(set map[string]bool) (train, test *data.Dataset, err error) {
 	if t.teacherN0 <= 0 {
 		return nil, nil, fmt.Errorf("-teacher-n0 %d: must be positive (-teacher-seed needs it)", t.teacherN0)
 	}
@@ -193,7 +193,7 @@ func (t *taskFlags) loadTeacher(set map[string]bool) (train, test *data.Dataset,
 // rows when those flags are given (all rows otherwise) and standardizes the
 // inputs of both sets with the mean and standard deviation of all training
 // inputs, as for images. Labels are used as they are.
-func (t *taskFlags) loadCSV() (train, test *data.Dataset, err error) {
+func (t *TaskFlags) loadCSV() (train, test *data.Dataset, err error) {
 	if t.trainCSV == "" || t.testCSV == "" {
 		return nil, nil, fmt.Errorf("-train-csv %q and -test-csv %q: give both files", t.trainCSV, t.testCSV)
 	}
@@ -240,7 +240,7 @@ func (t *taskFlags) loadCSV() (train, test *data.Dataset, err error) {
 // csvSettings returns the label settings of the CSV files: class ids
 // mapped by -pos/-neg when either is given, any label with -csv-any-label,
 // +1/-1 otherwise.
-func (t *taskFlags) csvSettings(set map[string]bool) (*data.CSVSettings, error) {
+func (t *TaskFlags) csvSettings(set map[string]bool) (*data.CSVSettings, error) {
 	s := &data.CSVSettings{LabelColumn: t.csvLabel, AnyLabel: t.anyLabel}
 	if set["pos"] || set["neg"] {
 		if t.anyLabel {
@@ -260,7 +260,7 @@ func (t *taskFlags) csvSettings(set map[string]bool) (*data.CSVSettings, error) 
 }
 
 // csvLabels describes the CSV label rule for output headers.
-func (t *taskFlags) csvLabels() string {
+func (t *TaskFlags) csvLabels() string {
 	set := flagsSet(t.fs)
 	switch {
 	case set["pos"] || set["neg"]:
@@ -282,7 +282,7 @@ func firstRows(d *data.Dataset, n int, flagName, file string) (*data.Dataset, er
 }
 
 // String describes the task for output headers.
-func (t *taskFlags) String() string {
+func (t *TaskFlags) String() string {
 	if t.teacherN0 > 0 {
 		return fmt.Sprintf("synthetic erf teacher, N0=%d, seed %d, P=%d, Ptest=%d", t.teacherN0, t.teacherSeed, t.p, t.ptest)
 	}
@@ -307,4 +307,17 @@ func imagesName(dir, dataset string) string {
 		return data.DatasetTitle(dataset)
 	}
 	return "IDX " + dir
+}
+
+// IDXDir is the directory of IDX files given with -idx-dir (empty: the
+// built-in -dataset).
+func (t *TaskFlags) IDXDir() string { return t.idxDir }
+
+// Images returns the class groups and pooling of an image task; ok is false
+// for CSV files and the synthetic teacher, which have none.
+func (t *TaskFlags) Images() (pos, neg []int, pool int, ok bool) {
+	if t.teacherN0 != 0 || t.csv() {
+		return nil, nil, 0, false
+	}
+	return t.pos, t.neg, t.pool, true
 }

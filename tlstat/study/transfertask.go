@@ -1,4 +1,4 @@
-package main
+package study
 
 import (
 	"flag"
@@ -11,11 +11,11 @@ import (
 	"github.com/tlstat/tlstat/tlstat/kernel"
 )
 
-// transferTaskFlags are the flags selecting a source and a target task,
+// TransferTaskFlags are the flags selecting a source and a target task,
 // each independently class groups of images (a built-in dataset or an IDX
 // directory) or a pair of CSV files, or (with -teacher-overlap) a pair of
 // synthetic Gaussian teachers.
-type transferTaskFlags struct {
+type TransferTaskFlags struct {
 	fs                     *flag.FlagSet
 	srcPos, srcNeg         classList
 	tgtPos, tgtNeg         classList
@@ -36,9 +36,9 @@ type transferTaskFlags struct {
 	imageOnly, teacherOnly []string
 }
 
-// addTransferTaskFlags registers the transfer task flags on fs.
-func addTransferTaskFlags(fs *flag.FlagSet) *transferTaskFlags {
-	t := &transferTaskFlags{fs: fs,
+// AddTransferTaskFlags registers the transfer task flags on fs.
+func AddTransferTaskFlags(fs *flag.FlagSet) *TransferTaskFlags {
+	t := &TransferTaskFlags{fs: fs,
 		srcPos: mustClasses("0,2,4,6"), srcNeg: mustClasses("1,3,5,7"),
 		tgtPos: mustClasses("0,2,4,8"), tgtNeg: mustClasses("1,3,5,9")}
 	fs.Var(&t.srcPos, "source-pos", "comma-separated classes labelled +1 in the source task")
@@ -73,14 +73,14 @@ func addTransferTaskFlags(fs *flag.FlagSet) *transferTaskFlags {
 }
 
 // synthetic reports whether -teacher-overlap selects synthetic teachers.
-func (t *transferTaskFlags) synthetic() bool { return !math.IsNaN(t.rho) }
+func (t *TransferTaskFlags) synthetic() bool { return !math.IsNaN(t.rho) }
 
 // load returns the source and target training and test sets, each task
 // from its images or its CSV files (see side), standardized by the
 // -standardize rule (data.StandardizeTransfer; with the source training
 // scalars by default). With -teacher-overlap the sets are drawn from
 // data.TeacherTransfer with rand.NewPCG(seed, seed).
-func (t *transferTaskFlags) load() (srcTrain, srcTest, tgtTrain, tgtTest *data.Dataset, err error) {
+func (t *TransferTaskFlags) Load() (srcTrain, srcTest, tgtTrain, tgtTest *data.Dataset, err error) {
 	if err := t.checkFlagMix(); err != nil {
 		return nil, nil, nil, nil, err
 	}
@@ -149,16 +149,16 @@ func (t *transferTaskFlags) load() (srcTrain, srcTest, tgtTrain, tgtTest *data.D
 }
 
 // isCSV reports whether a task's CSV files are given.
-func (t *transferTaskFlags) isCSV(files [2]string) bool { return files[0] != "" || files[1] != "" }
+func (t *TransferTaskFlags) isCSV(files [2]string) bool { return files[0] != "" || files[1] != "" }
 
 // csvUsed reports whether either task comes from CSV files.
-func (t *transferTaskFlags) csvUsed() bool { return t.isCSV(t.srcCSV) || t.isCSV(t.tgtCSV) }
+func (t *TransferTaskFlags) csvUsed() bool { return t.isCSV(t.srcCSV) || t.isCSV(t.tgtCSV) }
 
 // side returns the unstandardized training and test sets of one task (role
 // "source" or "target"): the class groups of its images, or its CSV files
 // (their first rows when the role's count flag pFlag or -ptest was given;
 // class ids mapped to ±1 by the role's -pos/-neg flags when given).
-func (t *transferTaskFlags) side(role string, files [2]string, dataset string, pos, neg classList, p int, pFlag string, set map[string]bool) (train, test *data.Dataset, err error) {
+func (t *TransferTaskFlags) side(role string, files [2]string, dataset string, pos, neg classList, p int, pFlag string, set map[string]bool) (train, test *data.Dataset, err error) {
 	if !t.isCSV(files) {
 		trIm, teIm, err := loadImages(t.idxDir, dataset)
 		if err != nil {
@@ -209,12 +209,12 @@ func (t *transferTaskFlags) side(role string, files [2]string, dataset string, p
 
 // cross reports whether source and target come from different built-in
 // datasets.
-func (t *transferTaskFlags) cross() bool {
+func (t *TransferTaskFlags) cross() bool {
 	return t.idxDir == "" && data.DatasetTitle(t.srcData) != data.DatasetTitle(t.tgtData)
 }
 
 // checkFlagMix rejects flags that have no effect in the selected mode.
-func (t *transferTaskFlags) checkFlagMix() error {
+func (t *TransferTaskFlags) checkFlagMix() error {
 	set := flagsSet(t.fs)
 	bad, mode := t.teacherOnly, "without -teacher-overlap"
 	if t.synthetic() {
@@ -231,7 +231,7 @@ func (t *transferTaskFlags) checkFlagMix() error {
 // String describes the transfer problem for output headers: each task's
 // data, the sizes, and the standardization rule when CSV files or the
 // non-default rule are used.
-func (t *transferTaskFlags) String() string {
+func (t *TransferTaskFlags) String() string {
 	if t.synthetic() {
 		return fmt.Sprintf("synthetic %s teachers, rho=%g, N0=%d, noise %g, seed %d, Ps=%d, Pt=%d, Ptest=%d",
 			t.teacherAct, t.rho, t.n0, t.teacherNoise, t.seed, t.ps, t.pt, t.ptest)
@@ -270,4 +270,36 @@ func (t *transferTaskFlags) String() string {
 		return s + ", each task standardized with its own training scalars"
 	}
 	return s + ", standardized with the source training scalars"
+}
+
+// Synthetic reports whether -teacher-overlap selects synthetic teachers.
+func (t *TransferTaskFlags) Synthetic() bool { return t.synthetic() }
+
+// Kind is the kind of data of the pair on the validity map: KindCSV when
+// either task comes from CSV files, the synthetic kind of the teachers'
+// input dimension, KindImages otherwise.
+func (t *TransferTaskFlags) Kind() string {
+	switch {
+	case t.synthetic():
+		return KindOf("synthetic", t.n0)
+	case t.csvUsed():
+		return KindCSV
+	}
+	return KindImages
+}
+
+// LoadTargetPool loads the tasks again with a larger target training set,
+// the first max(P_t, sizes...) target examples in file order (whose first
+// P_t are the target training set), and returns that target training set.
+func (t *TransferTaskFlags) LoadTargetPool(sizes []int) (*data.Dataset, error) {
+	big := *t
+	big.fs = nil
+	for _, p := range sizes {
+		big.pt = max(big.pt, p)
+	}
+	_, _, pool, _, err := big.Load()
+	if err != nil {
+		return nil, fmt.Errorf("target pool of %d images: %w", big.pt, err)
+	}
+	return pool, nil
 }
