@@ -1,0 +1,227 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"github.com/tlstat/tlstat/tlstat/study"
+)
+
+func init() {
+	register(command{name: "study", summary: "declarative studies: plan, run (resumable, sharded), status, collect, slurm", run: runStudy})
+}
+
+const studyUsage = `usage: tlstat study plan|run|status|collect|slurm SPEC.json [flags]
+
+A study is a JSON file naming what to compute over a grid (docs/studies.md).
+Its points are stored one file each, under their content hash, in a store
+directory (default: the spec's path without .json, plus .store).
+
+  plan     list the points with their hashes and estimated costs
+  run      compute the points not stored yet (-shard i/n: one shard)
+  status   count the stored, running and pending points
+  collect  write the stored points as one table (-o table.csv or .json)
+  slurm    write (and with -submit, submit) an sbatch array script, one
+           task per shard
+
+Run 'tlstat study MODE -h' for the flags of a mode.
+`
+
+func runStudy(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stderr, studyUsage)
+		if len(args) == 0 {
+			return errors.New("missing mode: plan, run, status, collect or slurm")
+		}
+		return nil
+	}
+	modes := map[string]func([]string, io.Writer, io.Writer) error{
+		"plan": runStudyPlan, "run": runStudyRun, "status": runStudyStatus, "collect": runStudyCollect, "slurm": runStudySlurm,
+	}
+	f, ok := modes[args[0]]
+	if !ok {
+		fmt.Fprint(stderr, studyUsage)
+		return fmt.Errorf("unknown mode %q (want plan, run, status, collect or slurm)", args[0])
+	}
+	return f(args[1:], stdout, stderr)
+}
+
+// studyFlags are the flags every study mode has.
+type studyFlags struct {
+	fs    *flag.FlagSet
+	store string
+}
+
+func newStudyFlags(mode, usage string, stderr io.Writer) *studyFlags {
+	fs := subFlagSet("study "+mode, usage, stderr)
+	f := &studyFlags{fs: fs}
+	fs.StringVar(&f.store, "store", "", "store directory (default: the spec's path without .json, plus .store)")
+	return f
+}
+
+// parse parses flags given before or after the one positional SPEC
+// argument, reads the spec and opens the store.
+func (f *studyFlags) parse(args []string) (spec *study.Spec, specPath string, store *study.Store, err error) {
+	var pos []string
+	for {
+		if err := f.fs.Parse(args); err != nil {
+			return nil, "", nil, err
+		}
+		if f.fs.NArg() == 0 {
+			break
+		}
+		pos = append(pos, f.fs.Arg(0))
+		args = f.fs.Args()[1:]
+	}
+	if len(pos) != 1 {
+		f.fs.Usage()
+		return nil, "", nil, fmt.Errorf("want one spec file, got %d arguments %q", len(pos), pos)
+	}
+	specPath = pos[0]
+	if spec, err = study.ReadSpec(specPath); err != nil {
+		return nil, "", nil, err
+	}
+	if f.store == "" {
+		f.store = strings.TrimSuffix(specPath, filepath.Ext(specPath)) + ".store"
+	}
+	if store, err = study.OpenStore(f.store); err != nil {
+		return nil, "", nil, err
+	}
+	return spec, specPath, store, nil
+}
+
+func runStudyRun(args []string, stdout, stderr io.Writer) error {
+	f := newStudyFlags("run", "usage: tlstat study run SPEC.json [-shard i/n] [-store DIR]\n\nComputes the points of the spec (of one shard) that the store does not hold yet and stores\neach as soon as it is done. Safe to kill and rerun, and to run as several processes on one store.\n\n", stderr)
+	shard := f.fs.String("shard", "0/1", "compute shard i of n only (0 <= i < n; points balanced by estimated cost)")
+	quiet := f.fs.Bool("quiet", false, "no line per point on standard error")
+	spec, _, store, err := f.parse(args)
+	if err != nil {
+		return err
+	}
+	i, n, err := study.ParseShard(*shard)
+	if err != nil {
+		return err.(*study.FieldError).Within("-")
+	}
+	set := study.RunSettings{Shard: i, Shards: n}
+	if !*quiet {
+		set.Log = stderr
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	sum, err := study.Run(ctx, spec, store, set)
+	fmt.Fprintf(stdout, "study %s shard %d/%d: %d points: %d computed, %d stored before, %d being computed elsewhere, %d failed\n",
+		spec.Name, i, n, sum.Points, sum.Computed, sum.Stored, sum.Busy, sum.Failed)
+	return err
+}
+
+func runStudyStatus(args []string, stdout, stderr io.Writer) error {
+	f := newStudyFlags("status", "usage: tlstat study status SPEC.json [-store DIR] [-v]\n\nCounts the points of the spec that are stored (done), being computed (running) and pending.\n\n", stderr)
+	verbose := f.fs.Bool("v", false, "list every point with its state")
+	spec, _, store, err := f.parse(args)
+	if err != nil {
+		return err
+	}
+	counts := map[study.PointState]int{}
+	points := spec.Points()
+	for _, pt := range points {
+		s := store.State(pt.Hash)
+		counts[s]++
+		if *verbose {
+			fmt.Fprintf(stdout, "%-8s %s %s\n", s, pt.Hash, pointWords(pt))
+		}
+	}
+	fmt.Fprintf(stdout, "study %s (%s): %d points: %d done, %d running, %d pending\n", spec.Name, store.Dir(), len(points),
+		counts[study.Done], counts[study.Running], counts[study.Pending])
+	return nil
+}
+
+func runStudyCollect(args []string, stdout, stderr io.Writer) error {
+	f := newStudyFlags("collect", "usage: tlstat study collect SPEC.json -o table.csv|table.json [-store DIR] [-partial]\n\nWrites the rows of every stored point, theory and simulation in one schema, as one table.\nA missing value is an empty CSV cell or JSON null, never 0.\n\n", stderr)
+	out := f.fs.String("o", "", "output file: .csv or .json (- = CSV on standard output)")
+	partial := f.fs.Bool("partial", false, "write the stored points even if some are missing")
+	spec, _, store, err := f.parse(args)
+	if err != nil {
+		return err
+	}
+	ext := strings.ToLower(filepath.Ext(*out))
+	if *out != "-" && ext != ".csv" && ext != ".json" {
+		return fmt.Errorf("-o %q: want a .csv or .json file, or -", *out)
+	}
+	t, missing, err := study.Collect(spec, store)
+	if err != nil {
+		return err
+	}
+	if len(missing) > 0 {
+		fmt.Fprintf(stderr, "tlstat study collect: %d of %d points are not stored (first: %s %s)\n", len(missing), len(missing)+t.Points,
+			missing[0].Hash, pointWords(missing[0]))
+		if !*partial {
+			return fmt.Errorf("%d points missing: run tlstat study run first, or give -partial", len(missing))
+		}
+	}
+	write := t.WriteCSV
+	if ext == ".json" {
+		write = t.WriteJSON
+	}
+	if *out == "-" {
+		return write(stdout)
+	}
+	w, err := os.Create(*out)
+	if err != nil {
+		return err
+	}
+	if err := write(w); err != nil {
+		w.Close()
+		return err
+	}
+	return w.Close()
+}
+
+func runStudyPlan(args []string, stdout, stderr io.Writer) error {
+	f := newStudyFlags("plan", "usage: tlstat study plan SPEC.json [-shards n]\n\nLists the points of the spec with their content hashes and estimated costs (and with -shards\nthe shard of each point and the total cost of each shard).\n\n", stderr)
+	shards := f.fs.Int("shards", 1, "also assign the points to this many shards")
+	spec, _, _, err := f.parse(args)
+	if err != nil {
+		return err
+	}
+	points := spec.Points()
+	assign, err := study.AssignShards(points, *shards)
+	if err != nil {
+		return &study.FieldError{Field: "-shards", Value: *shards, Reason: "want at least 1"}
+	}
+	fmt.Fprintf(stdout, "# study %s: %d points (mode %s)\n", spec.Name, len(points), spec.Mode)
+	fmt.Fprintf(stdout, "%-5s %-64s %-6s %9s  %s\n", "index", "hash", "shard", "cost", "point")
+	for k, pt := range points {
+		fmt.Fprintf(stdout, "%-5d %-64s %-6d %9.3g  %s\n", k, pt.Hash, assign[k], pt.Cost(), pointWords(pt))
+	}
+	if *shards > 1 {
+		loads, _ := study.ShardLoads(points, *shards)
+		lo, hi := loads[0], loads[0]
+		for _, l := range loads {
+			lo, hi = min(lo, l), max(hi, l)
+		}
+		fmt.Fprintf(stdout, "# shard costs %.3g; largest/smallest %.2f\n", loads, hi/lo)
+	}
+	return nil
+}
+
+// pointWords describes a point in one line.
+func pointWords(pt study.GridPoint) string {
+	p := pt.Params
+	s := fmt.Sprintf("%s act=%s N=%d P=%d", pt.Task, p.Act, p.N, p.P)
+	if p.Mode == study.ModeTransfer {
+		s += fmt.Sprintf(" Pt=%d gamma=%v", p.PT, p.Gamma)
+	}
+	s += fmt.Sprintf(" T=%g lambda0=%g lambda1=%g seed=%d", p.T, p.Lambda0, p.Lambda1, p.Seed)
+	if p.Simulate != nil {
+		s += " +simulation"
+	}
+	return s
+}

@@ -1,0 +1,127 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+)
+
+// slurmScript holds what an sbatch array script of a study needs.
+type slurmScript struct {
+	name, tlstat, spec, store string
+	shards, cpus              int
+	partition, time, mem      string
+}
+
+// shellQuote quotes s for a POSIX shell.
+func shellQuote(s string) string {
+	if regexp.MustCompile(`^[A-Za-z0-9_./:=+-]+$`).MatchString(s) {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// String renders the script: one array task per shard, each running
+// 'tlstat study run SPEC -shard i/n'. The shard count is written into the
+// script rather than read from SLURM_ARRAY_TASK_COUNT, so that resubmitting
+// some tasks (sbatch --array=2 script) keeps each task's shard.
+func (s slurmScript) String() string {
+	var b strings.Builder
+	w := func(format string, a ...any) { fmt.Fprintf(&b, format+"\n", a...) }
+	w("#!/bin/bash")
+	w("# tlstat study %s: %d shards, one array task each (written by tlstat study slurm).", s.name, s.shards)
+	w("# Resubmit killed or failed tasks with sbatch --array=LIST this script: stored points are skipped.")
+	w("#SBATCH --job-name=%s", shellQuote("tlstat-"+s.name))
+	w("#SBATCH --array=0-%d", s.shards-1)
+	w("#SBATCH --cpus-per-task=%d", s.cpus)
+	w("#SBATCH --output=%s", shellQuote(filepath.Join(s.store, "slurm", "%A_%a.out")))
+	if s.partition != "" {
+		w("#SBATCH --partition=%s", shellQuote(s.partition))
+	}
+	if s.time != "" {
+		w("#SBATCH --time=%s", shellQuote(s.time))
+	}
+	if s.mem != "" {
+		w("#SBATCH --mem=%s", shellQuote(s.mem))
+	}
+	w("set -euo pipefail")
+	w("shards=%d", s.shards)
+	w(`[ "${SLURM_ARRAY_TASK_COUNT:-$shards}" = "$shards" ] || echo "resubmitted subset of the array: shard $SLURM_ARRAY_TASK_ID of $shards" >&2`)
+	w("export OPENBLAS_NUM_THREADS=${SLURM_CPUS_PER_TASK:-%d}", s.cpus)
+	w(`exec %s study run %s -store %s -shard "$SLURM_ARRAY_TASK_ID/$shards"`, shellQuote(s.tlstat), shellQuote(s.spec), shellQuote(s.store))
+	return b.String()
+}
+
+func runStudySlurm(args []string, stdout, stderr io.Writer) error {
+	f := newStudyFlags("slurm", `usage: tlstat study slurm SPEC.json [-shards n] [-o script.sh] [-submit] [-partition P] [-time T] [-cpus C] [-mem M]
+
+Writes an sbatch array script with one task per shard, each running
+'tlstat study run SPEC.json -shard $SLURM_ARRAY_TASK_ID/n' on the store, and with
+-submit submits it with sbatch. Paths in the script are absolute; the tasks' output
+goes to STORE/slurm/JOB_TASK.out.
+
+`, stderr)
+	shards := f.fs.Int("shards", 4, "number of shards (array tasks)")
+	out := f.fs.String("o", "", "script file (default: STORE/slurm/study.sbatch)")
+	submit := f.fs.Bool("submit", false, "submit the script with sbatch")
+	partition := f.fs.String("partition", "", "Slurm partition (default: the cluster's)")
+	timeLimit := f.fs.String("time", "", "time limit of each task, e.g. 2:00:00 (default: the partition's)")
+	cpus := f.fs.Int("cpus", 1, "CPUs per task")
+	mem := f.fs.String("mem", "", "memory per task, e.g. 4G (default: the partition's)")
+	bin := f.fs.String("tlstat", "", "tlstat binary the tasks run (default: this one)")
+	spec, specPath, store, err := f.parse(args)
+	if err != nil {
+		return err
+	}
+	if *shards < 1 {
+		return fmt.Errorf("-shards %d: want at least 1", *shards)
+	}
+	if *cpus < 1 {
+		return fmt.Errorf("-cpus %d: want at least 1", *cpus)
+	}
+	exe := *bin
+	if exe == "" {
+		if exe, err = os.Executable(); err != nil {
+			return err
+		}
+	}
+	abs := func(p string) (string, error) { return filepath.Abs(p) }
+	s := slurmScript{name: spec.Name, shards: *shards, cpus: *cpus, partition: *partition, time: *timeLimit, mem: *mem}
+	for _, p := range []struct {
+		dst *string
+		src string
+	}{{&s.tlstat, exe}, {&s.spec, specPath}, {&s.store, store.Dir()}} {
+		if *p.dst, err = abs(p.src); err != nil {
+			return err
+		}
+	}
+	if s.name == "" {
+		s.name = strings.TrimSuffix(filepath.Base(specPath), filepath.Ext(specPath))
+	}
+	if err := os.MkdirAll(filepath.Join(s.store, "slurm"), 0o755); err != nil {
+		return err
+	}
+	path := *out
+	if path == "" {
+		path = filepath.Join(s.store, "slurm", "study.sbatch")
+	}
+	if err := os.WriteFile(path, []byte(s.String()), 0o755); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s (%d array tasks)\n", path, *shards)
+	if !*submit {
+		return nil
+	}
+	cmd := exec.Command("sbatch", "--parsable", path)
+	cmd.Stderr = stderr
+	id, err := cmd.Output()
+	if err != nil {
+		return fmt.Errorf("sbatch %s: %w", path, err)
+	}
+	fmt.Fprintf(stdout, "submitted job %s\n", strings.TrimSpace(string(id)))
+	return nil
+}
