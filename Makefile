@@ -7,6 +7,9 @@
 #   make vet        gofmt check + go vet (including notebooks/deps.go)
 #   make demo       the main job: go run ./tlstat/cmd/tlstat demo
 #   make bench      tlstat (pure Go and OpenBLAS) vs the Python reference: ratio table
+#   make slurm-test end-to-end test of tlstat study slurm on a one-node Slurm started here
+#                   (installs slurm-wlm and munge if missing; not part of make test);
+#                   its log goes to docs/validation/slurm_e2e.log
 #   make validity   after new runs of bench/validation.sh or bench/validitymap.sh: recompute
 #                   the records' theory columns, the embedded validity map, its figures and
 #                   the tables of docs/validation.md
@@ -43,6 +46,11 @@ validity:
 	$(GO) run ./tlstat/cmd/tlstat simulate map -source "$(VALIDITY_SOURCE)" -o tlstat/study/validity.json \
 	    -figure docs/validation/map.svg $(VALIDITY_RECORDS)
 	$(GO) run ./tlstat/cmd/tlstat simulate table -update docs/validation.md
+
+.PHONY: slurm-test
+# Not part of make test: starts Slurm daemons (and munged) as root.
+slurm-test:
+	APT_GET="$(APT_GET)" bash bench/slurm_e2e.sh 2>&1 | tee docs/validation/slurm_e2e.log
 
 .PHONY: test setup setup-openblas setup-jupyter setup-tools setup-kernel setup-data notebooks short vet demo bench
 

@@ -116,8 +116,8 @@ func (s *Spec) Validate() error {
 		if err := s.Tasks[i].check(s.Mode); err != nil {
 			return err.Within(fmt.Sprintf("tasks[%d].", i))
 		}
-		if names[s.Tasks[i].Name] {
-			return &FieldError{Field: fmt.Sprintf("tasks[%d].name", i), Value: s.Tasks[i].Name, Reason: "repeated"}
+		if n := s.Tasks[i].Name; n != "" && names[n] {
+			return &FieldError{Field: fmt.Sprintf("tasks[%d].name", i), Value: n, Reason: "repeated"}
 		}
 		names[s.Tasks[i].Name] = true
 	}
