@@ -73,19 +73,12 @@ func theoryRows(pt GridPoint, stage string, m *rkgp.Model, fitErr error, train, 
 	if err != nil {
 		return nil, err
 	}
-	variants, err := VariantsSingle(m, test)
+	variants, err := variantsOf(m, test, pt.Params.Variants)
 	if err != nil {
 		return nil, err
 	}
-	want := map[string]bool{}
-	for _, v := range pt.Params.Variants {
-		want[v] = true
-	}
 	var rows []Row
 	for _, v := range variants {
-		if !want[v.Variant] {
-			continue
-		}
 		r := blankRow(pt, KindTheory, stage)
 		r.Variant, r.N0, r.PTest, r.Converged, r.Note = v.Variant, train.Dim(), test.Len(), m.Converged, v.Note
 		if v.TestError != nil {
@@ -171,4 +164,33 @@ func transferSim(pt GridPoint, smp *langevin.Sampler, net rkgp.Network, l *loade
 		rows = append(rows, r)
 	}
 	return rows, nil
+}
+
+// variantsOf returns the test error and readout norm of the named theory
+// variants of the fitted model m, in their order (only those: a variant
+// costs a solve). A variant other than the scalar theory that does not
+// apply or fails gets a row with a note; the scalar theory failing is an
+// error.
+func variantsOf(m *rkgp.Model, test *data.Dataset, names []string) ([]TheoryRow, error) {
+	var out []TheoryRow
+	for _, name := range names {
+		v, err := rkgp.VariantByName(name)
+		if err != nil {
+			return nil, &FieldError{Field: "variants", Value: name, Reason: err.Error()}
+		}
+		mv, err := m.WithVariant(v)
+		var r rkgp.Risk
+		if err == nil {
+			r, err = mv.Risk(test)
+		}
+		if err != nil {
+			if v == rkgp.Scalar {
+				return nil, fmt.Errorf("study: %s theory: %w", v, err)
+			}
+			out = append(out, TheoryRow{Variant: name, Note: err.Error()})
+			continue
+		}
+		out = append(out, TheoryRow{Variant: name, TestError: ptr(r.Total), ReadoutNorm: ptr(mv.ReadoutNorm())})
+	}
+	return out, nil
 }

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestStudyCommands runs plan, run, status and collect on a two-point
+// theory study, and checks the errors of a bad spec and of missing points.
+func TestStudyCommands(t *testing.T) {
+	dir := t.TempDir()
+	spec := filepath.Join(dir, "s.json")
+	if err := os.WriteFile(spec, []byte(`{"name": "s", "mode": "single", "tasks": [{"name": "teach", "teacher-n0": 10, "ptest": 30}],
+	  "n": [20], "p": [15, 25], "variants": ["scalar"]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	do := func(want int, args ...string) string {
+		t.Helper()
+		var out, errb bytes.Buffer
+		if code := run(append([]string{"study"}, args...), &out, &errb); code != want {
+			t.Fatalf("tlstat study %v: exit %d, want %d\n%s%s", args, code, want, out.String(), errb.String())
+		}
+		return out.String() + errb.String()
+	}
+	if out := do(0, "plan", spec, "-shards", "2"); !strings.Contains(out, "2 points") || !strings.Contains(out, "largest/smallest") {
+		t.Errorf("plan:\n%s", out)
+	}
+	if out := do(1, "collect", spec, "-o", filepath.Join(dir, "t.csv")); !strings.Contains(out, "2 points missing") {
+		t.Errorf("collect before run:\n%s", out)
+	}
+	if out := do(0, "run", "-shard", "1/2", spec, "-quiet"); !strings.Contains(out, "1 points: 1 computed") {
+		t.Errorf("run shard 1/2:\n%s", out)
+	}
+	if out := do(0, "status", spec); !strings.Contains(out, "2 points: 1 done, 0 running, 1 pending") {
+		t.Errorf("status:\n%s", out)
+	}
+	do(0, "run", spec, "-quiet")
+	do(0, "collect", spec, "-o", filepath.Join(dir, "t.csv"))
+	b, err := os.ReadFile(filepath.Join(dir, "t.csv"))
+	if err != nil || bytes.Count(b, []byte("\n")) != 3 || !bytes.HasPrefix(b, []byte("point,task,mode,kind")) {
+		t.Errorf("table: %v\n%s", err, b)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "s.store", "points")); err != nil {
+		t.Errorf("default store: %v", err)
+	}
+	bad := filepath.Join(dir, "bad.json")
+	os.WriteFile(bad, []byte(`{"mode": "single", "tasks": [{"pool": "x"}], "n": [20], "p": [15]}`), 0o644)
+	if out := do(1, "plan", bad); !strings.Contains(out, `tasks[0].pool "x"`) {
+		t.Errorf("bad spec:\n%s", out)
+	}
+	if out := do(1, "run", spec, "-shard", "2/2"); !strings.Contains(out, `-shard "2/2"`) {
+		t.Errorf("bad shard:\n%s", out)
+	}
+}
+
+// TestStudySlurmScript checks the sbatch array script: one task per shard,
+// the fixed shard count, absolute paths and the optional settings.
+func TestStudySlurmScript(t *testing.T) {
+	dir := t.TempDir()
+	spec := filepath.Join(dir, "s.json")
+	os.WriteFile(spec, []byte(`{"name": "s", "mode": "single", "tasks": [{}], "n": [20], "p": [15]}`), 0o644)
+	var out, errb bytes.Buffer
+	if code := run([]string{"study", "slurm", spec, "-shards", "6", "-partition", "short", "-time", "1:00:00", "-cpus", "2", "-tlstat", "/opt/tlstat"}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "s.store", "slurm", "study.sbatch"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	for _, want := range []string{"#!/bin/bash\n", "#SBATCH --array=0-5\n", "#SBATCH --cpus-per-task=2\n", "#SBATCH --partition=short\n",
+		"#SBATCH --time=1:00:00\n", "shards=6\n", `exec /opt/tlstat study run ` + spec + ` -store ` + filepath.Join(dir, "s.store") + ` -shard "$SLURM_ARRAY_TASK_ID/$shards"`} {
+		if !strings.Contains(s, want) {
+			t.Errorf("script lacks %q:\n%s", want, s)
+		}
+	}
+	if strings.Contains(s, "--mem") {
+		t.Errorf("script sets --mem without -mem:\n%s", s)
+	}
+}
