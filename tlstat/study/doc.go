@@ -4,6 +4,14 @@
 // finite networks, and single-network validations over widths and sample
 // sizes.
 //
+// Declarative studies: a Spec (a JSON file, ReadSpec) names a grid of tasks,
+// networks and sizes; Spec.Points expands it into points with content
+// hashes; Run computes them (Compute, as the commands do) into a Store that
+// writes each point atomically under its hash and locks points being
+// computed, so runs resume after a crash and several workers share one
+// store; AssignShards balances shards by estimated cost; Collect gathers one
+// Table of Rows, theory and simulation in one schema.
+//
 // Every study returns plain result structs (with JSON tags) and imports no
 // plotting or notebook package; rendering lives in the report package.
 package study
