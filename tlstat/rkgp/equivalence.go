@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-
-	"gonum.org/v1/gonum/mat"
 )
 
 // Equivalence is the outcome of the Gaussian-equivalence check of a fitted
@@ -152,120 +150,32 @@ func (m *Model) tilt(fac *gFactor) (x, aka float64, err error) {
 // tiltedMoment samples the tilted law of one unit's standardized weights,
 // π(ξ) ∝ exp(-|ξ|²/2 + x z(ξ)²/2) with z(ξ) = aᵀσ(c X ξ)/√(aᵀKa),
 // c = 1/√(lambda0 N0), by the Metropolis-adjusted Langevin algorithm in
-// independent chains started from the prior (each chain's step adapted
-// towards acceptance 0.57 during warm-up, then frozen), and returns the mean
-// of z² over the measured steps of all chains, its standard error from the
-// spread of the chains' means, and the mean acceptance rate.
+// independent chains started from the prior (a one-rung tiltLadder), and
+// returns the mean of z² over the measured steps of all chains, its
+// standard error from the spread of the chains' means, and the mean
+// acceptance rate.
 func (m *Model) tiltedMoment(a []float64, aka, x float64, chains, warm, keep int, rng *rand.Rand) (mean, stderr, acc float64) {
-	sp := m.sp
-	p, n0 := sp.x.Dims()
-	c := 1 / math.Sqrt(m.Net.Lambda0*float64(n0))
 	na := 1 / math.Sqrt(aka)
-	xi := mat.NewDense(n0, chains, nil)
-	for i := 0; i < n0; i++ {
-		row := xi.RawRowView(i)
-		for j := range row {
-			row[j] = rng.NormFloat64()
-		}
+	ahat := make([]float64, len(a))
+	for i, v := range a {
+		ahat[i] = v * na
 	}
-	h := mat.NewDense(p, chains, nil)
-	d := mat.NewDense(p, chains, nil)
-	grad := mat.NewDense(n0, chains, nil)
-	// evalAll fills, for the states in xi, z, log π and ∇ log π (in grad).
-	evalAll := func(xi *mat.Dense, z, lp []float64, grad *mat.Dense) {
-		h.Mul(sp.x, xi)
-		for j := range z {
-			z[j] = 0
-		}
-		for mu := 0; mu < p; mu++ {
-			am := a[mu] * na
-			hr, dr := h.RawRowView(mu), d.RawRowView(mu)
-			for j, v := range hr {
-				v *= c
-				z[j] += am * sp.act.Eval(v)
-				dr[j] = am * sp.act.Deriv(v)
-			}
-		}
-		grad.Mul(sp.x.T(), d)
-		for i := 0; i < n0; i++ {
-			gr, xr := grad.RawRowView(i), xi.RawRowView(i)
-			for j := range gr {
-				gr[j] = x*z[j]*c*gr[j] - xr[j]
-			}
-		}
-		for j := range lp {
-			lp[j] = x * z[j] * z[j] / 2
-		}
-		for i := 0; i < n0; i++ {
-			for j, v := range xi.RawRowView(i) {
-				lp[j] -= v * v / 2
-			}
-		}
+	dr := tiltLadder{kappas: []float64{x}, replicas: chains, warm: warm, keep: keep}.run(m, ahat, rng)
+	mean, stderr = meanStdErr(dr.chainMeans)
+	return mean, stderr, dr.acceptance
+}
+
+// meanStdErr returns the mean of xs and its standard error from their
+// spread (len(xs) >= 2).
+func meanStdErr(xs []float64) (mean, stderr float64) {
+	for _, v := range xs {
+		mean += v
 	}
-	z, lp := make([]float64, chains), make([]float64, chains)
-	z1, lp1 := make([]float64, chains), make([]float64, chains)
-	evalAll(xi, z, lp, grad)
-	prop := mat.NewDense(n0, chains, nil)
-	grad1 := mat.NewDense(n0, chains, nil)
-	eps := make([]float64, chains)
-	for j := range eps {
-		eps[j] = 1 / math.Pow(float64(n0), 1.0/6)
+	mean /= float64(len(xs))
+	var v float64
+	for _, s := range xs {
+		v += (s - mean) * (s - mean)
 	}
-	sums, corr := make([]float64, chains), make([]float64, chains)
-	noise := make([]float64, n0*chains)
-	var accepted int
-	for step := 0; step < warm+keep; step++ {
-		for k := range noise {
-			noise[k] = rng.NormFloat64()
-		}
-		for i := 0; i < n0; i++ {
-			pr, xr, gr := prop.RawRowView(i), xi.RawRowView(i), grad.RawRowView(i)
-			for j := range pr {
-				pr[j] = xr[j] + eps[j]*eps[j]/2*gr[j] + eps[j]*noise[i*chains+j]
-			}
-		}
-		evalAll(prop, z1, lp1, grad1)
-		// log q(x|x') - log q(x'|x) for the Langevin proposals.
-		clear(corr)
-		for i := 0; i < n0; i++ {
-			pr, xr, gr, g1 := prop.RawRowView(i), xi.RawRowView(i), grad.RawRowView(i), grad1.RawRowView(i)
-			for j := range pr {
-				e2 := eps[j] * eps[j]
-				fwd := pr[j] - xr[j] - e2/2*gr[j]
-				bwd := xr[j] - pr[j] - e2/2*g1[j]
-				corr[j] += (fwd*fwd - bwd*bwd) / (2 * e2)
-			}
-		}
-		for j := 0; j < chains; j++ {
-			la := lp1[j] - lp[j] + corr[j]
-			ok := la >= 0 || rng.Float64() < math.Exp(la)
-			if ok {
-				for i := 0; i < n0; i++ {
-					xi.Set(i, j, prop.At(i, j))
-					grad.Set(i, j, grad1.At(i, j))
-				}
-				z[j], lp[j] = z1[j], lp1[j]
-			}
-			if step < warm {
-				pa := math.Min(1, math.Exp(math.Min(la, 0)))
-				eps[j] *= math.Exp(0.5 * (pa - 0.57) / math.Sqrt(float64(step+1)))
-			} else {
-				sums[j] += z[j] * z[j]
-				if ok {
-					accepted++
-				}
-			}
-		}
-	}
-	var mu, v float64
-	for j := range sums {
-		sums[j] /= float64(keep)
-		mu += sums[j]
-	}
-	mu /= float64(chains)
-	for _, s := range sums {
-		v += (s - mu) * (s - mu)
-	}
-	v /= float64(chains - 1)
-	return mu, math.Sqrt(v / float64(chains)), float64(accepted) / float64(chains*keep)
+	v /= float64(len(xs) - 1)
+	return mean, math.Sqrt(v / float64(len(xs)))
 }

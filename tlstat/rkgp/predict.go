@@ -64,8 +64,11 @@ func (m *Model) Predict(x mat.Matrix) (mean, variance []float64, err error) {
 }
 
 func (m *Model) predictBatch(x0 mat.Matrix, mean, variance []float64) error {
-	if m.settings.Variant == Shape {
+	switch m.settings.Variant {
+	case Shape:
 		return m.predictShapeBatch(x0, mean, variance)
+	case Tilted:
+		return m.predictTiltedBatch(x0, mean, variance)
 	}
 	sp := m.sp
 	p := len(sp.eig)

@@ -21,6 +21,9 @@ type Settings struct {
 	// Variant selects the theory of Predict and Risk (the order parameters
 	// are those of the scalar theory for every variant). Default Scalar.
 	Variant Variant
+	// Tilted controls the tilted variant's fixed point (zero value: its
+	// defaults).
+	Tilted TiltedSettings
 }
 
 func (s *Settings) resolve() Settings {
@@ -47,5 +50,6 @@ func (s *Settings) resolve() Settings {
 		out.Batch = s.Batch
 	}
 	out.Variant = s.Variant
+	out.Tilted = s.Tilted
 	return out
 }

@@ -22,10 +22,16 @@ const (
 	// correction without a published derivation; docs/validation.md
 	// reports how it fares against converged simulations.
 	Shape
+	// Tilted replaces, along the one direction the posterior favours, the
+	// Gaussian features of the scalar theory by the real law of a unit's
+	// features, and solves the resulting two-parameter theory to its fixed
+	// point (TiltedFit, tilted.go). It reduces to the scalar theory for
+	// Gaussian features (the linear activation) and as N → ∞ at fixed P.
+	Tilted
 )
 
 // Variants lists the variants by name, in order.
-var Variants = []Variant{Scalar, Shape}
+var Variants = []Variant{Scalar, Shape, Tilted}
 
 // String returns the variant's name.
 func (v Variant) String() string {
@@ -34,29 +40,31 @@ func (v Variant) String() string {
 		return "scalar"
 	case Shape:
 		return "shape"
+	case Tilted:
+		return "tilted"
 	}
 	return fmt.Sprintf("Variant(%d)", int(v))
 }
 
-// VariantByName returns the variant called name ("scalar" or "shape").
+// VariantByName returns the variant called name ("scalar", "shape" or "tilted").
 func VariantByName(name string) (Variant, error) {
 	for _, v := range Variants {
 		if v.String() == name {
 			return v, nil
 		}
 	}
-	return 0, fmt.Errorf("rkgp: unknown theory variant %q (want scalar or shape)", name)
+	return 0, fmt.Errorf("rkgp: unknown theory variant %q (want scalar, shape or tilted)", name)
 }
 
 // WithVariant returns a model sharing m's order parameters, kernel
 // reduction and factorization of G = T I + K_R (every variant starts from
 // it) whose predictions use variant v; m itself when it already does.
 func (m *Model) WithVariant(v Variant) (*Model, error) {
-	if v != Scalar && v != Shape {
+	if v != Scalar && v != Shape && v != Tilted {
 		return nil, fmt.Errorf("rkgp: unknown theory variant %v", v)
 	}
-	if v == Shape && !m.odd() {
-		return nil, fmt.Errorf("rkgp: the shape variant needs an odd activation, got %q", m.Net.Activation().Name())
+	if v != Scalar && !m.odd() {
+		return nil, fmt.Errorf("rkgp: the %v variant needs an odd activation, got %q", v, m.Net.Activation().Name())
 	}
 	if v == m.settings.Variant {
 		return m, nil
@@ -64,5 +72,6 @@ func (m *Model) WithVariant(v Variant) (*Model, error) {
 	out := *m
 	out.settings.Variant = v
 	out.shape = &shapeCache{}
+	out.tilted = m.tilted // the fixed point does not depend on the variant
 	return &out, nil
 }

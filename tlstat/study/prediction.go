@@ -57,12 +57,17 @@ func PredictTransfer(s *transfer.Solver, gamma float64, test *data.Dataset) (Pre
 	return Prediction{TestError: r.Total, ReadoutNorm: m.ReadoutNorm(), Overlap: m.Overlap(), InfiniteWidthError: ri.Total}, nil
 }
 
-// VariantsSingle returns the test error and readout norm of every theory
-// variant that applies to the fitted model m (rkgp.Variants; the shape
-// variant only for odd activations), the scalar theory first.
-func VariantsSingle(m *rkgp.Model, test *data.Dataset) ([]TheoryRow, error) {
+// VariantsSingle returns the test error and readout norm of the theory
+// variants vs (every one in rkgp.Variants when vs is empty) for the fitted
+// model m, in the order given; a variant that does not apply to m (shape
+// and tilted need an odd activation) gets a row with its Note. An error of
+// the scalar theory is returned as an error.
+func VariantsSingle(m *rkgp.Model, test *data.Dataset, vs ...rkgp.Variant) ([]TheoryRow, error) {
+	if len(vs) == 0 {
+		vs = rkgp.Variants
+	}
 	var out []TheoryRow
-	for _, v := range rkgp.Variants {
+	for _, v := range vs {
 		mv, err := m.WithVariant(v)
 		if err != nil {
 			if v == rkgp.Scalar {
@@ -73,9 +78,17 @@ func VariantsSingle(m *rkgp.Model, test *data.Dataset) ([]TheoryRow, error) {
 		}
 		r, err := mv.Risk(test)
 		if err != nil {
+			if v == rkgp.Scalar {
+				return nil, fmt.Errorf("study: %s theory: %w", v, err)
+			}
+			out = append(out, TheoryRow{Variant: v.String(), Note: err.Error()})
+			continue
+		}
+		norm, err := mv.VariantReadoutNorm()
+		if err != nil {
 			return nil, fmt.Errorf("study: %s theory: %w", v, err)
 		}
-		out = append(out, TheoryRow{Variant: v.String(), TestError: ptr(r.Total), ReadoutNorm: ptr(m.ReadoutNorm())})
+		out = append(out, TheoryRow{Variant: v.String(), TestError: ptr(r.Total), ReadoutNorm: ptr(norm)})
 	}
 	return out, nil
 }

@@ -220,7 +220,7 @@ func kindWords(kind string) string {
 // one) and the Gaussian-equivalence check (odd activations), judged on the
 // embedded validity map.
 func TrustSingle(m *rkgp.Model, train, test *data.Dataset, kind string) (Trust, error) {
-	rows, err := VariantsSingle(m, test)
+	rows, err := VariantsSingle(m, test, rkgp.Scalar, rkgp.Shape)
 	if err != nil {
 		return Trust{}, err
 	}
