@@ -73,7 +73,17 @@ func theoryRows(pt GridPoint, stage string, m *rkgp.Model, fitErr error, train, 
 	if err != nil {
 		return nil, err
 	}
-	variants, err := variantsOf(m, test, pt.Params.Variants)
+	var want []rkgp.Variant
+	for _, name := range pt.Params.Variants {
+		v, err := rkgp.VariantByName(name)
+		if err != nil {
+			return nil, &FieldError{Field: "variants", Value: name, Reason: err.Error()}
+		}
+		want = append(want, v)
+	}
+	// Only the point's variants: each costs a solve. A variant that does
+	// not apply or fails gets a note.
+	variants, err := VariantsSingle(m, test, want...)
 	if err != nil {
 		return nil, err
 	}
@@ -164,33 +174,4 @@ func transferSim(pt GridPoint, smp *langevin.Sampler, net rkgp.Network, l *loade
 		rows = append(rows, r)
 	}
 	return rows, nil
-}
-
-// variantsOf returns the test error and readout norm of the named theory
-// variants of the fitted model m, in their order (only those: a variant
-// costs a solve). A variant other than the scalar theory that does not
-// apply or fails gets a row with a note; the scalar theory failing is an
-// error.
-func variantsOf(m *rkgp.Model, test *data.Dataset, names []string) ([]TheoryRow, error) {
-	var out []TheoryRow
-	for _, name := range names {
-		v, err := rkgp.VariantByName(name)
-		if err != nil {
-			return nil, &FieldError{Field: "variants", Value: name, Reason: err.Error()}
-		}
-		mv, err := m.WithVariant(v)
-		var r rkgp.Risk
-		if err == nil {
-			r, err = mv.Risk(test)
-		}
-		if err != nil {
-			if v == rkgp.Scalar {
-				return nil, fmt.Errorf("study: %s theory: %w", v, err)
-			}
-			out = append(out, TheoryRow{Variant: name, Note: err.Error()})
-			continue
-		}
-		out = append(out, TheoryRow{Variant: name, TestError: ptr(r.Total), ReadoutNorm: ptr(mv.ReadoutNorm())})
-	}
-	return out, nil
 }
