@@ -84,7 +84,12 @@ func (s *tiltSystem) solveAt(kappa, m2 float64) (tiltPoint, bool) {
 		return q*(1+p.b) - target
 	}
 	br, err := optim.SignChanges(h, optim.LogGrid(1e-6, 1e6, 49))
-	if err != nil || len(br) == 0 || math.IsInf(br[0].FA, 0) {
+	// Where 1 + B <= 0 the model has no state (h = −Inf): use the first
+	// sign change between finite values.
+	for len(br) > 0 && (math.IsInf(br[0].FA, 0) || math.IsInf(br[0].FB, 0)) {
+		br = br[1:]
+	}
+	if err != nil || len(br) == 0 {
 		return tiltPoint{}, false
 	}
 	r, err := optim.Brent(h, br[0].A, br[0].B, &optim.Settings{XTol: 1e-13})
@@ -111,6 +116,7 @@ type tiltRoot struct {
 // roots returns every stationary point with kappa in (0, curve.max()]: the
 // sign changes of kappa_out(kappa) − kappa on a grid, refined by Brent's
 // method, where kappa_out = −C/(1+B) at the order parameters solveAt finds.
+// An error names the scanned range when there is none.
 func (s *tiltSystem) roots(curve *tiltCurve) ([]tiltRoot, error) {
 	resid := func(k float64) float64 {
 		m2, _ := curve.at(k)
@@ -120,14 +126,22 @@ func (s *tiltSystem) roots(curve *tiltCurve) ([]tiltRoot, error) {
 		}
 		return -p.c/(1+p.b) - k
 	}
+	// Scan a grid, skipping tilts at which the model has no state (NaN):
+	// a stationary point lies between two neighbouring finite values of
+	// opposite sign.
 	const grid = 160
-	xs := make([]float64, grid)
-	for i := range xs {
-		xs[i] = curve.max() * float64(i+1) / grid
-	}
-	br, err := optim.SignChanges(resid, xs)
-	if err != nil {
-		return nil, fmt.Errorf("rkgp: tilted variant: %w", err)
+	var br []optim.Bracket
+	prevK, prevR := 0.0, math.NaN()
+	for i := range grid {
+		k := curve.max() * float64(i+1) / grid
+		r := resid(k)
+		switch {
+		case r == 0:
+			br = append(br, optim.Bracket{A: k, B: k})
+		case !math.IsNaN(prevR) && !math.IsNaN(r) && (prevR > 0) != (r > 0) && prevR != 0:
+			br = append(br, optim.Bracket{A: prevK, B: k, FA: prevR, FB: r})
+		}
+		prevK, prevR = k, r
 	}
 	var out []tiltRoot
 	for _, b := range br {

@@ -72,6 +72,6 @@ func (m *Model) WithVariant(v Variant) (*Model, error) {
 	out := *m
 	out.settings.Variant = v
 	out.shape = &shapeCache{}
-	out.tilted = m.tilted // the fixed point does not depend on the variant
+	out.tilted = &tiltedCache{}
 	return &out, nil
 }

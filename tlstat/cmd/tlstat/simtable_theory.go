@@ -37,11 +37,29 @@ func writeSimVariantsTable(w io.Writer, single, trans []simDoc) {
 	if len(names) == 0 {
 		return
 	}
+	// A variant's readout norm gets a column when it differs from the
+	// scalar theory's somewhere (the shape variant keeps the scalar one).
+	norms := map[string]bool{}
+	for _, r := range rows {
+		for _, t := range r.Theories {
+			if t.ReadoutNorm != nil && r.TheoryVNorm != nil && *t.ReadoutNorm != *r.TheoryVNorm {
+				norms[t.Variant] = true
+			}
+		}
+	}
 	head := "| run | α = P/N | T | Langevin ε (± s.e.) |"
 	sep := "|---|---|---|---|"
+	if len(norms) > 0 {
+		head += " Langevin \\|v\\|²/N | scalar ⟨v²⟩/N |"
+		sep += "---|---|"
+	}
 	for _, n := range names {
 		head += fmt.Sprintf(" %s ε | %s verdict |", n, n)
 		sep += "---|---|"
+		if norms[n] {
+			head += fmt.Sprintf(" %s ⟨v²⟩/N |", n)
+			sep += "---|"
+		}
 	}
 	fmt.Fprintln(w, head)
 	fmt.Fprintln(w, sep)
@@ -55,19 +73,25 @@ func writeSimVariantsTable(w io.Writer, single, trans []simDoc) {
 			p = d.PS
 		}
 		line := fmt.Sprintf("| %s | %g | %g | %s |", labels[i], float64(p)/float64(d.N), d.T, simFmtSim(r, r.SimTestError, r.SimTestErrorErr, 4))
+		if len(norms) > 0 {
+			line += fmt.Sprintf(" %s | %s |", simFmtSim(r, r.SimVNorm, r.SimVNormErr, 3), fmtOpt(r.TheoryVNorm, 3))
+		}
 		for _, n := range names {
-			val, verdict := "–", "–"
+			val, verdict, norm := "–", "–", "–"
 			for _, t := range r.Theories {
 				if t.Variant != n {
 					continue
 				}
 				if t.TestError != nil {
-					val, verdict = fmt.Sprintf("%.4f", *t.TestError), t.Verdict
+					val, verdict, norm = fmt.Sprintf("%.4f", *t.TestError), t.Verdict, fmtOpt(t.ReadoutNorm, 3)
 				} else if t.Note != "" {
 					verdict = t.Note
 				}
 			}
 			line += fmt.Sprintf(" %s | %s |", val, verdict)
+			if norms[n] {
+				line += fmt.Sprintf(" %s |", norm)
+			}
 		}
 		fmt.Fprintln(w, line)
 	}
@@ -130,4 +154,12 @@ func writeSimFirstLayerTable(w io.Writer, single, trans []simDoc) {
 		fmt.Fprintln(w, line+" "+strings.Join(ev, ", ")+" |")
 	}
 	fmt.Fprintln(w)
+}
+
+// fmtOpt formats an optional number with prec decimals, "–" when absent.
+func fmtOpt(x *float64, prec int) string {
+	if x == nil {
+		return "–"
+	}
+	return fmt.Sprintf("%.*f", prec, *x)
 }

@@ -228,6 +228,14 @@ func runSimulateMap(args []string, stdout, stderr io.Writer) error {
 // far below any change of the theory.
 const simTheoryTol = 1e-8
 
+// tiltedTol is the relative tolerance of the tilted variant's columns in
+// 'simulate theory -check': its fixed point is a Monte Carlo estimate whose
+// trajectories, reproducible on one machine, diverge across BLAS backends;
+// over four seeds on the stored rows (N = 200, alpha = 2 and N = P = 400,
+// T = 0.05, 0.1; N = 200, P = 50) the test error spread by at most 0.9% and
+// QB by at most 1.6%.
+const tiltedTol = 0.03
+
 // jsonClose reports whether two JSON documents are equal with numbers
 // compared to relative tolerance tol, and where they first differ.
 func jsonClose(a, b []byte, tol float64) (string, bool) {
@@ -254,7 +262,15 @@ func jsonCloseValue(at string, x, y any, tol float64) (string, bool) {
 		if !ok || len(xv) != len(yv) {
 			return at + " (fields differ)", false
 		}
+		tilted := xv["variant"] == rkgp.Tilted.String()
+		if tilted {
+			// A Monte Carlo theory: compared within its seed-to-seed spread.
+			tol = math.Max(tol, tiltedTol)
+		}
 		for k, v := range xv {
+			if tilted && k == "verdict" {
+				continue // words made of the numbers compared above
+			}
 			if k == "gaussian_equivalence" {
 				if w, ok := equivalenceClose(at+"."+k, v, yv[k], tol); !ok {
 					return w, false

@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/tlstat/tlstat/tlstat/data"
 	"github.com/tlstat/tlstat/tlstat/rkgp"
 	"github.com/tlstat/tlstat/tlstat/study"
 )
@@ -54,7 +55,22 @@ type singleOutput struct {
 	// Trust judges the prediction against the measured validity map.
 	Trust study.Trust `json:"trust"`
 
+	// Variant is the opt-in theory variant's prediction (-variant).
+	Variant *singleVariant `json:"variant,omitempty"`
+
 	Timings singleTimings `json:"timings"`
+}
+
+// singleVariant is an opt-in theory variant's prediction; Tilted is the
+// tilted variant's fixed point.
+type singleVariant struct {
+	Name        string          `json:"name"`
+	TestError   float64         `json:"test_error"`
+	Bias2       float64         `json:"bias2"`
+	Variance    float64         `json:"variance"`
+	ReadoutNorm float64         `json:"readout_norm"`
+	Tilted      *rkgp.TiltedFit `json:"tilted,omitempty"`
+	Seconds     float64         `json:"seconds"`
 }
 
 // singleTimings are wall-clock times in seconds.
@@ -77,6 +93,7 @@ func runSingle(args []string, stdout, stderr io.Writer) error {
 	tf := study.AddTaskFlags(fs)
 	nf := addNetFlags(fs)
 	jsonOut := fs.Bool("json", false, "write one JSON object instead of a summary")
+	variant := fs.String("variant", "", "also predict with a theory variant: shape or tilted (opt-in; docs/validation.md compares them with simulations)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: tlstat single [flags]\n\nSolves the kernel-renormalization theory of one Bayesian one-hidden-layer network on a binary\nimage task and prints the order parameter, the test error (bias² + variance) and the\ninfinite-width (NNGP) baseline.\n\nflags:")
 		fs.PrintDefaults()
@@ -87,6 +104,12 @@ func runSingle(args []string, stdout, stderr io.Writer) error {
 	net, err := nf.network()
 	if err != nil {
 		return err
+	}
+	var vr rkgp.Variant
+	if *variant != "" {
+		if vr, err = rkgp.VariantByName(*variant); err != nil {
+			return fmt.Errorf("-variant: %w", err)
+		}
 	}
 	train, test, err := tf.Load()
 	if err != nil {
@@ -127,6 +150,12 @@ func runSingle(args []string, stdout, stderr io.Writer) error {
 			Solve: fit.Timing.Solve.Seconds(), Predict: predT.Seconds(), Trust: trustT.Seconds(), Total: time.Since(start).Seconds(),
 		},
 	}
+	if *variant != "" && vr != rkgp.Scalar {
+		if out.Variant, err = singleVariantOf(fit, vr, test); err != nil {
+			return err
+		}
+		out.Timings.Total = time.Since(start).Seconds()
+	}
 	if pos, neg, pool, ok := tf.Images(); ok {
 		out.Pos, out.Neg, out.Pool = pos, neg, pool
 	}
@@ -162,7 +191,42 @@ func runSingle(args []string, stdout, stderr io.Writer) error {
 	w("test      error %.8f = bias² %.8f + variance %.8f\n", risk.Total, risk.Bias2, risk.Variance)
 	w("NNGP      error %.8f = bias² %.8f + variance %.8f  (infinite width)\n", inf.Total, inf.Bias2, inf.Variance)
 	w("trust     %s\n", trust)
+	if v := out.Variant; v != nil {
+		w("%-9s error %.8f = bias² %.8f + variance %.8f, <|v|²>/N = %.6g (opt-in variant, %.1fs)\n",
+			v.Name, v.TestError, v.Bias2, v.Variance, v.ReadoutNorm, v.Seconds)
+		if f := v.Tilted; f != nil {
+			w("          QB = %.6g, QC = %.6g, tilt %.4g, E[z²] = %.4g (%.3g × Gaussian), %d stationary point(s), direction settled: %v\n",
+				f.QB, f.QC, f.Tilt, f.Moment, f.Ratio, f.Stationary, f.Converged)
+		}
+	}
 	w("time      load %.3fs, kernel %.3fs, eigendecomposition %.3fs, solve %.4fs, predict %.3fs, trust %.3fs, total %.3fs\n",
 		out.Timings.Load, out.Timings.Kernel, out.Timings.Eigen, out.Timings.Solve, out.Timings.Predict, out.Timings.Trust, out.Timings.Total)
 	return fitErr
+}
+
+// singleVariantOf predicts with variant v of the fitted model.
+func singleVariantOf(fit *rkgp.Model, v rkgp.Variant, test *data.Dataset) (*singleVariant, error) {
+	t0 := time.Now()
+	mv, err := fit.WithVariant(v)
+	if err != nil {
+		return nil, err
+	}
+	r, err := mv.Risk(test)
+	if err != nil {
+		return nil, err
+	}
+	norm, err := mv.VariantReadoutNorm()
+	if err != nil {
+		return nil, err
+	}
+	out := &singleVariant{Name: v.String(), TestError: r.Total, Bias2: r.Bias2, Variance: r.Variance, ReadoutNorm: norm}
+	if v == rkgp.Tilted {
+		f, err := mv.Tilted()
+		if err != nil {
+			return nil, err
+		}
+		out.Tilted = &f
+	}
+	out.Seconds = time.Since(t0).Seconds()
+	return out, nil
 }

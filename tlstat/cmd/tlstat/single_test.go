@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"strings"
 	"testing"
 
@@ -103,11 +104,50 @@ func TestSingleBadFlags(t *testing.T) {
 		{[]string{"-lambda1", "NaN"}, "-lambda1 NaN"},
 		{[]string{"-act", "sigmoid"}, `"sigmoid"`},
 		{[]string{"extra"}, "extra"},
+		{[]string{"-variant", "metric"}, `"metric"`},
+		{[]string{"-variant", "tilted", "-act", "relu"}, "odd activation"},
 	} {
 		var out, errb bytes.Buffer
 		code := run(append([]string{"single"}, tc.args...), &out, &errb)
 		if code == 0 || !strings.Contains(errb.String(), tc.want) {
 			t.Errorf("%v: exit code %d, stderr %q, want it to mention %q", tc.args, code, errb.String(), tc.want)
 		}
+	}
+}
+
+// TestSingleVariant checks -variant tilted: its prediction in the JSON
+// equals the library's for the same task and network.
+func TestSingleVariant(t *testing.T) {
+	var out, errb bytes.Buffer
+	args := []string{"single", "-json", "-p", "100", "-ptest", "200", "-n", "80", "-t", "0.1", "-variant", "tilted"}
+	if code := run(args, &out, &errb); code != 0 {
+		t.Fatalf("exit code %d, stderr %s", code, errb.String())
+	}
+	var doc struct {
+		Variant *singleVariant `json:"variant"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	v := doc.Variant
+	if v == nil || v.Name != "tilted" || v.Tilted == nil {
+		t.Fatalf("JSON variant = %+v, want the tilted variant with its fixed point", v)
+	}
+	train, test, err := data.MNISTTask([]int{0, 2, 4, 6}, []int{1, 3, 5, 7}, 100, 200, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fit, err := rkgp.Fit(train, rkgp.Network{N: 80, T: 0.1, Lambda0: 1, Lambda1: 1}, &rkgp.Settings{Variant: rkgp.Tilted})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := fit.Risk(test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same computation with the same default seed: equal to rounding
+	// (1e-9 relative allows for the order of floating-point sums).
+	if math.Abs(v.TestError-r.Total) > 1e-9*r.Total || math.Abs(v.ReadoutNorm-v.Tilted.QB) > 1e-12 {
+		t.Errorf("CLI tilted error %v, readout %v (QB %v); library %v", v.TestError, v.ReadoutNorm, v.Tilted.QB, r.Total)
 	}
 }
