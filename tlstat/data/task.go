@@ -128,29 +128,46 @@ func (t BinaryTask) selectFrom(im *Images, n int, which string) (*Dataset, error
 	for _, c := range t.Neg {
 		label[c] = -1
 	}
+	x, labels, err := selectPooled(im, n, t.pool(), func(l uint8) bool { return label[l] != 0 })
+	if err != nil {
+		return nil, fmt.Errorf("data: not enough %s examples: %d requested but only %d of the %d images have a label in %s",
+			which, n, len(labels), im.Len(), t.groups())
+	}
+	y := make([]float64, n)
+	for k, l := range labels {
+		y[k] = label[l]
+	}
+	return &Dataset{X: x, Y: y}, nil
+}
+
+// selectPooled returns the first n images of im (in file order) whose label
+// keep accepts, as the rows of a matrix of pixels divided by 255 and
+// average-pooled over non-overlapping pool×pool blocks (per colour plane),
+// and their labels. When fewer than n match it returns the labels of those
+// that do and a non-nil error.
+func selectPooled(im *Images, n, pool int, keep func(uint8) bool) (*mat.Dense, []uint8, error) {
 	idx := make([]int, 0, n)
+	labels := make([]uint8, 0, n)
 	for i, l := range im.Labels {
-		if label[l] != 0 {
+		if keep(l) {
 			idx = append(idx, i)
+			labels = append(labels, l)
 			if len(idx) == n {
 				break
 			}
 		}
 	}
 	if len(idx) < n {
-		return nil, fmt.Errorf("data: not enough %s examples: %d requested but only %d of the %d images have a label in %s",
-			which, n, len(idx), im.Len(), t.groups())
+		return nil, labels, fmt.Errorf("data: %d of %d matching images", len(idx), n)
 	}
-	p := t.pool()
+	p := pool
 	ch, rows, cols := im.channels(), im.Rows/p, im.Cols/p
 	dim := ch * rows * cols
 	x := make([]float64, n*dim)
-	y := make([]float64, n)
 	// Pixel sums are exact integers, so a single division gives the
 	// correctly rounded value of mean(pixel/255) over each block.
 	scale := float64(255 * p * p)
 	for k, i := range idx {
-		y[k] = label[im.Labels[i]]
 		img := im.Image(i)
 		out := x[k*dim : (k+1)*dim]
 		for c := 0; c < ch; c++ {
@@ -169,7 +186,7 @@ func (t BinaryTask) selectFrom(im *Images, n int, which string) (*Dataset, error
 			}
 		}
 	}
-	return &Dataset{X: mat.NewDense(n, dim, x), Y: y}, nil
+	return mat.NewDense(n, dim, x), labels, nil
 }
 
 // groups describes the class groups for error messages.
