@@ -1,0 +1,192 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/tlstat/tlstat/tlstat/data"
+	"github.com/tlstat/tlstat/tlstat/rkgp"
+)
+
+func init() {
+	register(command{name: "classes", summary: "multi-output theory of a multi-class image task: D×D order parameter, test error per output, accuracy", run: runClasses})
+}
+
+// classesOutput is the JSON record of `tlstat classes`.
+type classesOutput struct {
+	Dataset string  `json:"dataset"`
+	Groups  [][]int `json:"groups"`
+	Labels  string  `json:"labels"`
+	P       int     `json:"p"`
+	PTest   int     `json:"ptest"`
+	Pool    int     `json:"pool"`
+	N0      int     `json:"n0"`
+	N       int     `json:"n"`
+	T       float64 `json:"t"`
+	Lambda0 float64 `json:"lambda0"`
+	Lambda1 float64 `json:"lambda1"`
+	Act     string  `json:"act"`
+
+	// Q is the D×D order parameter (rows), QEigenvalues its eigenvalues
+	// in increasing order.
+	Q            [][]float64 `json:"q"`
+	QEigenvalues []float64   `json:"q_eigenvalues"`
+	Action       float64     `json:"action"`
+	Residual     float64     `json:"residual"`
+	Converged    bool        `json:"converged"`
+
+	Theory        rkgp.MultiRisk `json:"theory"`
+	InfiniteWidth rkgp.MultiRisk `json:"infinite_width"`
+	Seconds       float64        `json:"seconds"`
+}
+
+func runClasses(args []string, stdout, stderr io.Writer) error {
+	start := time.Now()
+	fs := flag.NewFlagSet("classes", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dataset := fs.String("dataset", "mnist", "image data set: mnist (built in) or fashion (Debian's dataset-fashion-mnist)")
+	groups := fs.String("groups", "0|1|2|3|4|5|6|7|8|9", "class groups, one output each, separated by |, classes within a group by commas")
+	p := fs.Int("p", 500, "number of training examples P")
+	ptest := fs.Int("ptest", 1000, "number of test examples")
+	pool := fs.Int("pool", 2, "side of the average-pooling blocks")
+	nf := addNetFlags(fs)
+	jsonOut := fs.Bool("json", false, "write one JSON object instead of a summary")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: tlstat classes [flags]\n\nSolves the multi-output (kernel shape renormalization) theory of one Bayesian one-hidden-layer\nnetwork with one readout per class group, trained on centred one-hot labels, and prints the\nD×D order parameter, the test error per output and the classification accuracy of the mean\npredictor, beside the infinite-width (NNGP) baseline.\n\nflags:")
+		fs.PrintDefaults()
+	}
+	if err := parseArgs(fs, args); err != nil {
+		return err
+	}
+	net, err := nf.network()
+	if err != nil {
+		return err
+	}
+	gs, err := parseGroups(*groups)
+	if err != nil {
+		return fmt.Errorf("-groups %q: %w", *groups, err)
+	}
+	trainIm, testIm, err := data.ImagesByName(*dataset)
+	if err != nil {
+		return fmt.Errorf("-dataset %q: %w", *dataset, err)
+	}
+	task := data.ClassTask{Groups: gs, P: *p, PTest: *ptest, Pool: *pool}
+	train, test, err := task.Standardized(trainIm, testIm)
+	if err != nil {
+		return err
+	}
+	if test == nil {
+		return fmt.Errorf("-ptest %d: the test error needs test examples", *ptest)
+	}
+	m, err := rkgp.FitMulti(train, net, nil)
+	if err != nil {
+		return err
+	}
+	risk, err := m.Risk(test)
+	if err != nil {
+		return err
+	}
+	inf, err := m.NNGP().Risk(test)
+	if err != nil {
+		return err
+	}
+	d := len(gs)
+	out := classesOutput{
+		Dataset: data.DatasetTitle(*dataset), Groups: gs, Labels: "centred one-hot: 1 − 1/D for the example's group, −1/D otherwise",
+		P: *p, PTest: *ptest, Pool: *pool, N0: train.X.RawMatrix().Cols, N: net.N, T: net.T,
+		Lambda0: net.Lambda0, Lambda1: net.Lambda1, Act: net.Activation().Name(),
+		Action: m.Action, Residual: m.Residual, Converged: m.Converged, Theory: risk, InfiniteWidth: inf,
+	}
+	for r := range d {
+		row := make([]float64, d)
+		for c := range d {
+			row[c] = m.Q.At(r, c)
+		}
+		out.Q = append(out.Q, row)
+	}
+	var eig mat.EigenSym
+	if eig.Factorize(m.Q, false) {
+		out.QEigenvalues = eig.Values(nil)
+	}
+	out.Seconds = time.Since(start).Seconds()
+	if *jsonOut {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	w := func(format string, a ...any) { fmt.Fprintf(stdout, format, a...) }
+	w("task      %s, groups %s, P = %d, %d test images, pool %d (N0 = %d); labels %s\n",
+		out.Dataset, task, out.P, out.PTest, out.Pool, out.N0, out.Labels)
+	w("network   N = %d, T = %g, lambda0 = %g, lambda1 = %g, act = %s, D = %d outputs\n", net.N, net.T, net.Lambda0, net.Lambda1, out.Act, d)
+	status := "converged"
+	if !m.Converged {
+		status = "NOT CONVERGED"
+	}
+	w("saddle    S = %.10g, residual %.2g (%s); eigenvalues of Q: %s\n", m.Action, m.Residual, status, fmtFloats(out.QEigenvalues, "%.4g"))
+	w("          diagonal of Q: %s\n", fmtFloats(diag(m.Q), "%.4g"))
+	w("test      error per output (bias² + variance, mean over test images):\n")
+	for o := range d {
+		w("          output %d %-10s theory %.6f = %.6f + %.6f   NNGP %.6f\n", o, groupString(gs[o]),
+			risk.Outputs[o].Total, risk.Outputs[o].Bias2, risk.Outputs[o].Variance, inf.Outputs[o].Total)
+	}
+	w("          mean     theory %.6f   NNGP %.6f\n", risk.Total, inf.Total)
+	w("accuracy  of the mean predictor (largest output): theory %.4f, NNGP %.4f\n", risk.Accuracy, inf.Accuracy)
+	w("time      %.2fs\n", out.Seconds)
+	return nil
+}
+
+// parseGroups parses "0,2|1,3|4" into class groups.
+func parseGroups(s string) ([][]int, error) {
+	var out [][]int
+	for i, part := range strings.Split(s, "|") {
+		var g []int
+		for _, f := range strings.Split(part, ",") {
+			f = strings.TrimSpace(f)
+			if f == "" {
+				return nil, fmt.Errorf("group %d has an empty class", i)
+			}
+			c, err := strconv.Atoi(f)
+			if err != nil {
+				return nil, fmt.Errorf("group %d: class %q is not an integer", i, f)
+			}
+			g = append(g, c)
+		}
+		out = append(out, g)
+	}
+	return out, nil
+}
+
+// groupString formats a class group as {0,2}.
+func groupString(g []int) string {
+	s := make([]string, len(g))
+	for i, c := range g {
+		s[i] = strconv.Itoa(c)
+	}
+	return "{" + strings.Join(s, ",") + "}"
+}
+
+// diag returns the diagonal of a.
+func diag(a *mat.SymDense) []float64 {
+	n, _ := a.Dims()
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = a.At(i, i)
+	}
+	return out
+}
+
+// fmtFloats formats xs with format, separated by commas.
+func fmtFloats(xs []float64, format string) string {
+	s := make([]string, len(xs))
+	for i, x := range xs {
+		s[i] = fmt.Sprintf(format, x)
+	}
+	return strings.Join(s, ", ")
+}
