@@ -3,6 +3,9 @@
 #   make test       install what the tests need (if missing), then go test ./... (OpenBLAS) and -short in pure Go
 #   make setup      only the install part: Jupyter and Fashion-MNIST (apt), gonb + goimports, the gonb kernel
 #   make notebooks  setup, then execute every notebook headlessly (go test ./notebooks/)
+#   make notebooks-render
+#                   setup, then re-execute every notebook and store it in place with its
+#                   outputs (NB=04 renders only the notebooks whose names match 04)
 #   make short      go test -short ./... (fast; skips the notebooks and slow cases)
 #   make vet        gofmt check + go vet (including notebooks/deps.go)
 #   make demo       the main job: go run ./tlstat/cmd/tlstat demo
@@ -52,7 +55,7 @@ validity:
 slurm-test:
 	APT_GET="$(APT_GET)" bash bench/slurm_e2e.sh 2>&1 | tee docs/validation/slurm_e2e.log
 
-.PHONY: test setup setup-openblas setup-jupyter setup-tools setup-kernel setup-data notebooks short vet demo bench
+.PHONY: test setup setup-openblas setup-jupyter setup-tools setup-kernel setup-data notebooks short vet demo bench notebooks-render
 
 test: setup setup-openblas
 	$(GO) test -timeout $(TEST_TIMEOUT) $(TEST_FLAGS) ./...
@@ -110,6 +113,18 @@ setup-kernel: setup-jupyter setup-tools
 
 notebooks: setup
 	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) -v -run 'TestNotebooks' ./notebooks/
+
+# The notebooks are stored executed, with their outputs, and go test ./notebooks/
+# compares a fresh run with them (notebooks/README.md). This stores fresh
+# outputs: in the stored form (no scripts, no execution timestamps), computed
+# with an empty result cache; a cell whose outputs changed only in volatile
+# parts (timings) keeps its stored outputs, so an unchanged notebook's file
+# stays the same. Then the prose/code statistics of notebooks/README.md are
+# regenerated.
+NB ?=
+notebooks-render: setup
+	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) -v -run 'TestNotebooks/$(NB)' ./notebooks/ -args -update
+	$(GO) test -count=1 -short -run 'TestReadmeStats' ./notebooks/ -args -update
 
 short:
 	$(GO) test -short ./...

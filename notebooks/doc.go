@@ -1,5 +1,7 @@
-// Package notebooks holds the GoNB (Jupyter) notebooks of tlstat and the Go
-// test that executes each of them headlessly and checks its outputs.
+// Package notebooks holds the GoNB (Jupyter) notebooks of tlstat, stored
+// executed with their outputs, and the Go test that executes each of them
+// headlessly, checks its outputs and compares them with the stored ones
+// (go test -args -update, or make notebooks-render, stores fresh ones).
 //
 // The package has no API. deps.go (build tag "notebooks") imports every
 // package the notebooks use so that go.mod keeps them pinned; the notebooks'

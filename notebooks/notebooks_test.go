@@ -115,6 +115,13 @@ func TestNotebooks(t *testing.T) {
 		unavailable(t, err.Error())
 	}
 
+	if *update && os.Getenv("TLSTAT_NOTEBOOK_CACHE") == "" {
+		// Store what a fresh checkout computes: results cached by an
+		// earlier version of a notebook (the cache key covers tlstat's
+		// sources, not the notebooks) must not reach the stored outputs.
+		env = append(env, "TLSTAT_NOTEBOOK_CACHE="+t.TempDir())
+	}
+
 	outRoot := os.Getenv("TLSTAT_NOTEBOOK_OUT")
 	if outRoot == "" {
 		outRoot = t.TempDir()
@@ -271,6 +278,12 @@ func runNotebook(t *testing.T, jupyter string, env []string, nb, outRoot string)
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
+	// The stored notebook as it is executed: its outputs are compared with
+	// the fresh ones, or (with -update) replaced by them.
+	original, err := os.ReadFile(nb)
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx := context.Background()
 	if d, ok := t.Deadline(); ok {
 		var cancel context.CancelFunc
@@ -307,8 +320,49 @@ func runNotebook(t *testing.T, jupyter string, env []string, nb, outRoot string)
 	if !ok {
 		reqs = defaultPromise
 	}
-	for _, problem := range checkNotebook(&book, reqs) {
+	problems := checkNotebook(&book, reqs)
+	for _, problem := range problems {
 		t.Errorf("%s: %s", nb, problem)
+	}
+	if len(problems) > 0 {
+		return // neither stored nor compared
+	}
+
+	fresh, err := decodeJSON(data)
+	if err != nil {
+		t.Fatalf("parsing executed notebook %s: %v", executed, err)
+	}
+	storedForm(fresh)
+	if *update {
+		storeNotebook(t, nb, original, fresh)
+		return
+	}
+	compareWithStored(t, nb, original, fresh)
+}
+
+// compareWithStored fails the test when the outputs stored in a notebook
+// differ from those of its fresh execution (compareNotebooks).
+func compareWithStored(t *testing.T, nb string, original []byte, fresh map[string]any) {
+	t.Helper()
+	prev, err := decodeJSON(original)
+	if err != nil {
+		t.Fatalf("parsing %s: %v", nb, err)
+	}
+	sb, err := typed(prev)
+	if err != nil {
+		t.Fatalf("parsing %s: %v", nb, err)
+	}
+	fb, err := typed(fresh)
+	if err != nil {
+		t.Fatalf("parsing executed %s: %v", nb, err)
+	}
+	diffs := compareNotebooks(sb, fb, false)
+	for _, d := range diffs {
+		t.Errorf("%s: %s", nb, d)
+	}
+	if len(diffs) > 0 {
+		t.Errorf("%s: the stored outputs differ from a fresh run (numbers compared within %g relative); "+
+			"if the change is intended, store the new outputs with make notebooks-render", nb, relTol)
 	}
 }
 
@@ -388,12 +442,18 @@ type notebook struct {
 			Name string `json:"name"`
 		} `json:"kernelspec"`
 	} `json:"metadata"`
-	Cells []struct {
-		CellType       string    `json:"cell_type"`
-		Source         multiline `json:"source"`
-		ExecutionCount *int      `json:"execution_count"`
-		Outputs        []output  `json:"outputs"`
-	} `json:"cells"`
+	Cells []cell `json:"cells"`
+}
+
+// cell is one cell of an nbformat 4 document.
+type cell struct {
+	CellType string `json:"cell_type"`
+	Metadata struct {
+		Tags []string `json:"tags"`
+	} `json:"metadata"`
+	Source         multiline `json:"source"`
+	ExecutionCount *int      `json:"execution_count"`
+	Outputs        []output  `json:"outputs"`
 }
 
 // output is one cell output of an nbformat 4 document.

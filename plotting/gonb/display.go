@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/janpfeifer/gonb/gonbui"
+	"github.com/janpfeifer/gonb/gonbui/protocol"
 	"gonum.org/v1/plot/vg"
 
 	"github.com/tlstat/tlstat/plotting"
@@ -18,6 +19,7 @@ var (
 	isNotebook  = func() bool { return gonbui.IsNotebook }
 	displayHTML = gonbui.DisplayHTML
 	displayPNG  = gonbui.DisplayPng
+	displayData = func(data map[protocol.MIMEType]any) { gonbui.SendData(&protocol.DisplayData{Data: data}) }
 	updateHTML  = gonbui.UpdateHTML
 	syncDisplay = gonbui.Sync
 	uniqueID    = gonbui.UniqueId
@@ -63,17 +65,67 @@ func DisplayPNG(d plotting.Drawer, w, h vg.Length) error {
 	return nil
 }
 
+// Charter is a figure that can also be drawn as an interactive chart:
+// [plotting.Figure] and [plotting.HeatMap] are Charters.
+type Charter interface {
+	plotting.Drawer
+	Chart() (*plotting.Chart, error)
+}
+
 // DisplayChart shows interactive charts, preceded by the inline ECharts
-// library the first time in the kernel session.
+// library the first time in the kernel session. Each chart is one display
+// output whose HTML draws the chart and whose plain-text alternative
+// (text/plain) names it, for frontends that do not run scripts, such as a
+// notebook viewed without running it. [DisplayFigureChart] adds a static
+// image as well.
 func DisplayChart(charts ...*plotting.Chart) error {
-	var b bytes.Buffer
-	for _, c := range charts {
+	outs := make([]map[protocol.MIMEType]any, len(charts))
+	for i, c := range charts {
 		s, err := c.HTML()
 		if err != nil {
 			return err
 		}
-		b.WriteString(s)
+		outs[i] = map[protocol.MIMEType]any{protocol.MIMETextHTML: s, protocol.MIMETextPlain: chartText(c.Title)}
 	}
+	return displayCharts(outs)
+}
+
+// DisplayFigureChart shows a figure as an interactive chart (see
+// [plotting.Figure.Chart] and [plotting.HeatMap.Chart]) together with its
+// static twin: one display output that carries the chart's HTML, a PNG of
+// the figure at the default size and a plain-text description. Frontends
+// that run scripts draw the chart, the others show the PNG.
+func DisplayFigureChart(f Charter) error {
+	c, err := f.Chart()
+	if err != nil {
+		return err
+	}
+	s, err := c.HTML()
+	if err != nil {
+		return err
+	}
+	png, err := plotting.Render(f, 0, 0, "png")
+	if err != nil {
+		return err
+	}
+	return displayCharts([]map[protocol.MIMEType]any{{
+		protocol.MIMETextHTML:  s,
+		protocol.MIMEImagePNG:  png,
+		protocol.MIMETextPlain: chartText(c.Title),
+	}})
+}
+
+// chartText is the plain-text alternative of an interactive chart.
+func chartText(title string) string {
+	if title == "" {
+		return "[interactive chart, drawn by ECharts when the notebook runs]"
+	}
+	return fmt.Sprintf("[interactive chart %q, drawn by ECharts when the notebook runs]", title)
+}
+
+// displayCharts shows chart outputs, preceded by the library the first
+// time in the kernel session.
+func displayCharts(outs []map[protocol.MIMEType]any) error {
 	if !isNotebook() {
 		return nil
 	}
@@ -82,19 +134,11 @@ func DisplayChart(charts ...*plotting.Chart) error {
 			return err
 		}
 	}
-	displayHTML(b.String())
+	for _, o := range outs {
+		displayData(o)
+	}
 	syncDisplay()
 	return nil
-}
-
-// DisplayFigureChart shows a figure as an interactive chart (see
-// [plotting.Figure.Chart]).
-func DisplayFigureChart(f *plotting.Figure) error {
-	c, err := f.Chart()
-	if err != nil {
-		return err
-	}
-	return DisplayChart(c)
 }
 
 // LoadLibrary emits the embedded ECharts library as a cell output and

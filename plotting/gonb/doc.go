@@ -11,4 +11,9 @@
 // remembers it across cells); after re-running a notebook from the top in
 // the same kernel call [LoadLibrary] in the first chart cell so that the
 // saved notebook carries the library again.
+//
+// Each chart output also carries alternatives for frontends that do not run
+// scripts: a plain-text line naming the chart and, from [DisplayFigureChart],
+// a PNG of the figure. The notebooks of this repository are stored without
+// scripts (no library, no chart HTML), so the stored copy shows those.
 package gonb

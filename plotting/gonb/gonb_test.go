@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/janpfeifer/gonb/gonbui/protocol"
+
 	"github.com/tlstat/tlstat/plotting"
 )
 
@@ -15,18 +17,20 @@ import (
 type recorder struct {
 	html    []string
 	png     [][]byte
+	data    []map[protocol.MIMEType]any // multi-MIME display outputs
 	updates [][2]string
 	syncs   int
-	events  []string // display order: "html", "png", "update", "sync"
+	events  []string // display order: "html", "png", "data", "update", "sync"
 }
 
 func fakeNotebook(t *testing.T) *recorder {
 	t.Helper()
 	r := &recorder{}
-	old := []any{isNotebook, displayHTML, displayPNG, updateHTML, syncDisplay, uniqueID}
+	old := []any{isNotebook, displayHTML, displayPNG, updateHTML, syncDisplay, uniqueID, displayData}
 	isNotebook = func() bool { return true }
 	displayHTML = func(s string) { r.html = append(r.html, s); r.events = append(r.events, "html") }
 	displayPNG = func(b []byte) { r.png = append(r.png, b); r.events = append(r.events, "png") }
+	displayData = func(d map[protocol.MIMEType]any) { r.data = append(r.data, d); r.events = append(r.events, "data") }
 	updateHTML = func(id, s string) {
 		r.updates = append(r.updates, [2]string{id, s})
 		r.events = append(r.events, "update")
@@ -42,6 +46,7 @@ func fakeNotebook(t *testing.T) *recorder {
 		updateHTML = old[3].(func(string, string))
 		syncDisplay = old[4].(func())
 		uniqueID = old[5].(func() string)
+		displayData = old[6].(func(map[protocol.MIMEType]any))
 		sessionFlag = false
 	})
 	return r
@@ -66,15 +71,20 @@ func TestDisplayChartLibraryOncePerSession(t *testing.T) {
 		t.Fatal(err)
 	}
 	lib := 0
-	charts := 0
 	for _, h := range r.html {
 		if strings.Contains(h, plotting.LibraryJS()) {
 			lib++
 		}
-		charts += strings.Count(h, "echarts.init(")
 	}
-	if lib != 1 || charts != 3 {
-		t.Errorf("library emitted %d times (want 1), %d charts (want 3)", lib, charts)
+	if lib != 1 || len(r.data) != 3 {
+		t.Fatalf("library emitted %d times (want 1), %d chart outputs (want 3)", lib, len(r.data))
+	}
+	for i, d := range r.data {
+		h, _ := d[protocol.MIMETextHTML].(string)
+		txt, _ := d[protocol.MIMETextPlain].(string)
+		if strings.Count(h, "echarts.init(") != 1 || !strings.Contains(txt, `interactive chart "t"`) || len(d) != 2 {
+			t.Errorf("chart output %d: want the chart's HTML and a text/plain alternative naming it, got MIME types %v, text %q", i, keys(d), txt)
+		}
 	}
 	if r.events[len(r.events)-1] != "sync" {
 		t.Errorf("display does not end with Sync: %v", r.events)
@@ -85,6 +95,46 @@ func TestDisplayChartLibraryOncePerSession(t *testing.T) {
 	}
 	if !strings.Contains(r.html[len(r.html)-1], "(function(define, module, exports){") {
 		t.Error("LoadLibrary did not emit the wrapped library")
+	}
+}
+
+// keys returns the MIME types of a display output.
+func keys(d map[protocol.MIMEType]any) []protocol.MIMEType {
+	var k []protocol.MIMEType
+	for m := range d {
+		k = append(k, m)
+	}
+	return k
+}
+
+// TestDisplayFigureChart checks that an interactive chart travels with its
+// static twin in the same output, for a figure and a heat map.
+func TestDisplayFigureChart(t *testing.T) {
+	h, err := plotting.NewHeatMap("h", [][]float64{{0, 1}, {1, 0}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []Charter{figure(), h} {
+		r := fakeNotebook(t)
+		if err := DisplayFigureChart(f); err != nil {
+			t.Fatal(err)
+		}
+		if len(r.html) != 1 || !strings.Contains(r.html[0], plotting.LibraryJS()) {
+			t.Errorf("%T: the first chart of a session does not load the library", f)
+		}
+		if len(r.data) != 1 {
+			t.Fatalf("%T: %d chart outputs, want 1", f, len(r.data))
+		}
+		d := r.data[0]
+		html, _ := d[protocol.MIMETextHTML].(string)
+		png, _ := d[protocol.MIMEImagePNG].([]byte)
+		txt, _ := d[protocol.MIMETextPlain].(string)
+		if !strings.Contains(html, "echarts.init(") || !strings.HasPrefix(string(png), "\x89PNG") || !strings.HasPrefix(txt, "[interactive chart") {
+			t.Errorf("%T: output lacks the chart, the PNG or the text: MIME types %v", f, keys(d))
+		}
+		if r.events[len(r.events)-1] != "sync" {
+			t.Errorf("%T: display does not end with Sync: %v", f, r.events)
+		}
 	}
 }
 
