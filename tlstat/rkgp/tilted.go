@@ -42,6 +42,9 @@ type TiltedFit struct {
 	// QB and QC are the order parameters of the bulk and of the aligned
 	// direction; both equal the scalar Q for Gaussian features.
 	QB, QC float64
+	// QBErr and QCErr are their Monte Carlo standard errors: the
+	// jackknife over the ladder's independent replicas (0 when exact).
+	QBErr, QCErr float64
 	// Tilt is kappa at the fixed point, Moment = E_kappa[z²] there and
 	// Ratio = (1 − Tilt)·Moment, which is 1 for Gaussian z.
 	Tilt, Moment, Ratio float64
@@ -89,6 +92,7 @@ type tiltedState struct {
 	lambda float64
 	sys    *tiltSystem // the last direction's system and tilt curve
 	curve  *tiltCurve
+	jack   [][2]float64 // (QB, QC) leaving out one ladder replica at a time
 }
 
 // tiltedCache holds a model's tilted fixed point, built on first use.

@@ -319,3 +319,49 @@ func TestTiltedErrors(t *testing.T) {
 		t.Error("Tilted accepted a nil model")
 	}
 }
+
+// TestTiltedMonteCarloErrors checks the Monte Carlo standard errors: zero where the
+// variant is exact (linear activation) or deterministic (scalar), positive
+// and finite for sampled features.
+func TestTiltedMonteCarloErrors(t *testing.T) {
+	t.Parallel()
+	train, test := synthetic(60, 30, 6, 17)
+	for _, tc := range []struct {
+		act   kernel.Activation
+		exact bool
+	}{{kernel.Linear, true}, {kernel.Erf, false}} {
+		m, err := Fit(train, Network{N: 40, T: 0.05, Lambda0: 1, Lambda1: 1, Act: tc.act}, &Settings{Tilted: TiltedSettings{Steps: 300}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if se, err := m.VariantRiskErr(test); err != nil || se != 0 {
+			t.Errorf("%s scalar: Monte Carlo error %v (%v), want 0", tc.act.Name(), se, err)
+		}
+		mt, err := m.WithVariant(Tilted)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := mt.Tilted()
+		if err != nil {
+			t.Fatal(err)
+		}
+		se, err := mt.VariantRiskErr(test)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rt, err := mt.Risk(test)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tc.exact {
+			if f.QBErr != 0 || f.QCErr != 0 || se != 0 {
+				t.Errorf("linear: errors QB %v, QC %v, test error %v; want 0", f.QBErr, f.QCErr, se)
+			}
+			continue
+		}
+		// Positive, and small against the values themselves (300 steps).
+		if !(f.QBErr > 0 && f.QBErr < 0.2*f.QB) || !(f.QCErr > 0 && f.QCErr < 0.5*f.QC) || !(se > 0 && se < 0.1*rt.Total) {
+			t.Errorf("erf: errors QB %v (QB %v), QC %v (QC %v), test error %v (%v)", f.QBErr, f.QB, f.QCErr, f.QC, se, rt.Total)
+		}
+	}
+}

@@ -113,7 +113,7 @@ type tiltRoot struct {
 	kappa, m2, f float64
 }
 
-// roots returns every stationary point with kappa in (0, curve.max()]: the
+// roots returns every stationary point with kappa in the curve's range: the
 // sign changes of kappa_out(kappa) − kappa on a grid, refined by Brent's
 // method, where kappa_out = −C/(1+B) at the order parameters solveAt finds.
 // An error names the scanned range when there is none.
@@ -129,11 +129,11 @@ func (s *tiltSystem) roots(curve *tiltCurve) ([]tiltRoot, error) {
 	// Scan a grid, skipping tilts at which the model has no state (NaN):
 	// a stationary point lies between two neighbouring finite values of
 	// opposite sign.
-	const grid = 160
+	const grid = 240
 	var br []optim.Bracket
 	prevK, prevR := 0.0, math.NaN()
 	for i := range grid {
-		k := curve.max() * float64(i+1) / grid
+		k := curve.min() + (curve.max()-curve.min())*float64(i)/(grid-1)
 		r := resid(k)
 		switch {
 		case r == 0:
@@ -161,7 +161,7 @@ func (s *tiltSystem) roots(curve *tiltCurve) ([]tiltRoot, error) {
 		out = append(out, tiltRoot{p: p, kappa: k, m2: m2, f: s.freeEnergy(p, psi)})
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("rkgp: tilted variant: no stationary point with tilt in (0, %.3g]", curve.max())
+		return nil, fmt.Errorf("rkgp: tilted variant: no stationary point with tilt in [%.3g, %.3g]", curve.min(), curve.max())
 	}
 	return out, nil
 }
@@ -228,6 +228,7 @@ func (m *Model) solveTilted(set TiltedSettings) (*tiltedState, error) {
 	fit := &st.fit
 	ahatE := make([]float64, p)
 	var best tiltRoot
+	var draws [][]float64 // the last ladder's z² draws
 	for it := 1; it <= maxIter; it++ {
 		// â ∝ a with âᵀKâ = 1, in the eigenbasis; uh = lam âh.
 		var aka, cos float64
@@ -250,29 +251,35 @@ func (m *Model) solveTilted(set TiltedSettings) (*tiltedState, error) {
 		}
 		fit.Iterations = it
 		st.ahat.MulVec(&u, mat.NewVecDense(p, ahatE))
-		var curve *tiltCurve
-		if linear {
-			// Gaussian features: m2 = 1/(1 − kappa) exactly.
-			curve = gaussianTiltCurve(kappas[rungs-1])
-			fit.Acceptance = 1
-		} else {
-			dr := tiltLadder{kappas: kappas, replicas: replicas, warm: warm, keep: steps - warm, swapEvery: 10}.run(m, st.ahat.RawVector().Data, rng)
-			if curve, err = newTiltCurve(kappas, dr.z2); err != nil {
+		var roots []tiltRoot
+		for widen := 0; ; widen++ {
+			var curve *tiltCurve
+			if linear {
+				// Gaussian features: m2 = 1/(1 − kappa) exactly.
+				curve = gaussianTiltCurve(kappas[rungs-1])
+				fit.Acceptance = 1
+			} else {
+				dr := tiltLadder{kappas: kappas, replicas: replicas, warm: warm, keep: steps - warm, swapEvery: 10}.run(m, st.ahat.RawVector().Data, rng)
+				draws = dr.z2
+				if curve, err = newTiltCurve(kappas, dr.z2); err != nil {
+					return nil, err
+				}
+				fit.Swaps, fit.Acceptance = dr.swaps, dr.acceptance
+			}
+			st.curve = curve
+			if roots, err = sys.roots(curve); err == nil {
+				break
+			}
+			// Features lighter-tailed than Gaussian put the stationary
+			// point beyond the ladder: widen it, up to 16 times.
+			if linear || widen == 3 {
 				return nil, err
 			}
-			fit.Swaps, fit.Acceptance = dr.swaps, dr.acceptance
-		}
-		st.curve = curve
-		roots, err := sys.roots(curve)
-		if err != nil {
-			return nil, err
-		}
-		best = roots[0]
-		for _, r := range roots[1:] {
-			if r.f > best.f {
-				best = r
+			for j := range kappas {
+				kappas[j] *= 2
 			}
 		}
+		best = bestRoot(roots)
 		fit.Stationary = len(roots)
 		fit.QB, fit.QC, fit.Tilt, fit.Moment = best.p.qb, best.p.qc, best.kappa, best.m2
 		fit.Ratio, fit.FreeEnergy = (1-best.kappa)*best.m2, best.f
@@ -281,24 +288,27 @@ func (m *Model) solveTilted(set TiltedSettings) (*tiltedState, error) {
 		}
 	}
 	st.sys = sys
-	// G at the fixed point, in the original basis, for Predict.
 	st.ahat.MulVec(&u, mat.NewVecDense(p, ahatE))
-	st.u.MulVec(sp.b, st.ahat)
-	g := mat.NewSymDense(p, nil)
-	g.ScaleSym(fit.QB/sys.l1, sp.b)
-	g.SymRankOne(g, (fit.QC-fit.QB)/sys.l1, st.u)
-	for i := 0; i < p; i++ {
-		g.SetSym(i, i, g.At(i, i)+sys.t)
+	if err := st.factorize(sp); err != nil {
+		return nil, err
 	}
-	if !st.g.Factorize(g) {
-		return nil, fmt.Errorf("rkgp: tilted variant: G is not positive definite (QB = %v, QC = %v)", fit.QB, fit.QC)
-	}
-	if err := st.g.SolveVecTo(st.alpha, mat.NewVecDense(p, sp.y)); err != nil {
-		if _, ok := err.(mat.Condition); !ok {
-			return nil, fmt.Errorf("rkgp: tilted variant: %w", err)
+	if !linear {
+		if err := st.jackknife(sp, kappas, draws, replicas); err != nil {
+			return nil, err
 		}
 	}
 	return st, nil
+}
+
+// bestRoot returns the stationary point of largest free energy.
+func bestRoot(roots []tiltRoot) tiltRoot {
+	best := roots[0]
+	for _, r := range roots[1:] {
+		if r.f > best.f {
+			best = r
+		}
+	}
+	return best
 }
 
 // scalarTilt returns the scalar theory's tilt x at the model's Q

@@ -88,7 +88,15 @@ func VariantsSingle(m *rkgp.Model, test *data.Dataset, vs ...rkgp.Variant) ([]Th
 		if err != nil {
 			return nil, fmt.Errorf("study: %s theory: %w", v, err)
 		}
-		out = append(out, TheoryRow{Variant: v.String(), TestError: ptr(r.Total), ReadoutNorm: ptr(norm)})
+		row := TheoryRow{Variant: v.String(), TestError: ptr(r.Total), ReadoutNorm: ptr(norm)}
+		if v == rkgp.Tilted {
+			se, err := mv.VariantRiskErr(test)
+			if err != nil {
+				return nil, fmt.Errorf("study: %s theory: %w", v, err)
+			}
+			row.TestErrorErr = ptr(se)
+		}
+		out = append(out, row)
 	}
 	return out, nil
 }

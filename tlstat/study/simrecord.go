@@ -102,10 +102,13 @@ type SimDiag struct {
 
 // TheoryRow is one theory variant's prediction at a simulated point.
 type TheoryRow struct {
-	Variant     string   `json:"variant"`
-	TestError   *float64 `json:"test_error,omitempty"`
-	ReadoutNorm *float64 `json:"readout_norm,omitempty"`
-	Overlap     *float64 `json:"overlap,omitempty"`
+	Variant   string   `json:"variant"`
+	TestError *float64 `json:"test_error,omitempty"`
+	// TestErrorErr is the Monte Carlo standard error of a variant computed
+	// by sampling (the tilted variant); absent for deterministic ones.
+	TestErrorErr *float64 `json:"test_error_err,omitempty"`
+	ReadoutNorm  *float64 `json:"readout_norm,omitempty"`
+	Overlap      *float64 `json:"overlap,omitempty"`
 	// Trust is what is needed to judge the prediction.
 	Trust *Trust `json:"trust,omitempty"`
 	// Verdict compares the variant with the simulation.
@@ -248,7 +251,12 @@ func (r *SimRow) SetVerdicts() {
 	for i := range r.Theories {
 		t := &r.Theories[i]
 		if t.TestError != nil {
-			t.Verdict = Verdict(conv, r.SimTestError, r.SimTestErrorErr, *t.TestError)
+			se := r.SimTestErrorErr
+			if t.TestErrorErr != nil {
+				// Independent errors of the simulation and of the theory.
+				se = math.Hypot(se, *t.TestErrorErr)
+			}
+			t.Verdict = Verdict(conv, r.SimTestError, se, *t.TestError)
 		}
 	}
 }

@@ -84,6 +84,11 @@ func writeSimVariantsTable(w io.Writer, single, trans []simDoc) {
 				}
 				if t.TestError != nil {
 					val, verdict, norm = fmt.Sprintf("%.4f", *t.TestError), t.Verdict, fmtOpt(t.ReadoutNorm, 3)
+					if e := t.TestErrorErr; e != nil && *e >= 5e-5 {
+						val += fmt.Sprintf(" ± %.4f", *e)
+					} else if e != nil && *e > 0 {
+						val += fmt.Sprintf(" ± %.1g", *e)
+					}
 				} else if t.Note != "" {
 					verdict = t.Note
 				}
