@@ -17,6 +17,7 @@ type problem struct {
 	n, n0, p  int
 	x         blas64.General // P×N0 training inputs (Rows = 0 without data)
 	y         []float64
+	yx        [][]float64 // labels of the outputs after the first (RunMulti; marginal sampler only)
 	t         float64
 	lambda0   float64
 	lambda1   float64
@@ -226,6 +227,8 @@ func normalize(u []float64) float64 {
 type testSet struct {
 	x      blas64.General // Q×N0
 	y      []float64
+	yx     [][]float64 // labels of the outputs after the first
+	fx     []float64   // Q: their mean outputs, one at a time
 	h, s   []float64 // Q×N
 	f      []float64 // Q
 	tmp    []float64 // workspace of the marginal sampler's test error (allocated on first use)

@@ -53,7 +53,13 @@ type margPoint struct {
 	e    []float64 // Φᵀ a (length N)
 	tmp  []float64 // length N
 	ok   bool      // the factorization succeeded (U finite)
+	// ax, cx and ex are a, c and e of the outputs after the first
+	// (problem.yx), nil for one output.
+	ax, cx, ex [][]float64
 }
+
+// outputs returns the number of readouts D.
+func (pr *problem) outputs() int { return 1 + len(pr.yx) }
 
 // nForm reports whether the N×N form is used (N <= P).
 func (pr *problem) nForm() bool { return pr.n <= pr.p }
@@ -69,11 +75,17 @@ func (pr *problem) margDim() int {
 func newMargPoint(pr *problem) *margPoint {
 	pn := pr.p * pr.n
 	k := pr.margDim()
-	return &margPoint{
+	pt := &margPoint{
 		w: make([]float64, pr.n*pr.n0), gw: make([]float64, pr.n*pr.n0),
 		h: make([]float64, pn), s: make([]float64, pn), d: make([]float64, pn), g: make([]float64, pn),
 		chol: make([]float64, k*k), a: make([]float64, pr.p), c: make([]float64, pr.n), e: make([]float64, pr.n), tmp: make([]float64, pr.n),
 	}
+	for range pr.yx {
+		pt.ax = append(pt.ax, make([]float64, pr.p))
+		pt.cx = append(pt.cx, make([]float64, pr.n))
+		pt.ex = append(pt.ex, make([]float64, pr.n))
+	}
+	return pt
 }
 
 func (pt *margPoint) copyFrom(q *margPoint) {
@@ -88,6 +100,11 @@ func (pt *margPoint) copyFrom(q *margPoint) {
 	copy(pt.a, q.a)
 	copy(pt.c, q.c)
 	copy(pt.e, q.e)
+	for k := range pt.ax {
+		copy(pt.ax[k], q.ax[k])
+		copy(pt.cx[k], q.cx[k])
+		copy(pt.ex[k], q.ex[k])
+	}
 }
 
 // margFeatures computes H = X Wᵀ/√N0, Φ = σ(H) and σ'(H).
@@ -163,6 +180,9 @@ func (pr *problem) margEvaluate(pt *margPoint, grad bool) {
 		for i := range pt.a {
 			pt.a[i] /= t
 		}
+		for k, y := range pr.yx {
+			yGy += pr.margSolveN(phi, pt, y, pt.ax[k], pt.cx[k])
+		}
 	} else {
 		// G = T I + ΦΦᵀ/(λ1 N).
 		g := blas64.Symmetric{N: p, Stride: p, Uplo: blas.Lower, Data: pt.chol}
@@ -181,6 +201,17 @@ func (pr *problem) margEvaluate(pt *margPoint, grad bool) {
 		for i, v := range pr.y {
 			yGy += v * pt.a[i]
 		}
+		for k, y := range pr.yx {
+			copy(pt.ax[k], y)
+			cholSolveVec(pt.chol, p, pt.ax[k])
+			for i, v := range y {
+				yGy += v * pt.ax[k][i]
+			}
+		}
+	}
+	if d := pr.outputs(); d > 1 {
+		// Every output has its own Gaussian readout with the same G.
+		logdet *= float64(d)
 	}
 	pt.u = prior + logdet/2 + yGy/2
 	if !finite(pt.u) {
@@ -189,9 +220,13 @@ func (pr *problem) margEvaluate(pt *margPoint, grad bool) {
 	}
 	// e = Φᵀ a.
 	blas64.Gemv(blas.Trans, 1, phi, vec(pt.a), 0, vec(pt.e))
+	for k := range pr.yx {
+		blas64.Gemv(blas.Trans, 1, phi, vec(pt.ax[k]), 0, vec(pt.ex[k]))
+	}
 	if !grad {
 		return
 	}
+	d := float64(pr.outputs())
 	// ∂U/∂Φ into pt.g: N form Φ A⁻¹ - a eᵀ/(λ1 N); P form (G⁻¹Φ - a eᵀ)/(λ1 N).
 	copy(pt.g, pt.s)
 	gm := general(p, n, pt.g)
@@ -200,13 +235,25 @@ func (pr *problem) margEvaluate(pt *margPoint, grad bool) {
 		// Φ A⁻¹ = Φ L⁻ᵀ L⁻¹.
 		blas64.Trsm(blas.Right, blas.Trans, 1, l, gm)
 		blas64.Trsm(blas.Right, blas.NoTrans, 1, l, gm)
+		if d > 1 {
+			scaleAll(pt.g, d)
+		}
 		blas64.Ger(-1/ln, vec(pt.a), vec(pt.e), gm)
+		for k := range pr.yx {
+			blas64.Ger(-1/ln, vec(pt.ax[k]), vec(pt.ex[k]), gm)
+		}
 	} else {
 		l := blas64.Triangular{N: p, Stride: p, Uplo: blas.Lower, Diag: blas.NonUnit, Data: pt.chol}
 		// G⁻¹ Φ = L⁻ᵀ L⁻¹ Φ.
 		blas64.Trsm(blas.Left, blas.NoTrans, 1, l, gm)
 		blas64.Trsm(blas.Left, blas.Trans, 1, l, gm)
+		if d > 1 {
+			scaleAll(pt.g, d)
+		}
 		blas64.Ger(-1, vec(pt.a), vec(pt.e), gm)
+		for k := range pr.yx {
+			blas64.Ger(-1, vec(pt.ax[k]), vec(pt.ex[k]), gm)
+		}
 		for i := range pt.g {
 			pt.g[i] /= ln
 		}
@@ -216,6 +263,37 @@ func (pr *problem) margEvaluate(pt *margPoint, grad bool) {
 	}
 	pr.margPriorGrad(pt)
 	blas64.Gemm(blas.Trans, blas.NoTrans, pr.sqrtN0inv, gm, pr.x, 1, general(n, pr.n0, pt.gw))
+}
+
+// margSolveN computes, in the N×N form with A factored in pt.chol, for the
+// labels y of one more output: c = A⁻¹Φᵀy, a = (y − Φc)/T, and returns
+// yᵀG⁻¹y = (|y|² − (Φᵀy)·c)/T.
+func (pr *problem) margSolveN(phi blas64.General, pt *margPoint, y, a, c []float64) float64 {
+	n, t := pr.n, pr.t
+	blas64.Gemv(blas.Trans, 1, phi, vec(y), 0, vec(c))
+	b := pt.tmp
+	copy(b, c)
+	cholSolveVec(pt.chol, n, c)
+	var yy, bc float64
+	for _, v := range y {
+		yy += v * v
+	}
+	for i, v := range b {
+		bc += v * c[i]
+	}
+	copy(a, y)
+	blas64.Gemv(blas.NoTrans, -1, phi, vec(c), 1, vec(a))
+	for i := range a {
+		a[i] /= t
+	}
+	return (yy - bc) / t
+}
+
+// scaleAll multiplies every entry of x by f.
+func scaleAll(x []float64, f float64) {
+	for i := range x {
+		x[i] *= f
+	}
 }
 
 // margPriorGrad sets the gradient to that of the first-layer prior (and

@@ -10,7 +10,9 @@ import (
 )
 
 // Observables of a first-layer point averaged exactly over the readout's
-// conditional law v | W ~ N(v̄, Σ_v) (see marginal.go), with
+// conditional law v | W ~ N(v̄, Σ_v) (see marginal.go; with several outputs
+// each has its own mean v̄_d from a_d = G⁻¹y_d and the same Σ_v, and every
+// observable is the mean over the outputs), with
 // v̄ = Φᵀa/(λ1√N) and Σ_v/N = (I - ΦᵀG⁻¹Φ/(λ1 N))/(λ1 N):
 //
 //	E|v|²/N           = |Φᵀa|²/(λ1 N)² + (1 - (P - T tr G⁻¹)/N)/λ1
@@ -59,6 +61,19 @@ func (pr *problem) margVNormTrain(pt *margPoint, trGinv float64) (vnorm, train f
 	if pr.p == 0 {
 		return 1 / pr.lambda1, math.NaN()
 	}
+	if d := pr.outputs(); d > 1 {
+		// Means over the outputs.
+		for k := range pr.yx {
+			for _, v := range pt.ex[k] {
+				ee += v * v
+			}
+			for _, v := range pt.ax[k] {
+				aa += v * v
+			}
+		}
+		ee /= float64(d)
+		aa /= float64(d)
+	}
 	vnorm = ee/(ln*ln) + (1-(p-t*trGinv)/n)/pr.lambda1
 	train = (t*t*aa + t*(p-t*trGinv)) / p
 	return vnorm, train
@@ -96,6 +111,24 @@ func (pr *problem) margTestError(ts *testSet, pt *margPoint) float64 {
 	for i, y := range ts.y {
 		r := ts.f[i] - y
 		sum += r * r
+	}
+	var extra float64 // the other outputs' squared residuals
+	if len(ts.yx) > 0 && len(ts.fx) != q {
+		ts.fx = make([]float64, q)
+	}
+	for k, yk := range ts.yx {
+		blas64.Gemv(blas.NoTrans, 1/ln, phi0, vec(pt.ex[k]), 0, vec(ts.fx))
+		for i, y := range yk {
+			r := ts.fx[i] - y
+			extra += r * r
+		}
+	}
+	if d := len(ts.yx) + 1; d > 1 {
+		// The variance below is that of every output: the mean over
+		// outputs adds extra/d to sum/d.
+		sum /= float64(d)
+		extra /= float64(d)
+		sum += extra
 	}
 	// Variance.
 	if pr.nForm() {

@@ -14,6 +14,11 @@ import (
 // Sampler.BurnIn for when the run ends; Result.Converged says whether every
 // reported quantity passed the convergence gates.
 func (s *Sampler) Run(net Network, train, test *data.Dataset) (*Result, error) {
+	return s.run(net, train, test, multiOutputs{})
+}
+
+// run is Run with the labels of further outputs (RunMulti).
+func (s *Sampler) run(net Network, train, test *data.Dataset, more multiOutputs) (*Result, error) {
 	set, err := s.resolve()
 	if err != nil {
 		return nil, err
@@ -38,6 +43,7 @@ func (s *Sampler) Run(net Network, train, test *data.Dataset) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	pr.yx = more.train
 	rngs := deriveRNGs(s.Src, set.chains+1)
 	inits := make([]params, set.chains)
 	for i := range inits {
@@ -55,6 +61,11 @@ func (s *Sampler) Run(net Network, train, test *data.Dataset) (*Result, error) {
 	bc, err := s.buildChains(probs, inits, nil, test, set, rngs[:set.chains], rngs[set.chains])
 	if err != nil {
 		return nil, err
+	}
+	for _, c := range bc.chains {
+		if h, ok := c.(*hmcChain); ok && h.test != nil {
+			h.test.yx = more.test
+		}
 	}
 	t := &tracker{cb: s.Progress}
 	t.setStage("single", 0)
