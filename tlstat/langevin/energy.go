@@ -229,9 +229,9 @@ type testSet struct {
 	y      []float64
 	yx     [][]float64 // labels of the outputs after the first
 	fx     []float64   // Q: their mean outputs, one at a time
-	h, s   []float64 // Q×N
-	f      []float64 // Q
-	tmp    []float64 // workspace of the marginal sampler's test error (allocated on first use)
+	h, s   []float64   // Q×N
+	f      []float64   // Q
+	tmp    []float64   // workspace of the marginal sampler's test error (allocated on first use)
 	sValid bool
 }
 
