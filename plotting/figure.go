@@ -48,6 +48,9 @@ type Figure struct {
 	VLines []VLine
 	// Legend places the legend; series without a name have no entry.
 	Legend LegendPosition
+	// Look sets the typography of the static figure; the zero value is
+	// the screen look, [PaperLook] the one for LaTeX papers.
+	Look Look
 }
 
 // Validate reports the first problem of f, naming the series: an empty figure,
@@ -146,8 +149,9 @@ func (f *Figure) build() (*plot.Plot, *plot.Legend, error) {
 		return nil, nil, err
 	}
 	p := plot.New()
-	paperStyle(p, f.Title, f.XLabel, f.YLabel)
-	leg := newPaperLegend()
+	ty := f.Look.resolve()
+	paperStyle(p, ty, f.Title, f.XLabel, f.YLabel)
+	leg := newPaperLegend(ty)
 	b := f.bounds()
 
 	grid := plotter.NewGrid()
@@ -230,25 +234,31 @@ func setRange(a *plot.Axis, lo, hi float64, log bool, margin float64) {
 }
 
 // paperStyle sets fonts and paddings for print.
-func paperStyle(p *plot.Plot, title, xl, yl string) {
-	p.Title.Text = title
-	p.Title.TextStyle.Font = fontOf(titleFont, titleSize)
+func paperStyle(p *plot.Plot, ty typo, title, xl, yl string) {
+	if !ty.noTitle {
+		p.Title.Text = title
+	}
+	p.Title.TextStyle.Font = ty.title
+	p.Title.TextStyle = aligned(p.Title.TextStyle)
 	p.Title.Padding = vg.Points(8)
 	p.X.Label.Text = xl
 	p.Y.Label.Text = yl
 	for _, a := range []*plot.Axis{&p.X, &p.Y} {
-		a.Label.TextStyle.Font = fontOf(labelFont, labelSize)
+		a.Label.TextStyle.Font = ty.label
+		a.Label.TextStyle = aligned(a.Label.TextStyle)
 		a.Label.Padding = vg.Points(4)
-		a.Tick.Label.Font = fontOf(labelFont, tickSize)
+		a.Tick.Label.Font = ty.tick
+		a.Tick.Label = aligned(a.Tick.Label)
 		a.LineStyle.Width = vg.Points(0.8)
 		a.Tick.LineStyle.Width = vg.Points(0.8)
 		a.Padding = vg.Points(2)
 	}
 }
 
-func newPaperLegend() *plot.Legend {
+func newPaperLegend(ty typo) *plot.Legend {
 	l := plot.NewLegend()
-	l.TextStyle.Font = fontOf(labelFont, legendSize)
+	l.TextStyle.Font = ty.legend
+	l.TextStyle = aligned(l.TextStyle)
 	l.ThumbnailWidth = vg.Points(24)
 	l.Padding = vg.Points(1.5)
 	return &l

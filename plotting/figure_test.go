@@ -268,7 +268,7 @@ func TestLegendAutoPlacement(t *testing.T) {
 	dc := p.DataCanvas(c)
 	pts := f.canvasPoints(p, dc)
 	count := func(pos LegendPosition) int {
-		box := legendRect(dc, leg, f.legendNames(), pos)
+		box := legendRect(dc, leg, f.legendNames(), pos, 1)
 		n := 0
 		for _, q := range pts {
 			if q.X >= box.Min.X && q.X <= box.Max.X && q.Y >= box.Min.Y && q.Y <= box.Max.Y {

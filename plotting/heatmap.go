@@ -42,6 +42,8 @@ type HeatMap struct {
 	// Lines are curves drawn over the map in data coordinates, e.g. the
 	// optimal coupling as a function of relatedness.
 	Lines []Series
+	// Look sets the typography of the static figure (see [Figure.Look]).
+	Look Look
 }
 
 // NewHeatMap returns a heat map of the rows z (copied), validated.
@@ -263,7 +265,8 @@ func (h *HeatMap) Draw(c draw.Canvas) error {
 	cols, rows := len(h.Z[0]), len(h.Z)
 
 	p := plot.New()
-	paperStyle(p, h.Title, h.XLabel, h.YLabel)
+	ty := h.Look.resolve()
+	paperStyle(p, ty, h.Title, h.XLabel, h.YLabel)
 	cl := newCells(grid{h}, cm, cols*rows > rasterCells)
 	if h.NaNColor != nil {
 		cl.nan = h.NaNColor
@@ -304,7 +307,7 @@ func (h *HeatMap) Draw(c draw.Canvas) error {
 	}
 
 	cb := plot.New()
-	paperStyle(cb, "", "", h.ZLabel)
+	paperStyle(cb, ty, "", "", h.ZLabel)
 	cb.Add(&plotter.ColorBar{ColorMap: cm, Vertical: true})
 	cb.HideX()
 	cb.Y.Min, cb.Y.Max = lo, hi

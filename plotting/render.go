@@ -44,7 +44,16 @@ func size(w, h vg.Length) (vg.Length, vg.Length, error) {
 
 // WriterTo validates d and draws it on an in-memory canvas of the given size
 // (zero means [DefaultWidth] or [DefaultHeight]) and format: "png" (at
-// [PNGDPI]), "svg", "pdf", "eps", "jpg", "jpeg", "tif" or "tiff".
+// [PNGDPI]), "svg", "pdf", "eps", "jpg", "jpeg", "tif", "tiff", "pgf" or
+// "tex".
+//
+// "pgf" is a pgfpicture for \input in a LaTeX document that loads the pgf
+// or tikz package: the document typesets the text, in its own font at the
+// sizes of the figure's [Look], so labels may hold LaTeX's special characters,
+// Greek letters and the usual mathematical symbols ("γ", "λ₁", "⟨|v_t|²⟩",
+// "R̂"), which are turned into LaTeX; a character with no LaTeX form is an
+// error. "tex" is the same picture as a standalone document for pdflatex.
+// Neither can hold raster images (heat maps of more than 4096 cells).
 func WriterTo(d Drawer, w, h vg.Length, format string) (io.WriterTo, error) {
 	w, h, err := size(w, h)
 	if err != nil {
@@ -57,6 +66,10 @@ func WriterTo(d Drawer, w, h vg.Length, format string) (io.WriterTo, error) {
 		c = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(int(PNGDPI)))}
 	case "svg":
 		c = vgsvg.New(w, h)
+	case "pdf":
+		c = newPDF(w, h)
+	case "pgf", "tex":
+		c = newPGF(w, h, format == "tex")
 	default:
 		c, err = draw.NewFormattedCanvas(w, h, format)
 		if err != nil {
@@ -65,6 +78,11 @@ func WriterTo(d Drawer, w, h vg.Length, format string) (io.WriterTo, error) {
 	}
 	if err := d.Draw(draw.New(c)); err != nil {
 		return nil, err
+	}
+	if p, ok := c.(*pgfCanvas); ok {
+		if err := p.drawErr(); err != nil {
+			return nil, err
+		}
 	}
 	return c, nil
 }
@@ -129,9 +147,13 @@ func (f *Figure) Draw(c draw.Canvas) error {
 		corners = []LegendPosition{LegendTopRight, LegendTopLeft, LegendBottomRight, LegendBottomLeft}
 	}
 	pts := f.canvasPoints(p, dc)
+	textScale := 1.0
+	if _, ok := c.Canvas.(*pgfCanvas); ok {
+		textScale = pgfTextScale
+	}
 	best, bestN := vg.Rectangle{}, -1
 	for _, pos := range corners {
-		box := legendRect(dc, leg, names, pos)
+		box := legendRect(dc, leg, names, pos, textScale)
 		n := 0
 		for _, q := range pts {
 			if q.X >= box.Min.X && q.X <= box.Max.X && q.Y >= box.Min.Y && q.Y <= box.Max.Y {
@@ -222,8 +244,9 @@ const (
 	legendPad   = 4 // points between the box and its entries
 )
 
-// legendRect returns the legend box in a corner of the data area dc.
-func legendRect(dc draw.Canvas, leg *plot.Legend, names []string, pos LegendPosition) vg.Rectangle {
+// legendRect returns the legend box in a corner of the data area dc, with
+// room for text textScale times as wide as measured.
+func legendRect(dc draw.Canvas, leg *plot.Legend, names []string, pos LegendPosition, textScale float64) vg.Rectangle {
 	sty := leg.TextStyle
 	em := sty.Rectangle(" ").Max.X
 	var textW, entryH vg.Length
@@ -232,6 +255,7 @@ func legendRect(dc draw.Canvas, leg *plot.Legend, names []string, pos LegendPosi
 		textW = max(textW, r.Max.X)
 		entryH = max(entryH, r.Max.Y)
 	}
+	textW *= vg.Length(textScale)
 	inset, pad := vg.Points(legendInset), vg.Points(legendPad)
 	w := leg.ThumbnailWidth + em + textW
 	h := entryH*vg.Length(len(names)) + leg.Padding*vg.Length(len(names)-1) + sty.FontExtents().Descent
@@ -282,5 +306,6 @@ func (f *Figure) WriterTo(w, h vg.Length, format string) (io.WriterTo, error) {
 }
 
 // Save writes f to path in the format of its extension (.png, .svg, .pdf,
-// .eps, .jpg, .tif) at the given size; zero sizes mean the defaults.
+// .eps, .jpg, .tif, .pgf, .tex; see [WriterTo]) at the given size; zero
+// sizes mean the defaults.
 func (f *Figure) Save(path string, w, h vg.Length) error { return Save(f, path, w, h) }

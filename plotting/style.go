@@ -47,12 +47,10 @@ var (
 	DefaultHeight = 4 * vg.Inch
 
 	// Regular weight: gonum/plot v0.17.0 cannot write bold faces to PDF.
-	titleFont  = font.Font{Typeface: "Liberation", Variant: "Sans"}
+	// The sizes of the text follow from the figure's Look.
 	labelFont  = font.Font{Typeface: "Liberation", Variant: "Sans"}
-	titleSize  = vg.Points(14)
+	serifFont  = font.Font{Typeface: "Liberation", Variant: "Serif"}
 	labelSize  = vg.Points(12)
-	tickSize   = vg.Points(10)
-	legendSize = vg.Points(10)
 	lineWidth  = vg.Points(1.6)
 	markerSize = vg.Points(3.2)
 	errWidth   = vg.Points(1)

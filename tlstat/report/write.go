@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/tlstat/tlstat/plotting"
 	"github.com/tlstat/tlstat/tlstat/study"
@@ -27,19 +28,22 @@ type Report struct {
 	// the output of tlstat version): printed at the foot of the page and
 	// stored in results.json. Empty: omitted.
 	Provenance string
+	// Formats are the formats of the static figures, among [Formats];
+	// nil means [DefaultFormats].
+	Formats []string
 }
-
-// figureFormats are the files written for every static figure: PNG for
-// viewing, SVG and PDF (vector, for papers).
-var figureFormats = []string{".png", ".svg", ".pdf"}
 
 // Files lists the files Write produces, relative to the report directory.
 func (r *Report) Files() []string {
 	files := []string{"index.html", "results.json", "results.csv"}
+	formats, err := r.formats()
+	if err != nil {
+		return files
+	}
 	for _, g := range r.Results {
 		for _, kind := range []string{"error", "order"} {
-			for _, ext := range figureFormats {
-				files = append(files, filepath.Join("figures", figureName(g, kind)+ext))
+			for _, ext := range formats {
+				files = append(files, filepath.Join("figures", figureName(g, kind)+"."+ext))
 			}
 		}
 	}
@@ -60,11 +64,15 @@ func sanitize(s string) string {
 	return string(b)
 }
 
-// Write creates dir (and dir/figures) and writes index.html, the PNG and SVG
-// figures, results.json and results.csv into it.
+// Write creates dir (and dir/figures) and writes index.html, the static
+// figures in r's formats, results.json and results.csv into it.
 func (r *Report) Write(dir string) error {
 	if len(r.Results) == 0 {
 		return fmt.Errorf("report: no results to write")
+	}
+	formats, err := r.formats()
+	if err != nil {
+		return err
 	}
 	if err := os.MkdirAll(filepath.Join(dir, "figures"), 0o755); err != nil {
 		return fmt.Errorf("report: %w", err)
@@ -106,11 +114,8 @@ func (r *Report) Write(dir string) error {
 			kind string
 			f    *plotting.Figure
 		}{{"error", ef}, {"order", of}} {
-			base := filepath.Join(dir, "figures", figureName(g, fig.kind))
-			for _, ext := range figureFormats {
-				if err := fig.f.Save(base+ext, plotting.DefaultWidth, plotting.DefaultHeight); err != nil {
-					return fmt.Errorf("report: %w", err)
-				}
+			if err := saveFigure(fig.f, filepath.Join(dir, "figures", figureName(g, fig.kind)), formats); err != nil {
+				return err
 			}
 			c, err := fig.f.Chart()
 			if err != nil {
@@ -121,7 +126,8 @@ func (r *Report) Write(dir string) error {
 		if len(g.Sim) > 0 {
 			blocks = append(blocks, simTable(g))
 		}
-		blocks = append(blocks, plotting.Image{Figure: ef, Caption: "Static figure (figures/" + figureName(g, "error") + ".svg). Simulations at γ = 0 are drawn at the smallest positive γ of the grid."})
+		blocks = append(blocks, plotting.Image{Figure: ef, Caption: "Static figure (figures/" + figureName(g, "error") + ".{" + strings.Join(formats, ",") +
+			"}). Simulations at γ = 0 are drawn at the smallest positive γ of the grid."})
 	}
 	if r.Provenance != "" {
 		blocks = append(blocks, plotting.Paragraph("Made by "+r.Provenance+"."))

@@ -8,6 +8,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/tlstat/tlstat/tlstat/data"
@@ -88,8 +89,14 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	seed := fs.Uint64("seed", 1, "random seed of the Langevin chains")
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	jsonOut := fs.Bool("json", false, "print the results as JSON on stdout instead of the summary")
+	format := fs.String("format", strings.Join(report.DefaultFormats, ","),
+		"figure formats, a comma-separated list of "+strings.Join(report.Formats, ", ")+" (pdf and pgf are drawn for LaTeX papers: no title, 10 pt serif text)")
 	if err := parseArgs(fs, args); err != nil {
 		return err
+	}
+	formats, err := report.ParseFormats(*format)
+	if err != nil {
+		return fmt.Errorf("-format %q: %w", *format, err)
 	}
 	start := time.Now()
 
@@ -173,6 +180,7 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 		Settings:   set,
 		Results:    results,
 		Provenance: study.Provenance(),
+		Formats:    formats,
 	}
 	if err := rep.Write(*out); err != nil {
 		return err
