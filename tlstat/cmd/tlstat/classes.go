@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"time"
@@ -12,7 +13,9 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/tlstat/tlstat/tlstat/data"
+	"github.com/tlstat/tlstat/tlstat/langevin"
 	"github.com/tlstat/tlstat/tlstat/rkgp"
+	"github.com/tlstat/tlstat/tlstat/study"
 )
 
 func init() {
@@ -44,7 +47,23 @@ type classesOutput struct {
 
 	Theory        rkgp.MultiRisk `json:"theory"`
 	InfiniteWidth rkgp.MultiRisk `json:"infinite_width"`
-	Seconds       float64        `json:"seconds"`
+	// ReadoutNorm is the theory's ⟨|v|²⟩/N per output, tr Q/(D lambda1).
+	ReadoutNorm float64 `json:"readout_norm"`
+
+	// Simulation is the Langevin check (-simulate): means over outputs.
+	Simulation *classesSim `json:"simulation,omitempty"`
+	Seconds    float64     `json:"seconds"`
+}
+
+// classesSim is a converged-or-not Langevin estimate beside the theory.
+type classesSim struct {
+	TestError   langevin.Estimate `json:"test_error"`
+	ReadoutNorm langevin.Estimate `json:"readout_norm"`
+	Converged   bool              `json:"converged"`
+	Chains      int               `json:"chains"`
+	BurnIn      int               `json:"burn_in"`
+	Steps       int               `json:"steps"`
+	Verdict     string            `json:"verdict"`
 }
 
 func runClasses(args []string, stdout, stderr io.Writer) error {
@@ -58,6 +77,11 @@ func runClasses(args []string, stdout, stderr io.Writer) error {
 	pool := fs.Int("pool", 2, "side of the average-pooling blocks")
 	nf := addNetFlags(fs)
 	jsonOut := fs.Bool("json", false, "write one JSON object instead of a summary")
+	simulate := fs.Bool("simulate", false, "also sample the network (HMC with the readouts integrated out, automatic burn-in) and compare")
+	chains := fs.Int("chains", 4, "with -simulate: number of chains")
+	maxSteps := fs.Int("max-steps", 0, "with -simulate: budget in iterations per chain; 0 = the sampler's default")
+	maxTime := fs.Duration("max-time", 0, "with -simulate: wall-clock budget (e.g. 20m); 0 = none")
+	seed := fs.Uint64("seed", 1, "with -simulate: random seed of the chains")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: tlstat classes [flags]\n\nSolves the multi-output (kernel shape renormalization) theory of one Bayesian one-hidden-layer\nnetwork with one readout per class group, trained on centred one-hot labels, and prints the\nD×D order parameter, the test error per output and the classification accuracy of the mean\npredictor, beside the infinite-width (NNGP) baseline.\n\nflags:")
 		fs.PrintDefaults()
@@ -99,7 +123,8 @@ func runClasses(args []string, stdout, stderr io.Writer) error {
 	}
 	d := len(gs)
 	out := classesOutput{
-		Dataset: data.DatasetTitle(*dataset), Groups: gs, Labels: "centred one-hot: 1 − 1/D for the example's group, −1/D otherwise",
+		ReadoutNorm: mat.Trace(m.Q) / (float64(d) * net.Lambda1),
+		Dataset:     data.DatasetTitle(*dataset), Groups: gs, Labels: "centred one-hot: 1 − 1/D for the example's group, −1/D otherwise",
 		P: *p, PTest: *ptest, Pool: *pool, N0: train.X.RawMatrix().Cols, N: net.N, T: net.T,
 		Lambda0: net.Lambda0, Lambda1: net.Lambda1, Act: net.Activation().Name(),
 		Action: m.Action, Residual: m.Residual, Converged: m.Converged, Theory: risk, InfiniteWidth: inf,
@@ -114,6 +139,19 @@ func runClasses(args []string, stdout, stderr io.Writer) error {
 	var eig mat.EigenSym
 	if eig.Factorize(m.Q, false) {
 		out.QEigenvalues = eig.Values(nil)
+	}
+	if *simulate {
+		if *chains < 2 {
+			return fmt.Errorf("-chains %d: need at least 2 for R-hat", *chains)
+		}
+		smp := &langevin.Sampler{Src: rand.NewPCG(*seed, 0x5eed), Chains: *chains, MaxSteps: *maxSteps, MaxTime: *maxTime}
+		res, err := smp.RunMulti(net, train, test)
+		if err != nil {
+			return err
+		}
+		out.Simulation = &classesSim{TestError: res.TestError, ReadoutNorm: res.VNorm, Converged: res.Converged,
+			Chains: *chains, BurnIn: res.BurnIn, Steps: res.Steps,
+			Verdict: study.Verdict(res.Converged, res.TestError.Mean, res.TestError.Err, risk.Total)}
 	}
 	out.Seconds = time.Since(start).Seconds()
 	if *jsonOut {
@@ -138,6 +176,17 @@ func runClasses(args []string, stdout, stderr io.Writer) error {
 	}
 	w("          mean     theory %.6f   NNGP %.6f\n", risk.Total, inf.Total)
 	w("accuracy  of the mean predictor (largest output): theory %.4f, NNGP %.4f\n", risk.Accuracy, inf.Accuracy)
+	w("readout   <|v|²>/N per output: theory %.4g\n", out.ReadoutNorm)
+	if sim := out.Simulation; sim != nil {
+		status := "converged"
+		if !sim.Converged {
+			status = "NOT CONVERGED"
+		}
+		w("Langevin  test error %.4f ± %.4f (R̂ %.3f, bulk ESS %.0f), <|v|²>/N %.4f ± %.4f (R̂ %.3f); %s after %d + %d iterations of %d chains\n",
+			sim.TestError.Mean, sim.TestError.Err, sim.TestError.RHat, sim.TestError.ESS, sim.ReadoutNorm.Mean, sim.ReadoutNorm.Err,
+			sim.ReadoutNorm.RHat, status, sim.BurnIn, sim.Steps, sim.Chains)
+		w("verdict   %s\n", sim.Verdict)
+	}
 	w("time      %.2fs\n", out.Seconds)
 	return nil
 }

@@ -77,3 +77,40 @@ func TestClassesBadFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestClassesSimulateLinear checks `tlstat classes -simulate` where the
+// theory is exact, the linear activation: the converged simulation of three
+// outputs agrees with it (within 4 standard errors plus 1% for the
+// finite-width corrections at N = 60, which the single-output linear runs
+// of docs/validation.md show to be far smaller).
+func TestClassesSimulateLinear(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a Langevin run of a few seconds")
+	}
+	var out, errb bytes.Buffer
+	args := []string{"classes", "-json", "-groups", "0,2,4,6|1,3,5,7|8,9", "-p", "80", "-ptest", "200", "-n", "60",
+		"-t", "0.2", "-act", "linear", "-simulate", "-max-time", "5m"}
+	if code := run(args, &out, &errb); code != 0 {
+		t.Fatalf("exit code %d, stderr %s", code, errb.String())
+	}
+	var doc classesOutput
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	sim := doc.Simulation
+	if sim == nil || !sim.Converged {
+		t.Fatalf("simulation %+v did not converge", sim)
+	}
+	for _, c := range []struct {
+		what      string
+		est       float64
+		err, want float64
+	}{
+		{"test error", sim.TestError.Mean, sim.TestError.Err, doc.Theory.Total},
+		{"|v|²/N", sim.ReadoutNorm.Mean, sim.ReadoutNorm.Err, doc.ReadoutNorm},
+	} {
+		if math.Abs(c.est-c.want) > 4*c.err+0.01*c.want {
+			t.Errorf("%s: simulated %v ± %v, theory %v", c.what, c.est, c.err, c.want)
+		}
+	}
+}
