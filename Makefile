@@ -1,7 +1,7 @@
 # tlstat developer targets. `make test` is what CI runs (.ci/run).
 #
 #   make test       install what the tests need (if missing), then go test ./... (OpenBLAS) and -short in pure Go
-#   make setup      only the install part: Jupyter and Fashion-MNIST (apt), gonb + goimports, the gonb kernel
+#   make setup      only the install part: Jupyter, Fashion-MNIST and LaTeX (apt), gonb + goimports, the gonb kernel
 #   make notebooks  setup, then execute every notebook headlessly (go test ./notebooks/)
 #   make notebooks-render
 #                   setup, then re-execute every notebook and store it in place with its
@@ -55,7 +55,7 @@ validity:
 slurm-test:
 	APT_GET="$(APT_GET)" bash bench/slurm_e2e.sh 2>&1 | tee docs/validation/slurm_e2e.log
 
-.PHONY: test setup setup-openblas setup-jupyter setup-tools setup-kernel setup-data notebooks short vet demo bench notebooks-render
+.PHONY: test setup setup-openblas setup-jupyter setup-tools setup-kernel setup-data setup-latex notebooks short vet demo bench notebooks-render
 
 test: setup setup-openblas
 	$(GO) test -timeout $(TEST_TIMEOUT) $(TEST_FLAGS) ./...
@@ -69,7 +69,16 @@ setup-openblas:
 	else echo "setup: installing libopenblas0 with apt"; $(APT_GET) update; \
 	  $(APT_GET) install --no-install-recommends libopenblas0; fi
 
-setup: setup-jupyter setup-tools setup-kernel setup-data
+setup: setup-jupyter setup-tools setup-kernel setup-data setup-latex
+
+# pdflatex and the pgf package from Debian, for the test that compiles the
+# report's PDF and PGF figures in a LaTeX document (tlstat/report): installed
+# only when missing.
+setup-latex:
+	@if command -v pdflatex >/dev/null 2>&1 && kpsewhich pgf.sty >/dev/null 2>&1; then \
+	  echo "setup: pdflatex and pgf present"; \
+	else echo "setup: installing texlive-latex-base and texlive-pictures with apt"; $(APT_GET) update; \
+	  $(APT_GET) install --no-install-recommends texlive-latex-base texlive-pictures; fi
 
 # Fashion-MNIST from Debian (the IDX files under /usr/share/datasets/fashion-mnist,
 # read by tlstat -dataset fashion): installed only when missing.
