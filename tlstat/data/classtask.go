@@ -157,29 +157,12 @@ func (t ClassTask) String() string {
 
 // Select builds the training and test sets (not standardized).
 func (t ClassTask) Select(train, test *Images) (tr, te *MultiDataset, err error) {
-	if err := train.Validate(); err != nil {
-		return nil, nil, fmt.Errorf("data: training images: %w", err)
-	}
-	if err := t.validate(train); err != nil {
-		return nil, nil, err
-	}
-	if tr, err = t.selectFrom(train, t.P, "training"); err != nil {
-		return nil, nil, err
-	}
-	if t.PTest == 0 {
-		return tr, nil, nil
-	}
-	if err := test.Validate(); err != nil {
-		return nil, nil, fmt.Errorf("data: test images: %w", err)
-	}
-	if test.Rows != train.Rows || test.Cols != train.Cols || test.channels() != train.channels() {
-		return nil, nil, fmt.Errorf("data: test images are %d×%d×%d but training images %d×%d×%d",
-			test.channels(), test.Rows, test.Cols, train.channels(), train.Rows, train.Cols)
-	}
-	if te, err = t.selectFrom(test, t.PTest, "test"); err != nil {
-		return nil, nil, err
-	}
-	return tr, te, nil
+	return selectSets(train, test, t.PTest, t.validate, func(im *Images, test bool) (*MultiDataset, error) {
+		if test {
+			return t.selectFrom(im, t.PTest, "test")
+		}
+		return t.selectFrom(im, t.P, "training")
+	})
 }
 
 func (t ClassTask) selectFrom(im *Images, n int, which string) (*MultiDataset, error) {

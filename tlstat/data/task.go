@@ -92,29 +92,41 @@ func (t BinaryTask) validate(im *Images) error {
 // It fails when the task is invalid or a file has fewer than P (PTest)
 // matching examples, saying how many exist.
 func (t BinaryTask) Select(train, test *Images) (tr, te *Dataset, err error) {
+	return selectSets(train, test, t.PTest, t.validate, func(im *Images, test bool) (*Dataset, error) {
+		if test {
+			return t.selectFrom(im, t.PTest, "test")
+		}
+		return t.selectFrom(im, t.P, "training")
+	})
+}
+
+// selectSets validates the training images and the task (validate), picks
+// the training set, and, when ptest > 0, checks that the test images have
+// the training images' geometry and picks the test set (a nil test set
+// otherwise).
+func selectSets[T any](train, test *Images, ptest int, validate func(*Images) error, pick func(im *Images, test bool) (T, error)) (tr, te T, err error) {
+	var zero T
 	if err := train.Validate(); err != nil {
-		return nil, nil, fmt.Errorf("data: training images: %w", err)
+		return zero, zero, fmt.Errorf("data: training images: %w", err)
 	}
-	if err := t.validate(train); err != nil {
-		return nil, nil, err
+	if err := validate(train); err != nil {
+		return zero, zero, err
 	}
-	tr, err = t.selectFrom(train, t.P, "training")
-	if err != nil {
-		return nil, nil, err
+	if tr, err = pick(train, false); err != nil {
+		return zero, zero, err
 	}
-	if t.PTest == 0 {
-		return tr, nil, nil
+	if ptest == 0 {
+		return tr, zero, nil
 	}
 	if err := test.Validate(); err != nil {
-		return nil, nil, fmt.Errorf("data: test images: %w", err)
+		return zero, zero, fmt.Errorf("data: test images: %w", err)
 	}
 	if test.Rows != train.Rows || test.Cols != train.Cols || test.channels() != train.channels() {
-		return nil, nil, fmt.Errorf("data: test images are %d×%d×%d but training images %d×%d×%d",
+		return zero, zero, fmt.Errorf("data: test images are %d×%d×%d but training images %d×%d×%d",
 			test.channels(), test.Rows, test.Cols, train.channels(), train.Rows, train.Cols)
 	}
-	te, err = t.selectFrom(test, t.PTest, "test")
-	if err != nil {
-		return nil, nil, err
+	if te, err = pick(test, true); err != nil {
+		return zero, zero, err
 	}
 	return tr, te, nil
 }

@@ -5,9 +5,6 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"gonum.org/v1/gonum/mat"
-
-	"github.com/tlstat/tlstat/tlstat/data"
 	"github.com/tlstat/tlstat/tlstat/kernel"
 )
 
@@ -64,25 +61,7 @@ func TestEquivalenceTiltGivesQ(t *testing.T) {
 // tolerance is 4 standard errors of the estimate.
 func TestEquivalenceRankOne(t *testing.T) {
 	const p, n0 = 40, 10
-	rng := rand.New(rand.NewPCG(11, 1))
-	e := make([]float64, n0)
-	var en float64
-	for i := range e {
-		e[i] = rng.NormFloat64()
-		en += e[i] * e[i]
-	}
-	en = math.Sqrt(en)
-	x := mat.NewDense(p, n0, nil)
-	y := make([]float64, p)
-	r := make([]float64, p)
-	for mu := range p {
-		r[mu] = rng.NormFloat64()
-		for i := range n0 {
-			x.Set(mu, i, r[mu]*e[i])
-		}
-		y[mu] = math.Copysign(1, r[mu])
-	}
-	train := &data.Dataset{X: x, Y: y}
+	train, r, _, en := rankOneTask(p, n0, rand.NewPCG(11, 1))
 	net := Network{N: 50, T: 0.1, Lambda0: 1, Lambda1: 1}
 	m, err := Fit(train, net, nil)
 	if err != nil {

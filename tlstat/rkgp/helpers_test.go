@@ -128,3 +128,28 @@ func denseGinv(t *testing.T, kr *mat.Dense, temp float64) *mat.Dense {
 	}
 	return &inv
 }
+
+// rankOneTask returns p inputs of dimension n0 that are all multiples r_mu e
+// of one Gaussian vector e, labelled by the sign of r_mu, with r, e and |e|:
+// the extreme of few effective input dimensions, where a unit's features
+// depend on its weights only through e·w.
+func rankOneTask(p, n0 int, src rand.Source) (train *data.Dataset, r, e []float64, en float64) {
+	rng := rand.New(src)
+	e = make([]float64, n0)
+	for i := range e {
+		e[i] = rng.NormFloat64()
+		en += e[i] * e[i]
+	}
+	en = math.Sqrt(en)
+	x := mat.NewDense(p, n0, nil)
+	y := make([]float64, p)
+	r = make([]float64, p)
+	for mu := range p {
+		r[mu] = rng.NormFloat64()
+		for i := range n0 {
+			x.Set(mu, i, r[mu]*e[i])
+		}
+		y[mu] = math.Copysign(1, r[mu])
+	}
+	return &data.Dataset{X: x, Y: y}, r, e, en
+}

@@ -240,9 +240,9 @@ func maxAbs(a *mat.SymDense) float64 {
 	return v
 }
 
-// cholParam returns Q = L Lᵀ for the parameters x: the lower triangle of L
-// row by row, its diagonal entries as logarithms.
-func cholParam(x []float64, d int) *mat.SymDense {
+// cholFactor returns the lower triangular L of the parameters x: its lower
+// triangle row by row, the diagonal entries as logarithms.
+func cholFactor(x []float64, d int) *mat.TriDense {
 	l := mat.NewTriDense(d, mat.Lower, nil)
 	k := 0
 	for r := range d {
@@ -255,8 +255,13 @@ func cholParam(x []float64, d int) *mat.SymDense {
 			k++
 		}
 	}
+	return l
+}
+
+// cholParam returns Q = L Lᵀ for the parameters x (cholFactor).
+func cholParam(x []float64, d int) *mat.SymDense {
 	q := mat.NewSymDense(d, nil)
-	q.SymOuterK(1, l)
+	q.SymOuterK(1, cholFactor(x, d))
 	return q
 }
 
@@ -264,21 +269,10 @@ func cholParam(x []float64, d int) *mat.SymDense {
 // of cholParam, from ∇S at Q: dS/dL = 2 ∇S L (lower triangle), times L_ii
 // for the logarithmic diagonal.
 func cholGrad(g, x []float64, grad *mat.SymDense, d int) {
-	l := mat.NewDense(d, d, nil)
-	k := 0
-	for r := range d {
-		for c := 0; c <= r; c++ {
-			v := x[k]
-			if r == c {
-				v = math.Exp(v)
-			}
-			l.Set(r, c, v)
-			k++
-		}
-	}
+	l := cholFactor(x, d)
 	var gl mat.Dense
 	gl.Mul(grad, l)
-	k = 0
+	k := 0
 	for r := range d {
 		for c := 0; c <= r; c++ {
 			v := 2 * gl.At(r, c)

@@ -117,18 +117,27 @@ func (m *Model) predictShapeBatch(x0 mat.Matrix, mean, variance []float64) error
 			kc.Set(i, j, qb*(k0.At(i, j)+scale*kmk0))
 		}
 	}
+	return gpPosterior(&f.ch, f.alpha, kc, mean, variance, "shape variant")
+}
+
+// gpPosterior completes a Gaussian-process prediction with the Cholesky
+// factor ch of the training matrix G, alpha = G⁻¹y and the P×B cross
+// covariances k: mean = kᵀ alpha, and variance (holding the prior
+// variances on entry) minus the diagonal of kᵀ G⁻¹ k. name labels errors.
+func gpPosterior(ch *mat.Cholesky, alpha *mat.VecDense, k *mat.Dense, mean, variance []float64, name string) error {
+	p, b := k.Dims()
 	mv := mat.NewVecDense(b, mean)
-	mv.MulVec(kc.T(), f.alpha)
+	mv.MulVec(k.T(), alpha)
 	sol := mat.NewDense(p, b, nil)
-	if err := f.ch.SolveTo(sol, kc); err != nil {
+	if err := ch.SolveTo(sol, k); err != nil {
 		if _, ok := err.(mat.Condition); !ok {
-			return fmt.Errorf("rkgp: shape variant: %w", err)
+			return fmt.Errorf("rkgp: %s: %w", name, err)
 		}
 	}
 	for j := range variance {
-		variance[j] -= mat.Dot(kc.ColView(j), sol.ColView(j))
+		variance[j] -= mat.Dot(k.ColView(j), sol.ColView(j))
 		if math.IsNaN(mean[j]) || math.IsNaN(variance[j]) {
-			return fmt.Errorf("rkgp: shape variant: prediction is NaN (mean %v, variance %v)", mean[j], variance[j])
+			return fmt.Errorf("rkgp: %s: prediction is NaN (mean %v, variance %v)", name, mean[j], variance[j])
 		}
 	}
 	return nil

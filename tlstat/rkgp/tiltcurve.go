@@ -80,33 +80,32 @@ func (c *tiltCurve) integrate(zero int) {
 // reweighted returns the mean of z² under the law of the draws tilted
 // further by exp(dk z²/2): Σ z² e^{dk z²/2} / Σ e^{dk z²/2}, in log space.
 func reweighted(z2 []float64, dk float64) float64 {
-	top := math.Inf(-1)
-	for _, v := range z2 {
-		top = math.Max(top, dk*v/2)
-	}
-	var num, den float64
-	for _, v := range z2 {
-		w := math.Exp(dk*v/2 - top)
-		num += w * v
-		den += w
-	}
-	return num / den
+	m2, _ := reweight(z2, dk)
+	return m2
 }
 
 // reweightedESS returns the effective fraction (Σw)²/(n Σw²) of the
 // importance weights w = e^{dk z²/2} of the draws z2.
 func reweightedESS(z2 []float64, dk float64) float64 {
+	_, ess := reweight(z2, dk)
+	return ess
+}
+
+// reweight returns the reweighted mean of z² and the effective fraction of
+// the weights e^{dk z²/2}, computed relative to the largest weight.
+func reweight(z2 []float64, dk float64) (m2, ess float64) {
 	top := math.Inf(-1)
 	for _, v := range z2 {
 		top = math.Max(top, dk*v/2)
 	}
-	var s1, s2 float64
+	var num, s1, s2 float64
 	for _, v := range z2 {
 		w := math.Exp(dk*v/2 - top)
+		num += w * v
 		s1 += w
 		s2 += w * w
 	}
-	return s1 * s1 / (float64(len(z2)) * s2)
+	return num / s1, s1 * s1 / (float64(len(z2)) * s2)
 }
 
 // max is the largest tabulated tilt, min the smallest.

@@ -2,7 +2,6 @@ package rkgp
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"sync"
 
@@ -145,7 +144,6 @@ func (m *Model) predictTiltedBatch(x0 mat.Matrix, mean, variance []float64) erro
 		return err
 	}
 	sp := m.sp
-	p := len(sp.y)
 	b := len(mean)
 	cs := 1 / sp.lambda0
 	k0, d0, err := sp.crossKernel(x0)
@@ -162,19 +160,5 @@ func (m *Model) predictTiltedBatch(x0 mat.Matrix, mean, variance []float64) erro
 	// k_eff = (QB/lambda1) k0 + ((QC−QB)/lambda1) u (âᵀk0)ᵀ.
 	k0.Scale(qb/l1, k0)
 	k0.RankOne(k0, (qc-qb)/l1, st.u, proj)
-	mv := mat.NewVecDense(b, mean)
-	mv.MulVec(k0.T(), st.alpha)
-	sol := mat.NewDense(p, b, nil)
-	if err := st.g.SolveTo(sol, k0); err != nil {
-		if _, ok := err.(mat.Condition); !ok {
-			return fmt.Errorf("rkgp: tilted variant: %w", err)
-		}
-	}
-	for j := range variance {
-		variance[j] -= mat.Dot(k0.ColView(j), sol.ColView(j))
-		if math.IsNaN(mean[j]) || math.IsNaN(variance[j]) {
-			return fmt.Errorf("rkgp: tilted variant: prediction is NaN (mean %v, variance %v)", mean[j], variance[j])
-		}
-	}
-	return nil
+	return gpPosterior(&st.g, st.alpha, k0, mean, variance, "tilted variant")
 }

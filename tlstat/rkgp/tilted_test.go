@@ -8,7 +8,6 @@ import (
 	"gonum.org/v1/gonum/floats/scalar"
 	"gonum.org/v1/gonum/mat"
 
-	"github.com/tlstat/tlstat/tlstat/data"
 	"github.com/tlstat/tlstat/tlstat/kernel"
 )
 
@@ -207,29 +206,13 @@ func TestTiltCurve(t *testing.T) {
 func TestTiltLadderRankOne(t *testing.T) {
 	t.Parallel()
 	const p, n0 = 30, 8
-	rng := rand.New(rand.NewPCG(21, 2))
-	e := make([]float64, n0)
-	var en float64
-	for i := range e {
-		e[i] = rng.NormFloat64()
-		en += e[i] * e[i]
-	}
-	en = math.Sqrt(en)
-	x := mat.NewDense(p, n0, nil)
-	y := make([]float64, p)
-	r := make([]float64, p)
-	for mu := range p {
-		r[mu] = rng.NormFloat64()
-		for i := range n0 {
-			x.Set(mu, i, r[mu]*e[i])
-		}
-		y[mu] = math.Copysign(1, r[mu])
-	}
-	m, err := Fit(&data.Dataset{X: x, Y: y}, Network{N: 50, T: 0.1, Lambda0: 1, Lambda1: 1, Act: kernel.Erf}, nil)
+	train, r, _, en := rankOneTask(p, n0, rand.NewPCG(21, 2))
+	m, err := Fit(train, Network{N: 50, T: 0.1, Lambda0: 1, Lambda1: 1, Act: kernel.Erf}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The direction: a = y, normalized by its kernel quadratic form.
+	y := train.Y
 	ya := mat.NewVecDense(p, y)
 	var ka mat.VecDense
 	ka.MulVec(m.sp.b, ya)
