@@ -115,6 +115,7 @@ func TestNotebooks(t *testing.T) {
 		unavailable(t, err.Error())
 	}
 
+	env = pinBLASKernel(env)
 	if *update && os.Getenv("TLSTAT_NOTEBOOK_CACHE") == "" {
 		// Store what a fresh checkout computes: results cached by an
 		// earlier version of a notebook (the cache key covers tlstat's

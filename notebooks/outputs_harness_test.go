@@ -366,3 +366,26 @@ func TestStoredNotebooks(t *testing.T) {
 		}
 	}
 }
+
+// TestPinBLASKernel checks when the OpenBLAS kernels are pinned.
+func TestPinBLASKernel(t *testing.T) {
+	const info = "processor\t: 0\nflags\t\t: fpu sse2 avx fma avx2 avx512f\n\nprocessor\t: 1\nflags\t\t: fpu\n"
+	for _, tc := range []struct {
+		info string
+		want []string
+		ok   bool
+	}{
+		{info, []string{"avx2", "fma"}, true},
+		{info, []string{"avx2", "avx512bf16"}, false},
+		{"processor\t: 0\nflags\t: fpu sse2\n", []string{"avx2"}, false},
+		{"no flags here", []string{"avx2"}, false},
+	} {
+		if got := cpuFlags(tc.info, tc.want...); got != tc.ok {
+			t.Errorf("cpuFlags(%q, %q) = %v, want %v", tc.info, tc.want, got, tc.ok)
+		}
+	}
+	chosen := []string{"PATH=/bin", "OPENBLAS_CORETYPE=Zen"}
+	if got := pinBLASKernel(chosen); len(got) != 2 {
+		t.Errorf("a kernel chosen in the environment was overridden: %q", got)
+	}
+}

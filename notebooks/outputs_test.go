@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -42,9 +43,9 @@ var update = flag.Bool("update", false, "store the executed notebooks in place w
 // the exception: they amplify a round-off difference until the trajectory
 // decorrelates, so with other BLAS kernels their estimates change within
 // their statistical error (checked: pure-Go BLAS moves the HMC and MALA
-// estimates of notebooks 02, 04 and 07 by about their standard errors), and
-// the stored ones hold for OpenBLAS's kernels on the CPU that rendered them.
-// Since numbers are compared as printed, a number with a
+// estimates of notebooks 02, 04 and 07 by about their standard errors);
+// pinBLASKernel makes OpenBLAS use the same kernels on every x86-64 CPU with
+// AVX2 and FMA. Since numbers are compared as printed, a number with a
 // fractional part or an exponent may also differ by one unit in its last
 // printed digit (a value that moved by less than the tolerance can round the
 // other way); integers get no such allowance.
@@ -58,6 +59,54 @@ const relTol = 1e-6
 // residuals change with any change of reduction order (measured: pure-Go BLAS
 // against OpenBLAS changes them by an order of magnitude).
 const absTol = 1e-9
+
+// blasCore is the OpenBLAS kernel set the notebooks run with on x86-64
+// (OPENBLAS_CORETYPE): Haswell's (AVX2 and FMA), which every x86-64 CPU with
+// those instructions can run, so that the Monte Carlo estimates are the same
+// on any such machine. Left to itself, OpenBLAS picks the newest kernels the
+// CPU supports, and with them other reduction orders.
+const blasCore = "Haswell"
+
+// pinBLASKernel returns env with OPENBLAS_CORETYPE set to blasCore when the
+// CPU has AVX2 and FMA (read from /proc/cpuinfo) and env does not choose a
+// kernel already; otherwise env unchanged.
+func pinBLASKernel(env []string) []string {
+	for _, kv := range env {
+		if strings.HasPrefix(kv, "OPENBLAS_CORETYPE=") {
+			return env
+		}
+	}
+	if runtime.GOARCH != "amd64" {
+		return env
+	}
+	info, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil || !cpuFlags(string(info), "avx2", "fma") {
+		return env
+	}
+	return append(env, "OPENBLAS_CORETYPE="+blasCore)
+}
+
+// cpuFlags reports whether the first "flags" line of a /proc/cpuinfo text
+// lists every one of the given flags.
+func cpuFlags(cpuinfo string, want ...string) bool {
+	for _, line := range strings.Split(cpuinfo, "\n") {
+		name, value, ok := strings.Cut(line, ":")
+		if !ok || strings.TrimSpace(name) != "flags" {
+			continue
+		}
+		have := map[string]bool{}
+		for _, f := range strings.Fields(value) {
+			have[f] = true
+		}
+		for _, w := range want {
+			if !have[w] {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
 
 // ignoreOutputTag is the cell tag (nbval's name for it) that excludes a
 // cell's outputs from the comparison, for cells whose outputs are volatile
