@@ -208,7 +208,7 @@ func (g *GammaStudy) Run(pairs ...*Pair) ([]*GammaResult, error) {
 			done++
 			d := done
 			mu.Unlock()
-			report(Progress{Stage: "theory", Pair: p.Name, Done: d, Total: int64(len(pairs)), TestError: math.NaN()})
+			report(Progress{Stage: "theory", Pair: p.Name, Done: d, Total: int64(len(pairs)), TestError: math.NaN(), RHat: math.NaN(), ESS: math.NaN()})
 		}()
 	}
 	wg.Wait()
@@ -277,7 +277,8 @@ func (g *GammaStudy) simulate(r *GammaResult, s *transfer.Solver, p *Pair, repor
 	}
 	smp := *g.Sampler
 	smp.Progress = func(lp langevin.Progress) {
-		report(Progress{Stage: lp.Stage, Pair: p.Name, Done: lp.Done, Total: lp.Total, TestError: lp.TestError})
+		report(Progress{Stage: lp.Stage, Pair: p.Name, Done: lp.Done, Total: lp.Total, TestError: lp.TestError,
+			Gamma: lp.Gamma, Estimated: lp.Estimated, RHat: lp.RHat, ESS: lp.ESS})
 	}
 	res, err := smp.Transfer(g.Net, langevin.TransferProblem{
 		Source: p.SourceTrain, SourceTest: p.SourceTest, Target: p.TargetTrain, TargetTest: p.TargetTest,

@@ -33,4 +33,12 @@ type Progress struct {
 	// TestError is the running mean of the sampled test error (NaN outside
 	// Langevin stages).
 	TestError float64
+	// Gamma is the coupling of a "target" stage. Estimated, RHat and ESS
+	// are those of langevin.Progress in Langevin stages: Total is an
+	// estimate with the automatic burn-in, and RHat and ESS are the
+	// diagnostics of the last convergence check (NaN before the first and
+	// outside Langevin stages).
+	Gamma     float64
+	Estimated bool
+	RHat, ESS float64
 }

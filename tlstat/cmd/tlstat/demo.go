@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"math/rand/v2"
 	"path/filepath"
 	"strings"
@@ -131,16 +130,12 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	for _, g := range study.DefaultGammas() {
 		set.Gammas = append(set.Gammas, study.Num(g))
 	}
-	b := newBar(stderr)
+	b := newMeter(stderr)
+	theory := fmt.Sprintf("theory at N=%d", set.Theory.N)
 	progress := func(p study.Progress) {
-		if *quiet {
-			return
+		if !*quiet {
+			b.update(demoProgress(p, theory, chains, maxSteps))
 		}
-		desc := fmt.Sprintf("%s %s", p.Pair, p.Stage)
-		if !math.IsNaN(p.TestError) {
-			desc += fmt.Sprintf(" test %.4f", p.TestError)
-		}
-		b.set(p.Done, p.Total, desc)
 	}
 	gs := &study.GammaStudy{Net: net, Progress: progress}
 	results, err := gs.Run(pairs...)
@@ -155,6 +150,7 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
+		theory = fmt.Sprintf("theory at N=%d (beside the Langevin check)", check.N)
 		cs := &study.GammaStudy{
 			Net:       defaultNetwork(check.N),
 			Sampler:   &langevin.Sampler{Method: langevin.HMC, Chains: chains, MaxSteps: maxSteps, Warmup: warmup, Src: rand.NewPCG(*seed, *seed)},
