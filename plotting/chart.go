@@ -57,9 +57,13 @@ func (f *Figure) Chart() (*Chart, error) {
 			opts.DataZoom{Type: "slider", XAxisIndex: 0, FilterMode: "none", Start: 0, End: 100},
 		),
 	)
-	// Legend entries carry their icon: a bar for lines, the marker for points.
+	// Legend entries carry their icon: a bar for lines, three dashes for
+	// dashed lines, the marker for points.
 	var legend []map[string]string
-	const lineIcon = "path://M0,4H30V6H0Z"
+	const (
+		lineIcon   = "path://M0,4H30V6H0Z"
+		dashedIcon = "path://M0,4H8V6H0ZM11,4H19V6H11ZM22,4H30V6H22Z"
+	)
 	addName := func(n, icon string) {
 		if n != "" {
 			legend = append(legend, map[string]string{"name": n, "icon": icon})
@@ -75,7 +79,7 @@ func (f *Figure) Chart() (*Chart, error) {
 			LineStyle: &opts.LineStyle{Color: hexColor(ls.Color), Width: 1.5, Type: "dashed"},
 			ItemStyle: &opts.ItemStyle{Color: hexColor(ls.Color)},
 		})
-		addName(name, lineIcon)
+		addName(name, dashedIcon)
 	}
 	for i, h := range f.HLines {
 		addRef(h.Name, h.Style, i, []any{b.xmin, h.Y}, []any{b.xmax, h.Y})
@@ -110,7 +114,11 @@ func (f *Figure) Chart() (*Chart, error) {
 			ss.ShowSymbol, ss.Symbol, ss.SymbolSize = opts.Bool(true), sym, 7
 		}
 		c.MultiSeries = append(c.MultiSeries, ss)
-		addName(s.Name, lineIcon)
+		if s.Style.Dashed {
+			addName(s.Name, dashedIcon)
+		} else {
+			addName(s.Name, lineIcon)
+		}
 	}
 	for i, s := range f.Points {
 		col := hexColor(colorAt(s.Style.Color, i))

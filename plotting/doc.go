@@ -8,7 +8,10 @@
 //   - publication figures rendered with gonum/plot ([Figure], [HeatMap]) to PNG
 //     (at [PNGDPI]) or SVG in memory ([Figure.PNG], [Figure.SVG],
 //     [Figure.WriterTo], [Render]) or to a file chosen by extension
-//     ([Figure.Save]: .png, .svg, .pdf, .eps, .jpg, .tif);
+//     ([Figure.Save]: .png, .svg, .pdf, .eps, .jpg, .tif, and .pgf for
+//     \input in LaTeX, whose text the document typesets); their [Look] is
+//     the screen's by default, and [PaperLook] (serif, 10 pt labels, no
+//     title) at [PaperWidth] × [PaperHeight] suits a LaTeX paper;
 //   - interactive charts built with go-echarts ([Figure.Chart], [HeatMap.Chart])
 //     with zoom, tooltips and legend toggling, that work offline: the ECharts
 //     library is embedded in the binary ([LibraryJS], [LibraryHTML]) and inlined
@@ -25,7 +28,9 @@
 // setting match without any styling; points get distinct markers. NaN values
 // are gaps (a line is split there, a point is skipped); infinite values,
 // mismatched lengths, series with no finite point and non-positive values on a
-// logarithmic axis are errors naming the series and the value. The legend
-// goes to the corner of the data area that hides the fewest data, on a white
-// box, unless [Figure.Legend] says otherwise.
+// logarithmic axis are errors naming the series and the value. The legend,
+// on a white box, goes to the corner of the data area that covers no data
+// point and the fewest line samples, or beside the data area when every
+// corner would cover a point, unless [Figure.Legend] says otherwise. Legend
+// icons show each line as drawn (dashed for dashed), in figures and charts.
 package plotting

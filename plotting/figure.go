@@ -15,8 +15,9 @@ import (
 type LegendPosition int
 
 // Legend positions; the zero value picks the corner of the data area that
-// covers the fewest data (preferring top right, top left, bottom right,
-// bottom left).
+// covers no data point and the fewest line samples (preferring top right,
+// top left, bottom right, bottom left), or, when every corner would cover a
+// point, a place beside the data area.
 const (
 	LegendAuto LegendPosition = iota
 	LegendTopRight
@@ -24,6 +25,9 @@ const (
 	LegendBottomRight
 	LegendBottomLeft
 	LegendNone
+	// LegendBelow draws the legend below the plot, in as many columns as
+	// the width holds.
+	LegendBelow
 )
 
 // Figure is a two-dimensional figure: theory lines, simulation points with
@@ -86,7 +90,7 @@ func (f *Figure) Validate() error {
 			return fmt.Errorf("plotting: vertical line %d (%q) has X = %v, want a finite value (positive on a logarithmic x axis)", i, v.Name, v.X)
 		}
 	}
-	if f.Legend < LegendAuto || f.Legend > LegendNone {
+	if f.Legend < LegendAuto || f.Legend > LegendBelow {
 		return fmt.Errorf("plotting: figure %q has invalid legend position %d", f.Title, int(f.Legend))
 	}
 	return nil
@@ -143,15 +147,16 @@ func (f *Figure) Plot() (*plot.Plot, error) {
 	return p, err
 }
 
-// build returns the plot and the legend drawn separately over a white box.
-func (f *Figure) build() (*plot.Plot, *plot.Legend, error) {
+// build returns the plot and the legend, drawn separately over a white box
+// (nil when there is none).
+func (f *Figure) build() (*plot.Plot, *legend, error) {
 	if err := f.Validate(); err != nil {
 		return nil, nil, err
 	}
 	p := plot.New()
 	ty := f.Look.resolve()
 	paperStyle(p, ty, f.Title, f.XLabel, f.YLabel)
-	leg := newPaperLegend(ty)
+	leg := &legend{ty: ty}
 	b := f.bounds()
 
 	grid := plotter.NewGrid()
@@ -165,14 +170,14 @@ func (f *Figure) build() (*plot.Plot, *plot.Legend, error) {
 		r := &refLine{horizontal: true, v: h.Y, sty: refStyle(h.Style, i)}
 		p.Add(r)
 		if h.Name != "" {
-			leg.Add(h.Name, r)
+			leg.add(h.Name, r)
 		}
 	}
 	for i, v := range f.VLines {
 		r := &refLine{v: v.X, sty: refStyle(v.Style, i+len(f.HLines))}
 		p.Add(r)
 		if v.Name != "" {
-			leg.Add(v.Name, r)
+			leg.add(v.Name, r)
 		}
 	}
 	for i := range f.Lines {
@@ -181,7 +186,7 @@ func (f *Figure) build() (*plot.Plot, *plot.Legend, error) {
 			return nil, nil, err
 		}
 		if f.Lines[i].Name != "" {
-			leg.Add(f.Lines[i].Name, thumbs...)
+			leg.add(f.Lines[i].Name, thumbs...)
 		}
 	}
 	for i := range f.Points {
@@ -190,7 +195,7 @@ func (f *Figure) build() (*plot.Plot, *plot.Legend, error) {
 			return nil, nil, err
 		}
 		if f.Points[i].Name != "" {
-			leg.Add(f.Points[i].Name, thumbs...)
+			leg.add(f.Points[i].Name, thumbs...)
 		}
 	}
 
@@ -206,8 +211,7 @@ func (f *Figure) build() (*plot.Plot, *plot.Legend, error) {
 		p.Y.Scale = plot.LogScale{}
 		p.Y.Tick.Marker = logTicks{}
 	}
-	leg.Left = true // icons first, text after, in whichever corner
-	if f.Legend == LegendNone {
+	if f.Legend == LegendNone || len(leg.entries) == 0 {
 		leg = nil
 	}
 	return p, leg, nil
@@ -253,15 +257,6 @@ func paperStyle(p *plot.Plot, ty typo, title, xl, yl string) {
 		a.Tick.LineStyle.Width = vg.Points(0.8)
 		a.Padding = vg.Points(2)
 	}
-}
-
-func newPaperLegend(ty typo) *plot.Legend {
-	l := plot.NewLegend()
-	l.TextStyle.Font = ty.legend
-	l.TextStyle = aligned(l.TextStyle)
-	l.ThumbnailWidth = vg.Points(24)
-	l.Padding = vg.Points(1.5)
-	return &l
 }
 
 // addLine adds a series as a curve split at NaN, with optional markers.

@@ -266,9 +266,9 @@ func TestLegendAutoPlacement(t *testing.T) {
 	c := vgCanvas(DefaultWidth, DefaultHeight)
 	p.Draw(c)
 	dc := p.DataCanvas(c)
-	pts := f.canvasPoints(p, dc)
+	pts, _ := f.canvasPoints(p, dc)
 	count := func(pos LegendPosition) int {
-		box := legendRect(dc, leg, f.legendNames(), pos, 1)
+		box := legendRect(dc, leg, pos, 1)
 		n := 0
 		for _, q := range pts {
 			if q.X >= box.Min.X && q.X <= box.Max.X && q.Y >= box.Min.Y && q.Y <= box.Max.Y {

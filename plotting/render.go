@@ -3,14 +3,11 @@ package plotting
 import (
 	"bytes"
 	"fmt"
-	"image/color"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
 
-	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
@@ -128,168 +125,6 @@ func Save(d Drawer, path string, w, h vg.Length) error {
 		return err
 	}
 	return os.WriteFile(path, b, 0o644)
-}
-
-// Draw validates f and draws it on c, with the legend on a white box.
-func (f *Figure) Draw(c draw.Canvas) error {
-	p, leg, err := f.build()
-	if err != nil {
-		return err
-	}
-	p.Draw(c)
-	names := f.legendNames()
-	if leg == nil || len(names) == 0 {
-		return nil
-	}
-	dc := p.DataCanvas(c)
-	corners := []LegendPosition{f.Legend}
-	if f.Legend == LegendAuto {
-		corners = []LegendPosition{LegendTopRight, LegendTopLeft, LegendBottomRight, LegendBottomLeft}
-	}
-	pts := f.canvasPoints(p, dc)
-	textScale := 1.0
-	if _, ok := c.Canvas.(*pgfCanvas); ok {
-		textScale = pgfTextScale
-	}
-	best, bestN := vg.Rectangle{}, -1
-	for _, pos := range corners {
-		box := legendRect(dc, leg, names, pos, textScale)
-		n := 0
-		for _, q := range pts {
-			if q.X >= box.Min.X && q.X <= box.Max.X && q.Y >= box.Min.Y && q.Y <= box.Max.Y {
-				n++
-			}
-		}
-		if bestN < 0 || n < bestN {
-			best, bestN = box, n
-		}
-	}
-	drawLegendBox(dc, leg, best)
-	return nil
-}
-
-// canvasPoints samples the drawn data in canvas coordinates, densifying
-// lines, to score legend placements.
-func (f *Figure) canvasPoints(p *plot.Plot, dc draw.Canvas) []vg.Point {
-	trX, trY := p.Transforms(&dc)
-	var pts []vg.Point
-	const dense = 8 // samples per line segment
-	for _, s := range f.Lines {
-		for _, seg := range s.segments() {
-			for i := seg[0]; i < seg[1]; i++ {
-				a := vg.Point{X: trX(s.X[i]), Y: trY(s.Y[i])}
-				pts = append(pts, a)
-				if i+1 < seg[1] {
-					b := vg.Point{X: trX(s.X[i+1]), Y: trY(s.Y[i+1])}
-					for k := 1; k < dense; k++ {
-						t := vg.Length(k) / dense
-						pts = append(pts, vg.Point{X: a.X + t*(b.X-a.X), Y: a.Y + t*(b.Y-a.Y)})
-					}
-				}
-			}
-		}
-	}
-	for _, s := range f.Points {
-		for i := range s.X {
-			if !math.IsNaN(s.X[i]) && !math.IsNaN(s.Y[i]) {
-				// Points weigh more than line samples: hiding data is worse.
-				q := vg.Point{X: trX(s.X[i]), Y: trY(s.Y[i])}
-				pts = append(pts, q, q, q, q)
-			}
-		}
-	}
-	const refSamples = 40 // samples along a reference line
-	for _, h := range f.HLines {
-		y := trY(h.Y)
-		for k := 0; k <= refSamples; k++ {
-			pts = append(pts, vg.Point{X: dc.Min.X + vg.Length(k)/refSamples*(dc.Max.X-dc.Min.X), Y: y})
-		}
-	}
-	for _, v := range f.VLines {
-		x := trX(v.X)
-		for k := 0; k <= refSamples; k++ {
-			pts = append(pts, vg.Point{X: x, Y: dc.Min.Y + vg.Length(k)/refSamples*(dc.Max.Y-dc.Min.Y)})
-		}
-	}
-	return pts
-}
-
-func (f *Figure) legendNames() []string {
-	var names []string
-	for _, h := range f.HLines {
-		if h.Name != "" {
-			names = append(names, h.Name)
-		}
-	}
-	for _, v := range f.VLines {
-		if v.Name != "" {
-			names = append(names, v.Name)
-		}
-	}
-	for _, s := range f.Lines {
-		if s.Name != "" {
-			names = append(names, s.Name)
-		}
-	}
-	for _, s := range f.Points {
-		if s.Name != "" {
-			names = append(names, s.Name)
-		}
-	}
-	return names
-}
-
-const (
-	legendInset = 5 // points between the data area's edge and the legend box
-	legendPad   = 4 // points between the box and its entries
-)
-
-// legendRect returns the legend box in a corner of the data area dc, with
-// room for text textScale times as wide as measured.
-func legendRect(dc draw.Canvas, leg *plot.Legend, names []string, pos LegendPosition, textScale float64) vg.Rectangle {
-	sty := leg.TextStyle
-	em := sty.Rectangle(" ").Max.X
-	var textW, entryH vg.Length
-	for _, n := range names {
-		r := sty.Rectangle(n)
-		textW = max(textW, r.Max.X)
-		entryH = max(entryH, r.Max.Y)
-	}
-	textW *= vg.Length(textScale)
-	inset, pad := vg.Points(legendInset), vg.Points(legendPad)
-	w := leg.ThumbnailWidth + em + textW
-	h := entryH*vg.Length(len(names)) + leg.Padding*vg.Length(len(names)-1) + sty.FontExtents().Descent
-	var box vg.Rectangle
-	if pos == LegendTopLeft || pos == LegendBottomLeft {
-		box.Min.X = dc.Min.X + inset
-		box.Max.X = box.Min.X + w + 2*pad
-	} else {
-		box.Max.X = dc.Max.X - inset
-		box.Min.X = box.Max.X - w - 2*pad
-	}
-	if pos == LegendBottomLeft || pos == LegendBottomRight {
-		box.Min.Y = dc.Min.Y + inset
-		box.Max.Y = box.Min.Y + h + 2*pad
-	} else {
-		box.Max.Y = dc.Max.Y - inset
-		box.Min.Y = box.Max.Y - h - 2*pad
-	}
-	return box
-}
-
-// drawLegendBox draws leg on a translucent white box.
-func drawLegendBox(dc draw.Canvas, leg *plot.Legend, box vg.Rectangle) {
-	dc.SetColor(color.NRGBA{R: 255, G: 255, B: 255, A: 225})
-	dc.Fill(box.Path())
-	dc.SetLineStyle(draw.LineStyle{Color: color.Gray{Y: 0xA0}, Width: vg.Points(0.5)})
-	dc.Stroke(box.Path())
-	pad := vg.Points(legendPad)
-	inner := draw.Canvas{Canvas: dc.Canvas, Rectangle: vg.Rectangle{
-		Min: vg.Point{X: box.Min.X + pad, Y: box.Min.Y + pad},
-		Max: vg.Point{X: box.Max.X - pad, Y: box.Max.Y - pad},
-	}}
-	leg.Top = true
-	leg.Draw(inner)
 }
 
 // PNG renders f as a PNG image of the given size at [PNGDPI]; zero sizes mean

@@ -39,13 +39,17 @@ func theorySeries(name string, r *study.GammaResult, f func(study.TheoryPoint) s
 	return s
 }
 
+// notConverged names the grey rings of simulations whose chains did not
+// pass the convergence gates.
+const notConverged = "not converged"
+
 // simSeries returns the converged simulations as points with error bars
 // and, when some did not converge, a second series of those drawn as grey
-// rings without error bars (not results); gamma = 0 is drawn at the
-// smallest positive grid gamma.
-func simSeries(name string, r *study.GammaResult, f func(study.SimPoint) (study.Num, study.Num)) []plotting.Series {
+// rings without error bars (not results), named unconverged; gamma = 0 is
+// drawn at the smallest positive grid gamma.
+func simSeries(name, unconverged string, r *study.GammaResult, f func(study.SimPoint) (study.Num, study.Num)) []plotting.Series {
 	s := plotting.Series{Name: name}
-	u := plotting.Series{Name: name + ": not converged (not a result)",
+	u := plotting.Series{Name: unconverged,
 		Style: plotting.Style{Color: color.Gray{Y: 150}, Marker: plotting.MarkerRing}}
 	g0 := minPositiveGamma(r)
 	for _, p := range r.Sim {
@@ -87,11 +91,11 @@ func ErrorFigure(r *study.GammaResult) (*plotting.Figure, error) {
 	theory[2].Style.Dashed = true
 	var sim []plotting.Series
 	if len(r.Sim) > 0 {
-		sim = append(sim, simSeries("Langevin", r, func(p study.SimPoint) (study.Num, study.Num) { return p.TestError, p.TestErrorErr })...)
+		sim = append(sim, simSeries("Langevin", notConverged, r, func(p study.SimPoint) (study.Num, study.Num) { return p.TestError, p.TestErrorErr })...)
 	}
 	base := []plotting.HLine{
 		{Name: "scratch (γ = 0)", Y: float64(r.Scratch.TestError)},
-		{Name: "frozen features (γ = ∞)", Y: float64(r.Frozen.TestError)},
+		{Name: "frozen (γ = ∞)", Y: float64(r.Frozen.TestError)},
 	}
 	f, err := plotting.TestErrorVsGamma(theory, sim, base)
 	if err != nil {
@@ -111,8 +115,9 @@ func OrderFigure(r *study.GammaResult) (*plotting.Figure, error) {
 	}
 	var sim []plotting.Series
 	if len(r.Sim) > 0 {
-		sim = append(simSeries("|v_t|²/N (Langevin)", r, func(p study.SimPoint) (study.Num, study.Num) { return p.VNorm, p.VNormErr }),
-			simSeries("v_s·v_t/N (Langevin)", r, func(p study.SimPoint) (study.Num, study.Num) { return p.Overlap, p.OverlapErr })...)
+		// The unconverged rings of both look alike: one legend entry.
+		sim = append(simSeries("|v_t|²/N (Langevin)", notConverged, r, func(p study.SimPoint) (study.Num, study.Num) { return p.VNorm, p.VNormErr }),
+			simSeries("v_s·v_t/N (Langevin)", "", r, func(p study.SimPoint) (study.Num, study.Num) { return p.Overlap, p.OverlapErr })...)
 	}
 	f, err := plotting.OrderParametersVsGamma(theory, sim)
 	if err != nil {
