@@ -77,7 +77,7 @@ func ChartHTML(charts ...*Chart) (string, error) {
 }
 
 // Block is a part of a [Page]. *Chart, [Image], [Heading], [Paragraph],
-// [Table] and [RawHTML] are blocks.
+// [List], [Table] and [RawHTML] are blocks.
 type Block interface {
 	// HTML returns the block as an HTML fragment.
 	HTML() (string, error)
@@ -97,6 +97,20 @@ type Paragraph string
 // HTML implements Block.
 func (p Paragraph) HTML() (string, error) {
 	return "<p>" + html.EscapeString(string(p)) + "</p>\n", nil
+}
+
+// List is a bulleted list of plain-text items (escaped).
+type List []string
+
+// HTML implements Block.
+func (l List) HTML() (string, error) {
+	var b strings.Builder
+	b.WriteString("<ul>\n")
+	for _, item := range l {
+		b.WriteString("<li>" + html.EscapeString(item) + "</li>\n")
+	}
+	b.WriteString("</ul>\n")
+	return b.String(), nil
 }
 
 // RawHTML is inserted verbatim; it must not load scripts from the network if

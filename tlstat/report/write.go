@@ -18,7 +18,8 @@ import (
 type Report struct {
 	// Title heads the HTML page.
 	Title string
-	// Summary is a paragraph of plain text under the title.
+	// Summary is a paragraph of plain text under the title, such as the
+	// setup; the results follow it in sentences (see Findings).
 	Summary string
 	// Settings is echoed into results.json under "settings".
 	Settings any
@@ -77,7 +78,11 @@ func (r *Report) Write(dir string) error {
 	if err := os.MkdirAll(filepath.Join(dir, "figures"), 0o755); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
-	blocks := []plotting.Block{plotting.Paragraph(r.Summary), summaryTable(r.Results)}
+	var blocks []plotting.Block
+	if r.Summary != "" {
+		blocks = append(blocks, plotting.Paragraph(r.Summary))
+	}
+	blocks = append(blocks, plotting.Heading("Results"), plotting.List(Findings(r.Results)), summaryTable(r.Results))
 	// The overview compares the theory-only studies (or all, if every study
 	// carries a simulation).
 	var overview []*study.GammaResult

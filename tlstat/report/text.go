@@ -1,0 +1,117 @@
+package report
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/tlstat/tlstat/tlstat/study"
+)
+
+// Terms are the short definitions Findings gives where a term is first
+// used.
+var Terms = map[string]string{
+	"test error":          "mean squared error on the ±1 test labels, averaged over the posterior",
+	"coupling":            "γ = 0: from scratch; γ = ∞: the source's features frozen",
+	"relatedness":         "cosine between the target labels and the source model's predictions of them",
+	"regularization-only": "the coupling's change of the prior alone, source switched off",
+	"trust":               "position on the map of converged simulations",
+	"converged":           "R̂ ≤ 1.01 and ESS ≥ 400 for every quantity; the others are not compared",
+}
+
+// glossary hands out the definition of each term the first time only.
+type glossary map[string]bool
+
+// def returns " (definition)" the first time t is asked for, else "".
+func (g glossary) def(t string) string {
+	if g[t] {
+		return ""
+	}
+	g[t] = true
+	return " (" + Terms[t] + ")"
+}
+
+// Findings states the results of the studies in a few sentences each, with
+// the verdicts already computed: whether transfer helps and by how much,
+// against the regularization-only control, with the relatedness and the
+// trust in the theory; for Langevin checks, how many points converged and
+// how each compares with the theory. Terms are defined where first used
+// (see [Terms]).
+func Findings(rs []*study.GammaResult) []string {
+	g := glossary{}
+	var out []string
+	for _, r := range rs {
+		if len(r.Sim) > 0 || r.SimSource != nil {
+			out = append(out, simFinding(g, r))
+			continue
+		}
+		out = append(out, theoryFinding(g, r))
+	}
+	return out
+}
+
+// gammaText formats a coupling to three significant digits.
+func gammaText(x study.Num) string {
+	v := float64(x)
+	if math.IsInf(v, 1) {
+		return "∞"
+	}
+	r, err := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 3, 64), 64)
+	if err != nil {
+		return x.String()
+	}
+	return strconv.FormatFloat(r, 'f', -1, 64)
+}
+
+func theoryFinding(g glossary, r *study.GammaResult) string {
+	var b strings.Builder
+	scratch := float64(r.Scratch.TestError)
+	if r.Gain > 0 {
+		fmt.Fprintf(&b, "%s: transfer helps. The target test error%s falls from %.4f when training from scratch to %.4f at the best coupling γ = %s%s, a gain of %.4f.",
+			r.Pair, g.def("test error"), scratch, float64(r.OptimalError), gammaText(r.OptimalGamma), g.def("coupling"), float64(r.Gain))
+	} else {
+		fmt.Fprintf(&b, "%s: transfer does not help. No coupling γ%s brings the target test error%s below its value from scratch, %.4f.",
+			r.Pair, g.def("coupling"), g.def("test error"), scratch)
+	}
+	// The regularization-only control at its best finite coupling.
+	ro, roGamma := math.Inf(1), math.NaN()
+	for _, p := range r.Theory {
+		if v := float64(p.RegularizationOnlyError); v < ro {
+			ro, roGamma = v, float64(p.Gamma)
+		}
+	}
+	if !math.IsInf(ro, 1) && r.Gain > 0 {
+		fmt.Fprintf(&b, " The regularization-only control%s does no better than %.4f (at γ = %s);", g.def("regularization-only"), ro, gammaText(study.Num(roGamma)))
+		if d := ro - float64(r.OptimalError); d > 0 {
+			fmt.Fprintf(&b, " %.4f of the gain comes from the source data.", math.Min(d, float64(r.Gain)))
+		} else {
+			b.WriteString(" the changed prior alone accounts for the gain.")
+		}
+	}
+	fmt.Fprintf(&b, " The relatedness of the pair%s is %.3f.", g.def("relatedness"), float64(r.Relatedness))
+	if r.Trust != nil {
+		fmt.Fprintf(&b, " Trust in the theory%s: %s.", g.def("trust"), r.Trust.Regime)
+	}
+	return b.String()
+}
+
+func simFinding(g glossary, r *study.GammaResult) string {
+	pts := append([]study.SimPoint{}, r.Sim...)
+	conv := 0
+	var each []string
+	if s := r.SimSource; s != nil {
+		pts = append(pts, *s)
+		each = append(each, "source chains: "+s.Verdict)
+	}
+	for _, p := range r.Sim {
+		each = append(each, fmt.Sprintf("γ = %s: %s", gammaText(p.Gamma), p.Verdict))
+	}
+	for _, p := range pts {
+		if p.Converged {
+			conv++
+		}
+	}
+	return fmt.Sprintf("%s, Langevin check (%s, %d chains): %d of %d simulated points converged%s. Simulated against theoretical target test error%s: %s.",
+		r.Pair, r.SimMethod, r.SimChains, conv, len(pts), g.def("converged"), g.def("test error"), strings.Join(each, "; "))
+}
