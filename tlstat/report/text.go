@@ -97,21 +97,27 @@ func theoryFinding(g glossary, r *study.GammaResult) string {
 }
 
 func simFinding(g glossary, r *study.GammaResult) string {
-	pts := append([]study.SimPoint{}, r.Sim...)
-	conv := 0
-	var each []string
+	type point struct {
+		label string
+		p     study.SimPoint
+	}
+	var pts []point
 	if s := r.SimSource; s != nil {
-		pts = append(pts, *s)
-		each = append(each, "source chains: "+s.Verdict)
+		pts = append(pts, point{"source chains (source test error)", *s})
 	}
 	for _, p := range r.Sim {
-		each = append(each, fmt.Sprintf("γ = %s: %s", gammaText(p.Gamma), p.Verdict))
+		pts = append(pts, point{"γ = " + gammaText(p.Gamma), p})
 	}
+	var cmp []string
 	for _, p := range pts {
-		if p.Converged {
-			conv++
+		if p.p.Converged {
+			cmp = append(cmp, p.label+": "+p.p.Verdict)
 		}
 	}
-	return fmt.Sprintf("%s, Langevin check (%s, %d chains): %d of %d simulated points converged%s. Simulated against theoretical target test error%s: %s.",
-		r.Pair, r.SimMethod, r.SimChains, conv, len(pts), g.def("converged"), g.def("test error"), strings.Join(each, "; "))
+	out := fmt.Sprintf("%s, Langevin check (%s, %d chains): %d of %d simulated points converged%s",
+		r.Pair, r.SimMethod, r.SimChains, len(cmp), len(pts), g.def("converged"))
+	if len(cmp) == 0 {
+		return out + "; none is compared with the theory."
+	}
+	return out + ". Against the theory's test error" + g.def("test error") + ": " + strings.Join(cmp, "; ") + "."
 }

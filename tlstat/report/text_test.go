@@ -16,9 +16,14 @@ func TestFindings(t *testing.T) {
 	prior := syntheticResult("prior")
 	prior.Sim, prior.SimSource, prior.OptimalError = nil, nil, 0.845 // above the control's best, 0.8400
 	sim := syntheticResult("related (N=100, Langevin)")
-	got := Findings([]*study.GammaResult{helps, none, prior, sim})
-	if len(got) != 4 {
-		t.Fatalf("%d findings, want 4: %q", len(got), got)
+	unconv := syntheticResult("unconverged")
+	for i := range unconv.Sim {
+		unconv.Sim[i].Converged = false
+	}
+	unconv.SimSource.Converged = false
+	got := Findings([]*study.GammaResult{helps, none, prior, sim, unconv})
+	if len(got) != 5 {
+		t.Fatalf("%d findings, want 5: %q", len(got), got)
 	}
 	for _, tc := range []struct {
 		i    int
@@ -29,7 +34,9 @@ func TestFindings(t *testing.T) {
 			"The relatedness of the pair (", "is 0.800.", "Trust in the theory (", "): validated."}},
 		{1, []string{"unrelated: transfer does not help. No coupling γ brings the target test error below its value from scratch, 0.8500."}},
 		{2, []string{"the changed prior alone accounts for the gain."}},
-		{3, []string{"Langevin check (hmc, 4 chains): 3 of 4 simulated points converged (", "source chains: agrees; γ = 0: agrees; γ = 2: agrees; γ = 50: agrees."}},
+		{3, []string{"Langevin check (hmc, 4 chains): 3 of 4 simulated points converged (",
+			"Against the theory's test error: source chains (source test error): agrees; γ = 0: agrees; γ = 50: agrees."}},
+		{4, []string{"unconverged, Langevin check (hmc, 4 chains): 0 of 4 simulated points converged; none is compared with the theory."}},
 	} {
 		for _, w := range tc.want {
 			if !strings.Contains(got[tc.i], w) {

@@ -84,17 +84,18 @@ func (m *meter) update(u progressUpdate) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	t := m.now()
-	if !m.seen || u.Stage != m.stage || u.Done < m.lastDone {
+	if !m.seen || u.Stage != m.stage || u.Done < m.lastDone || u.Unit != m.last.Unit {
 		if m.seen {
 			m.endStage()
 		}
 		// A stage starts when the last one ended, or else when the meter
-		// was made or last finished; one that continues a run also starts
-		// where the last one ended.
+		// was made or last finished; one that continues a run (counting in
+		// the same unit, from where the last stage ended) also starts where
+		// the last one ended.
 		m.base, m.stageStart = 0, m.idle
 		if m.seen {
 			m.stageStart = m.lastT
-			if u.Done >= m.lastDone {
+			if u.Done >= m.lastDone && u.Unit == m.last.Unit && u.Scale == m.last.Scale {
 				m.base = m.lastDone
 			}
 		}

@@ -208,11 +208,18 @@ func TestMeterNewRun(t *testing.T) {
 	}
 	now, u.Stage, u.Done = at(12), "b: source chains", 40
 	m.update(u)
+	// A stage counting something else starts from zero too.
+	now = at(13)
+	m.update(progressUpdate{Stage: "b: theory", Done: 1, Unit: "pairs"})
+	now = at(14)
+	m.update(progressUpdate{Stage: "c: source chains", Done: 44, Scale: 4, Unit: "steps", Phase: "burn-in"})
 	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
 	want := []string{
 		"a: source chains: burn-in: step 0, 0s",
 		"a: source chains: burn-in: step 150, 10s",
 		"b: source chains: burn-in: step 10, 2s",
+		"b: theory: pair 1, 1s",
+		"c: source chains: burn-in: step 11, 1s",
 	}
 	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
 		t.Errorf("lines:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
