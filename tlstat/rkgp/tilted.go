@@ -73,7 +73,7 @@ type TiltedSettings struct {
 	// Rungs is the number of tilts of the replica-exchange ladder, spaced
 	// evenly from 0 to 1.25 times the scalar theory's tilt; Replicas the
 	// chains per rung; Steps the steps of each chain, half of them warm-up.
-	// Defaults 16, 4 and 1000.
+	// Defaults 16, 8 and 1000.
 	Rungs, Replicas, Steps int
 	// Src is the source of randomness. Default: a PCG source with a fixed
 	// seed, so that a fit is reproducible.

@@ -171,7 +171,7 @@ func (s *tiltSystem) roots(curve *tiltCurve) ([]tiltRoot, error) {
 // stationary point of the two-parameter system and keeps the one of largest
 // free energy; the new a = G⁻¹y gives the next direction, until it settles.
 func (m *Model) solveTilted(set TiltedSettings) (*tiltedState, error) {
-	maxIter, rungs, replicas, steps := 6, 16, 4, 1000
+	maxIter, rungs, replicas, steps := 6, 16, 8, 1000
 	if set.MaxIter > 0 {
 		maxIter = set.MaxIter
 	}
