@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -82,12 +84,19 @@ func runClasses(args []string, stdout, stderr io.Writer) error {
 	maxSteps := fs.Int("max-steps", 0, "with -simulate: budget in iterations per chain; 0 = the sampler's default")
 	maxTime := fs.Duration("max-time", 0, "with -simulate: wall-clock budget (e.g. 20m); 0 = none")
 	seed := fs.Uint64("seed", 1, "with -simulate: random seed of the chains")
+	table := fs.Bool("table", false, "print the markdown table of the stored -json -simulate records given as arguments, and nothing else")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: tlstat classes [flags]\n\nSolves the multi-output (kernel shape renormalization) theory of one Bayesian one-hidden-layer\nnetwork with one readout per class group, trained on centred one-hot labels, and prints the\nD×D order parameter, the test error per output and the classification accuracy of the mean\npredictor, beside the infinite-width (NNGP) baseline.\n\nflags:")
 		fs.PrintDefaults()
 	}
-	if err := parseArgs(fs, args); err != nil {
+	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *table {
+		return writeClassesTable(stdout, fs.Args())
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
 	net, err := nf.network()
 	if err != nil {
@@ -238,4 +247,40 @@ func fmtFloats(xs []float64, format string) string {
 		s[i] = fmt.Sprintf(format, x)
 	}
 	return strings.Join(s, ", ")
+}
+
+// writeClassesTable prints the markdown table of the stored records at paths
+// (tlstat classes -json -simulate): theory against simulation with the
+// verdict and the convergence diagnostics, one row a record.
+func writeClassesTable(w io.Writer, paths []string) error {
+	if len(paths) == 0 {
+		return fmt.Errorf("-table: no record files given")
+	}
+	fmt.Fprintln(w, "| run | D | N | P | α = P/N | T | theory ε | Langevin ε (± s.e.) | verdict | infinite width ε | theory ⟨v²⟩/N | Langevin \\|v\\|²/N | R̂ (ε, \\|v\\|²) | bulk ESS (ε, \\|v\\|²) | theory accuracy |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+	for _, path := range paths {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		var d classesOutput
+		if err := json.Unmarshal(b, &d); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		sim := d.Simulation
+		if sim == nil {
+			return fmt.Errorf("%s: no simulation in the record (run with -simulate)", path)
+		}
+		te, vn := sim.TestError, sim.ReadoutNorm
+		simTE := fmt.Sprintf("%.4f ± %.4f", te.Mean, te.Err)
+		simVN := fmt.Sprintf("%.3f ± %.3f", vn.Mean, vn.Err)
+		if !sim.Converged {
+			simTE, simVN = "["+simTE+"]", "["+simVN+"]"
+		}
+		name := strings.TrimSuffix(filepath.Base(path), ".json")
+		fmt.Fprintf(w, "| %s | %d | %d | %d | %g | %g | %.4f | %s | %s | %.4f | %.3f | %s | %.3f, %.3f | %.0f, %.0f | %.3f |\n",
+			name, len(d.Groups), d.N, d.P, float64(d.P)/float64(d.N), d.T, d.Theory.Total, simTE, sim.Verdict,
+			d.InfiniteWidth.Total, d.ReadoutNorm, simVN, te.RHat, vn.RHat, te.ESS, vn.ESS, d.Theory.Accuracy)
+	}
+	return nil
 }

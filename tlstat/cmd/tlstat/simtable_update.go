@@ -13,6 +13,8 @@ import (
 const (
 	simTableBegin = "<!-- tlstat simulate table "
 	simTableEnd   = "<!-- end of table -->"
+	// classesTableBegin marks a table of 'tlstat classes -table'.
+	classesTableBegin = "<!-- tlstat classes -table "
 )
 
 // simTableUpdateFile rewrites the marked blocks of a Markdown file.
@@ -32,8 +34,9 @@ func simTableUpdateFile(path string, stderr io.Writer) error {
 }
 
 // simTableUpdate returns page with every marked block replaced by the
-// output of its command; without figures, -figure and -gap-figure are
-// dropped from the commands (nothing is written).
+// output of its command (tlstat simulate table, or tlstat classes -table);
+// without figures, -figure and -gap-figure are dropped from the commands
+// (nothing is written).
 func simTableUpdate(page []byte, figures bool, stderr io.Writer) ([]byte, error) {
 	lines := strings.SplitAfter(string(page), "\n")
 	var out strings.Builder
@@ -41,13 +44,20 @@ func simTableUpdate(page []byte, figures bool, stderr io.Writer) ([]byte, error)
 		line := lines[i]
 		out.WriteString(line)
 		trim := strings.TrimSpace(line)
-		if !strings.HasPrefix(trim, simTableBegin) {
+		begin := simTableBegin
+		table := func(args []string, w io.Writer) error { return runSimulateTable(args, w, stderr) }
+		switch {
+		case strings.HasPrefix(trim, simTableBegin):
+		case strings.HasPrefix(trim, classesTableBegin):
+			begin = classesTableBegin
+			table = func(args []string, w io.Writer) error { return writeClassesTable(w, args) }
+		default:
 			continue
 		}
 		if !strings.HasSuffix(trim, "-->") {
 			return nil, fmt.Errorf("line %d: marker %q does not end with -->", i+1, trim)
 		}
-		args := strings.Fields(strings.TrimSuffix(strings.TrimPrefix(trim, simTableBegin), "-->"))
+		args := strings.Fields(strings.TrimSuffix(strings.TrimPrefix(trim, begin), "-->"))
 		end := i + 1
 		for end < len(lines) && strings.TrimSpace(lines[end]) != simTableEnd {
 			end++
@@ -79,7 +89,7 @@ func simTableUpdate(page []byte, figures bool, stderr io.Writer) ([]byte, error)
 		out.WriteString("\n")
 		if len(missing) > 0 && !simHasFiles(expanded) {
 			fmt.Fprintf(&out, "(no records yet: %s)\n\n", strings.Join(missing, " "))
-		} else if err := runSimulateTable(expanded, &buf, stderr); err != nil {
+		} else if err := table(expanded, &buf); err != nil {
 			return nil, fmt.Errorf("line %d: %w", i+1, err)
 		} else {
 			out.Write(buf.Bytes())
