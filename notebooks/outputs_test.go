@@ -43,7 +43,8 @@ var update = flag.Bool("update", false, "store the executed notebooks in place w
 // the exception: they amplify a round-off difference until the trajectory
 // decorrelates, so with other BLAS kernels their estimates change within
 // their statistical error (checked: pure-Go BLAS moves the HMC and MALA
-// estimates of notebooks 02, 04 and 07 by about their standard errors);
+// estimates of notebooks 02 and 04 and the Gaussian-equivalence ratio of 07
+// by about their standard errors);
 // pinBLASKernel makes OpenBLAS use the same kernels on every x86-64 CPU with
 // AVX2 and FMA. Since numbers are compared as printed, a number with a
 // fractional part or an exponent may also differ by one unit in its last
