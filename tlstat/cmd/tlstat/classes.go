@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -272,8 +273,8 @@ func writeClassesTable(w io.Writer, paths []string) error {
 			return fmt.Errorf("%s: no simulation in the record (run with -simulate)", path)
 		}
 		te, vn := sim.TestError, sim.ReadoutNorm
-		simTE := fmt.Sprintf("%.4f ± %.4f", te.Mean, te.Err)
-		simVN := fmt.Sprintf("%.3f ± %.3f", vn.Mean, vn.Err)
+		simTE := fmt.Sprintf("%.4f ± %s", te.Mean, fmtErr(te.Err, 4))
+		simVN := fmt.Sprintf("%.3f ± %s", vn.Mean, fmtErr(vn.Err, 3))
 		if !sim.Converged {
 			simTE, simVN = "["+simTE+"]", "["+simVN+"]"
 		}
@@ -283,4 +284,13 @@ func writeClassesTable(w io.Writer, paths []string) error {
 			d.InfiniteWidth.Total, d.ReadoutNorm, simVN, te.RHat, vn.RHat, te.ESS, vn.ESS, d.Theory.Accuracy)
 	}
 	return nil
+}
+
+// fmtErr formats a standard error with prec decimals, or with one
+// significant digit when it would print as zero.
+func fmtErr(e float64, prec int) string {
+	if e > 0 && e < 0.5*math.Pow(10, -float64(prec)) {
+		return fmt.Sprintf("%.1g", e)
+	}
+	return fmt.Sprintf("%.*f", prec, e)
 }
