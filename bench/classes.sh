@@ -28,3 +28,5 @@ row() {
 row classes10_N200_P200_T0.05 -n 200 -p 200 -t 0.05
 row classes3_N200_P400_T0.05 -n 200 -p 400 -t 0.05 -groups '0,2,4,6|1,3,5,7|8,9'
 row classes10_N200_P400_T0.05 -n 200 -p 400 -t 0.05
+# The linear activation, where the theory is exact: a check of sampler and theory together.
+row classes10_N200_P400_T0.05_linear -n 200 -p 400 -t 0.05 -act linear
