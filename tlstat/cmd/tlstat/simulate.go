@@ -132,14 +132,15 @@ func (s *simFlags) sampler(stderr io.Writer) (*langevin.Sampler, func(), error) 
 	}
 	done := func() {}
 	if !s.quiet {
-		smp.Progress, done = simProgressBar(stderr)
+		smp.Progress, done = simProgressBar(stderr, s.chains)
 	}
 	return smp, done, nil
 }
 
-// simProgressBar returns a Progress callback drawing the shared progress
-// bar on w and a function that finishes it.
-func simProgressBar(w io.Writer) (func(langevin.Progress), func()) {
+// simProgressBar returns a Progress callback drawing the progress of a run
+// of the given number of chains on w (steps per chain, a line per stage)
+// and a function that finishes it.
+func simProgressBar(w io.Writer, chains int) (func(langevin.Progress), func()) {
 	b := newBar(w)
 	cb := func(p langevin.Progress) {
 		stage := p.Stage
@@ -153,10 +154,10 @@ func simProgressBar(w io.Writer) (func(langevin.Progress), func()) {
 		if !math.IsNaN(p.RHat) {
 			d += fmt.Sprintf(" R̂ %.3f ESS %.0f", p.RHat, p.ESS)
 		}
-		if p.Estimated {
-			d += " (ETA estimated)"
-		}
-		b.set(p.Done, p.Total, d)
+		// With the automatic burn-in the total is an estimate: no
+		// percentage and no ETA, the convergence diagnostics instead.
+		b.m.update(progressUpdate{Stage: stage, Done: p.Done, Total: p.Total, Known: !p.Estimated, Scale: int64(chains),
+			Unit: "steps", Phase: "burn-in", Note: d})
 	}
 	return cb, b.finish
 }
