@@ -1,8 +1,13 @@
 package langevin
 
 import (
+	"encoding/binary"
+	"errors"
 	"fmt"
+	"hash/fnv"
+	"math"
 	"math/rand/v2"
+	"os"
 
 	"github.com/tlstat/tlstat/tlstat/data"
 )
@@ -44,7 +49,7 @@ func (s *Sampler) run(net Network, train, test *data.Dataset, more multiOutputs)
 		return nil, err
 	}
 	pr.yx = more.train
-	rngs := deriveRNGs(s.Src, set.chains+1)
+	rngs, pcgs := deriveSources(s.Src, set.chains+1)
 	inits := make([]params, set.chains)
 	for i := range inits {
 		inits[i] = newParams(pr.n, pr.n0)
@@ -70,11 +75,58 @@ func (s *Sampler) run(net Network, train, test *data.Dataset, more multiOutputs)
 	t := &tracker{cb: s.Progress}
 	t.setStage("single", 0)
 	sp := bc.spec("single", 0, false, pr, test)
+	if s.Checkpoint != nil {
+		if set.method != HMC {
+			return nil, fmt.Errorf("langevin: checkpoints need the HMC sampler, not %v", set.method)
+		}
+		if s.Checkpoint.Path == "" {
+			return nil, fmt.Errorf("langevin: checkpoint without a file path")
+		}
+		sp.ckpt = &stageCheckpoint{cp: *s.Checkpoint, srcs: pcgs[:set.chains],
+			fingerprint: runFingerprint(net, train, test, set, inits, more)}
+	}
 	out, err := runStage(sp, set, t, s.Observe)
 	if err != nil {
 		return nil, err
 	}
+	if sp.ckpt != nil {
+		// The run is complete: its checkpoint is spent.
+		if err := os.Remove(s.Checkpoint.Path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("langevin: checkpoint: %w", err)
+		}
+	}
 	return bc.result(out, set, pr.n0), nil
+}
+
+// runFingerprint names a run for its checkpoint: a hash of the network, the
+// data, the settings that shape the chains and their initial states.
+func runFingerprint(net Network, train, test *data.Dataset, set settings, inits []params, more multiOutputs) string {
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%v|%v|%d|%d|%d|%d|%d|%d|%v|%v|", net, set.method, set.chains, set.thin, set.check, set.maxSteps,
+		set.leap, set.warmup, set.maxRHat, set.minESS)
+	put := func(xs []float64) {
+		var b [8]byte
+		for _, x := range xs {
+			binary.LittleEndian.PutUint64(b[:], math.Float64bits(x))
+			h.Write(b[:])
+		}
+	}
+	for _, d := range []*data.Dataset{train, test} {
+		if d.Len() > 0 {
+			r, c := d.X.Dims()
+			for i := range r {
+				put(d.X.RawRowView(i)[:c])
+			}
+			put(d.Y)
+		}
+	}
+	for _, y := range append(append([][]float64(nil), more.train...), more.test...) {
+		put(y)
+	}
+	for _, p := range inits {
+		put(p.w)
+	}
+	return fmt.Sprintf("%016x", h.Sum64())
 }
 
 // builtChains are the chains of a stage with their warm-up and burn-in.

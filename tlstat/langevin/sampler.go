@@ -117,6 +117,9 @@ type Sampler struct {
 	// MaxTime, if positive, is a wall-clock budget of the automatic burn-in
 	// for each stage (the single network, the source, each coupling).
 	MaxTime time.Duration
+	// Checkpoint, when not nil, makes single-network HMC runs (Run,
+	// RunMulti) resumable (see Checkpoint). Default: none.
+	Checkpoint *Checkpoint
 	// Leapfrog is the number of leapfrog steps of an HMC iteration (default
 	// DefaultLeapfrog).
 	Leapfrog int
@@ -424,15 +427,24 @@ func priorDraw(p params, l0, l1 float64, rng *rand.Rand) {
 
 // deriveRNGs returns k independent generators seeded in order from src.
 func deriveRNGs(src rand.Source, k int) []*rand.Rand {
+	rngs, _ := deriveSources(src, k)
+	return rngs
+}
+
+// deriveSources returns k independent generators seeded in order from src
+// and their PCG sources (whose state a checkpoint saves).
+func deriveSources(src rand.Source, k int) ([]*rand.Rand, []*rand.PCG) {
 	if src == nil {
 		src = rand.NewPCG(1, 1)
 	}
 	m := rand.New(src)
 	out := make([]*rand.Rand, k)
+	pcgs := make([]*rand.PCG, k)
 	for i := range out {
-		out[i] = rand.New(rand.NewPCG(m.Uint64(), m.Uint64()))
+		pcgs[i] = rand.NewPCG(m.Uint64(), m.Uint64())
+		out[i] = rand.New(pcgs[i])
 	}
-	return out
+	return out, pcgs
 }
 
 // tracker aggregates progress across chains.

@@ -23,7 +23,8 @@ type stageSpec struct {
 	n       int  // hidden units
 	perTest bool // each chain samples its own law (transfer targets): DiagnoseGroups
 	gated   [numObs]bool
-	moments int // N0 of the second moment to record (0: none)
+	moments int              // N0 of the second moment to record (0: none)
+	ckpt    *stageCheckpoint // nil: no checkpoints
 }
 
 // stageOut is what a stage returns.
@@ -76,6 +77,21 @@ func runStage(sp *stageSpec, set settings, t *tracker, observe func(State)) (*st
 		recs[i] = &chainRec{ch: ch, v: make([]float64, sp.n)}
 	}
 	it := 0 // iterations done per chain
+	if sp.ckpt != nil {
+		if err := sp.ckpt.load(); err != nil {
+			return nil, err
+		}
+		if sp.ckpt.resume != nil {
+			var elapsed time.Duration
+			var err error
+			if it, elapsed, err = sp.ckpt.restore(recs); err != nil {
+				return nil, err
+			}
+			start = start.Add(-elapsed)
+		}
+		sp.ckpt.last = time.Now()
+	}
+	resumedAt := it
 	fixedEnd := sp.burnIn + set.steps
 	if set.auto {
 		t.setRemaining(int64(len(recs))*int64(sp.warmup+4*set.check), true)
@@ -84,6 +100,13 @@ func runStage(sp *stageSpec, set settings, t *tracker, observe func(State)) (*st
 	}
 	out := &stageOut{stop: "fixed length"}
 	for {
+		// A checkpoint between blocks, once the last block's decisions are
+		// taken, so that a resumed run repeats none of them.
+		if sp.ckpt != nil && it > resumedAt {
+			if err := sp.ckpt.save(it, time.Since(start), recs); err != nil {
+				return nil, err
+			}
+		}
 		// The next block: to the end of warm-up first, then Check iterations.
 		n := set.check
 		if it < sp.warmup {

@@ -76,6 +76,8 @@ type simFlags struct {
 	jsonOut, compare, quiet bool
 	trace                   string
 	traceEvery              int
+	checkpoint              string
+	checkpointEvery         time.Duration
 }
 
 func addSimFlags(fs *flag.FlagSet, seedName string) *simFlags {
@@ -98,6 +100,8 @@ func addSimFlags(fs *flag.FlagSet, seedName string) *simFlags {
 	fs.BoolVar(&s.compare, "compare", false, "also compute the theory and the infinite-width prediction")
 	fs.BoolVar(&s.quiet, "quiet", false, "no progress bar")
 	fs.StringVar(&s.trace, "trace", "", "write per-chain traces (burn-in included) as CSV to this file")
+	fs.StringVar(&s.checkpoint, "checkpoint", "", "simulate single (HMC): save the chains to this file as the run goes and resume from it when it exists (removed when the run completes)")
+	fs.DurationVar(&s.checkpointEvery, "checkpoint-every", 5*time.Minute, "with -checkpoint: shortest interval between saves")
 	fs.IntVar(&s.traceEvery, "trace-every", 100, "iterations between trace points (with -trace; rounded up to a multiple of -thin)")
 	return s
 }
@@ -129,6 +133,12 @@ func (s *simFlags) sampler(stderr io.Writer) (*langevin.Sampler, func(), error) 
 	}
 	if s.trace != "" {
 		smp.TraceEvery = s.traceEvery
+	}
+	if s.checkpoint != "" {
+		if s.checkpointEvery < 0 {
+			return nil, nil, fmt.Errorf("-checkpoint-every %v: must not be negative", s.checkpointEvery)
+		}
+		smp.Checkpoint = &langevin.Checkpoint{Path: s.checkpoint, Every: s.checkpointEvery}
 	}
 	done := func() {}
 	if !s.quiet {
@@ -261,6 +271,9 @@ func runSimulateTransfer(args []string, stdout, stderr io.Writer) error {
 	snaps := fs.Int("snapshots", 1, "snapshots W_s per source chain (one target chain each per gamma)")
 	if err := parseArgs(fs, args); err != nil {
 		return err
+	}
+	if sf.checkpoint != "" {
+		return fmt.Errorf("-checkpoint %q: checkpoints apply to simulate single, not to transfer runs", sf.checkpoint)
 	}
 	gs, err := simParseGammas(*gammas)
 	if err != nil {
