@@ -3,6 +3,7 @@ package study
 import (
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/tlstat/tlstat/tlstat/data"
 	"github.com/tlstat/tlstat/tlstat/kernel"
@@ -19,6 +20,12 @@ import (
 // task in words. A theory that does not converge is a result (rows with
 // Converged false and a note), not an error.
 func Compute(pt GridPoint) (rows []Row, task string, err error) {
+	return compute(pt, "")
+}
+
+// compute is Compute with a checkpoint file for a single network's
+// simulation ("" for none), saved every minute.
+func compute(pt GridPoint, ckpt string) (rows []Row, task string, err error) {
 	p := pt.Params
 	act, err := kernel.ByName(p.Act)
 	if err != nil {
@@ -43,6 +50,9 @@ func Compute(pt GridPoint) (rows []Row, task string, err error) {
 	smp, err := p.Simulate.Sampler(p.Seed)
 	if err != nil {
 		return nil, "", err
+	}
+	if ckpt != "" && p.Mode != ModeTransfer && smp.Method == langevin.HMC {
+		smp.Checkpoint = &langevin.Checkpoint{Path: ckpt, Every: time.Minute}
 	}
 	var sim []Row
 	if p.Mode == ModeTransfer {

@@ -94,7 +94,7 @@ func Run(ctx context.Context, spec *Spec, store *Store, set RunSettings) (RunSum
 		var rec *Record
 		go func() {
 			defer unlock()
-			r, err := computeRecord(pt)
+			r, err := computeRecord(pt, store.checkpoint(pt.Hash))
 			if err == nil {
 				err = store.Put(r)
 			}
@@ -118,10 +118,11 @@ func Run(ctx context.Context, spec *Spec, store *Store, set RunSettings) (RunSum
 	return sum, errors.Join(errs...)
 }
 
-// computeRecord computes a point into a record with its provenance.
-func computeRecord(pt GridPoint) (*Record, error) {
+// computeRecord computes a point into a record with its provenance; a
+// single network's simulation keeps its chains in ckpt as it runs.
+func computeRecord(pt GridPoint, ckpt string) (*Record, error) {
 	start := time.Now()
-	rows, desc, err := Compute(pt)
+	rows, desc, err := compute(pt, ckpt)
 	if err != nil {
 		return nil, err
 	}

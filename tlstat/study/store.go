@@ -41,7 +41,7 @@ type Store struct {
 
 // OpenStore opens (creating if needed) the store in dir.
 func OpenStore(dir string) (*Store, error) {
-	for _, d := range []string{dir, filepath.Join(dir, "points"), filepath.Join(dir, "locks")} {
+	for _, d := range []string{dir, filepath.Join(dir, "points"), filepath.Join(dir, "locks"), filepath.Join(dir, "checkpoints")} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return nil, fmt.Errorf("study: store: %w", err)
 		}
@@ -53,6 +53,12 @@ func OpenStore(dir string) (*Store, error) {
 func (s *Store) Dir() string { return s.dir }
 
 func (s *Store) path(hash string) string { return filepath.Join(s.dir, "points", hash+".json") }
+
+// checkpoint is the file in which a point's running simulation keeps its
+// chains, so that a killed worker's successor resumes it (langevin.Checkpoint).
+func (s *Store) checkpoint(hash string) string {
+	return filepath.Join(s.dir, "checkpoints", hash+".ckpt")
+}
 
 // Has reports whether the point with this hash is stored.
 func (s *Store) Has(hash string) bool {
