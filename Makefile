@@ -1,8 +1,10 @@
 # tlstat developer targets. `make test` is what CI runs (.ci/run).
 #
 #   make test       install what the tests need (if missing), then go test ./... (OpenBLAS) and -short in pure Go
-#   make setup      only the install part: Jupyter, Fashion-MNIST and LaTeX (apt), gonb + goimports, the gonb kernel
-#   make notebooks  setup, then execute every notebook headlessly (go test ./notebooks/)
+#   make setup      only the install part: Jupyter, Fashion-MNIST and LaTeX (apt), gonb + goimports, the gonb kernel,
+#                   Chromium, the classic Notebook server and MathJax (apt) for the browser test
+#   make notebooks  setup, then execute every notebook headlessly (go test ./notebooks/), then run them
+#                   in headless Chromium through a Notebook server (TestBrowserNotebooks)
 #   make notebooks-render
 #                   setup, then re-execute every notebook and store it in place with its
 #                   outputs (NB=04 renders only the notebooks whose names match 04)
@@ -55,7 +57,7 @@ validity:
 slurm-test:
 	APT_GET="$(APT_GET)" bash bench/slurm_e2e.sh 2>&1 | tee docs/validation/slurm_e2e.log
 
-.PHONY: test setup setup-openblas setup-jupyter setup-tools setup-kernel setup-data setup-latex notebooks short vet demo bench notebooks-render
+.PHONY: test setup setup-openblas setup-jupyter setup-tools setup-kernel setup-data setup-latex setup-browser notebooks short vet demo bench notebooks-render
 
 test: setup setup-openblas
 	$(GO) test -timeout $(TEST_TIMEOUT) $(TEST_FLAGS) ./...
@@ -69,7 +71,18 @@ setup-openblas:
 	else echo "setup: installing libopenblas0 with apt"; $(APT_GET) update; \
 	  $(APT_GET) install --no-install-recommends libopenblas0; fi
 
-setup: setup-jupyter setup-tools setup-kernel setup-data setup-latex
+setup: setup-jupyter setup-tools setup-kernel setup-data setup-latex setup-browser
+
+# Chromium, the classic Jupyter Notebook server and MathJax (LaTeX rendered
+# offline) from Debian, for the test that runs the notebooks in a browser
+# (notebooks/webui_test.go): installed only when missing.
+BROWSER_PKGS := chromium jupyter-notebook libjs-mathjax
+setup-browser:
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/jupyter-notebook ] && \
+	    [ -f /usr/share/javascript/mathjax/MathJax.js ]; then \
+	  echo "setup: chromium, jupyter-notebook and MathJax present"; \
+	else echo "setup: installing $(BROWSER_PKGS) with apt"; $(APT_GET) update; \
+	  $(APT_GET) install --no-install-recommends $(BROWSER_PKGS); fi
 
 # pdflatex and the pgf package from Debian, for the test that compiles the
 # report's PDF and PGF figures in a LaTeX document (tlstat/report): installed
@@ -121,7 +134,7 @@ setup-kernel: setup-jupyter setup-tools
 	fi
 
 notebooks: setup
-	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) -v -run 'TestNotebooks' ./notebooks/
+	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) -v -run 'TestNotebooks|TestBrowserNotebooks' ./notebooks/
 
 # The notebooks are stored executed, with their outputs, and go test ./notebooks/
 # compares a fresh run with them (notebooks/README.md). This stores fresh

@@ -13,6 +13,8 @@ import (
 	_ "github.com/go-echarts/go-echarts/v2/components"
 	_ "github.com/go-echarts/go-echarts/v2/opts"
 	_ "github.com/janpfeifer/gonb/gonbui"
+	_ "github.com/janpfeifer/gonb/gonbui/protocol"
+	_ "github.com/janpfeifer/gonb/gonbui/widgets"
 	_ "gonum.org/v1/gonum/floats"
 	_ "gonum.org/v1/gonum/mat"
 	_ "gonum.org/v1/gonum/stat"
