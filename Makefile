@@ -3,8 +3,8 @@
 #   make test       install what the tests need (if missing), then go test ./... (OpenBLAS) and -short in pure Go
 #   make setup      only the install part: Jupyter, Fashion-MNIST and LaTeX (apt), gonb + goimports, the gonb kernel,
 #                   Chromium, the classic Notebook server and MathJax (apt) for the browser test
-#   make notebooks  setup, then execute every notebook headlessly (go test ./notebooks/), then run them
-#                   in headless Chromium through a Notebook server (TestBrowserNotebooks)
+#   make notebooks  setup, then execute every notebook headlessly (go test ./notebooks/), then run each
+#                   in headless Chromium through a Notebook server (TestBrowserNotebooks; go test runs four)
 #   make notebooks-render
 #                   setup, then re-execute every notebook and store it in place with its
 #                   outputs (NB=04 renders only the notebooks whose names match 04)
@@ -134,7 +134,7 @@ setup-kernel: setup-jupyter setup-tools
 	fi
 
 notebooks: setup
-	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) -v -run 'TestNotebooks|TestBrowserNotebooks' ./notebooks/
+	TLSTAT_BROWSER_NOTEBOOKS=all $(GO) test -count=1 -timeout $(TEST_TIMEOUT) -v -run 'TestNotebooks|TestBrowserNotebooks' ./notebooks/
 
 # The notebooks are stored executed, with their outputs, and go test ./notebooks/
 # compares a fresh run with them (notebooks/README.md). This stores fresh
