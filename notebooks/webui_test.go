@@ -34,7 +34,7 @@ import (
 // cache: the quickstart, the kernel heat map, the central figure with its
 // widgets and the validity-map notebook with five charts. With
 // $TLSTAT_BROWSER_NOTEBOOKS=all (make notebooks sets it) it runs every
-// notebook; each of them passes it.
+// notebook.
 var browserNotebooks = []string{
 	"00_quickstart.ipynb",
 	"01_nngp_kernels.ipynb",
