@@ -9,7 +9,7 @@
 #                   setup, then re-execute every notebook and store it in place with its
 #                   outputs (NB=04 renders only the notebooks whose names match 04)
 #   make short      go test -short ./... (fast; skips the notebooks and slow cases)
-#   make vet        gofmt check + go vet (including notebooks/deps.go)
+#   make vet        gofmt check, no machine paths or work items in tracked files, go vet (with notebooks/deps.go)
 #   make demo       the main job: go run ./tlstat/cmd/tlstat demo
 #   make bench      tlstat (pure Go and OpenBLAS) vs the Python reference: ratio table
 #   make slurm-test end-to-end test of tlstat study slurm on a one-node Slurm started here
@@ -151,9 +151,15 @@ notebooks-render: setup
 short:
 	$(GO) test -short ./...
 
+# The project speaks only of itself: no tracked file may name a path of the
+# machine it was written on or the work items it came from.
+SELF_CHECK := /work/|\.\./shared|/root/|/home/[a-z]|\bissue \#?[0-9]+|\btask \#[0-9]+
+
 vet:
 	@unformatted="$$(gofmt -l .)"; \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+	@if git grep -n -I -E '$(SELF_CHECK)' -- . ':!Makefile'; then \
+	  echo "vet: the lines above name machine paths or work items outside the project"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) vet -tags notebooks ./notebooks/
 
