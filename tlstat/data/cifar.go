@@ -114,3 +114,26 @@ func parseCIFAR(r io.Reader, mode CIFARMode, im *Images) error {
 	}
 	return nil
 }
+
+// IsCIFAR10Dir reports whether dir holds the CIFAR-10 binary distribution
+// (test_batch.bin and data_batch_1.bin at least).
+func IsCIFAR10Dir(dir string) bool {
+	for _, name := range []string{"data_batch_1.bin", "test_batch.bin"} {
+		if fi, err := os.Stat(filepath.Join(dir, name)); err != nil || fi.IsDir() {
+			return false
+		}
+	}
+	return true
+}
+
+// ReadImageDir reads a directory of images: the CIFAR-10 binary
+// distribution (IsCIFAR10Dir; every image converted to gray) or else IDX
+// files (ReadIDXDir). kind names what was read: "CIFAR-10 (gray)" or "IDX".
+func ReadImageDir(dir string) (train, test *Images, kind string, err error) {
+	if IsCIFAR10Dir(dir) {
+		train, test, err = ReadCIFAR10Dir(dir, CIFARGray)
+		return train, test, "CIFAR-10 (gray)", err
+	}
+	train, test, err = ReadIDXDir(dir)
+	return train, test, "IDX", err
+}

@@ -40,7 +40,7 @@ func AddTaskFlags(fs *flag.FlagSet) *TaskFlags {
 	fs.IntVar(&t.p, "p", 400, "number of training examples (the first ones in file order; with -train-csv the default is all rows)")
 	fs.IntVar(&t.ptest, "ptest", 1000, "number of test examples (the first ones in file order; with -test-csv the default is all rows)")
 	fs.IntVar(&t.pool, "pool", 2, "side of the average-pooling blocks (must divide the image side; 1 = none)")
-	fs.StringVar(&t.idxDir, "idx-dir", "", "directory with IDX files (MNIST/EMNIST/Fashion-MNIST names); empty = the -dataset")
+	fs.StringVar(&t.idxDir, "idx-dir", "", "directory with IDX files (MNIST/EMNIST/Fashion-MNIST names) or the CIFAR-10 binary batches (data_batch_1.bin … test_batch.bin, read in gray); empty = the -dataset")
 	fs.StringVar(&t.dataset, "dataset", "mnist", "built-in images: mnist (shipped with tlstat) or fashion (Fashion-MNIST, Debian's dataset-fashion-mnist)")
 	fs.StringVar(&t.trainCSV, "train-csv", "", "read the training set from this CSV file (one example per line: a label column and the inputs) instead of images; needs -test-csv")
 	fs.StringVar(&t.testCSV, "test-csv", "", "read the test set from this CSV file (same columns as -train-csv)")
@@ -232,13 +232,17 @@ func loadImages(dir, dataset string) (train, test *data.Images, err error) {
 	if dir == "" {
 		return data.ImagesByName(dataset)
 	}
-	return data.ReadIDXDir(dir)
+	train, test, _, err = data.ReadImageDir(dir)
+	return train, test, err
 }
 
 // imagesName names the images for output headers.
 func imagesName(dir, dataset string) string {
 	if dir == "" {
 		return data.DatasetTitle(dataset)
+	}
+	if data.IsCIFAR10Dir(dir) {
+		return "CIFAR-10 (gray) " + dir
 	}
 	return "IDX " + dir
 }

@@ -326,3 +326,50 @@ func TestDatasetFlags(t *testing.T) {
 		t.Error("-target-dataset with -idx-dir: no error")
 	}
 }
+
+// TestTaskFlagsLoadCIFAR checks that -idx-dir reads a CIFAR-10 binary
+// batch directory (in gray) through the same task pipeline as the library:
+// data.ReadCIFAR10Dir then data.BinaryTask.Standardized.
+func TestTaskFlagsLoadCIFAR(t *testing.T) {
+	dir := t.TempDir()
+	record := func(i int) []byte {
+		b := []byte{byte(i % 10)}
+		for j := range 3 * 1024 {
+			b = append(b, byte((i*37+j*11)%256))
+		}
+		return b
+	}
+	names := []string{"data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin", "test_batch.bin"}
+	for k, name := range names {
+		var f []byte
+		for i := range 20 {
+			f = append(f, record(20*k+i)...)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), f, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fs := flag.NewFlagSet("t", flag.ContinueOnError)
+	tf := AddTaskFlags(fs)
+	if err := fs.Parse([]string{"-idx-dir", dir, "-pos", "0,1", "-neg", "2,3", "-p", "12", "-ptest", "4", "-pool", "2"}); err != nil {
+		t.Fatal(err)
+	}
+	train, test, err := tf.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	trIm, teIm, err := data.ReadCIFAR10Dir(dir, data.CIFARGray)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantTr, wantTe, err := data.BinaryTask{Pos: []int{0, 1}, Neg: []int{2, 3}, P: 12, PTest: 4, Pool: 2}.Standardized(trIm, teIm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if train.Dim() != 256 || !mat.Equal(train.X, wantTr.X) || !mat.Equal(test.X, wantTe.X) {
+		t.Errorf("CIFAR-10 task: dimension %d (want 16×16 = 256) or inputs differ from the library's", train.Dim())
+	}
+	if s := tf.String(); !strings.Contains(s, "CIFAR-10 (gray)") {
+		t.Errorf("task description %q does not name CIFAR-10", s)
+	}
+}

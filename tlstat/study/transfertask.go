@@ -49,7 +49,7 @@ func AddTransferTaskFlags(fs *flag.FlagSet) *TransferTaskFlags {
 	fs.IntVar(&t.pt, "pt", 100, "number of target training examples")
 	fs.IntVar(&t.ptest, "ptest", 1000, "number of test examples of each task")
 	fs.IntVar(&t.pool, "pool", 2, "side of the average-pooling blocks (must divide the image side; 1 = none)")
-	fs.StringVar(&t.idxDir, "idx-dir", "", "directory with IDX files (MNIST/EMNIST/Fashion-MNIST names) for both tasks; empty = the built-in datasets of -source-dataset and -target-dataset")
+	fs.StringVar(&t.idxDir, "idx-dir", "", "directory with IDX files (MNIST/EMNIST/Fashion-MNIST names) or the CIFAR-10 binary batches (read in gray) for both tasks; empty = the built-in datasets of -source-dataset and -target-dataset")
 	fs.StringVar(&t.srcData, "source-dataset", "mnist", "built-in images of the source task: mnist or fashion (Fashion-MNIST, Debian's dataset-fashion-mnist)")
 	fs.StringVar(&t.tgtData, "target-dataset", "mnist", "built-in images of the target task: mnist or fashion; a dataset other than the source's gives a cross-dataset pair")
 	fs.StringVar(&t.srcCSV[0], "source-train-csv", "", "read the source training set from this CSV file (label column -csv-label, the inputs in the others) instead of images; needs -source-test-csv")
