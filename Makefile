@@ -153,12 +153,14 @@ short:
 
 # The project speaks only of itself: no tracked file may name a path of the
 # machine it was written on or the work items it came from.
-SELF_CHECK := /work/|\.\./shared|/root/|/home/[a-z]|\bissue \#?[0-9]+|\btask \#[0-9]+
+# (The bracketed letters match the same text; they keep this line from naming
+# what it forbids.)
+SELF_CHECK := /wor[k]/|\.\./share[d]|/roo[t]/|/hom[e]/[a-z]|\bissu[e] \#?[0-9]+|\btas[k] \#[0-9]+
 
 vet:
 	@unformatted="$$(gofmt -l .)"; \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
-	@if git grep -n -I -E '$(SELF_CHECK)' -- . ':!Makefile'; then \
+	@if git grep -n -I -E '$(SELF_CHECK)' -- .; then \
 	  echo "vet: the lines above name machine paths or work items outside the project"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) vet -tags notebooks ./notebooks/
