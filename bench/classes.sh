@@ -11,19 +11,12 @@ mkdir -p "$out"
 bin=${TLSTAT_BIN:-$(mktemp -d)/tlstat}
 [ -x "$bin" ] || go build -o "$bin" ./tlstat/cmd/tlstat
 pattern=${1:-.}
+# shellcheck source=bench/runrecord.sh
+. bench/runrecord.sh
 row() {
 	local name=$1
 	shift
-	[[ $name =~ $pattern ]] || return 0
-	if [ -s "$out/$name.json" ]; then
-		echo "skip $name (exists)"
-		return 0
-	fi
-	echo "run  $name: tlstat classes $*"
-	local start=$SECONDS
-	"$bin" classes "$@" -ptest 1000 -simulate -max-time 40m -json >"$out/$name.json.tmp"
-	mv "$out/$name.json.tmp" "$out/$name.json"
-	echo "done $name in $((SECONDS - start)) s"
+	record "$name" classes "$@" -ptest 1000 -simulate -max-time 40m -json
 }
 row classes10_N200_P200_T0.05 -n 200 -p 200 -t 0.05
 row classes3_N200_P400_T0.05 -n 200 -p 400 -t 0.05 -groups '0,2,4,6|1,3,5,7|8,9'

@@ -1,11 +1,11 @@
-# Shared by bench/validation.sh and bench/validitymap.sh (sourced, not run):
-# run NAME ARGS... runs `tlstat simulate ARGS -compare -json -quiet` and
-# stores the record as $out/NAME.json, unless that file exists or NAME does
-# not match $pattern. The record is written to a temporary file first, and a
-# single-network run keeps a checkpoint of its chains ($out/NAME.ckpt, removed
-# when it completes), so a killed run resumes where it was. Needs $bin, $out, $pattern and
-# $extra (more flags for every run; may be empty).
-run() {
+# Shared by bench/validation.sh, bench/validitymap.sh and bench/classes.sh
+# (sourced, not run); they set $bin, $out and $pattern.
+#
+# record NAME ARGS... runs `tlstat ARGS` and stores its standard output as
+# $out/NAME.json, unless that file exists or NAME does not match $pattern.
+# The output is written to a temporary file first, so a killed run leaves no
+# partial record.
+record() {
 	local name=$1
 	shift
 	[[ $name =~ $pattern ]] || return 0
@@ -13,13 +13,22 @@ run() {
 		echo "skip $name (exists)"
 		return 0
 	fi
-	echo "run  $name: tlstat simulate $*"
+	echo "run  $name: tlstat $*"
 	local start=$SECONDS
-	# shellcheck disable=SC2086 # $extra is a list of flags
-	local ckpt=()
-	# Single-network runs save their chains as they go and resume after a kill.
-	[ "$1" = single ] && ckpt=(-checkpoint "$out/$name.ckpt")
-	"$bin" simulate "$@" -compare -json -quiet "${ckpt[@]}" $extra >"$out/$name.json.tmp"
+	"$bin" "$@" >"$out/$name.json.tmp"
 	mv "$out/$name.json.tmp" "$out/$name.json"
 	echo "done $name in $((SECONDS - start)) s"
+}
+
+# run NAME ARGS... records `tlstat simulate ARGS -compare -json -quiet $extra`
+# ($extra: more flags for every run; may be empty). A single-network run
+# keeps a checkpoint of its chains ($out/NAME.ckpt, removed when it
+# completes), so a killed run resumes where it was.
+run() {
+	local name=$1
+	shift
+	local ckpt=()
+	[ "$1" = single ] && ckpt=(-checkpoint "$out/$name.ckpt")
+	# shellcheck disable=SC2086 # $extra is a list of flags
+	record "$name" simulate "$@" -compare -json -quiet "${ckpt[@]}" $extra
 }
