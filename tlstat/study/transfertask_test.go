@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/tlstat/tlstat/tlstat/data"
+	"github.com/tlstat/tlstat/tlstat/internal/csvtask"
 )
 
 // TestTransferTaskFlagsCSV loads a transfer problem whose source and target
@@ -15,7 +16,7 @@ import (
 // inputs of another dimension than the other task's, class flags without
 // their partner).
 func TestTransferTaskFlagsCSV(t *testing.T) {
-	src, tgt := writeCSVTask(t, 60), writeCSVTask(t, 30)
+	src, tgt := csvtask.Write(t, 60), csvtask.Write(t, 30)
 	args := []string{"-source-train-csv", filepath.Join(src, "train.csv"), "-source-test-csv", filepath.Join(src, "test.csv"),
 		"-target-train-csv", filepath.Join(tgt, "train.csv"), "-target-test-csv", filepath.Join(tgt, "test.csv")}
 	meanVar := func(d *data.Dataset) (float64, float64) {

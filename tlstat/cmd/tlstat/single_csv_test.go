@@ -3,10 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"math"
-	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,39 +12,14 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/tlstat/tlstat/tlstat/data"
+	"github.com/tlstat/tlstat/tlstat/internal/csvtask"
 	"github.com/tlstat/tlstat/tlstat/rkgp"
 )
-
-// writeCSVTask writes train.csv (rows examples) and test.csv (rows/3) with
-// the label in the first column and five Gaussian inputs, y = sign(x_0 + x_1).
-func writeCSVTask(t *testing.T, rows int) (dir string) {
-	dir = t.TempDir()
-	rng := rand.New(rand.NewPCG(5, 6))
-	for name, n := range map[string]int{"train.csv": rows, "test.csv": rows / 3} {
-		var b strings.Builder
-		b.WriteString("# label, x0..x4\n")
-		for range n {
-			x := make([]float64, 5)
-			for j := range x {
-				x[j] = 3 + 2*rng.NormFloat64() // off-centre, so standardization matters
-			}
-			y := 1.0
-			if x[0]+x[1] < 6 {
-				y = -1
-			}
-			fmt.Fprintf(&b, "%g,%g,%g,%g,%g,%g\n", y, x[0], x[1], x[2], x[3], x[4])
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
 
 // TestSingleCSV runs tlstat single on CSV files and compares its order
 // parameter and test error with rkgp on the same data standardized here.
 func TestSingleCSV(t *testing.T) {
-	dir := writeCSVTask(t, 90)
+	dir := csvtask.Write(t, 90)
 	tr, te := filepath.Join(dir, "train.csv"), filepath.Join(dir, "test.csv")
 	var out, errb bytes.Buffer
 	if code := run([]string{"single", "-train-csv", tr, "-test-csv", te, "-n", "40", "-t", "0.1", "-json"}, &out, &errb); code != 0 {
