@@ -8,6 +8,7 @@ import (
 	"gonum.org/v1/gonum/floats/scalar"
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/tlstat/tlstat/tlstat/data"
 	"github.com/tlstat/tlstat/tlstat/kernel"
 )
 
@@ -22,18 +23,7 @@ func TestTiltedLinearIsScalar(t *testing.T) {
 		{N: 40, T: 0.05, Lambda0: 1, Lambda1: 1, Act: kernel.Linear},
 		{N: 200, T: 0.3, Lambda0: 2, Lambda1: 0.5, Act: kernel.Linear},
 	} {
-		m, err := Fit(train, net, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		mt, err := m.WithVariant(Tilted)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f, err := mt.Tilted()
-		if err != nil {
-			t.Fatal(err)
-		}
+		m, mt, f := fitTilted(t, train, net, nil)
 		// 1e-8: the fixed point is found by Brent's method to 1e-13 in log QB
 		// and 1e-12 in kappa; the scalar Q to a residual of 1e-10.
 		if !scalar.EqualWithinRel(f.QB, m.Q, 1e-8) || !scalar.EqualWithinRel(f.QC, m.Q, 1e-8) {
@@ -74,18 +64,7 @@ func TestTiltedWide(t *testing.T) {
 	t.Parallel()
 	train, test := synthetic(40, 20, 10, 5)
 	net := Network{N: 10_000_000, T: 0.1, Lambda0: 1, Lambda1: 1, Act: kernel.Erf}
-	m, err := Fit(train, net, &Settings{Tilted: TiltedSettings{Steps: 200}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mt, err := m.WithVariant(Tilted)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := mt.Tilted()
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, mt, f := fitTilted(t, train, net, &Settings{Tilted: TiltedSettings{Steps: 200}})
 	// The corrections are O(P/N) = 4e-6 here.
 	if math.Abs(f.QB-1) > 1e-4 || math.Abs(f.QC-1) > 1e-4 || f.Tilt > 1e-4 {
 		t.Errorf("N = %d: QB = %v, QC = %v, tilt %v; want 1, 1, 0", net.N, f.QB, f.QC, f.Tilt)
@@ -313,20 +292,9 @@ func TestTiltedMonteCarloErrors(t *testing.T) {
 		act   kernel.Activation
 		exact bool
 	}{{kernel.Linear, true}, {kernel.Erf, false}} {
-		m, err := Fit(train, Network{N: 40, T: 0.05, Lambda0: 1, Lambda1: 1, Act: tc.act}, &Settings{Tilted: TiltedSettings{Steps: 300}})
-		if err != nil {
-			t.Fatal(err)
-		}
+		m, mt, f := fitTilted(t, train, Network{N: 40, T: 0.05, Lambda0: 1, Lambda1: 1, Act: tc.act}, &Settings{Tilted: TiltedSettings{Steps: 300}})
 		if se, err := m.VariantRiskErr(test); err != nil || se != 0 {
 			t.Errorf("%s scalar: Monte Carlo error %v (%v), want 0", tc.act.Name(), se, err)
-		}
-		mt, err := m.WithVariant(Tilted)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f, err := mt.Tilted()
-		if err != nil {
-			t.Fatal(err)
 		}
 		se, err := mt.VariantRiskErr(test)
 		if err != nil {
@@ -347,4 +315,22 @@ func TestTiltedMonteCarloErrors(t *testing.T) {
 			t.Errorf("erf: errors QB %v (QB %v), QC %v (QC %v), test error %v (%v)", f.QBErr, f.QB, f.QCErr, f.QC, se, rt.Total)
 		}
 	}
+}
+
+// fitTilted fits the scalar theory of net to train with settings s and
+// solves its tilted variant: the scalar model, the tilted one and its fixed
+// point.
+func fitTilted(t *testing.T, train *data.Dataset, net Network, s *Settings) (m, mt *Model, f TiltedFit) {
+	t.Helper()
+	m, err := Fit(train, net, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mt, err = m.WithVariant(Tilted); err != nil {
+		t.Fatal(err)
+	}
+	if f, err = mt.Tilted(); err != nil {
+		t.Fatal(err)
+	}
+	return m, mt, f
 }
