@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -293,13 +292,4 @@ func writeClassesTable(w io.Writer, paths []string) error {
 			d.InfiniteWidth.Total, d.ReadoutNorm, simVN, te.RHat, vn.RHat, te.ESS, vn.ESS, d.Theory.Accuracy)
 	}
 	return nil
-}
-
-// fmtErr formats a standard error with prec decimals, or with one
-// significant digit when it would print as zero.
-func fmtErr(e float64, prec int) string {
-	if e > 0 && e < 0.5*math.Pow(10, -float64(prec)) {
-		return fmt.Sprintf("%.1g", e)
-	}
-	return fmt.Sprintf("%.*f", prec, e)
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
 	"strings"
 
 	"github.com/tlstat/tlstat/tlstat/study"
@@ -84,10 +85,8 @@ func writeSimVariantsTable(w io.Writer, single, trans []simDoc) {
 				}
 				if t.TestError != nil {
 					val, verdict, norm = fmt.Sprintf("%.4f", *t.TestError), t.Verdict, fmtOpt(t.ReadoutNorm, 3)
-					if e := t.TestErrorErr; e != nil && *e >= 5e-5 {
-						val += fmt.Sprintf(" ± %.4f", *e)
-					} else if e != nil && *e > 0 {
-						val += fmt.Sprintf(" ± %.1g", *e)
+					if e := t.TestErrorErr; e != nil && *e > 0 {
+						val += " ± " + fmtErr(*e, 4)
 					}
 				} else if t.Note != "" {
 					verdict = t.Note
@@ -167,4 +166,13 @@ func fmtOpt(x *float64, prec int) string {
 		return "–"
 	}
 	return fmt.Sprintf("%.*f", prec, *x)
+}
+
+// fmtErr formats a standard error with prec decimals, or with one
+// significant digit when it would print as zero.
+func fmtErr(e float64, prec int) string {
+	if e > 0 && e < 0.5*math.Pow(10, -float64(prec)) {
+		return fmt.Sprintf("%.1g", e)
+	}
+	return fmt.Sprintf("%.*f", prec, e)
 }
