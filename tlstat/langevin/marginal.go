@@ -5,6 +5,7 @@ import (
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/lapack/lapack64"
 
 	"github.com/tlstat/tlstat/tlstat/kernel"
@@ -236,7 +237,7 @@ func (pr *problem) margEvaluate(pt *margPoint, grad bool) {
 		blas64.Trsm(blas.Right, blas.Trans, 1, l, gm)
 		blas64.Trsm(blas.Right, blas.NoTrans, 1, l, gm)
 		if d > 1 {
-			scaleAll(pt.g, d)
+			floats.Scale(d, pt.g)
 		}
 		blas64.Ger(-1/ln, vec(pt.a), vec(pt.e), gm)
 		for k := range pr.yx {
@@ -248,7 +249,7 @@ func (pr *problem) margEvaluate(pt *margPoint, grad bool) {
 		blas64.Trsm(blas.Left, blas.NoTrans, 1, l, gm)
 		blas64.Trsm(blas.Left, blas.Trans, 1, l, gm)
 		if d > 1 {
-			scaleAll(pt.g, d)
+			floats.Scale(d, pt.g)
 		}
 		blas64.Ger(-1, vec(pt.a), vec(pt.e), gm)
 		for k := range pr.yx {
@@ -287,13 +288,6 @@ func (pr *problem) margSolveN(phi blas64.General, pt *margPoint, y, a, c []float
 		a[i] /= t
 	}
 	return (yy - bc) / t
-}
-
-// scaleAll multiplies every entry of x by f.
-func scaleAll(x []float64, f float64) {
-	for i := range x {
-		x[i] *= f
-	}
 }
 
 // margPriorGrad sets the gradient to that of the first-layer prior (and

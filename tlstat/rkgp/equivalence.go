@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"gonum.org/v1/gonum/stat"
 )
 
 // Equivalence is the outcome of the Gaussian-equivalence check of a fitted
@@ -161,21 +163,7 @@ func (m *Model) tiltedMoment(a []float64, aka, x float64, chains, warm, keep int
 		ahat[i] = v * na
 	}
 	dr := tiltLadder{kappas: []float64{x}, replicas: chains, warm: warm, keep: keep}.run(m, ahat, rng)
-	mean, stderr = meanStdErr(dr.chainMeans)
+	mean, sd := stat.MeanStdDev(dr.chainMeans, nil)
+	stderr = sd / math.Sqrt(float64(len(dr.chainMeans)))
 	return mean, stderr, dr.acceptance
-}
-
-// meanStdErr returns the mean of xs and its standard error from their
-// spread (len(xs) >= 2).
-func meanStdErr(xs []float64) (mean, stderr float64) {
-	for _, v := range xs {
-		mean += v
-	}
-	mean /= float64(len(xs))
-	var v float64
-	for _, s := range xs {
-		v += (s - mean) * (s - mean)
-	}
-	v /= float64(len(xs) - 1)
-	return mean, math.Sqrt(v / float64(len(xs)))
 }

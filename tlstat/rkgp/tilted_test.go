@@ -7,6 +7,7 @@ import (
 
 	"gonum.org/v1/gonum/floats/scalar"
 	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat"
 
 	"github.com/tlstat/tlstat/tlstat/data"
 	"github.com/tlstat/tlstat/tlstat/kernel"
@@ -225,7 +226,8 @@ func TestTiltLadderRankOne(t *testing.T) {
 	}
 	for j, k := range kappas {
 		means := dr.chainMeans[j*replicas : (j+1)*replicas]
-		got, se := meanStdErr(means)
+		got, sd := stat.MeanStdDev(means, nil)
+		se := sd / math.Sqrt(float64(len(means)))
 		want := exact(k)
 		// Five standard errors of the replicas' spread (exchange makes the
 		// replicas of neighbouring rungs correlated, so the spread is itself
