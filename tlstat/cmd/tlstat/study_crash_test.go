@@ -94,7 +94,7 @@ func TestStudyCrash(t *testing.T) {
 		if err := c.Start(); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(time.Duration(rng.Int64N(int64(clean/3))) + 200*time.Millisecond)
+		time.Sleep(time.Duration(rng.Int64N(int64(clean/3))) + clean/20)
 		killed := c.Process.Signal(syscall.SIGKILL) == nil
 		err := c.Wait()
 		return killed && err != nil && strings.Contains(err.Error(), "killed")
