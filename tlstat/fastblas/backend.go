@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 
+	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/lapack/gonum"
 	"gonum.org/v1/gonum/lapack/lapack64"
@@ -50,6 +51,7 @@ func init() {
 		openblasSetNumThreads(1)
 	}
 	blas64.Use(Blas{})
+	blas32.Use(Blas32{})
 	lapack64.Use(Lapack{})
 }
 

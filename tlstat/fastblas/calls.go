@@ -14,6 +14,9 @@ var (
 	cblasDsymv  func(order, uplo, n int32, alpha float64, a *float64, lda int32, x *float64, incX int32, beta float64, y *float64, incY int32)
 	cblasDtrsv  func(order, uplo, tA, diag, n int32, a *float64, lda int32, x *float64, incX int32)
 
+	cblasSgemm func(order, tA, tB, m, n, k int32, alpha float32, a *float32, lda int32, b *float32, ldb int32, beta float32, c *float32, ldc int32)
+	cblasStrsm func(order, side, uplo, tA, diag, m, n int32, alpha float32, a *float32, lda int32, b *float32, ldb int32)
+
 	lapackDpotrf func(uplo *byte, n *int32, a *float64, lda, info *int32, luplo uintptr)
 	lapackDpotri func(uplo *byte, n *int32, a *float64, lda, info *int32, luplo uintptr)
 	lapackDsyevd func(jobz, uplo *byte, n *int32, a *float64, lda *int32, w, work *float64, lwork *int32, iwork *int32, liwork, info *int32, ljobz, luplo uintptr)

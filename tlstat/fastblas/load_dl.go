@@ -51,6 +51,7 @@ func loadFrom(names []string) error {
 		{&cblasDgemm, "cblas_dgemm"}, {&cblasDsymm, "cblas_dsymm"}, {&cblasDsyrk, "cblas_dsyrk"},
 		{&cblasDsyr2k, "cblas_dsyr2k"}, {&cblasDtrmm, "cblas_dtrmm"}, {&cblasDtrsm, "cblas_dtrsm"},
 		{&cblasDgemv, "cblas_dgemv"}, {&cblasDsymv, "cblas_dsymv"}, {&cblasDtrsv, "cblas_dtrsv"},
+		{&cblasSgemm, "cblas_sgemm"}, {&cblasStrsm, "cblas_strsm"},
 		{&lapackDpotrf, "dpotrf_"}, {&lapackDpotri, "dpotri_"}, {&lapackDsyevd, "dsyevd_"}, {&lapackDsytrd, "dsytrd_"},
 		{&openblasSetNumThreads, "openblas_set_num_threads"}, {&openblasGetNumThreads, "openblas_get_num_threads"},
 		{&openblasGetConfig, "openblas_get_config"}, {&openblasGetCorename, "openblas_get_corename"},
