@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 
@@ -16,6 +17,7 @@ type problem struct {
 	act       kernel.Activation
 	n, n0, p  int
 	x         blas64.General // P×N0 training inputs (Rows = 0 without data)
+	x32       blas32.General // x in float32 (Data nil unless the float32 option is on; float32.go)
 	y         []float64
 	yx        [][]float64 // labels of the outputs after the first (RunMulti; marginal sampler only)
 	t         float64
@@ -55,6 +57,7 @@ type point struct {
 	d, g   []float64 // P×N σ'(h) and ∂loss/∂h
 	f, r   []float64 // P outputs and residuals f - y
 	sValid bool      // s (and d) are valid for the current w (frozen first layer)
+	b32    *buf32    // float32 buffers (nil in float64)
 }
 
 func newPoint(pr *problem) *point {
@@ -64,7 +67,7 @@ func newPoint(pr *problem) *point {
 		gw:     make([]float64, pr.n*pr.n0), gv: make([]float64, pr.n),
 		h: make([]float64, pn), s: make([]float64, pn),
 		d: make([]float64, pn), g: make([]float64, pn),
-		f: make([]float64, pr.p), r: make([]float64, pr.p),
+		f: make([]float64, pr.p), r: make([]float64, pr.p), b32: pr.newBuf32(0),
 	}
 }
 
@@ -79,7 +82,11 @@ func (pr *problem) features(pt *point) {
 	if pr.p == 0 || (pr.freezeW && pt.sValid) {
 		return
 	}
-	blas64.Gemm(blas.NoTrans, blas.Trans, pr.sqrtN0inv, pr.x, general(pr.n, pr.n0, pt.w), 0, general(pr.p, pr.n, pt.h))
+	if pt.b32 != nil {
+		pr.forward32(pt.b32, pt.w, pt.h)
+	} else {
+		blas64.Gemm(blas.NoTrans, blas.Trans, pr.sqrtN0inv, pr.x, general(pr.n, pr.n0, pt.w), 0, general(pr.p, pr.n, pt.h))
+	}
 	a := pr.act
 	if b, ok := a.(kernel.Batcher); ok {
 		b.EvalDeriv(pt.h, pt.s, pt.d)
@@ -147,6 +154,10 @@ func (pr *problem) evaluate(pt *point, grad bool) {
 	}
 	if pr.p > 0 {
 		pr.backHidden(pt, pt.r)
+		if pt.b32 != nil {
+			pr.backward32(pt.b32, pr.sqrtN0inv/pr.t, pt.g, pt.gw)
+			return
+		}
 		blas64.Gemm(blas.Trans, blas.NoTrans, pr.sqrtN0inv/pr.t, general(pr.p, pr.n, pt.g), pr.x, 1, general(pr.n, pr.n0, pt.gw))
 	}
 }

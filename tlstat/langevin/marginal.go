@@ -57,6 +57,7 @@ type margPoint struct {
 	// ax, cx and ex are a, c and e of the outputs after the first
 	// (problem.yx), nil for one output.
 	ax, cx, ex [][]float64
+	b32        *buf32 // float32 buffers (nil in float64)
 }
 
 // outputs returns the number of readouts D.
@@ -80,6 +81,7 @@ func newMargPoint(pr *problem) *margPoint {
 		w: make([]float64, pr.n*pr.n0), gw: make([]float64, pr.n*pr.n0),
 		h: make([]float64, pn), s: make([]float64, pn), d: make([]float64, pn), g: make([]float64, pn),
 		chol: make([]float64, k*k), a: make([]float64, pr.p), c: make([]float64, pr.n), e: make([]float64, pr.n), tmp: make([]float64, pr.n),
+		b32: pr.newBuf32(k),
 	}
 	for range pr.yx {
 		pt.ax = append(pt.ax, make([]float64, pr.p))
@@ -110,7 +112,11 @@ func (pt *margPoint) copyFrom(q *margPoint) {
 
 // margFeatures computes H = X Wᵀ/√N0, Φ = σ(H) and σ'(H).
 func (pr *problem) margFeatures(pt *margPoint) {
-	blas64.Gemm(blas.NoTrans, blas.Trans, pr.sqrtN0inv, pr.x, general(pr.n, pr.n0, pt.w), 0, general(pr.p, pr.n, pt.h))
+	if pt.b32 != nil {
+		pr.forward32(pt.b32, pt.w, pt.h)
+	} else {
+		blas64.Gemm(blas.NoTrans, blas.Trans, pr.sqrtN0inv, pr.x, general(pr.n, pr.n0, pt.w), 0, general(pr.p, pr.n, pt.h))
+	}
 	if b, ok := pr.act.(kernel.Batcher); ok {
 		b.EvalDeriv(pt.h, pt.s, pt.d)
 		return
@@ -234,8 +240,12 @@ func (pr *problem) margEvaluate(pt *margPoint, grad bool) {
 	if pr.nForm() {
 		l := blas64.Triangular{N: n, Stride: n, Uplo: blas.Lower, Diag: blas.NonUnit, Data: pt.chol}
 		// Φ A⁻¹ = Φ L⁻ᵀ L⁻¹.
-		blas64.Trsm(blas.Right, blas.Trans, 1, l, gm)
-		blas64.Trsm(blas.Right, blas.NoTrans, 1, l, gm)
+		if pt.b32 != nil {
+			pr.solve32(pt.b32, pt.chol, n, blas.Right, pt.g)
+		} else {
+			blas64.Trsm(blas.Right, blas.Trans, 1, l, gm)
+			blas64.Trsm(blas.Right, blas.NoTrans, 1, l, gm)
+		}
 		if d > 1 {
 			floats.Scale(d, pt.g)
 		}
@@ -246,8 +256,12 @@ func (pr *problem) margEvaluate(pt *margPoint, grad bool) {
 	} else {
 		l := blas64.Triangular{N: p, Stride: p, Uplo: blas.Lower, Diag: blas.NonUnit, Data: pt.chol}
 		// G⁻¹ Φ = L⁻ᵀ L⁻¹ Φ.
-		blas64.Trsm(blas.Left, blas.NoTrans, 1, l, gm)
-		blas64.Trsm(blas.Left, blas.Trans, 1, l, gm)
+		if pt.b32 != nil {
+			pr.solve32(pt.b32, pt.chol, p, blas.Left, pt.g)
+		} else {
+			blas64.Trsm(blas.Left, blas.NoTrans, 1, l, gm)
+			blas64.Trsm(blas.Left, blas.Trans, 1, l, gm)
+		}
 		if d > 1 {
 			floats.Scale(d, pt.g)
 		}
@@ -263,6 +277,10 @@ func (pr *problem) margEvaluate(pt *margPoint, grad bool) {
 		pt.g[i] *= d
 	}
 	pr.margPriorGrad(pt)
+	if pt.b32 != nil {
+		pr.backward32(pt.b32, pr.sqrtN0inv, pt.g, pt.gw)
+		return
+	}
 	blas64.Gemm(blas.Trans, blas.NoTrans, pr.sqrtN0inv, gm, pr.x, 1, general(n, pr.n0, pt.gw))
 }
 

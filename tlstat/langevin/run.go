@@ -104,6 +104,10 @@ func runFingerprint(net Network, train, test *data.Dataset, set settings, inits 
 	h := fnv.New64a()
 	fmt.Fprintf(h, "%v|%v|%d|%d|%d|%d|%d|%d|%v|%v|", net, set.method, set.chains, set.thin, set.check, set.maxSteps,
 		set.leap, set.warmup, set.maxRHat, set.minESS)
+	if set.float32 {
+		// Only when set, so that float64 runs keep their fingerprints.
+		fmt.Fprint(h, "float32|")
+	}
 	put := func(xs []float64) {
 		var b [8]byte
 		for _, x := range xs {
@@ -145,6 +149,11 @@ type builtChains struct {
 func (s *Sampler) buildChains(probs []*problem, inits []params, anchors [][]float64, test *data.Dataset, set settings,
 	rngs []*rand.Rand, lamRNG *rand.Rand) (*builtChains, error) {
 	b := &builtChains{method: set.method, freeze: s.FreezeFirstLayer}
+	if set.float32 {
+		for _, pr := range probs {
+			pr.useFloat32()
+		}
+	}
 	anchor := func(i int) []float64 {
 		if anchors == nil {
 			return nil

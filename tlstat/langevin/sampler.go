@@ -181,6 +181,13 @@ type Sampler struct {
 	// is called concurrently from the chain goroutines (State.Chain tells
 	// them apart) and must not keep or modify the slices.
 	Observe func(State)
+	// Float32, if set, computes the network's forward and backward passes
+	// over the training set (and HMC's triangular solves of the gradient) in
+	// float32, with every sum, factorization, accept/reject decision,
+	// observable and diagnostic in float64 (see float32.go for what this
+	// does to the sampled law: nothing measurable for HMC and MALA). The
+	// zero value computes everything in float64.
+	Float32 bool
 	// Init, if not nil, sets the initial point of each chain of Run (W is
 	// N×N0 row-major). Otherwise W and v are drawn from their priors.
 	Init func(chain int, w, v []float64)
@@ -243,6 +250,7 @@ type settings struct {
 	maxNorm              float64
 	workers              int
 	adapt                bool
+	float32              bool
 }
 
 func (s *Sampler) resolve() (settings, error) {
@@ -250,7 +258,7 @@ func (s *Sampler) resolve() (settings, error) {
 		progEvry: s.ProgressEvery, maxNorm: s.MaxNorm, workers: s.Workers, burnIn: s.BurnIn,
 		auto: s.BurnIn == 0, check: s.Check, maxSteps: s.MaxSteps, maxTime: s.MaxTime,
 		maxRHat: s.MaxRHat, minESS: s.MinESS, leap: s.Leapfrog, warmup: s.Warmup, targetAccept: s.TargetAccept,
-		adapt: s.Method == MALA && !s.FixedStep}
+		adapt: s.Method == MALA && !s.FixedStep, float32: s.Float32}
 	if r.method != HMC && r.method != ULA && r.method != MALA {
 		return r, fmt.Errorf("langevin: unknown method %v", r.method)
 	}

@@ -78,6 +78,7 @@ type simFlags struct {
 	traceEvery              int
 	checkpoint              string
 	checkpointEvery         time.Duration
+	float32                 bool
 }
 
 func addSimFlags(fs *flag.FlagSet, seedName string) *simFlags {
@@ -102,6 +103,7 @@ func addSimFlags(fs *flag.FlagSet, seedName string) *simFlags {
 	fs.StringVar(&s.trace, "trace", "", "write per-chain traces (burn-in included) as CSV to this file")
 	fs.StringVar(&s.checkpoint, "checkpoint", "", "simulate single (HMC): save the chains to this file as the run goes and resume from it when it exists (removed when the run completes)")
 	fs.DurationVar(&s.checkpointEvery, "checkpoint-every", 5*time.Minute, "with -checkpoint: shortest interval between saves")
+	fs.BoolVar(&s.float32, "float32", false, "compute the network's passes over the training set in float32 (sums, factorizations, acceptance and diagnostics stay float64); faster with OpenBLAS")
 	fs.IntVar(&s.traceEvery, "trace-every", 100, "iterations between trace points (with -trace; rounded up to a multiple of -thin)")
 	return s
 }
@@ -131,6 +133,7 @@ func (s *simFlags) sampler(stderr io.Writer) (*langevin.Sampler, func(), error) 
 		}
 		return nil, nil, err
 	}
+	smp.Float32 = s.float32
 	if s.trace != "" {
 		smp.TraceEvery = s.traceEvery
 	}
