@@ -18,9 +18,10 @@ import (
 // that finds the file resumes from it and continues as if it had not been
 // interrupted: the result is the same, draw for draw. The file names the
 // run it belongs to (the network, data, settings and the chains' initial
-// states); resuming a different run is an error. Run removes the file when
-// it returns a result. It applies to single-network runs with the HMC
-// sampler.
+// states); resuming a different run is an error. Run and Transfer remove
+// the file when they return a result. It applies to single-network runs
+// and to transfer runs (whose file also holds the stages already finished)
+// with the HMC sampler.
 type Checkpoint struct {
 	Path  string
 	Every time.Duration
@@ -72,12 +73,22 @@ type stageCheckpoint struct {
 	last        time.Time
 	resume      *runSnapshot
 	saves       int
+	// outer, when not nil, is the transfer run the stage belongs to: the
+	// stage's state is saved inside the transfer's checkpoint.
+	outer *transferCheckpoint
 }
 
 var errCheckpointStop = errors.New("langevin: stopped after a checkpoint")
 
 // load reads the checkpoint file, if any, into c.resume.
 func (c *stageCheckpoint) load() error {
+	if c.outer != nil {
+		c.resume = c.outer.snap.Current
+		if c.resume != nil && len(c.resume.Chains) != len(c.srcs) {
+			return fmt.Errorf("langevin: checkpoint %s has %d chains, the stage %d", c.cp.Path, len(c.resume.Chains), len(c.srcs))
+		}
+		return nil
+	}
 	b, err := os.ReadFile(c.cp.Path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
@@ -163,6 +174,12 @@ func (c *stageCheckpoint) save(it int, elapsed time.Duration, recs []*chainRec) 
 			cs.Blocks = append(cs.Blocks, blockSnapshot{Start: b.start, Count: b.count, Sum: b.sum})
 		}
 		s.Chains = append(s.Chains, cs)
+	}
+	if c.outer != nil {
+		c.outer.snap.Current = &s
+		err := c.outer.write()
+		c.last = time.Now()
+		return err
 	}
 	var buf bytes.Buffer
 	if err := gob.NewEncoder(&buf).Encode(&s); err != nil {

@@ -120,7 +120,7 @@ func (s *Sampler) Transfer(net Network, tp TransferProblem) (*TransferResult, er
 		return nil, err
 	}
 	nt := set.chains * snaps
-	rngs := deriveRNGs(s.Src, set.chains+1+len(tp.Gammas)*(nt+1))
+	rngs, pcgs := deriveSources(s.Src, set.chains+1+len(tp.Gammas)*(nt+1))
 
 	// Source stage.
 	inits := make([]params, set.chains)
@@ -140,26 +140,49 @@ func (s *Sampler) Transfer(net Network, tp TransferProblem) (*TransferResult, er
 		perStage = int64(nt) * int64(bc.burnIn+set.steps)
 	}
 	t.setLater(int64(len(tp.Gammas))*perStage, true)
+	var ck *transferCheckpoint
+	if s.Checkpoint != nil {
+		if set.method != HMC {
+			return nil, fmt.Errorf("langevin: checkpoints need the HMC sampler, not %v", set.method)
+		}
+		fp := transferFingerprint(net, tp, set, inits, snaps, tp.SnapshotGap)
+		if ck, err = loadTransferCheckpoint(*s.Checkpoint, fp); err != nil {
+			return nil, err
+		}
+	}
 	t.setStage("source", 0)
-	out, err := runStage(bc.spec("source", 0, true, src, tp.SourceTest), set, t, s.Observe)
-	if err != nil {
-		return nil, err
+	out, snapshots, done := (*stageOut)(nil), []params(nil), false
+	if ck != nil {
+		out, snapshots, done = ck.sourceDone()
+	}
+	if !done {
+		sp := bc.spec("source", 0, true, src, tp.SourceTest)
+		if ck != nil {
+			sp.ckpt = ck.stage(pcgs[:set.chains])
+		}
+		if out, err = runStage(sp, set, t, s.Observe); err != nil {
+			return nil, err
+		}
+		gap := tp.SnapshotGap
+		if gap == 0 {
+			gap = max(set.thin, out.steps/snaps)
+		}
+		if snapshots, err = takeSnapshots(bc.chains, snaps, gap, out.burnIn+out.steps, src); err != nil {
+			return nil, err
+		}
+		if ck != nil {
+			if err := ck.finishSource(out, snapshots); err != nil {
+				return nil, err
+			}
+		}
 	}
 	res := &TransferResult{Snapshots: snaps, Source: bc.result(out, set, n0)}
-	gap := tp.SnapshotGap
-	if gap == 0 {
-		gap = max(set.thin, out.steps/snaps)
-	}
-	snapshots, err := takeSnapshots(bc.chains, snaps, gap, out.burnIn+out.steps, src)
-	if err != nil {
-		return nil, err
-	}
 
 	// Target stages.
 	next := set.chains + 1
 	for gi, g := range tp.Gammas {
 		lamRNG := rngs[next]
-		trngs := rngs[next+1 : next+1+nt]
+		trngs, tpcgs := rngs[next+1:next+1+nt], pcgs[next+1:next+1+nt]
 		next += nt + 1
 		tprobs := make([]*problem, nt)
 		tinits := make([]params, nt)
@@ -186,9 +209,20 @@ func (s *Sampler) Transfer(net Network, tp TransferProblem) (*TransferResult, er
 		sp := tb.spec("target", g, false, tprobs[0], tp.TargetTest)
 		sp.perTest = true
 		sp.gated[obsOverlap] = true
-		tout, err := runStage(sp, set, t, s.Observe)
-		if err != nil {
-			return nil, fmt.Errorf("gamma = %v: %w", g, err)
+		var tout *stageOut
+		if ck != nil {
+			tout = ck.targetDone(gi)
+			sp.ckpt = ck.stage(tpcgs)
+		}
+		if tout == nil {
+			if tout, err = runStage(sp, set, t, s.Observe); err != nil {
+				return nil, fmt.Errorf("gamma = %v: %w", g, err)
+			}
+			if ck != nil {
+				if err := ck.finishTarget(tout); err != nil {
+					return nil, err
+				}
+			}
 		}
 		tr := TargetResult{Gamma: g, Eta: tb.eta, LambdaMax: tb.lam, BurnIn: tout.burnIn, Steps: tout.steps, Warmup: tb.warmup,
 			Converged: tout.converged, Stop: tout.stop, SecondMoment: newSecondMoment(tout.moments, n0), Elapsed: tout.elapsed}
@@ -199,6 +233,12 @@ func (s *Sampler) Transfer(net Network, tp TransferProblem) (*TransferResult, er
 			*e = targetEstimate(tout, tr.Chains, snaps, k, set)
 		}
 		res.Targets = append(res.Targets, tr)
+	}
+	if ck != nil {
+		// The run is complete: its checkpoint is spent.
+		if err := ck.remove(); err != nil {
+			return nil, err
+		}
 	}
 	return res, nil
 }
