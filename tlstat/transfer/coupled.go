@@ -3,6 +3,7 @@ package transfer
 import (
 	"fmt"
 	"math"
+	"sync"
 
 	"github.com/tlstat/tlstat/tlstat/kernel"
 	"gonum.org/v1/gonum/mat"
@@ -33,6 +34,10 @@ type Coupled struct {
 	z       *mat.Dense    // L⁻¹ K_st
 	mst     *mat.SymDense // K_stᵀ A⁻¹ K_st
 	vst     []float64     // K_stᵀ A⁻¹ y_s
+
+	// mean holds the mean-mode kernels (activations that are not odd).
+	mean     *meanParts
+	meanOnce sync.Once
 }
 
 // Couple builds the kernels for coupling gamma >= 0 (+Inf allowed).
@@ -61,6 +66,9 @@ func (s *Solver) coupleWith(src *sourceFactor, cov Covariances) *Coupled {
 	v := mat.NewVecDense(pt, nil)
 	v.MulVec(c.z.T(), mat.NewVecDense(len(src.ly), src.ly))
 	c.vst = v.RawVector().Data
+	if s.mean {
+		c.buildMean()
+	}
 	return c
 }
 
@@ -177,9 +185,19 @@ func symFromDense(m *mat.Dense) *mat.SymDense {
 	return s
 }
 
+// errMeanTheory reports a call of the odd theory's three-parameter action
+// on a solver that uses the mean-mode theory.
+func errMeanTheory(act kernel.Activation) error {
+	return fmt.Errorf("transfer: activation %q is not odd: its action has six order parameters (use ActionMean and GradientMean)", act.Name())
+}
+
 // Action returns S_1(q_t, q_st, q_tt) (docs/theory.md §4). It returns an error
-// outside the domain q_t > q_tt, D positive definite.
+// outside the domain q_t > q_tt, D positive definite, and for a solver that
+// uses the mean-mode theory (activations that are not odd).
 func (c *Coupled) Action(q Order) (float64, error) {
+	if c.s.mean {
+		return math.NaN(), errMeanTheory(c.s.act)
+	}
 	st, err := c.eval(q, false)
 	if err != nil {
 		return math.NaN(), err
@@ -189,6 +207,9 @@ func (c *Coupled) Action(q Order) (float64, error) {
 
 // Gradient returns (dS_1/dq_t, dS_1/dq_st, dS_1/dq_tt) (docs/theory.md §4).
 func (c *Coupled) Gradient(q Order) ([3]float64, error) {
+	if c.s.mean {
+		return [3]float64{math.NaN(), math.NaN(), math.NaN()}, errMeanTheory(c.s.act)
+	}
 	st, err := c.eval(q, true)
 	if err != nil {
 		return [3]float64{math.NaN(), math.NaN(), math.NaN()}, err

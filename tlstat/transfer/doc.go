@@ -40,6 +40,12 @@
 // needs L⁻¹K_st (O(P_s² P_t)); every evaluation of S_1 and its gradient then
 // costs one Cholesky of the P_t×P_t matrix D and a few P_t³ products.
 //
-// The theory is stated for odd activations (erf, linear, odd custom
-// activations); NewSolver rejects others.
+// For activations that are not odd (ReLU) each hidden unit's activation has a
+// mean, and the readouts' component along the all-ones direction (the mean
+// mode) carries it. The solver then uses the mean-mode theory
+// (docs/theory.md §4): three more order parameters (ĉ_t, ĉ_st, ĉ_tt, the
+// covariances of the mean modes, Model.Mean) and every kernel q K replaced by
+// q (K − m mᵀ) + ĉ m mᵀ. Its saddle is a root of a six-component gradient
+// (ActionMean, GradientMean, SolveMean); for odd activations it reduces to
+// the odd theory with ĉ = q.
 package transfer

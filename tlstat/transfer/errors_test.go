@@ -33,7 +33,6 @@ func TestBadInput(t *testing.T) {
 		{"NaN label", withSource(nanLabel), nil, []string{"source", "label 3", "NaN"}},
 		{"NaN input", withTarget(nanInput), nil, []string{"target", "input 2, component 5", "NaN"}},
 		{"empty target", withTarget(&data.Dataset{}), nil, []string{"target", "empty"}},
-		{"ReLU", withNet(func(n *rkgp.Network) { n.Act = kernel.ReLU }), nil, []string{"odd activation", "relu"}},
 		{"T = 0", withNet(func(n *rkgp.Network) { n.T = 0 }), nil, []string{"T", "0"}},
 		{"negative source T", func() Problem { p := good; p.SourceT = -1; return p }(), nil, []string{"source temperature", "-1"}},
 		{"NaN SourceQ", good, &Settings{SourceQ: math.NaN()}, []string{"SourceQ", "NaN"}},
@@ -53,6 +52,17 @@ func TestBadInput(t *testing.T) {
 	s, err := NewSolver(good, nil)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// ReLU is accepted (the mean-mode theory), but its action has six order
+	// parameters: the odd theory's three-parameter Action refuses it.
+	relu, err := NewSolver(withNet(func(n *rkgp.Network) { n.Act = kernel.ReLU }), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err := relu.Couple(1); err != nil {
+		t.Fatal(err)
+	} else if _, err := c.Action(Order{T: 1}); err == nil || !strings.Contains(err.Error(), "relu") || !strings.Contains(err.Error(), "ActionMean") {
+		t.Errorf("ReLU Action: error %v", err)
 	}
 	for _, g := range []float64{-1, math.NaN(), math.Inf(-1)} {
 		if _, err := s.Fit(g); err == nil || !strings.Contains(err.Error(), "gamma") || !strings.Contains(err.Error(), fmtFloat(g)) {

@@ -31,6 +31,10 @@ func (m *Model) Predict(x mat.Matrix) (mean, variance []float64, err error) {
 	}
 	for start := 0; start < r; start += s.set.Batch {
 		end := min(start+s.set.Batch, r)
+		if m.mst != nil {
+			m.predictMeanBatch(xd.Slice(start, end, 0, s.n0), mean[start:end], variance[start:end])
+			continue
+		}
 		m.predictBatch(xd.Slice(start, end, 0, s.n0), mean[start:end], variance[start:end])
 	}
 	return mean, variance, nil

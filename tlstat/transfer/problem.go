@@ -43,11 +43,16 @@ type Settings struct {
 	// O((P_s + P_t) Batch)). Default 256.
 	Batch int
 	// SourceQ, if positive, is used as the source order parameter q_s instead
-	// of solving the source saddle.
+	// of solving the source saddle. For activations that are not odd it sets
+	// q_s = ĉ_s = SourceQ (the convention of rkgp.FitFixed).
 	SourceQ float64
 	// RefineTol is the tolerance in log gamma of the golden-section refinement
 	// of the optimal coupling in Sweep. Default 0.02; negative disables it.
 	RefineTol float64
+
+	// meanModes selects the mean-mode theory also for odd activations, whose
+	// mean terms vanish (for the tests that compare it with the odd theory).
+	meanModes bool
 }
 
 func (s *Settings) withDefaults() Settings {
@@ -87,10 +92,11 @@ func validateNet(n rkgp.Network) error {
 	return nil
 }
 
-// validate checks the whole problem.
+// validate checks the whole problem. Activations that are not odd are
+// accepted: the solver then uses the mean-mode theory.
 func (p Problem) validate() error {
-	if err := validateNet(p.Net); err != nil {
-		return err
+	if err := p.Net.Validate(); err != nil {
+		return fmt.Errorf("transfer: %w", err)
 	}
 	if math.IsNaN(p.SourceT) || p.SourceT < 0 || math.IsInf(p.SourceT, 0) {
 		return fmt.Errorf("transfer: source temperature must be positive and finite (0 for the target's), got %v", p.SourceT)

@@ -17,6 +17,10 @@ type Model struct {
 	// Q holds (q_t, q_st, q_tt); QSource is q_s.
 	Q       Order
 	QSource float64
+	// Mean holds (ĉ_t, ĉ_st, ĉ_tt) and MeanSource ĉ_s, the mean-mode order
+	// parameters of activations that are not odd (zero for odd ones).
+	Mean       MeanOrder
+	MeanSource float64
 	// Action is S_1 at Q.
 	Action float64
 	// Converged reports |grad S_1| <= Settings.Tol (or <= Settings.FloorTol
@@ -36,6 +40,9 @@ type Model struct {
 	st     *state
 	jac    [3][3]float64 // last Jacobian in x, reused by continuation
 	hasJac bool
+
+	mst  *mstate       // the mean-mode theory's state (instead of st)
+	jac6 [6][6]float64 // its last Jacobian
 }
 
 // ConvergenceError reports a saddle-point solve that did not reach the
@@ -47,6 +54,9 @@ type ConvergenceError struct {
 	Residual   float64
 	Iterations int
 	Q          Order
+	// Mean is the last iterate's (ĉ_t, ĉ_st, ĉ_tt) of the mean-mode theory
+	// (zero for odd activations).
+	Mean MeanOrder
 	// Reason is "iteration limit", "line search failed", "singular Jacobian"
 	// or "Jacobian step left the domain".
 	Reason string
@@ -54,6 +64,10 @@ type ConvergenceError struct {
 
 // Error names gamma, the residual, the iterate and the reason.
 func (e *ConvergenceError) Error() string {
+	if e.Mean != (MeanOrder{}) {
+		return fmt.Sprintf("transfer: saddle point not converged at gamma = %v after %d iterations: residual |grad S_1| = %.3g at (q_t, q_st, q_tt) = (%.6g, %.6g, %.6g), (ĉ_t, ĉ_st, ĉ_tt) = (%.6g, %.6g, %.6g) (%s)",
+			e.Gamma, e.Iterations, e.Residual, e.Q.T, e.Q.ST, e.Q.TT, e.Mean.T, e.Mean.ST, e.Mean.TT, e.Reason)
+	}
 	return fmt.Sprintf("transfer: saddle point not converged at gamma = %v after %d iterations: residual |grad S_1| = %.3g at (q_t, q_st, q_tt) = (%.6g, %.6g, %.6g) (%s)",
 		e.Gamma, e.Iterations, e.Residual, e.Q.T, e.Q.ST, e.Q.TT, e.Reason)
 }
@@ -230,7 +244,16 @@ func newtonStep(jac [3][3]float64, g [3]float64) ([3]float64, bool) {
 // At returns the Model at fixed order parameters q (no solve), e.g. the
 // infinite-width point (1, 0, 0). Converged is false and Residual is
 // |grad S_1| at q.
-func (c *Coupled) At(q Order) (*Model, error) { return c.at(q, true) }
+//
+// For activations that are not odd the mean-mode parameters are set to
+// ĉ = q (their saddle relation when the mean terms vanish); AtMean sets
+// them independently.
+func (c *Coupled) At(q Order) (*Model, error) {
+	if c.s.mean {
+		return c.atMean(q, MeanOrder(q), true)
+	}
+	return c.at(q, true)
+}
 
 // at is At; without withGrad the gradient products are skipped and Residual
 // is NaN (for baselines whose residual is not reported).
@@ -280,11 +303,20 @@ func (s *Solver) continueRec(prev *Model, gamma float64, depth int) (*Model, err
 	if err != nil {
 		return nil, err
 	}
-	var jac *[3][3]float64
-	if prev.hasJac {
-		jac = &prev.jac
+	var m *Model
+	if s.mean {
+		var jac *[6][6]float64
+		if prev.hasJac {
+			jac = &prev.jac6
+		}
+		m, err = c.solveMean(prev.Q, prev.Mean, jac)
+	} else {
+		var jac *[3][3]float64
+		if prev.hasJac {
+			jac = &prev.jac
+		}
+		m, err = c.solve(prev.Q, jac)
 	}
-	m, err := c.solve(prev.Q, jac)
 	if err == nil {
 		return m, nil
 	}

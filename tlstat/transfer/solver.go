@@ -22,6 +22,8 @@ type Solver struct {
 	n    float64 // width N
 	ts   float64 // source temperature
 	n0   int
+	// mean selects the mean-mode theory (activations that are not odd).
+	mean bool
 
 	gs  *mat.SymDense // source Gram
 	ds  []float64
@@ -30,6 +32,7 @@ type Solver struct {
 	gst *mat.Dense // source × target cross Gram
 
 	qs  float64
+	cs  float64 // ĉ_s of the mean-mode theory (q_s for odd activations)
 	src *sourceFactor
 
 	// srcModel is the single-network model of the source task at q_s,
@@ -47,6 +50,7 @@ type Solver struct {
 type sourceFactor struct {
 	css  float64
 	qs   float64
+	cs   float64 // ĉ_s (the mean-mode theory); q_s for odd activations
 	ks   *mat.SymDense
 	chol mat.Cholesky
 	ly   []float64 // L⁻¹ y_s
@@ -66,6 +70,7 @@ func NewSolver(p Problem, s *Settings) (*Solver, error) {
 		return nil, fmt.Errorf("transfer: Settings.SourceQ must be a positive number (or 0 to solve), got %v", set.SourceQ)
 	}
 	sv := &Solver{prob: p, set: set, act: p.Net.Activation(), n: float64(p.Net.N), ts: p.SourceT, n0: p.Source.Dim()}
+	sv.mean = set.meanModes || !sv.act.Odd()
 	if sv.ts == 0 {
 		sv.ts = p.Net.T
 	}
@@ -87,11 +92,21 @@ func NewSolver(p Problem, s *Settings) (*Solver, error) {
 		if err != nil {
 			return nil, fmt.Errorf("transfer: source saddle: %w", err)
 		}
-		sv.qs = fit.Q
+		sv.qs, sv.cs = fit.Q, fit.Q
+		if !sv.act.Odd() {
+			sv.qs, sv.cs = fit.Qbar, 1/(1+fit.Q)
+		}
 		sv.srcModel = fit
 		sv.srcOnce.Do(func() {})
+	} else {
+		sv.cs = sv.qs
 	}
-	if sv.src, err = newSourceFactor(ks, css, sv.qs, sv.ts, p.Net.Lambda1, p.Source.Y); err != nil {
+	if sv.mean {
+		sv.src, err = newSourceFactorMean(ks, means(sv.act, sv.ds, css), css, sv.qs, sv.cs, sv.ts, p.Net.Lambda1, p.Source.Y)
+	} else {
+		sv.src, err = newSourceFactor(ks, css, sv.qs, sv.ts, p.Net.Lambda1, p.Source.Y)
+	}
+	if err != nil {
 		return nil, err
 	}
 	c, err := sv.Couple(0)
@@ -103,7 +118,17 @@ func NewSolver(p Problem, s *Settings) (*Solver, error) {
 		return nil, fmt.Errorf("transfer: scratch target saddle: %w", err)
 	}
 	sv.scratchFit = fit
-	sv.scratch, err = c.Solve(Order{T: fit.Q})
+	switch {
+	case sv.mean && !sv.act.Odd():
+		// The exact gamma = 0 point has ĉ_st = ĉ_tt = 0 and (q_t, ĉ_t) of the
+		// single network; q_st and q_tt are O(1/N) (the overlaps of the
+		// readouts' posterior means along the mean mode) and found by the solve.
+		sv.scratch, err = c.solveMean(Order{T: fit.Qbar}, MeanOrder{T: 1 / (1 + fit.Q)}, nil)
+	case sv.mean:
+		sv.scratch, err = c.solveMean(Order{T: fit.Q}, MeanOrder{T: fit.Q}, nil)
+	default:
+		sv.scratch, err = c.Solve(Order{T: fit.Q})
+	}
 	if err != nil {
 		return sv, fmt.Errorf("transfer: scratch (gamma = 0) saddle: %w", err)
 	}
@@ -118,11 +143,30 @@ func newSourceFactor(ks *mat.SymDense, css, qs, ts, l1 float64, ys []float64) (*
 	for i := 0; i < p; i++ {
 		a.SetSym(i, i, a.At(i, i)+ts)
 	}
-	f := &sourceFactor{css: css, qs: qs, ks: ks}
+	f := &sourceFactor{css: css, qs: qs, cs: qs, ks: ks}
 	if !f.chol.Factorize(a) {
 		return nil, fmt.Errorf("transfer: source matrix A = T_s I + (q_s/lambda1) K_s is not positive definite (q_s = %v, T_s = %v)", qs, ts)
 	}
 	f.ly = lowerSolveVec(&f.chol, ys)
+	return f, nil
+}
+
+// newSourceFactorMean factors the mean-mode source block
+// A = T_s I + (q_s/lambda1)(K_s − m_s m_sᵀ) + (ĉ_s/lambda1) m_s m_sᵀ.
+func newSourceFactorMean(ks *mat.SymDense, ms []float64, css, qs, cs, ts, l1 float64, ys []float64) (*sourceFactor, error) {
+	p := ks.SymmetricDim()
+	eff := mat.NewSymDense(p, nil)
+	w := cs/qs - 1
+	for i := 0; i < p; i++ {
+		for j := i; j < p; j++ {
+			eff.SetSym(i, j, ks.At(i, j)+w*ms[i]*ms[j])
+		}
+	}
+	f, err := newSourceFactor(eff, css, qs, ts, l1, ys)
+	if err != nil {
+		return nil, fmt.Errorf("%w (ĉ_s = %v)", err, cs)
+	}
+	f.ks, f.cs = ks, cs
 	return f, nil
 }
 

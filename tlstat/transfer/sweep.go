@@ -253,7 +253,12 @@ func (s *Solver) point(m *Model, test *data.Dataset, baselines bool) (Point, err
 	if !baselines {
 		return p, nil
 	}
-	nn, err := m.c.at(Order{T: 1}, false)
+	var nn *Model
+	if s.mean {
+		nn, err = m.c.atMean(Order{T: 1}, MeanOrder{T: 1}, false)
+	} else {
+		nn, err = m.c.at(Order{T: 1}, false)
+	}
 	if err != nil {
 		return p, err
 	}
@@ -271,7 +276,22 @@ func (s *Solver) point(m *Model, test *data.Dataset, baselines bool) (Point, err
 
 // Relatedness returns the cosine between Bᵀ A⁻¹ y_s (the source-predicted
 // target training labels, B = (q_st/lambda1) K_st) and y_t; zero when q_st = 0.
+//
+// For the mean-mode theory (activations that are not odd) it is the cosine
+// between Bᵀ A⁻¹ y_s of that theory at m's order parameters and y_t; zero
+// when q_st = ĉ_st = 0.
 func (m *Model) Relatedness() float64 {
+	if m.mst != nil {
+		if m.Q.ST == 0 && m.Mean.ST == 0 {
+			return 0
+		}
+		v, y := m.sourcePredicted(), m.c.s.prob.Target.Y
+		nv, ny := math.Sqrt(dot(v, v)), math.Sqrt(dot(y, y))
+		if nv == 0 || ny == 0 {
+			return 0
+		}
+		return dot(v, y) / (nv * ny)
+	}
 	if m.Q.ST == 0 {
 		return 0
 	}
@@ -345,7 +365,15 @@ func (s *Solver) regularizationOnly(c *Coupled) (*Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("transfer: regularization-only saddle at gamma = %v: %w", c.gamma, err)
 	}
-	m, err := c.at(Order{T: fit.Q}, false)
+	var m *Model
+	switch {
+	case s.mean && !s.act.Odd():
+		m, err = c.atMean(Order{T: fit.Qbar}, MeanOrder{T: 1 / (1 + fit.Q)}, false)
+	case s.mean:
+		m, err = c.atMean(Order{T: fit.Q}, MeanOrder{T: fit.Q}, false)
+	default:
+		m, err = c.at(Order{T: fit.Q}, false)
+	}
 	if err != nil {
 		return nil, err
 	}

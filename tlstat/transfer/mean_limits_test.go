@@ -1,0 +1,225 @@
+package transfer
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/tlstat/tlstat/tlstat/kernel"
+	"github.com/tlstat/tlstat/tlstat/rkgp"
+	"gonum.org/v1/gonum/diff/fd"
+	"gonum.org/v1/gonum/floats/scalar"
+)
+
+func TestMeanGradientFiniteDifferences(t *testing.T) {
+	p, _ := referenceProblem()
+	p.Net.Act = kernel.ReLU
+	p.SourceT = 0.1
+	s, err := NewSolver(p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 1))
+	// Central differences with gonum's default step are accurate to about
+	// 1e-10 here; 1e-7 leaves a margin while a wrong term (O(1/N) = 0.04)
+	// fails by far.
+	const tol = 1e-7
+	for _, gamma := range []float64{0, 0.3, 4, math.Inf(1)} {
+		c, err := s.Couple(gamma)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for trial := 0; trial < 4; trial++ {
+			q := Order{T: 0.5 + rng.Float64(), ST: rng.Float64() - 0.5, TT: 0.4 * rng.Float64()}
+			cm := MeanOrder{T: 0.5 + rng.Float64(), ST: 0.6 * (rng.Float64() - 0.5), TT: 0.3 * rng.Float64()}
+			if _, err := c.ActionMean(q, cm); err != nil {
+				continue // outside the domain
+			}
+			grad, err := c.GradientMean(q, cm)
+			if err != nil {
+				t.Fatal(err)
+			}
+			num := fd.Gradient(nil, func(x []float64) float64 {
+				v, err := c.ActionMean(Order{T: x[0], ST: x[1], TT: x[2]}, MeanOrder{T: x[3], ST: x[4], TT: x[5]})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return v
+			}, []float64{q.T, q.ST, q.TT, cm.T, cm.ST, cm.TT}, &fd.Settings{Formula: fd.Central})
+			for i := range num {
+				if !scalar.EqualWithinAbsOrRel(grad[i], num[i], tol, tol) {
+					t.Errorf("gamma %v q %+v ĉ %+v: component %d analytic %.12g finite differences %.12g", gamma, q, cm, i, grad[i], num[i])
+				}
+			}
+		}
+	}
+}
+
+func TestMeanScratchLimit(t *testing.T) {
+	// gamma = 0 with ReLU: K̃_st = K̃_tt' = 0, the saddle has ĉ_st = ĉ_tt = 0
+	// and (q_t, ĉ_t) = (Qbar, 1/(1+Q)) of the single-network theory (rkgp,
+	// an independent eigenbasis solve); the predictor is rkgp's to 1e-10
+	// (both solves stop at |grad| <= 1e-11).
+	const tol = 1e-9
+	net := rkgp.Network{N: 50, T: 0.05, Lambda0: 1, Lambda1: 1, Act: kernel.ReLU}
+	p, test := teacherProblem(t, 3, 0.8, net, 60, 30)
+	s, err := NewSolver(p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := s.Scratch()
+	fit, err := rkgp.Fit(p.Target, net, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := fit.Risk(test)
+	got, err := m.Risk(test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(m.Mean.ST) > 1e-12 || math.Abs(m.Mean.TT) > 1e-12 {
+		t.Errorf("ĉ_st = %v, ĉ_tt = %v, want 0", m.Mean.ST, m.Mean.TT)
+	}
+	t.Logf("scratch: q %+v ĉ %+v (q_st, q_tt are O(1/N): overlaps of the readouts' posterior means along the mean mode)", m.Q, m.Mean)
+	for _, c := range []struct {
+		what      string
+		got, want float64
+	}{{"q_t", m.Q.T, fit.Qbar}, {"ĉ_t", m.Mean.T, 1 / (1 + fit.Q)}, {"error", got.Total, want.Total},
+		{"bias2", got.Bias2, want.Bias2}, {"variance", got.Variance, want.Variance}, {"readout norm", m.ReadoutNorm(), fit.ReadoutNorm()}} {
+		if !scalar.EqualWithinAbsOrRel(c.got, c.want, tol, tol) {
+			t.Errorf("%s: transfer %.15g single network %.15g", c.what, c.got, c.want)
+		}
+	}
+	mean, _, _ := m.Predict(test.X)
+	fm, _, _ := fit.Predict(test.X)
+	for i := range mean {
+		if !scalar.EqualWithinAbsOrRel(mean[i], fm[i], tol, tol) {
+			t.Errorf("prediction %d: %v vs %v", i, mean[i], fm[i])
+			break
+		}
+	}
+	// The source: q_s and ĉ_s of rkgp's pair saddle.
+	src, err := s.Source()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.QSource != src.Qbar || m.MeanSource != 1/(1+src.Q) {
+		t.Errorf("source (q_s, ĉ_s) = (%v, %v), rkgp (%v, %v)", m.QSource, m.MeanSource, src.Qbar, 1/(1+src.Q))
+	}
+}
+
+func TestMeanOddEqualsOdd(t *testing.T) {
+	// An odd activation through the mean-mode code path: its mean terms
+	// vanish, the saddle has ĉ = q and everything else equals the odd
+	// theory. Both solves stop at |grad| <= 1e-11; 1e-9 covers the
+	// conditioning of the saddles.
+	const tol = 1e-9
+	net := rkgp.Network{N: 50, T: 0.05, Lambda0: 1, Lambda1: 1}
+	p, test := teacherProblem(t, 4, 0.8, net, 60, 30)
+	odd, err := NewSolver(p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mean, err := NewSolver(p, &Settings{meanModes: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, gamma := range []float64{0, 0.5, 5, math.Inf(1)} {
+		mo, err := odd.Fit(gamma)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mm, err := mean.Fit(gamma)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ro, _ := mo.Risk(test)
+		rm, _ := mm.Risk(test)
+		for _, c := range []struct {
+			what      string
+			got, want float64
+		}{{"q_t", mm.Q.T, mo.Q.T}, {"q_st", mm.Q.ST, mo.Q.ST}, {"q_tt", mm.Q.TT, mo.Q.TT},
+			{"ĉ_t", mm.Mean.T, mo.Q.T}, {"ĉ_st", mm.Mean.ST, mo.Q.ST}, {"ĉ_tt", mm.Mean.TT, mo.Q.TT},
+			{"error", rm.Total, ro.Total}, {"variance", rm.Variance, ro.Variance},
+			{"relatedness", mm.Relatedness(), mo.Relatedness()}} {
+			if !scalar.EqualWithinAbsOrRel(c.got, c.want, tol, tol) {
+				t.Errorf("gamma %v: %s mean-mode path %.15g odd path %.15g", gamma, c.what, c.got, c.want)
+			}
+		}
+	}
+}
+
+func TestMeanInfiniteWidthLimit(t *testing.T) {
+	net := rkgp.Network{N: 1e9, T: 0.05, Lambda0: 1, Lambda1: 1, Act: kernel.ReLU}
+	p, test := teacherProblem(t, 5, 0.8, net, 60, 30)
+	s, err := NewSolver(p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, gamma := range []float64{0.5, 5} {
+		m, err := s.Fit(gamma)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Finite-width corrections are O(P/N) = 1e-7 (P ≈ 100, N = 1e9).
+		const tol = 1e-6
+		if math.Abs(m.Q.T-1) > tol || math.Abs(m.Q.ST) > tol || math.Abs(m.Q.TT) > tol ||
+			math.Abs(m.Mean.T-1) > tol || math.Abs(m.Mean.ST) > tol || math.Abs(m.Mean.TT) > tol {
+			t.Errorf("gamma %v: q = %+v, ĉ = %+v, want (1, 0, 0) for both", gamma, m.Q, m.Mean)
+		}
+		got, _ := m.Risk(test)
+		nn, err := s.InfiniteWidth(gamma)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := nn.Risk(test)
+		if !scalar.EqualWithinAbsOrRel(got.Total, want.Total, tol, tol) {
+			t.Errorf("gamma %v: N = 1e9 error %v, infinite-width %v", gamma, got.Total, want.Total)
+		}
+		// The baseline is the target NNGP with lambda0_eff = 1/c_tt(gamma):
+		// rkgp's independent eigenbasis GP to 1e-10.
+		net0 := net
+		net0.Lambda0 = 1 / nn.Cov.TT
+		ref, err := rkgp.InfiniteWidth(p.Target, net0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rr, _ := ref.Risk(test)
+		if !scalar.EqualWithinAbsOrRel(want.Total, rr.Total, 1e-10, 1e-10) {
+			t.Errorf("gamma %v: infinite-width baseline %.15g, rkgp NNGP %.15g", gamma, want.Total, rr.Total)
+		}
+	}
+}
+
+func TestMeanFrozenLimit(t *testing.T) {
+	net := rkgp.Network{N: 50, T: 0.05, Lambda0: 1, Lambda1: 1, Act: kernel.ReLU}
+	p, test := teacherProblem(t, 7, 0.8, net, 60, 30)
+	s, err := NewSolver(p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fz, err := s.Frozen()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ef, _ := fz.Risk(test)
+	prev := math.Inf(1)
+	for _, gamma := range []float64{1e2, 1e4, 1e6} {
+		m, err := s.Fit(gamma)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, _ := m.Risk(test)
+		d := math.Abs(e.Total - ef.Total)
+		t.Logf("gamma %g: error %.10g, frozen %.10g, q %+v ĉ %+v vs %+v %+v", gamma, e.Total, ef.Total, m.Q, m.Mean, fz.Q, fz.Mean)
+		if d >= prev {
+			t.Errorf("gamma %g: distance to the frozen limit %g did not shrink (previous %g)", gamma, d, prev)
+		}
+		prev = d
+	}
+	// Covariances approach 1/lambda0 with corrections O(lambda0/gamma) = 1e-6
+	// at gamma = 1e6; allow 1e-5 on the error.
+	if prev > 1e-5 {
+		t.Errorf("gamma 1e6: error differs from the frozen limit by %g", prev)
+	}
+}
