@@ -22,6 +22,9 @@ type Point struct {
 	Cov   Covariances
 	// Q holds the target order parameters (q_t, q_st, q_tt).
 	Q Order
+	// Mean holds the mean-mode order parameters (ĉ_t, ĉ_st, ĉ_tt) of
+	// activations that are not odd (zero for odd ones).
+	Mean MeanOrder
 	// Risk is the transfer test error with its bias² and variance.
 	Risk Risk
 	// ReadoutNorm is <|v_t|²>/N = q_t/lambda1; Overlap is <v_s·v_t>/N = q_st/lambda1.
@@ -244,7 +247,7 @@ func logOr(g float64) float64 {
 // point evaluates a solved model and, if baselines, the gamma-dependent
 // baselines sharing its kernels.
 func (s *Solver) point(m *Model, test *data.Dataset, baselines bool) (Point, error) {
-	p := Point{Gamma: m.Gamma, Cov: m.Cov, Q: m.Q, ReadoutNorm: m.ReadoutNorm(), Overlap: m.Overlap(),
+	p := Point{Gamma: m.Gamma, Cov: m.Cov, Q: m.Q, Mean: m.Mean, ReadoutNorm: m.ReadoutNorm(), Overlap: m.Overlap(),
 		Relatedness: m.Relatedness(), Converged: m.Converged, Residual: m.Residual, Iterations: m.Iterations, Evaluations: m.Evaluations}
 	var err error
 	if p.Risk, err = m.Risk(test); err != nil {

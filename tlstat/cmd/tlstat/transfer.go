@@ -19,11 +19,15 @@ func init() {
 
 // transferRow is one gamma of the JSON output.
 type transferRow struct {
-	Gamma                   float64 `json:"gamma"`
-	QS                      float64 `json:"q_s"`
-	QT                      float64 `json:"q_t"`
-	QST                     float64 `json:"q_st"`
-	QTT                     float64 `json:"q_tt"`
+	Gamma float64 `json:"gamma"`
+	QS    float64 `json:"q_s"`
+	QT    float64 `json:"q_t"`
+	QST   float64 `json:"q_st"`
+	QTT   float64 `json:"q_tt"`
+	// The mean-mode order parameters ĉ_t, ĉ_st, ĉ_tt (activations that are not odd).
+	CT                      float64 `json:"c_t,omitempty"`
+	CST                     float64 `json:"c_st,omitempty"`
+	CTT                     float64 `json:"c_tt,omitempty"`
 	TestError               float64 `json:"test_error"`
 	Bias2                   float64 `json:"bias2"`
 	Variance                float64 `json:"variance"`
@@ -44,6 +48,7 @@ type transferOutput struct {
 	Task             string             `json:"task"`
 	Network          string             `json:"network"`
 	QS               float64            `json:"q_s"`
+	CS               float64            `json:"c_s,omitempty"` // ĉ_s (activations that are not odd)
 	Results          []transferRow      `json:"results"`
 	ScratchError     float64            `json:"scratch_error"`
 	ScratchQT        float64            `json:"scratch_q_t"`
@@ -153,11 +158,15 @@ func runTransfer(args []string, stdout, stderr io.Writer) error {
 		OptimalGamma: jsonGamma(sw.Best.Gamma), OptimalError: sw.Best.Error, GridOptimalGamma: sw.Best.GridGamma, Refined: sw.Best.Refined,
 		Gain: sw.Best.Gain, Relatedness: sw.Relatedness,
 	}
+	if !net.Activation().Odd() {
+		out.CS = sv.Scratch().MeanSource
+	}
 	if out.Trust, err = study.TrustTransfer(sv, srcTe, tgtTe, tf.Kind()); err != nil {
 		return err
 	}
 	for _, p := range sw.Points {
 		out.Results = append(out.Results, transferRow{Gamma: p.Gamma, QS: sw.QSource, QT: p.Q.T, QST: p.Q.ST, QTT: p.Q.TT,
+			CT: p.Mean.T, CST: p.Mean.ST, CTT: p.Mean.TT,
 			TestError: p.Risk.Total, Bias2: p.Risk.Bias2, Variance: p.Risk.Variance, ScratchError: sw.Scratch.Risk.Total,
 			InfiniteWidthError: p.InfiniteWidth.Total, RegularizationOnlyError: p.RegularizationOnly.Total,
 			RegularizationOnlyQT: p.QRegularizationOnly, ReadoutNorm: p.ReadoutNorm, Overlap: p.Overlap,
@@ -208,6 +217,10 @@ func sourceT(ts, t float64) float64 {
 
 func writeTransferTable(w io.Writer, o transferOutput) {
 	fmt.Fprintf(w, "# transfer: %s\n# network %s, q_s = %.6f\n", o.Task, o.Network, o.QS)
+	if o.CS != 0 {
+		writeTransferMeanTable(w, o)
+		return
+	}
 	fmt.Fprintf(w, "%9s %8s %8s %8s %8s %8s %8s %8s %8s %8s %5s %8s\n", "gamma", "q_t", "q_st", "q_tt", "error", "bias2", "variance",
 		"scratch", "inf.wid.", "reg.only", "conv", "residual")
 	for _, r := range o.Results {
@@ -236,4 +249,25 @@ func writeTransferTable(w io.Writer, o transferOutput) {
 		}
 	}
 	fmt.Fprintf(w, "trust: %s\n  source: %s\n  target: %s\n", o.Trust.Regime, o.Trust.Source, o.Trust.Target)
+}
+
+// writeTransferMeanTable writes the table of an activation that is not odd:
+// the order parameters of the mean-mode theory (q_t, q_st, q_tt and the
+// mean-mode ĉ_t, ĉ_st, ĉ_tt), errors and baselines, and the summary lines.
+func writeTransferMeanTable(w io.Writer, o transferOutput) {
+	fmt.Fprintf(w, "# mean-mode theory (activation not odd): c_s = %.6f; c_t, c_st, c_tt are the mean-mode order parameters\n", o.CS)
+	fmt.Fprintf(w, "%9s %8s %8s %8s %8s %8s %8s %8s %8s %8s %8s %8s %5s %8s\n", "gamma", "q_t", "q_st", "q_tt", "c_t", "c_st", "c_tt",
+		"error", "variance", "scratch", "inf.wid.", "reg.only", "conv", "residual")
+	for _, r := range o.Results {
+		fmt.Fprintf(w, "%9.4g %8.4f %8.4f %8.4f %8.4f %8.4f %8.4f %8.4f %8.4f %8.4f %8.4f %8.4f %5t %8.1e\n", r.Gamma, r.QT, r.QST, r.QTT,
+			r.CT, r.CST, r.CTT, r.TestError, r.Variance, r.ScratchError, r.InfiniteWidthError, r.RegularizationOnlyError, r.Converged, r.Residual)
+	}
+	o.Results, o.CS = nil, 0
+	var rest strings.Builder
+	writeTransferTable(&rest, o)
+	// The summary lines after the (empty) odd table: skip its three header lines.
+	lines := strings.SplitAfterN(rest.String(), "\n", 4)
+	if len(lines) == 4 {
+		fmt.Fprint(w, lines[3])
+	}
 }

@@ -72,7 +72,6 @@ func TestTransferBadFlags(t *testing.T) {
 		{[]string{"-gamma", "NaN"}, "NaN"},
 		{[]string{"-gamma", "inf"}, "frozen-feature limit"},
 		{[]string{"-gamma", "0,,1"}, "empty item 2"},
-		{[]string{"-act", "relu"}, "odd activation"},
 		{[]string{"-t", "0"}, "-t 0"},
 		{[]string{"-source-t", "-1"}, "source temperature"},
 		{[]string{"-equiv-sizes", "100,200"}, "needs an image task"},
@@ -83,6 +82,45 @@ func TestTransferBadFlags(t *testing.T) {
 		err := runTransfer(args, &out, &errb)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%v: error %v, want %q", c.args, err, c.want)
+		}
+	}
+}
+
+func TestTransferReLU(t *testing.T) {
+	// An activation that is not odd runs the mean-mode theory: the JSON rows
+	// carry its order parameters ĉ, every saddle converges (|grad S_1| <=
+	// 1e-11, transfer.Settings), and at gamma = 0 the error is the scratch
+	// network's; the table shows the c_t column.
+	args := append(append([]string(nil), smallTransferArgs...), "-act", "relu")
+	var out, errb bytes.Buffer
+	if err := runTransfer(append(args, "-json"), &out, &errb); err != nil {
+		t.Fatalf("%v (stderr %s)", err, errb.String())
+	}
+	var doc struct {
+		CS      float64          `json:"c_s"`
+		Results []map[string]any `json:"results"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, out.String())
+	}
+	if doc.CS <= 0 || len(doc.Results) != 3 {
+		t.Fatalf("c_s %v, %d results:\n%s", doc.CS, len(doc.Results), out.String())
+	}
+	for i, r := range doc.Results {
+		if r["converged"] != true || r["residual"].(float64) > 1e-9 || r["c_t"] == nil {
+			t.Errorf("row %d: %v", i, r)
+		}
+	}
+	if first := doc.Results[0]; first["test_error"] != first["scratch_error"] {
+		t.Errorf("gamma = 0 row: %v", first)
+	}
+	out.Reset()
+	if err := runTransfer(args, &out, &errb); err != nil {
+		t.Fatalf("%v (stderr %s)", err, errb.String())
+	}
+	for _, want := range []string{"mean-mode theory", "c_st", "inf.wid.", "frozen features", "optimal gamma", "relatedness", "trust"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("table lacks %q:\n%s", want, out.String())
 		}
 	}
 }
