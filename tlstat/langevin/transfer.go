@@ -78,7 +78,9 @@ type TransferResult struct {
 // memory of the source at γ = 0), and a prior draw of v_t. The target
 // chains of a coupling are gated together, each compared with itself
 // (see Sampler.MaxRHat and DiagnoseGroups).
-// Progress.Total is an estimate until the last stage starts.
+// Progress.Total is an estimate until the last stage starts. With a
+// Checkpoint (HMC) the run saves its finished stages and the chains of the
+// stage in progress, and resumes from them (see Checkpoint).
 func (s *Sampler) Transfer(net Network, tp TransferProblem) (*TransferResult, error) {
 	set, err := s.resolve()
 	if err != nil {

@@ -23,8 +23,8 @@ func Compute(pt GridPoint) (rows []Row, task string, err error) {
 	return compute(pt, "")
 }
 
-// compute is Compute with a checkpoint file for a single network's
-// simulation ("" for none), saved every minute.
+// compute is Compute with a checkpoint file for the simulation ("" for
+// none; HMC runs of single networks and of transfer), saved every minute.
 func compute(pt GridPoint, ckpt string) (rows []Row, task string, err error) {
 	p := pt.Params
 	act, err := kernel.ByName(p.Act)
@@ -51,7 +51,7 @@ func compute(pt GridPoint, ckpt string) (rows []Row, task string, err error) {
 	if err != nil {
 		return nil, "", err
 	}
-	if ckpt != "" && p.Mode != ModeTransfer && smp.Method == langevin.HMC {
+	if ckpt != "" && smp.Method == langevin.HMC {
 		smp.Checkpoint = &langevin.Checkpoint{Path: ckpt, Every: time.Minute}
 	}
 	var sim []Row

@@ -75,8 +75,20 @@ func (p Params) Hash() string {
 // activations, widths, sizes, target sizes, temperatures, lambda0,
 // lambda1 and seeds, the last varying fastest), without repeats: points
 // whose parameters coincide (e.g. seeds of a theory-only point that does
-// not depend on them) appear once. The spec must be valid (Validate).
+// not depend on them) appear once. A spec with sub-grids (Grids) has the
+// points of each sub-grid in turn. The spec must be valid (Validate).
 func (s *Spec) Points() []GridPoint {
+	var out []GridPoint
+	seen := map[string]bool{}
+	for _, g := range s.grids() {
+		out = g.points(seen, out)
+	}
+	return out
+}
+
+// points appends the points of a spec without sub-grids whose hashes are
+// not in seen to out.
+func (s *Spec) points(seen map[string]bool, out []GridPoint) []GridPoint {
 	acts := orDefault(s.Act, []string{"erf"})
 	ts := orDefault(s.T, []float64{0.05})
 	l0s := orDefault(s.Lambda0, []float64{1})
@@ -104,8 +116,6 @@ func (s *Spec) Points() []GridPoint {
 			}
 		}
 	}
-	var out []GridPoint
-	seen := map[string]bool{}
 	for ti := range s.Tasks {
 		task := &s.Tasks[ti]
 		name := task.Name

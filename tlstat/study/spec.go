@@ -56,6 +56,12 @@ type Spec struct {
 	// Simulate, when present, also samples real networks with these
 	// sampler settings and convergence gates (as tlstat simulate).
 	Simulate *SamplerSettings `json:"simulate,omitempty"`
+	// Grids, when present, makes the spec a union of grids: each entry is
+	// a partial spec (no name, no grids of its own) whose non-empty fields
+	// replace this spec's, and the points are those of each sub-grid in
+	// turn. The fields of this spec are then the defaults of its sub-grids
+	// and need not be complete by themselves.
+	Grids []Spec `json:"grids,omitempty"`
 }
 
 // Mode names of a Spec.
@@ -103,6 +109,9 @@ func ParseSpec(b []byte) (*Spec, error) {
 
 // Validate checks the spec's fields; Points needs a valid spec.
 func (s *Spec) Validate() error {
+	if len(s.Grids) > 0 {
+		return s.validateGrids()
+	}
 	switch s.Mode {
 	case ModeSingle, ModeTransfer:
 	default:

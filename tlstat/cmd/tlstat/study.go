@@ -196,7 +196,7 @@ func runStudyPlan(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return &study.FieldError{Field: "-shards", Value: *shards, Reason: "want at least 1"}
 	}
-	fmt.Fprintf(stdout, "# study %s: %d points (mode %s)\n", spec.Name, len(points), spec.Mode)
+	fmt.Fprintf(stdout, "# study %s: %d points (mode %s)\n", spec.Name, len(points), spec.ModeNames())
 	fmt.Fprintf(stdout, "%-5s %-64s %-6s %9s  %s\n", "index", "hash", "shard", "cost", "point")
 	for k, pt := range points {
 		fmt.Fprintf(stdout, "%-5d %-64s %-6d %9.3g  %s\n", k, pt.Hash, assign[k], pt.Cost(), pointWords(pt))

@@ -1,0 +1,191 @@
+package study
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The validation grid and the validity map as studies: the spec files in
+// docs/validation/specs and the stored records they regenerate.
+var validationSpecs = []struct {
+	spec    string // spec file
+	records string // glob of its stored records
+}{
+	{"../../docs/validation/specs/validation.json", "../../docs/validation/hmc/*.json"},
+	{"../../docs/validation/specs/validitymap.json", "../../docs/validation/map/*.json"},
+}
+
+// TestValidationSpecsMatchRecords checks that every stored record of the
+// validation grid and of the validity map is a point of its spec: the
+// parameters read from the record's command line (ParamsOfCommand) hash to
+// a point of the spec, each point matched by one record at most, so that
+// `tlstat study run SPEC` computes exactly the stored runs (and the points
+// that have no record yet). It also checks that the command of every point
+// (Params.SimulateArgs) reads back to the point.
+func TestValidationSpecsMatchRecords(t *testing.T) {
+	for _, c := range validationSpecs {
+		spec, err := ReadSpec(c.spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		points := spec.Points()
+		byHash := map[string]GridPoint{}
+		for _, pt := range points {
+			byHash[pt.Hash] = pt
+			cmd := "tlstat simulate " + pt.Params.Mode + " " + strings.Join(pt.Params.SimulateArgs(), " ")
+			back, err := ParamsOfCommand(cmd)
+			if err != nil {
+				t.Errorf("%s: point %.12s: %v", c.spec, pt.Hash, err)
+				continue
+			}
+			if h := back.Hash(); h != pt.Hash {
+				t.Errorf("%s: point %.12s (%s): its command %q reads back as %.12s", c.spec, pt.Hash, pt.Task, cmd, h)
+			}
+		}
+		files, err := filepath.Glob(c.records)
+		if err != nil || len(files) == 0 {
+			t.Fatalf("%s: no records (%v)", c.records, err)
+		}
+		matched := map[string]string{}
+		for _, f := range files {
+			d, err := ReadSimDoc(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := ParamsOfCommand(d.Command)
+			if err != nil {
+				t.Errorf("%s: %v", f, err)
+				continue
+			}
+			h := p.Hash()
+			pt, ok := byHash[h]
+			switch {
+			case !ok:
+				t.Errorf("%s: command %q is no point of %s", filepath.Base(f), d.Command, c.spec)
+			case matched[h] != "":
+				t.Errorf("%s and %s are the same point %.12s", matched[h], filepath.Base(f), h)
+			default:
+				matched[h] = filepath.Base(f)
+				if pt.Params.N != d.N || pt.Params.T != d.T || (d.Mode == ModeSingle && pt.Params.P != d.P) ||
+					(d.Mode == ModeTransfer && (pt.Params.P != d.PS || pt.Params.PT != d.PT)) {
+					t.Errorf("%s: point %.12s has N=%d T=%g P=%d PT=%d, the record N=%d T=%g P=%d Ps=%d Pt=%d", filepath.Base(f), h,
+						pt.Params.N, pt.Params.T, pt.Params.P, pt.Params.PT, d.N, d.T, d.P, d.PS, d.PT)
+				}
+			}
+		}
+		t.Logf("%s: %d points, %d stored records, each a point", filepath.Base(c.spec), len(points), len(matched))
+	}
+}
+
+// TestValidationShardBalance checks the cost model on the validation grid's
+// spec: the cost of a point is the formula of GridPoint.Cost worked out by
+// hand, and the array tasks of `tlstat study slurm` (AssignShards) have
+// predicted costs within a factor 2 of each other for up to 6 tasks. (With
+// 7 or more, the N = 800, P = 1600 point alone outweighs a task's mean
+// share.) It logs the measured seconds per unit of predicted cost of the
+// stored records, which the cost model does not claim to predict.
+func TestValidationShardBalance(t *testing.T) {
+	spec, err := ReadSpec(validationSpecs[0].spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	points := spec.Points()
+	// A point worked out by hand: MNIST pooled 2x2 (N0 = 196), N = 200,
+	// P = 400, 3 theory variants (rkgp.Variants), HMC with the default 4
+	// chains, 20000 iterations and 10 leapfrog steps.
+	var found bool
+	for _, pt := range points {
+		p := pt.Params
+		if pt.Task == "mnist-3v8" {
+			found = true
+			n0, P, N := 196.0, 400.0, 200.0
+			want := P*P*P*float64(len(p.Variants)) + P*P*n0 + 4*20000*10*2*P*N*n0
+			if got := pt.Cost(); math.Abs(got-want) > 1e-12*want {
+				t.Errorf("cost of %s N=%d P=%d: %g, by hand %g", pt.Task, p.N, p.P, got, want)
+			}
+		}
+	}
+	if !found {
+		t.Fatal("no mnist-3v8 point in the validation spec")
+	}
+	for n := 2; n <= 6; n++ {
+		loads, err := ShardLoads(points, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lo, hi := loads[0], loads[0]
+		for _, l := range loads {
+			lo, hi = min(lo, l), max(hi, l)
+		}
+		if hi > 2*lo {
+			t.Errorf("%d array tasks: predicted costs %.3g, largest/smallest %.2f > 2", n, loads, hi/lo)
+		}
+		t.Logf("validation grid, %d array tasks: largest/smallest predicted cost %.3f", n, hi/lo)
+	}
+	// The measured side: seconds of the stored records against their
+	// points' predicted costs.
+	byHash := map[string]GridPoint{}
+	for _, pt := range points {
+		byHash[pt.Hash] = pt
+	}
+	files, _ := filepath.Glob(validationSpecs[0].records)
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, f := range files {
+		d, err := ReadSimDoc(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := ParamsOfCommand(d.Command)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sec := 0.0
+		for _, r := range d.Rows() {
+			sec += r.Seconds
+		}
+		if pt, ok := byHash[p.Hash()]; ok && sec > 0 {
+			lo, hi = min(lo, pt.Cost()/sec), max(hi, pt.Cost()/sec)
+		}
+	}
+	t.Logf("stored records: predicted cost per measured second from %.3g to %.3g (factor %.1f)", lo, hi, hi/lo)
+}
+
+// TestSpecGrids checks a union of grids: each sub-grid's fields replace
+// the parent's, the points are those of each sub-grid in turn without
+// repeats, and errors name the sub-grid.
+func TestSpecGrids(t *testing.T) {
+	s, err := ParseSpec([]byte(`{"name": "u", "mode": "single", "tasks": [{"teacher-n0": 20}], "n": [50], "variants": ["scalar"],
+	  "grids": [{"p": [10, 20]}, {"p": [20], "t": [0.05]}, {"alpha": [1], "n": [30]},
+	            {"mode": "transfer", "tasks": [{"teacher-overlap": 0.5}], "p": [10], "pt": [5], "gamma": [0, 1]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, pt := range s.Points() {
+		got = append(got, fmt.Sprintf("%s N=%d P=%d", pt.Params.Mode, pt.Params.N, pt.Params.P))
+	}
+	// P = 20 at T = 0.05 (the default) repeats the first sub-grid's point.
+	want := []string{"single N=50 P=10", "single N=50 P=20", "single N=30 P=30", "transfer N=50 P=10"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("points %q, want %q", got, want)
+	}
+	if m := s.ModeNames(); m != "single+transfer" {
+		t.Errorf("ModeNames %q, want single+transfer", m)
+	}
+	for _, c := range []struct{ spec, field string }{
+		{`{"mode": "single", "tasks": [{}], "n": [50], "grids": [{"p": [10]}, {"p": [-1]}]}`, "grids[1].p[0]"},
+		{`{"mode": "single", "tasks": [{}], "n": [50], "grids": [{"name": "x", "p": [10]}]}`, "grids[0]"},
+		{`{"mode": "single", "tasks": [{}], "grids": [{"p": [10]}]}`, "grids[0].n"},
+		{`{"mode": "single", "tasks": [{}], "n": [50], "p": [5], "grids": [{"gamma": [1]}]}`, "grids[0].gamma"},
+	} {
+		_, err := ParseSpec([]byte(c.spec))
+		var fe *FieldError
+		if !errors.As(err, &fe) || fe.Field != c.field {
+			t.Errorf("%s: error %v, want one naming %s", c.spec, err, c.field)
+		}
+	}
+}
