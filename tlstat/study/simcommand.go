@@ -222,4 +222,3 @@ func (p Params) SimulateArgs() []string {
 	}
 	return args
 }
-
