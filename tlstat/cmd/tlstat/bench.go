@@ -5,16 +5,15 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"runtime"
 	"time"
 
 	"github.com/tlstat/tlstat/tlstat/data"
 	"github.com/tlstat/tlstat/tlstat/fastblas"
 	"github.com/tlstat/tlstat/tlstat/kernel"
-	"github.com/tlstat/tlstat/tlstat/langevin"
 	"github.com/tlstat/tlstat/tlstat/rkgp"
 	"github.com/tlstat/tlstat/tlstat/transfer"
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -56,13 +55,20 @@ type benchTransferOut struct {
 	Times      map[string]float64 `json:"times"`
 	QS         float64            `json:"q_s"`
 	Results    []benchRow         `json:"results"`
+	// Flops are the floating-point operations of the BLAS calls of each
+	// stage (-flops, pure Go only; see fastblas.FlopCounter), DgemmGFlops the
+	// rate of a 1000×1000 DGEMM measured in the same process (-peak).
+	Flops       map[string]int64 `json:"flops,omitempty"`
+	DgemmGFlops float64          `json:"dgemm_gflops,omitempty"`
 }
 
 func runBench(args []string, stdout, stderr io.Writer) error {
 	usage := func() {
 		fmt.Fprintln(stderr, `usage: tlstat bench transfer [-ps 2000] [-pt 500] [-gamma LIST]
        tlstat bench single   [-p 2000]
-       tlstat bench langevin [-chains 8] [-steps 100]
+       tlstat bench langevin [-chains 8] [-steps 100] [-float32]
+       tlstat bench langevin -ess [-p 400] [-n 400] [-runs 3] [-max-time 5m]
+       tlstat bench flops [-sizes 2000x500,4000x500] [-runs 1]
 
 Times tlstat on the task of the Python reference's bench.py and prints JSON
 (times in seconds). bench/compare.py runs both sides and prints the ratios.`)
@@ -78,12 +84,14 @@ Times tlstat on the task of the Python reference's bench.py and prints JSON
 		return benchSingle(args[1:], stdout, stderr)
 	case "langevin":
 		return benchLangevin(args[1:], stdout, stderr)
+	case "flops":
+		return benchFlops(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		usage()
 		return nil
 	}
 	usage()
-	return fmt.Errorf("unknown benchmark %q (want transfer, single or langevin)", args[0])
+	return fmt.Errorf("unknown benchmark %q (want transfer, single, langevin or flops)", args[0])
 }
 
 func parseBenchFlags(fs *flag.FlagSet, args []string) (bool, error) {
@@ -119,8 +127,20 @@ func benchTransfer(args []string, stdout, stderr io.Writer) error {
 	ps := fs.Int("ps", 2000, "source training examples P_s")
 	pt := fs.Int("pt", 500, "target training examples P_t")
 	gflag := fs.String("gamma", benchGammas, "comma-separated couplings")
+	countFlops := fs.Bool("flops", false, "count the flops of every stage's BLAS calls (pure Go only: TLSTAT_BLAS=gonum)")
+	peak := fs.Bool("peak", false, "also measure the DGEMM rate of the backend (n = 1000, best of 3)")
 	if help, err := parseBenchFlags(fs, args); help || err != nil {
 		return err
+	}
+	flops := func() int64 { return 0 }
+	if *countFlops {
+		if fastblas.Enabled {
+			return fmt.Errorf("-flops needs pure Go (TLSTAT_BLAS=gonum): OpenBLAS's LAPACK routines do not call back into Go to be counted")
+		}
+		c := fastblas.NewFlopCounter(blas64.Implementation())
+		blas64.Use(c)
+		defer blas64.Use(c.Float64)
+		flops = c.Flops
 	}
 	gammas, err := parseTransferGammas(*gflag)
 	if err != nil {
@@ -144,6 +164,7 @@ func benchTransfer(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("source saddle: %w", err)
 	}
 	out.Times["kernel+source"] = time.Since(start).Seconds()
+	fSource := flops()
 	out.Times["source_kernel"] = fit.Timing.Kernel.Seconds()
 	out.Times["source_eigen"] = fit.Timing.Decompose.Seconds()
 	out.QS = fit.Q
@@ -153,12 +174,21 @@ func benchTransfer(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	out.Times["transfer_setup"] = time.Since(start).Seconds()
+	fSetup := flops()
 	sw, err := sv.Sweep(gammas, tgtTe)
 	if err != nil {
 		return err
 	}
 	out.Times["transfer_sweep"] = time.Since(start).Seconds()
 	out.Times["total"] = out.Times["kernel+source"] + out.Times["transfer_sweep"]
+	if *countFlops {
+		f := flops()
+		out.Flops = map[string]int64{"kernel+source": fSource, "transfer_setup": fSetup - fSource,
+			"transfer_sweep": f - fSource, "total": f}
+	}
+	if *peak {
+		out.DgemmGFlops = dgemmRate()
+	}
 	for _, p := range sw.Points {
 		out.Results = append(out.Results, benchRow{Gamma: p.Gamma, QS: sw.QSource, QT: p.Q.T, QST: p.Q.ST, QTT: p.Q.TT,
 			Eps: p.Risk.Total, Bias2: p.Risk.Bias2, Var: p.Risk.Variance})
@@ -219,59 +249,5 @@ func benchSingle(args []string, stdout, stderr io.Writer) error {
 	}
 	out.Times["predict"] = time.Since(start).Seconds()
 	out.Q, out.Eps = fit.Q, r.Total
-	return writeJSON(stdout, out)
-}
-
-// benchLangevinOut is the JSON document of "tlstat bench langevin".
-type benchLangevinOut struct {
-	Backend        string  `json:"backend"`
-	Chains         int     `json:"chains"`
-	Steps          int     `json:"steps"`
-	StepsPerS      float64 `json:"steps_per_s"`
-	ChainStepsPerS float64 `json:"chain_steps_per_s"`
-}
-
-// benchLangevin measures ULA steps per second of parallel chains on the
-// setting of bench.py langevin: MNIST {0,2,4,6} vs {1,3,5,7}, P = 400,
-// N0 = 196, N = 400, T = 0.05, eta = 1e-3. The rate is the difference of
-// two runs (warm-up steps and steps+warm-up) so set-up costs cancel.
-func benchLangevin(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("bench langevin", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	chains := fs.Int("chains", 8, "parallel chains")
-	steps := fs.Int("steps", 100, "timed steps")
-	if help, err := parseBenchFlags(fs, args); help || err != nil {
-		return err
-	}
-	if *steps <= 0 || *chains <= 0 {
-		return fmt.Errorf("-steps and -chains must be positive, got %d and %d", *steps, *chains)
-	}
-	train, _, err := data.MNISTTask([]int{0, 2, 4, 6}, []int{1, 3, 5, 7}, 400, 10, 2)
-	if err != nil {
-		return err
-	}
-	net := langevin.Network{N: 400, T: 0.05, Lambda0: 1, Lambda1: 1}
-	run := func(n int) (time.Duration, error) {
-		s := &langevin.Sampler{Method: langevin.ULA, Chains: *chains, Steps: n, BurnIn: -1, Thin: n, Eta: 1e-3,
-			FixedStep: true, ProgressEvery: n, Src: rand.NewPCG(1, 1)}
-		start := time.Now()
-		_, err := s.Run(net, train, nil)
-		return time.Since(start), err
-	}
-	const warm = 5
-	t0, err := run(warm)
-	if err != nil {
-		return err
-	}
-	t1, err := run(warm + *steps)
-	if err != nil {
-		return err
-	}
-	el := (t1 - t0).Seconds()
-	if el <= 0 {
-		el = t1.Seconds()
-	}
-	out := benchLangevinOut{Backend: fastblas.Backend(), Chains: *chains, Steps: *steps,
-		StepsPerS: float64(*steps) / el, ChainStepsPerS: float64(*chains**steps) / el}
 	return writeJSON(stdout, out)
 }
