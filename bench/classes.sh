@@ -23,3 +23,17 @@ row classes3_N200_P400_T0.05 -n 200 -p 400 -t 0.05 -groups '0,2,4,6|1,3,5,7|8,9'
 row classes10_N200_P400_T0.05 -n 200 -p 400 -t 0.05
 # The linear activation, where the theory is exact: a check of sampler and theory together.
 row classes10_N200_P400_T0.05_linear -n 200 -p 400 -t 0.05 -act linear
+
+# Transfer with several outputs (tlstat classes -transfer): a related pair of
+# three-group tasks (two of the three digits of every group shared), theory
+# against converged transfer chains at a few couplings gamma.
+out=docs/validation/classes/transfer
+mkdir -p "$out"
+trow() {
+	local name=$1
+	shift
+	record "$name" classes -transfer '0,2,4|1,3,5|6,7' -groups '0,2,8|1,3,9|6,7' "$@" -ptest 1000 -simulate -max-time 40m -json
+}
+trow transfer3_N100_Ps200_Pt100_T0.05 -n 100 -ps 200 -p 100 -t 0.05 -gamma 0,1,10
+# The linear activation: the same pair where the single-network theory is closest to the sampler.
+trow transfer3_N100_Ps200_Pt100_T0.05_linear -n 100 -ps 200 -p 100 -t 0.05 -gamma 0,1,10 -act linear

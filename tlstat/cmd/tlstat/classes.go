@@ -88,6 +88,11 @@ func runClasses(args []string, stdout, stderr io.Writer) error {
 	maxTime := fs.Duration("max-time", 0, "with -simulate: wall-clock budget (e.g. 20m); 0 = none")
 	seed := fs.Uint64("seed", 1, "with -simulate: random seed of the chains")
 	table := fs.Bool("table", false, "print the markdown table of the stored -json -simulate records given as arguments, and nothing else")
+	transferFrom := fs.String("transfer", "", "transfer mode: the source task's class groups (as -groups, the same number of groups); the target is -groups with -p examples")
+	ps := fs.Int("ps", 400, "with -transfer: number of source training examples P_s")
+	sourceT := fs.Float64("source-t", 0, "with -transfer: source temperature T_s (0: same as -t)")
+	gammaFlag := fs.String("gamma", "0,1,10", "with -transfer: comma-separated couplings gamma >= 0 (the frozen limit gamma = inf is always reported)")
+	snaps := fs.Int("snapshots", 1, "with -transfer -simulate: snapshots W_s per source chain (one target chain each per gamma)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: tlstat classes [flags]\n\nSolves the multi-output (kernel shape renormalization) theory of one Bayesian one-hidden-layer\nnetwork with one readout per class group, trained on centred one-hot labels, and prints the\nD×D order parameter, the test error per output and the classification accuracy of the mean\npredictor, beside the infinite-width (NNGP) baseline.\n\nflags:")
 		fs.PrintDefaults()
@@ -108,6 +113,19 @@ func runClasses(args []string, stdout, stderr io.Writer) error {
 	gs, err := parseGroups(*groups)
 	if err != nil {
 		return fmt.Errorf("-groups %q: %w", *groups, err)
+	}
+	if *transferFrom != "" {
+		src, err := parseGroups(*transferFrom)
+		if err != nil {
+			return fmt.Errorf("-transfer %q: %w", *transferFrom, err)
+		}
+		gammas, err := parseTransferGammas(*gammaFlag)
+		if err != nil {
+			return err
+		}
+		return runClassesTransfer(classesTransferOpts{dataset: *dataset, srcGroups: src, tgt: gs, ps: *ps, p: *p, ptest: *ptest,
+			pool: *pool, net: net, sourceT: *sourceT, gammas: gammas, simulate: *simulate, chains: *chains, snaps: *snaps,
+			maxSteps: *maxSteps, maxTime: *maxTime, seed: *seed, jsonOut: *jsonOut, start: start, stdout: stdout, progress: stderr})
 	}
 	trainIm, testIm, err := data.ImagesByName(*dataset)
 	if err != nil {
@@ -265,12 +283,42 @@ func writeClassesTable(w io.Writer, paths []string) error {
 	if len(paths) == 0 {
 		return fmt.Errorf("-table: no record files given")
 	}
-	fmt.Fprintln(w, "| run | D | N | P | α = P/N | T | theory ε | Langevin ε (± s.e.) | verdict | infinite width ε | theory ⟨v²⟩/N | Langevin \\|v\\|²/N | R̂ (ε, \\|v\\|²) | bulk ESS (ε, \\|v\\|²) | theory accuracy |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+	header := false
 	for _, path := range paths {
 		b, err := os.ReadFile(path)
 		if err != nil {
 			return err
+		}
+		var probe struct {
+			Rows json.RawMessage `json:"rows"`
+		}
+		if err := json.Unmarshal(b, &probe); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		if probe.Rows != nil {
+			// A transfer record (classes -transfer): its own table.
+			var d classesTransferOutput
+			if err := json.Unmarshal(b, &d); err != nil {
+				return fmt.Errorf("%s: %w", path, err)
+			}
+			if header {
+				return fmt.Errorf("%s: transfer and single-network records cannot share one table", path)
+			}
+			if path == paths[0] {
+				fmt.Fprintln(w, classesTransferTableHeader)
+			}
+			if err := writeClassesTransferTable(w, strings.TrimSuffix(filepath.Base(path), ".json"), d); err != nil {
+				return err
+			}
+			continue
+		}
+		if path != paths[0] && !header {
+			return fmt.Errorf("%s: transfer and single-network records cannot share one table", path)
+		}
+		if !header {
+			fmt.Fprintln(w, "| run | D | N | P | α = P/N | T | theory ε | Langevin ε (± s.e.) | verdict | infinite width ε | theory ⟨v²⟩/N | Langevin \\|v\\|²/N | R̂ (ε, \\|v\\|²) | bulk ESS (ε, \\|v\\|²) | theory accuracy |")
+			fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+			header = true
 		}
 		var d classesOutput
 		if err := json.Unmarshal(b, &d); err != nil {
