@@ -93,7 +93,8 @@ func runSingle(args []string, stdout, stderr io.Writer) error {
 	tf := study.AddTaskFlags(fs)
 	nf := addNetFlags(fs)
 	jsonOut := fs.Bool("json", false, "write one JSON object instead of a summary")
-	variant := fs.String("variant", "", "also predict with a theory variant: shape or tilted (opt-in; docs/validation.md compares them with simulations)")
+	mff := addMFFlags(fs)
+	variant := fs.String("variant", "", "also predict with a theory variant: shape, tilted or metric (opt-in; docs/validation.md compares them with simulations)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: tlstat single [flags]\n\nSolves the kernel-renormalization theory of one Bayesian one-hidden-layer network on a binary\nimage task and prints the order parameter, the test error (bias² + variance) and the\ninfinite-width (NNGP) baseline.\n\nflags:")
 		fs.PrintDefaults()
@@ -116,6 +117,12 @@ func runSingle(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	loadT := time.Since(start)
+	if mff.use(train.Len()) {
+		if *variant != "" {
+			return fmt.Errorf("-variant %s: not available with the matrix-free fit", *variant)
+		}
+		return runSingleMF(tf, mff, train, test, net, *jsonOut, start, loadT, stdout, stderr)
+	}
 
 	fit, fitErr := rkgp.Fit(train, net, nil)
 	if fit == nil {
