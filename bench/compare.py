@@ -214,23 +214,27 @@ def main():
     if a.langevin > 0:
         print(f"\n== Langevin (ULA), N0 = 196, N = 400, P = 400, {a.langevin} chains: steps/s (higher is better); "
               f"ratio = tlstat steps/s / torch steps/s")
-        meas = {name: [] for name, _ in bins}
+        # tlstat in float64 against torch float64 and with -float32 (the network's passes in single
+        # precision) against torch float32, all back to back within each repetition.
+        meas = {prec: {name: [] for name, _ in bins} for prec in ("64", "32")}
         ref64, ref32, loads = [], [], []
         for rep in range(a.runs):
             loads.append(load())
             for name, path in bins:
-                out, _ = run_json([path, "bench", "langevin", "-chains", str(a.langevin)], a.timeout)
-                meas[name].append(out["steps_per_s"])
+                for prec, extra in (("64", []), ("32", ["-float32"])):
+                    out, _ = run_json([path, "bench", "langevin", "-chains", str(a.langevin)] + extra, a.timeout)
+                    meas[prec][name].append(out["steps_per_s"])
             if ok_torch:
                 out, _ = run_json([python, os.path.join(refdir, "bench.py"), "langevin", str(a.langevin)], a.timeout)
                 for o in out:
                     (ref64 if "64" in o["dtype"] else ref32).append(o["steps_per_s"])
-        for ref, label in ((ref64, "vs torch float64"), (ref32, "vs torch float32")):
-            row = dict(kind="langevin", size=f"{a.langevin} chains", stage=f"steps/s {label}", load=med(loads), reference=med(ref))
+        for ref, prec, label in ((ref64, "64", "float64 vs torch float64"), (ref32, "32", "float32 vs torch float32")):
+            row = dict(kind="langevin", size=f"{a.langevin} chains", stage=label, load=med(loads), reference=med(ref))
             for name, _ in bins:
-                row[name] = med(meas[name])
-                if ref and meas[name]:
-                    row[f"ratio_{name}"] = med([t / r for t, r in zip(meas[name], ref)])
+                m = meas[prec][name]
+                row[name] = med(m)
+                if ref and m:
+                    row[f"ratio_{name}"] = med([t / r for t, r in zip(m, ref)])
             all_rows.append(row)
         print_rows([r for r in all_rows if r["kind"] == "langevin"], bins)
 
