@@ -360,3 +360,81 @@ func TestMultiRotation(t *testing.T) {
 		}
 	}
 }
+
+// TestMultiDecoupled: when the second output has zero labels in both tasks
+// the posterior is even in that output's readouts, every D×D block is
+// diagonal and the action is the sum of two scalar actions, so the blocks'
+// diagonals are the scalar solver's solutions for the first output's labels
+// and for zero labels. Rotating the outputs of that problem, Y → YR, gives
+// a problem whose blocks are all full; its solution must be RᵀQR of the
+// decoupled one, which checks every cross-output term of the matrix
+// formulas against the scalar solver. Tolerance: both solvers' gradient
+// norms (1e-11), 1e-9 with margin.
+func TestMultiDecoupled(t *testing.T) {
+	mp, test := multiPair(23, 1, 30, 15, 0.7, multiNet)
+	zero := func(d *data.MultiDataset) *data.MultiDataset {
+		y := mat.NewDense(d.Len(), 2, nil)
+		y.SetCol(0, mat.Col(nil, 0, d.Y))
+		return &data.MultiDataset{X: d.X, Y: y}
+	}
+	var qr mat.QR
+	qr.Factorize(mat.NewDense(2, 2, []float64{1, 0.4, -0.7, 1}))
+	var rot mat.Dense
+	qr.QTo(&rot)
+	rotate := func(d *data.MultiDataset) *data.MultiDataset {
+		var y mat.Dense
+		y.Mul(d.Y, &rot)
+		return &data.MultiDataset{X: d.X, Y: &y}
+	}
+	dec := MultiProblem{Source: zero(mp.Source), Target: zero(mp.Target), Net: multiNet, SourceT: mp.SourceT}
+	rp := MultiProblem{Source: rotate(dec.Source), Target: rotate(dec.Target), Net: multiNet, SourceT: mp.SourceT}
+	ms, err := NewMultiSolver(rp, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scalarSolver := func(k int) *Solver {
+		s, err := NewSolver(Problem{Source: dec.Source.Output(k), Target: dec.Target.Output(k), Net: multiNet, SourceT: mp.SourceT}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	s0, s1 := scalarSolver(0), scalarSolver(1)
+	for _, gamma := range []float64{0.5, 8} {
+		m, err := ms.Fit(gamma)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := s0.Fit(gamma)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := s1.Fit(gamma)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, pair := range []struct {
+			got        mat.Matrix
+			want0, wt1 float64
+		}{{m.Q.T, a.Q.T, b.Q.T}, {m.Q.ST, a.Q.ST, b.Q.ST}, {m.Q.TT, a.Q.TT, b.Q.TT}} {
+			var x, want mat.Dense
+			x.Mul(rot.T(), mat.NewDiagDense(2, []float64{pair.want0, pair.wt1}))
+			want.Mul(&x, &rot)
+			if !mat.EqualApprox(&want, pair.got, 1e-9) {
+				t.Errorf("gamma %v: block %d (Q_t, Q_st, Q_tt)\n%v\nwant Rᵀ diag(scalar) R\n%v", gamma, k, mat.Formatted(pair.got), mat.Formatted(&want))
+			}
+		}
+		// The mean test error over outputs is the mean of the two scalar
+		// risks (the rotation leaves it unchanged).
+		rt := rotate(&data.MultiDataset{X: test.X, Y: zero(test).Y})
+		got, err := m.Risk(rt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ra, _ := a.Risk(zero(test).Output(0))
+		rb, _ := b.Risk(zero(test).Output(1))
+		if want := (ra.Total + rb.Total) / 2; !scalar.EqualWithinAbsOrRel(got.Total, want, 1e-9, 1e-9) {
+			t.Errorf("gamma %v: mean test error %v, scalar %v", gamma, got.Total, want)
+		}
+	}
+}
