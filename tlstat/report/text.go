@@ -18,6 +18,8 @@ var Terms = map[string]string{
 	"regularization-only": "the coupling's change of the prior alone, source switched off",
 	"trust":               "position on the map of converged simulations",
 	"converged":           "R̂ ≤ 1.01 and ESS ≥ 400 for every quantity; the others are not compared",
+	"accuracy":            "fraction of target test images whose label the sign of the mean predictor gets right",
+	"infinite width":      "the same network with infinitely many hidden units, a Gaussian process that no source data reach",
 }
 
 // glossary hands out the definition of each term the first time only.
@@ -37,8 +39,11 @@ func (g glossary) def(t string) string {
 // against the regularization-only control, with the relatedness and the
 // trust in the theory; for Langevin checks, how many points converged and
 // how each compares with the theory. Terms are defined where first used
-// (see [Terms]).
-func Findings(rs []*study.GammaResult) []string {
+// (see [Terms]). Where acc holds the classification accuracy of a result
+// (matched by pair name), the accuracy is stated beside the test error; and
+// when the infinite-width baseline beats the best transfer error, the
+// finding says so.
+func Findings(rs []*study.GammaResult, acc ...*Accuracy) []string {
 	g := glossary{}
 	var out []string
 	for _, r := range rs {
@@ -46,7 +51,7 @@ func Findings(rs []*study.GammaResult) []string {
 			out = append(out, simFinding(g, r))
 			continue
 		}
-		out = append(out, theoryFinding(g, r))
+		out = append(out, theoryFinding(g, r, accuracyOf(acc, r.Pair)))
 	}
 	return out
 }
@@ -64,15 +69,39 @@ func gammaText(x study.Num) string {
 	return strconv.FormatFloat(r, 'f', -1, 64)
 }
 
-func theoryFinding(g glossary, r *study.GammaResult) string {
+func theoryFinding(g glossary, r *study.GammaResult, a *Accuracy) string {
 	var b strings.Builder
 	scratch := float64(r.Scratch.TestError)
+	best := scratch // the best transfer error: at the optimum, or from scratch
 	if r.Gain > 0 {
+		best = float64(r.OptimalError)
 		fmt.Fprintf(&b, "%s: transfer helps. The target test error%s falls from %.4f when training from scratch to %.4f at the best coupling γ = %s%s, a gain of %.4f.",
-			r.Pair, g.def("test error"), scratch, float64(r.OptimalError), gammaText(r.OptimalGamma), g.def("coupling"), float64(r.Gain))
+			r.Pair, g.def("test error"), scratch, best, gammaText(r.OptimalGamma), g.def("coupling"), float64(r.Gain))
+		if a != nil {
+			fmt.Fprintf(&b, " Its classification accuracy%s goes from %s to %s.", g.def("accuracy"), pct(a.Scratch.Transfer), pct(a.Optimal.Transfer))
+		}
 	} else {
-		fmt.Fprintf(&b, "%s: transfer does not help. No coupling γ%s brings the target test error%s below its value from scratch, %.4f.",
+		fmt.Fprintf(&b, "%s: transfer does not help. No coupling γ%s brings the target test error%s below its value from scratch, %.4f",
 			r.Pair, g.def("coupling"), g.def("test error"), scratch)
+		if a != nil {
+			fmt.Fprintf(&b, " (classification accuracy%s %s)", g.def("accuracy"), pct(a.Scratch.Transfer))
+		}
+		b.WriteString(".")
+	}
+	// The infinite-width baseline at its best coupling, when it beats transfer.
+	inf, infGamma := float64(r.Scratch.InfiniteWidthError), r.Scratch.Gamma
+	for _, p := range r.Theory {
+		if v := float64(p.InfiniteWidthError); v < inf {
+			inf, infGamma = v, p.Gamma
+		}
+	}
+	if inf < best {
+		fmt.Fprintf(&b, " The infinite-width baseline%s beats transfer here: its error at γ = %s is %.4f, below the best transfer error %.4f",
+			g.def("infinite width"), gammaText(infGamma), inf, best)
+		if ap := a.at(infGamma); ap != nil {
+			fmt.Fprintf(&b, " (accuracy %s)", pct(ap.InfiniteWidth))
+		}
+		b.WriteString("; an infinitely wide network would do better without any source data.")
 	}
 	// The regularization-only control at its best finite coupling.
 	ro, roGamma := math.Inf(1), math.NaN()

@@ -32,6 +32,11 @@ type Report struct {
 	// Formats are the formats of the static figures, among [Formats];
 	// nil means [DefaultFormats].
 	Formats []string
+	// Accuracy holds the classification accuracy of the results' theory,
+	// matched to them by pair name: shown beside the test error in the
+	// findings, the tables and an accuracy figure, and stored in
+	// results.json and results.csv. Nil: the report shows errors only.
+	Accuracy []*Accuracy
 }
 
 // Files lists the files Write produces, relative to the report directory.
@@ -42,13 +47,22 @@ func (r *Report) Files() []string {
 		return files
 	}
 	for _, g := range r.Results {
-		for _, kind := range []string{"error", "order"} {
+		for _, kind := range r.figureKinds(g) {
 			for _, ext := range formats {
 				files = append(files, filepath.Join("figures", figureName(g, kind)+"."+ext))
 			}
 		}
 	}
 	return files
+}
+
+// figureKinds are the static figures of one result: its test error, its
+// accuracy when known, and its readout observables.
+func (r *Report) figureKinds(g *study.GammaResult) []string {
+	if accuracyOf(r.Accuracy, g.Pair) != nil {
+		return []string{"error", "accuracy", "order"}
+	}
+	return []string{"error", "order"}
 }
 
 func figureName(g *study.GammaResult, kind string) string {
@@ -75,6 +89,13 @@ func (r *Report) Write(dir string) error {
 	if err != nil {
 		return err
 	}
+	for _, g := range r.Results {
+		if a := accuracyOf(r.Accuracy, g.Pair); a != nil {
+			if err := a.check(g); err != nil {
+				return err
+			}
+		}
+	}
 	if err := os.MkdirAll(filepath.Join(dir, "figures"), 0o755); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
@@ -82,7 +103,7 @@ func (r *Report) Write(dir string) error {
 	if r.Summary != "" {
 		blocks = append(blocks, plotting.Paragraph(r.Summary))
 	}
-	blocks = append(blocks, plotting.Heading("Results"), plotting.List(Findings(r.Results)), summaryTable(r.Results))
+	blocks = append(blocks, plotting.Heading("Results"), plotting.List(Findings(r.Results, r.Accuracy...)), summaryTable(r.Results, r.Accuracy))
 	// The overview compares the theory-only studies (or all, if every study
 	// carries a simulation).
 	var overview []*study.GammaResult
@@ -115,10 +136,16 @@ func (r *Report) Write(dir string) error {
 		if err != nil {
 			return fmt.Errorf("report: %s order figure: %w", g.Pair, err)
 		}
-		for _, fig := range []struct {
-			kind string
-			f    *plotting.Figure
-		}{{"error", ef}, {"order", of}} {
+		figs := []namedFigure{{"error", ef}}
+		if a := accuracyOf(r.Accuracy, g.Pair); a != nil {
+			af, err := AccuracyFigure(g, a)
+			if err != nil {
+				return fmt.Errorf("report: %s accuracy figure: %w", g.Pair, err)
+			}
+			figs = append(figs, namedFigure{"accuracy", af})
+		}
+		figs = append(figs, namedFigure{"order", of})
+		for _, fig := range figs {
 			if err := saveFigure(fig.f, filepath.Join(dir, "figures", figureName(g, fig.kind)), formats); err != nil {
 				return err
 			}
@@ -129,7 +156,7 @@ func (r *Report) Write(dir string) error {
 			blocks = append(blocks, c)
 		}
 		if len(g.Sim) > 0 {
-			blocks = append(blocks, simTable(g))
+			blocks = append(blocks, simTable(g, accuracyOf(r.Accuracy, g.Pair)))
 		}
 		blocks = append(blocks, plotting.Image{Figure: ef, Caption: "Static figure (figures/" + figureName(g, "error") + ".{" + strings.Join(formats, ",") +
 			"}). Simulations at γ = 0 are drawn at the smallest positive γ of the grid."})
@@ -146,6 +173,12 @@ func (r *Report) Write(dir string) error {
 	return r.writeCSV(filepath.Join(dir, "results.csv"))
 }
 
+// namedFigure is a figure with its kind, which names its files.
+type namedFigure struct {
+	kind string
+	f    *plotting.Figure
+}
+
 func f4(x study.Num) string {
 	f := float64(x)
 	if math.IsNaN(f) {
@@ -157,19 +190,30 @@ func f4(x study.Num) string {
 	return strconv.FormatFloat(f, 'f', 4, 64)
 }
 
-func summaryTable(rs []*study.GammaResult) plotting.Table {
+func summaryTable(rs []*study.GammaResult, acc []*Accuracy) plotting.Table {
+	caption := "Theory summary per task pair: N hidden units, P_s source and P_t target training examples, the source order parameter q_s; " +
+		"test errors are mean squared errors on the target test set"
+	if len(acc) > 0 {
+		caption += ", with the classification accuracy (sign of the mean predictor) in parentheses"
+	}
 	t := plotting.Table{
-		Caption: "Theory summary per task pair (test errors are mean squared errors on the target test set)",
-		Header:  []string{"pair", "N", "P_s", "P_t", "q_s", "scratch", "infinite width", "frozen (γ=∞)", "optimal γ", "error at optimum", "gain", "relatedness", "trust"},
+		Caption: caption,
+		Header:  []string{"pair", "N", "P_s", "P_t", "q_s", "scratch (γ=0)", "infinite width (γ=0)", "frozen (γ=∞)", "optimal γ", "error at optimum", "gain", "relatedness", "trust"},
 	}
 	for _, r := range rs {
 		trust := "–"
 		if r.Trust != nil {
 			trust = r.Trust.Regime
 		}
+		a := accuracyOf(acc, r.Pair)
+		var sc, fr, op AccuracyPoint
+		if a != nil {
+			sc, fr, op = a.Scratch, a.Frozen, a.Optimal
+		}
 		t.Rows = append(t.Rows, []string{r.Pair, strconv.Itoa(r.Net.N), strconv.Itoa(r.PS), strconv.Itoa(r.PT), f4(r.QSource),
-			f4(r.Scratch.TestError), f4(r.Scratch.InfiniteWidthError), f4(r.Frozen.TestError), f4(r.OptimalGamma),
-			f4(r.OptimalError), f4(r.Gain), f4(r.Relatedness), trust})
+			withAcc(r.Scratch.TestError, sc.Transfer, a != nil), withAcc(r.Scratch.InfiniteWidthError, sc.InfiniteWidth, a != nil),
+			withAcc(r.Frozen.TestError, fr.Transfer, a != nil), f4(r.OptimalGamma),
+			withAcc(r.OptimalError, op.Transfer, a != nil), f4(r.Gain), f4(r.Relatedness), trust})
 	}
 	return t
 }
@@ -183,11 +227,14 @@ func trustParagraph(g *study.GammaResult) plotting.Block {
 		g.Trust.Regime, g.Trust.Source, g.Trust.Target))
 }
 
-func simTable(g *study.GammaResult) plotting.Table {
+func simTable(g *study.GammaResult, acc *Accuracy) plotting.Table {
 	t := plotting.Table{
 		Caption: fmt.Sprintf("Langevin check (%s, %d source chains, %d measured steps after %d burn-in): simulation ± standard error beside the theory; "+
 			"values whose chains did not pass the convergence gates (R̂ ≤ 1.01, ESS ≥ 400) are bracketed and not compared", g.SimMethod, g.SimChains, g.SimSteps, g.SimBurnIn),
 		Header: []string{"γ", "sim test error", "theory", "verdict", "infinite width", "sim |v_t|²/N", "theory q_t/λ1", "sim v_s·v_t/N", "theory q_st/λ1", "R̂", "ESS"},
+	}
+	if acc != nil {
+		t.Caption += "; the theory's classification accuracy in parentheses (the Langevin check records no accuracy)"
 	}
 	row := func(label string, p *study.SimPoint, overlap bool) []string {
 		pm := func(m, e study.Num) string {
@@ -201,7 +248,11 @@ func simTable(g *study.GammaResult) plotting.Table {
 		if overlap {
 			ov = pm(p.Overlap, p.OverlapErr)
 		}
-		return []string{label, pm(p.TestError, p.TestErrorErr), f4(p.TheoryTestError), p.Verdict, f4(p.InfiniteWidthError),
+		th, inf := f4(p.TheoryTestError), f4(p.InfiniteWidthError)
+		if a := acc.at(p.Gamma); a != nil && label != "source" {
+			th, inf = withAcc(p.TheoryTestError, a.Transfer, true), withAcc(p.InfiniteWidthError, a.InfiniteWidth, true)
+		}
+		return []string{label, pm(p.TestError, p.TestErrorErr), th, p.Verdict, inf,
 			pm(p.VNorm, p.VNormErr), f4(p.TheoryVNorm), ov, f4(p.TheoryOverlap), f4(p.RHat), strconv.FormatFloat(float64(p.ESS), 'f', 0, 64)}
 	}
 	if s := g.SimSource; s != nil {
@@ -218,7 +269,8 @@ func (r *Report) writeJSON(path string) error {
 		Provenance string               `json:"provenance,omitempty"`
 		Settings   any                  `json:"settings,omitempty"`
 		Results    []*study.GammaResult `json:"results"`
-	}{r.Provenance, r.Settings, r.Results}, "", "  ")
+		Accuracy   []*Accuracy          `json:"accuracy,omitempty"`
+	}{r.Provenance, r.Settings, r.Results, r.Accuracy}, "", "  ")
 	if err != nil {
 		return fmt.Errorf("report: encoding results: %w", err)
 	}
@@ -234,7 +286,8 @@ func (r *Report) writeCSV(path string) error {
 	}
 	w := csv.NewWriter(f)
 	w.Write([]string{"pair", "kind", "gamma", "test_error", "test_error_err", "bias2", "variance", "q_t", "q_st", "q_tt",
-		"readout_norm", "readout_norm_err", "overlap", "overlap_err", "scratch_error", "infinite_width_error", "regularization_only_error", "theory_test_error", "converged", "residual"})
+		"readout_norm", "readout_norm_err", "overlap", "overlap_err", "scratch_error", "infinite_width_error", "regularization_only_error", "theory_test_error", "converged", "residual",
+		"accuracy", "infinite_width_accuracy", "regularization_only_accuracy"})
 	g := func(x study.Num) string {
 		v := float64(x)
 		if math.IsNaN(v) {
@@ -247,15 +300,24 @@ func (r *Report) writeCSV(path string) error {
 	}
 	for _, res := range r.Results {
 		points := append(append([]study.TheoryPoint{}, res.Theory...), res.Frozen)
-		for _, p := range points {
-			w.Write([]string{res.Pair, "theory", g(p.Gamma), g(p.TestError), "", g(p.Bias2), g(p.Variance), g(p.QT), g(p.QST), g(p.QTT),
+		a := accuracyOf(r.Accuracy, res.Pair)
+		for i, p := range points {
+			acc := []string{"", "", ""}
+			if a != nil {
+				ap := a.Frozen
+				if i < len(a.Theory) {
+					ap = a.Theory[i]
+				}
+				acc = []string{g(ap.Transfer), g(ap.InfiniteWidth), g(ap.RegularizationOnly)}
+			}
+			w.Write(append([]string{res.Pair, "theory", g(p.Gamma), g(p.TestError), "", g(p.Bias2), g(p.Variance), g(p.QT), g(p.QST), g(p.QTT),
 				g(p.ReadoutNorm), "", g(p.Overlap), "", g(res.Scratch.TestError), g(p.InfiniteWidthError), g(p.RegularizationOnlyError), "",
-				strconv.FormatBool(p.Converged), g(p.Residual)})
+				strconv.FormatBool(p.Converged), g(p.Residual)}, acc...))
 		}
 		for _, p := range res.Sim {
 			w.Write([]string{res.Pair, "langevin", g(p.Gamma), g(p.TestError), g(p.TestErrorErr), "", "", "", "", "",
 				g(p.VNorm), g(p.VNormErr), g(p.Overlap), g(p.OverlapErr), g(res.Scratch.TestError), g(p.InfiniteWidthError), "", g(p.TheoryTestError),
-				strconv.FormatBool(p.Converged), ""})
+				strconv.FormatBool(p.Converged), "", "", "", ""})
 		}
 	}
 	w.Flush()

@@ -143,6 +143,10 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	accuracy, err := theoryAccuracy(pairs, results, net)
+	if err != nil {
+		return err
+	}
 	if !*noSim {
 		set.Check = &check
 		set.Method, set.Chains, set.MaxSteps = "hmc", chains, maxSteps
@@ -165,12 +169,16 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 		if len(cres) > 0 {
 			set.BurnIn, set.Steps = cres[0].SimBurnIn, cres[0].SimSteps // the source chains' burn-in and measured steps
 		}
-		results = append(results, cres...)
+		cacc, err := theoryAccuracy(cpairs, cres, cs.Net)
+		if err != nil {
+			return err
+		}
+		results, accuracy = append(results, cres...), append(accuracy, cacc...)
 	} else {
 		set.SimGammas = nil
 	}
 	summary := demoSummary(set)
-	set.Description = summary + " " + strings.Join(report.Findings(results), " ")
+	set.Description = summary + " " + strings.Join(report.Findings(results, accuracy...), " ")
 	rep := &report.Report{
 		Title:      "tlstat demo: transfer learning on MNIST digit groups",
 		Summary:    summary,
@@ -178,6 +186,7 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 		Results:    results,
 		Provenance: study.Provenance(),
 		Formats:    formats,
+		Accuracy:   accuracy,
 	}
 	if err := rep.Write(*out); err != nil {
 		return err
@@ -188,9 +197,10 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 		return enc.Encode(struct {
 			Settings demoSettings         `json:"settings"`
 			Results  []*study.GammaResult `json:"results"`
-		}{set, results})
+			Accuracy []*report.Accuracy   `json:"accuracy"`
+		}{set, results, accuracy})
 	}
-	printDemo(stdout, results)
+	printDemo(stdout, results, accuracy)
 	abs, _ := filepath.Abs(*out)
 	fmt.Fprintf(stdout, "\nreport written to %s (index.html, figures/, results.json, results.csv) in %.1f s\n", abs, time.Since(start).Seconds())
 	return nil
@@ -202,12 +212,13 @@ func defaultNetwork(n int) rkgp.Network {
 
 // demoSummary describes the demo's setup; the report states the results.
 func demoSummary(set demoSettings) string {
-	s := fmt.Sprintf("Bayesian one-hidden-layer erf networks (N=%d, T=%g, λ0=λ1=1) on MNIST digit groups: a source task %v vs %v with P_s=%d examples and two data-scarce targets with P_t=%d, a related one that shares most digits and labels with the source and an unrelated one that mixes its classes. ",
+	s := fmt.Sprintf("Bayesian one-hidden-layer erf networks (N=%d hidden units, posterior temperature T=%g, prior precisions λ0=λ1=1 of the first-layer and readout weights) on MNIST digit groups: a source task %v vs %v with P_s=%d training examples and two data-scarce targets with P_t=%d, a related one that shares most digits and labels with the source and an unrelated one that mixes its classes. ",
 		set.Theory.N, set.Network.T, demoSource[0], demoSource[1], set.Theory.PS, set.Theory.PT)
-	s += "The infinite-width (NNGP) theory has no transfer: only at finite width do the source labels enter the target predictor. "
+	s += "The target network's first layer is pulled towards a sample of the source network's with strength γ (the coupling). " +
+		"The infinite-width (NNGP, neural-network Gaussian process) theory has no transfer: only at finite width do the source labels enter the target predictor. "
 	if set.Check != nil {
-		s += fmt.Sprintf("Langevin check: the same pairs at N=%d, P_s=%d, P_t=%d sampled by HMC (%d chains) at γ in %v, beside the theory at that size; "+
-			"each stage runs until every reported quantity has R̂ ≤ 1.01 and bulk and tail ESS ≥ 400, or %d iterations per chain are spent. "+
+		s += fmt.Sprintf("Langevin check: the same pairs at N=%d, P_s=%d, P_t=%d sampled by HMC (Hamiltonian Monte Carlo, %d chains) at γ in %v, beside the theory at that size; "+
+			"each stage runs until every reported quantity has R̂ ≤ 1.01 (rank-normalized potential scale reduction between chains) and bulk and tail ESS ≥ 400 (effective sample size), or %d iterations per chain are spent. "+
 			"A value that did not pass these gates is bracketed, drawn as a grey ring and not compared with the theory. ",
 			set.Check.N, set.Check.PS, set.Check.PT, set.Chains, set.SimGammas, set.MaxSteps)
 		if set.Quick {
@@ -226,12 +237,24 @@ func derefSim(p *study.SimPoint) []study.SimPoint {
 	return []study.SimPoint{*p}
 }
 
-func printDemo(w io.Writer, rs []*study.GammaResult) {
+// printDemo prints the results: test errors (mean squared errors), with the
+// classification accuracy of the same predictors where acc has it.
+func printDemo(w io.Writer, rs []*study.GammaResult, acc []*report.Accuracy) {
 	for _, r := range rs {
+		var a *report.Accuracy
+		for _, x := range acc {
+			if x.Pair == r.Pair {
+				a = x
+			}
+		}
 		fmt.Fprintf(w, "# %s: %s\n", r.Pair, r.Description)
 		fmt.Fprintf(w, "  q_s %.4f  scratch %.4f  infinite width %.4f  frozen %.4f  optimal gamma %s  error %.4f  gain %.4f  relatedness %.3f  (theory %.1f s)\n",
 			float64(r.QSource), float64(r.Scratch.TestError), float64(r.Scratch.InfiniteWidthError), float64(r.Frozen.TestError),
 			r.OptimalGamma, float64(r.OptimalError), float64(r.Gain), float64(r.Relatedness), r.TheorySeconds)
+		if a != nil {
+			fmt.Fprintf(w, "  accuracy (sign of the mean predictor): scratch %.1f%%  infinite width %.1f%%  frozen %.1f%%  at the optimum %.1f%%\n",
+				100*float64(a.Scratch.Transfer), 100*float64(a.Scratch.InfiniteWidth), 100*float64(a.Frozen.Transfer), 100*float64(a.Optimal.Transfer))
+		}
 		if r.Trust != nil && len(r.Sim) == 0 {
 			fmt.Fprintf(w, "  trust: %s\n    source: %s\n    target: %s\n", r.Trust.Regime, r.Trust.Source, r.Trust.Target)
 		}
@@ -246,9 +269,13 @@ func printDemo(w io.Writer, rs []*study.GammaResult) {
 			fmt.Fprintf(w, "  Langevin (%s, %d chains, %.1f s): source test error %s (theory %.4f: %s; R̂ %.3f, ESS %.0f)\n",
 				r.SimMethod, r.SimChains, r.SimSeconds, pm(*s, s.TestError, s.TestErrorErr, 4), float64(s.TheoryTestError), s.Verdict, float64(s.RHat), float64(s.ESS))
 		}
-		for _, p := range r.Sim {
-			fmt.Fprintf(w, "    gamma %-5s sim %s   theory %.4f: %s   |v_t|²/N %s (theory %.3f)   R̂ %.3f, ESS %.0f\n",
-				p.Gamma, pm(p, p.TestError, p.TestErrorErr, 4), float64(p.TheoryTestError), p.Verdict,
+		for i, p := range r.Sim {
+			th := fmt.Sprintf("%.4f", float64(p.TheoryTestError))
+			if a != nil && i < len(a.Sim) {
+				th += fmt.Sprintf(" (accuracy %.1f%%)", 100*float64(a.Sim[i].Transfer))
+			}
+			fmt.Fprintf(w, "    gamma %-5s sim %s   theory %s: %s   |v_t|²/N %s (theory %.3f)   R̂ %.3f, ESS %.0f\n",
+				p.Gamma, pm(p, p.TestError, p.TestErrorErr, 4), th, p.Verdict,
 				pm(p, p.VNorm, p.VNormErr, 3), float64(p.TheoryVNorm), float64(p.RHat), float64(p.ESS))
 		}
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -12,6 +13,7 @@ import (
 	"gonum.org/v1/gonum/floats/scalar"
 
 	"github.com/tlstat/tlstat/tlstat/data"
+	"github.com/tlstat/tlstat/tlstat/report"
 	"github.com/tlstat/tlstat/tlstat/rkgp"
 )
 
@@ -60,6 +62,13 @@ func TestDemoQuick(t *testing.T) {
 			} `json:"scratch"`
 			Sim []json.RawMessage `json:"sim"`
 		} `json:"results"`
+		Accuracy []struct {
+			Pair    string `json:"pair"`
+			Scratch struct {
+				Accuracy float64 `json:"accuracy"`
+			} `json:"scratch"`
+			Theory []json.RawMessage `json:"theory"`
+		} `json:"accuracy"`
 	}
 	if err := json.Unmarshal(files[0], &doc); err != nil {
 		t.Fatal(err)
@@ -94,6 +103,22 @@ func TestDemoQuick(t *testing.T) {
 	const tol = 1e-10 // gamma = 0 transfer theory equals the single network exactly (docs/theory.md §5)
 	if got := doc.Results[0].Scratch.TestError; doc.Results[0].Pair != "related" || !scalar.EqualWithinAbsOrRel(got, risk.Total, tol, tol) {
 		t.Errorf("pair %q scratch error %v, want %v from rkgp", doc.Results[0].Pair, got, risk.Total)
+	}
+	// The accuracy at gamma = 0 is that of the same single network's mean
+	// predictor: the two predictions agree to ~1e-10, so at most a test
+	// point whose mean is that close to zero could change sides.
+	if len(doc.Accuracy) != wantResults || doc.Accuracy[0].Pair != "related" {
+		t.Fatalf("results.json has %d accuracy entries, want %d, the first for the related pair", len(doc.Accuracy), wantResults)
+	}
+	mean, _, err := m.Predict(tte.X)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := doc.Accuracy[0].Scratch.Accuracy, report.SignAccuracy(tte.Y, mean); math.Abs(got-want) > 1.0/float64(len(tte.Y)) {
+		t.Errorf("related pair: scratch accuracy %v, want %v from rkgp's predictor", got, want)
+	}
+	if st, err := os.Stat(filepath.Join(dirs[0], "figures/related_accuracy.svg")); err != nil || st.Size() == 0 {
+		t.Errorf("accuracy figure missing or empty: %v", err)
 	}
 	if !testing.Short() && len(doc.Results[2].Sim) != 2 {
 		t.Errorf("Langevin check has %d couplings, want 2", len(doc.Results[2].Sim))
