@@ -108,6 +108,10 @@ func FitMatrixFree(train *data.Dataset, net Network, s *MatrixFreeSettings) (*Ma
 	p := train.Len()
 	m := &MatrixFreeModel{Net: net, set: set, Probes: set.Probes, CGTol: set.CGTol,
 		k: newMFKernel(train.X, act, net.Lambda0, set.Block), y: mat.NewDense(p, 1, append([]float64(nil), train.Y...))}
+	if p > 10000 && set.Log != nil {
+		// Large sets: a line per kernel sweep (each takes a while).
+		m.k.log = m.logf
+	}
 	t0 := time.Now()
 	pc, err := newPivChol(m.k, set.Rank)
 	if err != nil {

@@ -3,6 +3,7 @@ package rkgp
 import (
 	"fmt"
 	"math"
+	"time"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
@@ -28,6 +29,8 @@ type mfKernel struct {
 	block int
 	// sweeps counts the products (each one pass over the kernel).
 	sweeps int
+	// log, if not nil, receives a line per product.
+	log func(format string, a ...any)
 }
 
 func newMFKernel(x *mat.Dense, act kernel.Activation, lambda0 float64, block int) *mfKernel {
@@ -73,6 +76,7 @@ func (k *mfKernel) row(i int) ([]float64, error) {
 func (k *mfKernel) mul(dst, v *mat.Dense) error {
 	p := k.dim()
 	_, nc := v.Dims()
+	start := time.Now()
 	dst.Zero()
 	dr, vr := dst.RawMatrix(), v.RawMatrix()
 	for i0 := 0; i0 < p; i0 += k.block {
@@ -96,6 +100,9 @@ func (k *mfKernel) mul(dst, v *mat.Dense) error {
 		}
 	}
 	k.sweeps++
+	if k.log != nil {
+		k.log("kernel sweep %d (%d vectors): %.1fs", k.sweeps, nc, time.Since(start).Seconds())
+	}
 	return nil
 }
 

@@ -68,6 +68,9 @@ func newPivChol(k *mfKernel, rank int) (*pivChol, error) {
 		col[piv] = sq
 		d[piv] = 0
 		cols = append(cols, col)
+		if k.log != nil && len(cols)%100 == 0 {
+			k.log("pivoted Cholesky: %d pivots, trace left %.3g of %.3g", len(cols), rest, tr)
+		}
 	}
 	var rest float64
 	for _, v := range d {

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The dense and the matrix-free single-network fit side by side (docs/benchmarks.md, "Beyond dense
+# matrices"): each run's JSON document and its /usr/bin/time -v report (wall time, peak resident memory)
+# go to docs/benchmarks/matrixfree/. Resumable: a run whose JSON file exists is skipped, and a run is
+# written to a temporary file first. Usage: bench/matrixfree.sh [RUN-NAME-PATTERN]
+# Task: MNIST {0,2,4,6} vs {1,3,5,7} (P = 60000: even vs odd digits, every training image), pool 2,
+# 1000 test images, erf, T = 0.05, lambda0 = lambda1 = 1, N = P/2 (alpha = 2).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+out=docs/benchmarks/matrixfree
+mkdir -p "$out"
+bin=${TLSTAT_BIN:-$(mktemp -d)/tlstat}
+[ -x "$bin" ] || go build -o "$bin" ./tlstat/cmd/tlstat
+pattern=${1:-.}
+
+run() {
+	local name=$1
+	shift
+	[[ $name =~ $pattern ]] || return 0
+	if [ -s "$out/$name.json" ]; then
+		echo "skip $name (exists)"
+		return 0
+	fi
+	echo "run  $name: tlstat $*"
+	if nice -n 10 /usr/bin/time -v -o "$out/$name.time" "$bin" "$@" -json >"$out/$name.json.tmp" 2>"$out/$name.log"; then
+		mv "$out/$name.json.tmp" "$out/$name.json"
+	else
+		echo "     $name failed (see $out/$name.log)"
+		rm -f "$out/$name.json.tmp"
+	fi
+}
+
+for p in 4000 8000; do
+	run "dense_P$p" single -p "$p" -n $((p / 2)) -ptest 1000
+	run "mf_P$p" single -p "$p" -n $((p / 2)) -ptest 1000 -matrix-free
+done
+run mf_P60000 single -p 60000 -n 30000 -ptest 1000 -pos 0,2,4,6,8 -neg 1,3,5,7,9 -mf-rank 1000 -mf-lanczos-tol 1e-2
