@@ -24,6 +24,13 @@ var Enabled bool
 var loadErr error
 
 func init() {
+	defer func() {
+		if !Enabled {
+			// Pure Go: gonum's BLAS with its serial symmetric routines
+			// split over goroutines (gosym.go).
+			blas64.Use(Go{})
+		}
+	}()
 	switch v := strings.ToLower(os.Getenv(BackendEnv)); v {
 	case "", "openblas":
 	case "gonum", "go":

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/blas/blas64"
-	"gonum.org/v1/gonum/blas/gonum"
 )
 
 // requireOpenBLAS skips a test of the OpenBLAS overrides when OpenBLAS is
@@ -22,8 +21,8 @@ func requireOpenBLAS(t *testing.T) {
 // TestBackend checks that the reported backend matches the implementation
 // gonum actually uses.
 func TestBackend(t *testing.T) {
-	_, isGonum := blas64.Implementation().(gonum.Implementation)
-	if Enabled == isGonum {
+	_, isGo := blas64.Implementation().(Go)
+	if Enabled == isGo {
 		t.Errorf("Enabled = %v but blas64 uses %T", Enabled, blas64.Implementation())
 	}
 	b := Backend()

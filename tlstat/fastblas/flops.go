@@ -4,6 +4,7 @@ import (
 	"sync/atomic"
 
 	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/gonum"
 )
 
 // FlopCounter is a blas.Float64 that counts the floating-point operations of
@@ -30,6 +31,20 @@ type FlopCounter struct {
 func NewFlopCounter(inner blas.Float64) FlopCounter {
 	return FlopCounter{Float64: inner, n: new(atomic.Int64)}
 }
+
+// PureGo reports whether Inner is pure Go (gonum's, or reports PureGo
+// itself), so that code with its own pure-Go kernels keeps using them under
+// the counter; such code reports their flops with AddFlops.
+func (c FlopCounter) PureGo() bool {
+	if _, ok := c.Float64.(gonum.Implementation); ok {
+		return true
+	}
+	p, ok := c.Float64.(interface{ PureGo() bool })
+	return ok && p.PureGo()
+}
+
+// AddFlops adds n floating-point operations computed outside the BLAS calls.
+func (c FlopCounter) AddFlops(n int64) { c.n.Add(n) }
 
 // Flops returns the number of floating-point operations counted so far.
 func (c FlopCounter) Flops() int64 { return c.n.Load() }

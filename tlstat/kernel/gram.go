@@ -31,14 +31,31 @@ func Gram(x mat.Matrix) *mat.SymDense {
 	} else {
 		xr = mat.DenseCopyOf(x).RawMatrix()
 	}
-	if _, pureGo := blas64.Implementation().(gonum.Implementation); pureGo {
+	if pureGoBLAS() {
 		syrk(1/float64(c), xr, g.RawSymmetric())
+		if fc, ok := blas64.Implementation().(interface{ AddFlops(int64) }); ok {
+			// A flop counter (fastblas.FlopCounter): the n²k flops of the
+			// Dsyrk this replaces.
+			fc.AddFlops(int64(r) * int64(r) * int64(c))
+		}
 	} else {
 		// An optimized backend is installed (see package tlstat/fastblas):
 		// its Dsyrk beats the tiled dot products.
 		blas64.Syrk(blas.NoTrans, 1/float64(c), xr, 0, g.RawSymmetric())
 	}
 	return g
+}
+
+// pureGoBLAS reports whether the installed BLAS is pure Go: gonum's, or one
+// that says so (fastblas.Go, whose Dsyrk is gonum's).
+func pureGoBLAS() bool {
+	switch b := blas64.Implementation().(type) {
+	case gonum.Implementation:
+		return true
+	case interface{ PureGo() bool }:
+		return b.PureGo()
+	}
+	return false
 }
 
 // gramTile is the number of rows per tile in syrk: 64 rows of N0 = 196
