@@ -20,24 +20,27 @@ import (
 // task in words. A theory that does not converge is a result (rows with
 // Converged false and a note), not an error.
 func Compute(pt GridPoint) (rows []Row, task string, err error) {
-	return compute(pt, "")
+	rows, task, _, err = compute(pt, "", nil)
+	return rows, task, err
 }
 
 // compute is Compute with a checkpoint file for the simulation ("" for
-// none; HMC runs of single networks and of transfer), saved every minute.
-func compute(pt GridPoint, ckpt string) (rows []Row, task string, err error) {
+// none; HMC runs of single networks and of transfer), saved every minute,
+// and, when sim is not nil, the simulation's record computed by sim (its
+// rows replace those of Compute's own sampling).
+func compute(pt GridPoint, ckpt string, sim Simulator) (rows []Row, task string, doc *SimDoc, err error) {
 	p := pt.Params
 	act, err := kernel.ByName(p.Act)
 	if err != nil {
-		return nil, "", &FieldError{Field: "act", Value: p.Act, Reason: err.Error()}
+		return nil, "", nil, &FieldError{Field: "act", Value: p.Act, Reason: err.Error()}
 	}
 	net := rkgp.Network{N: p.N, T: p.T, Lambda0: p.Lambda0, Lambda1: p.Lambda1, Act: act}
 	if err := net.Validate(); err != nil {
-		return nil, "", err
+		return nil, "", nil, err
 	}
 	l, err := loadFlags(p.Mode, p.Task)
 	if err != nil {
-		return nil, "", fmt.Errorf("task %s: %w", pt.Task, err)
+		return nil, "", nil, fmt.Errorf("task %s: %w", pt.Task, err)
 	}
 	if p.Mode == ModeTransfer {
 		rows, err = transferTheory(pt, net, l)
@@ -45,22 +48,29 @@ func compute(pt GridPoint, ckpt string) (rows []Row, task string, err error) {
 		rows, err = singleTheory(pt, net, l.train, l.test)
 	}
 	if err != nil || p.Simulate == nil {
-		return rows, l.desc, err
+		return rows, l.desc, nil, err
+	}
+	if sim != nil {
+		doc, err := sim(pt, ckpt)
+		if err != nil {
+			return nil, "", nil, err
+		}
+		return append(rows, l.setInputDim(SimDocRows(pt, doc, false))...), l.desc, doc, nil
 	}
 	smp, err := p.Simulate.Sampler(p.Seed)
 	if err != nil {
-		return nil, "", err
+		return nil, "", nil, err
 	}
 	if ckpt != "" && smp.Method == langevin.HMC {
 		smp.Checkpoint = &langevin.Checkpoint{Path: ckpt, Every: time.Minute}
 	}
-	var sim []Row
+	var simRows []Row
 	if p.Mode == ModeTransfer {
-		sim, err = transferSim(pt, smp, net, l)
+		simRows, err = transferSim(pt, smp, net, l)
 	} else {
-		sim, err = singleSim(pt, smp, net, l.train, l.test)
+		simRows, err = singleSim(pt, smp, net, l.train, l.test)
 	}
-	return append(rows, sim...), l.desc, err
+	return append(rows, simRows...), l.desc, nil, err
 }
 
 // singleTheory is the theory of a single network: one row per variant.

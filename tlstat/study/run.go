@@ -17,6 +17,10 @@ type RunSettings struct {
 	Shard, Shards int
 	// Log receives one line per point (nil: none).
 	Log io.Writer
+	// Simulate, when not nil, computes the simulation of simulated points
+	// as its record (Record.Simulation; tlstat study run runs `tlstat
+	// simulate`); nil: Compute's own sampling, rows only.
+	Simulate Simulator
 }
 
 // RunSummary counts what Run did with the points of its shard.
@@ -94,7 +98,7 @@ func Run(ctx context.Context, spec *Spec, store *Store, set RunSettings) (RunSum
 		var rec *Record
 		go func() {
 			defer unlock()
-			r, err := computeRecord(pt, store.checkpoint(pt.Hash))
+			r, err := computeRecord(pt, store.checkpoint(pt.Hash), set.Simulate)
 			if err == nil {
 				err = store.Put(r)
 			}
@@ -119,14 +123,15 @@ func Run(ctx context.Context, spec *Spec, store *Store, set RunSettings) (RunSum
 }
 
 // computeRecord computes a point into a record with its provenance; a
-// single network's simulation keeps its chains in ckpt as it runs.
-func computeRecord(pt GridPoint, ckpt string) (*Record, error) {
+// simulation keeps its chains in ckpt as it runs, and sim (when not nil)
+// computes its record.
+func computeRecord(pt GridPoint, ckpt string, sim Simulator) (*Record, error) {
 	start := time.Now()
-	rows, desc, err := compute(pt, ckpt)
+	rows, desc, doc, err := compute(pt, ckpt, sim)
 	if err != nil {
 		return nil, err
 	}
 	host, _ := os.Hostname()
 	return &Record{Point: pt, Description: desc, Provenance: Provenance(), Host: host, Started: start.UTC(),
-		Seconds: time.Since(start).Seconds(), Rows: rows}, nil
+		Seconds: time.Since(start).Seconds(), Rows: rows, Simulation: doc}, nil
 }

@@ -22,27 +22,49 @@ func ReadSimDoc(path string) (SimDoc, error) {
 		return SimDoc{}, fmt.Errorf("%s: not a tlstat simulate JSON document: %w", path, err)
 	}
 	d.Path = path
+	if err := d.check(); err != nil {
+		return SimDoc{}, fmt.Errorf("%s: %w", path, err)
+	}
+	d.fixMissing()
+	return d, nil
+}
+
+// fixMissing reads the error bars and diagnostics that records written
+// before the missing-value convention stored as 0 as missing
+// (FixMissingErrors).
+func (d *SimDoc) fixMissing() {
+	if d.Source != nil {
+		s := FixMissingErrors(*d.Source)
+		d.Source = &s
+	}
+	for i := range d.Results {
+		d.Results[i] = FixMissingErrors(d.Results[i])
+	}
+}
+
+// check checks a simulation record as ReadSimDoc does.
+func (d *SimDoc) check() error {
 	switch d.Mode {
 	case "single":
 		if d.P <= 0 {
-			return SimDoc{}, fmt.Errorf("%s: single-network document without a training set size p", path)
+			return fmt.Errorf("single-network document without a training set size p")
 		}
 	case "transfer":
 		if d.PS <= 0 || d.PT <= 0 || d.Source == nil {
-			return SimDoc{}, fmt.Errorf("%s: transfer document without p_s, p_t or source row", path)
+			return fmt.Errorf("transfer document without p_s, p_t or source row")
 		}
 	default:
-		return SimDoc{}, fmt.Errorf("%s: mode %q, want single or transfer", path, d.Mode)
+		return fmt.Errorf("mode %q, want single or transfer", d.Mode)
 	}
 	if d.N <= 0 || !(d.T > 0) || len(d.Results) == 0 {
-		return SimDoc{}, fmt.Errorf("%s: missing width n = %d, temperature t = %v or results (%d)", path, d.N, d.T, len(d.Results))
+		return fmt.Errorf("missing width n = %d, temperature t = %v or results (%d)", d.N, d.T, len(d.Results))
 	}
 	for _, r := range d.Rows() {
 		if r.TheoryTestError == nil || r.TheoryVNorm == nil || r.InfiniteWidthError == nil {
-			return SimDoc{}, fmt.Errorf("%s: row gamma = %v has no theory columns (run tlstat simulate with -compare)", path, r.Gamma)
+			return fmt.Errorf("row gamma = %v has no theory columns (run tlstat simulate with -compare)", r.Gamma)
 		}
 	}
-	return d, nil
+	return nil
 }
 
 // ReadSimDocs reads the records matching the glob patterns (see ReadSimDoc),

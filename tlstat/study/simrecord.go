@@ -151,14 +151,6 @@ func ptr(x float64) *float64 {
 	return &x
 }
 
-// zeroNaN replaces NaN/Inf (not representable in JSON) by zero errors.
-func zeroNaN(x float64) float64 {
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return 0
-	}
-	return x
-}
-
 // SimRowOf returns the simulation columns of a run (a single network or the
 // source chains of a transfer run).
 func SimRowOf(gamma float64, r *langevin.Result) SimRow {
@@ -173,16 +165,17 @@ func SimRowOf(gamma float64, r *langevin.Result) SimRow {
 func SimRowOfTarget(tr langevin.TargetResult, leapfrog int) SimRow {
 	row := simRowFrom(tr.Gamma, [4]langevin.Estimate{tr.TestError, tr.TrainError, tr.VNorm, tr.Overlap}, tr.Converged, tr.Stop,
 		tr.Acceptance, tr.Chains, tr.BurnIn, tr.Steps)
-	row.SimOverlap, row.SimOverlapErr = ptr(tr.Overlap.Mean), ptr(zeroNaN(tr.Overlap.Err))
+	row.SimOverlap, row.SimOverlapErr = ptr(tr.Overlap.Mean), ptr(tr.Overlap.Err)
 	row.Warmup, row.Leapfrog, row.Seconds = tr.Warmup, leapfrog, tr.Elapsed.Seconds()
 	return row
 }
 
 func simRowFrom(gamma float64, est [4]langevin.Estimate, converged bool, stop string, acc float64, chains []langevin.ChainResult, burnIn, steps int) SimRow {
 	test, train, vnorm := est[0], est[1], est[2]
-	row := SimRow{Gamma: gamma, SimTestError: test.Mean, SimTestErrorErr: zeroNaN(test.Err),
-		SimTrainError: train.Mean, SimTrainErrorErr: zeroNaN(train.Err),
-		SimVNorm: vnorm.Mean, SimVNormErr: zeroNaN(vnorm.Err), Acceptance: acc, Eta: meanEta(chains),
+	// Values that could not be estimated stay NaN (null in JSON), never 0.
+	row := SimRow{Gamma: gamma, SimTestError: test.Mean, SimTestErrorErr: test.Err,
+		SimTrainError: train.Mean, SimTrainErrorErr: train.Err,
+		SimVNorm: vnorm.Mean, SimVNormErr: vnorm.Err, Acceptance: acc, Eta: meanEta(chains),
 		BurnIn: burnIn, Steps: steps, Chains: len(chains),
 		SimTestErrorRHat: ptr(test.RHat), SimVNormRHat: ptr(vnorm.RHat), SimStop: stop}
 	row.SimConverged = &converged
@@ -191,7 +184,7 @@ func simRowFrom(gamma float64, est [4]langevin.Estimate, converged bool, stop st
 		if math.IsNaN(e.Mean) {
 			continue
 		}
-		row.SimDiagnostics[simDiagKeys[k]] = SimDiag{RHat: zeroNaN(e.RHat), ESS: zeroNaN(e.ESS), ESSTail: zeroNaN(e.ESSTail), Converged: e.Converged}
+		row.SimDiagnostics[simDiagKeys[k]] = SimDiag{RHat: e.RHat, ESS: e.ESS, ESSTail: e.ESSTail, Converged: e.Converged}
 	}
 	return row
 }
@@ -226,12 +219,11 @@ func Verdict(converged bool, sim, simErr, th float64) string {
 		return "not converged: not compared"
 	case math.IsNaN(th) || math.IsNaN(sim):
 		return "no theory value"
+	case !(simErr > 0):
+		return "no error bar: not compared"
 	}
 	rel := (th - sim) / sim
-	z := math.Inf(1)
-	if simErr > 0 {
-		z = math.Abs(sim-th) / simErr
-	}
+	z := math.Abs(sim-th) / simErr
 	if z <= 2 {
 		return fmt.Sprintf("agrees within 2σ (%+.1f%%)", 100*rel)
 	}
@@ -280,15 +272,8 @@ func FirstLayerOf(sm *langevin.SecondMoment, train *data.Dataset, k int) (*First
 	if err != nil {
 		return nil, err
 	}
-	return &FirstLayer{InputVariance: vars, SimAlongAxes: along, SimAlongAxesErr: nanZero(alongErr),
-		SimEigenvalues: ev, SimEigenvaluesErr: nanZero(evErr)}, nil
-}
-
-func nanZero(x []float64) []float64 {
-	for i, v := range x {
-		x[i] = zeroNaN(v)
-	}
-	return x
+	return &FirstLayer{InputVariance: vars, SimAlongAxes: along, SimAlongAxesErr: alongErr,
+		SimEigenvalues: ev, SimEigenvaluesErr: evErr}, nil
 }
 
 // AddTheory appends the prediction of model m, fitted to train, for the

@@ -26,6 +26,14 @@ type Record struct {
 	Seconds float64   `json:"seconds"`
 	// Rows are the point's rows (see Compute).
 	Rows []Row `json:"rows"`
+	// Name labels the point in tables of simulations: the file name
+	// (without .json) of an imported simulation record (ImportSimDoc), or
+	// empty (then PointLabel).
+	Name string `json:"name,omitempty"`
+	// Simulation is the point's simulation record as `tlstat simulate
+	// MODE ARGS -compare -json` writes it, for simulated points computed
+	// with RunSettings.Simulate or imported (nil otherwise).
+	Simulation *SimDoc `json:"simulation,omitempty"`
 }
 
 // Store is a directory of computed points that loses nothing: each point is

@@ -14,10 +14,12 @@ import (
 	"gonum.org/v1/plot/vg"
 )
 
-const simTableUsage = `usage: tlstat simulate table [-figure FILE.svg|png] FILE.json...
+const simTableUsage = `usage: tlstat simulate table [-figure FILE.svg|png] FILE.json|STORE...
 
 Reads the JSON documents written by 'tlstat simulate single|transfer -compare
--json' and prints theory-vs-simulation tables in Markdown: one table of all
+-json', or the simulated points of a study store directory (tlstat study run
+or import; each labelled by its record's file name or else by its task and
+sizes), and prints theory-vs-simulation tables in Markdown: one table of all
 single-network runs (sorted by N, T, P) and one table per transfer run.
 Records that carry them add a table of every theory variant against the
 simulation and one of the first layer's second moment along the inputs'
@@ -70,14 +72,16 @@ func runSimulateTable(args []string, stdout, stderr io.Writer) error {
 	}
 	var single, trans []simDoc
 	for _, path := range fs.Args() {
-		d, err := readSimDoc(path)
+		docs, err := readSimDocs(path)
 		if err != nil {
 			return err
 		}
-		if d.Mode == "single" {
-			single = append(single, d)
-		} else {
-			trans = append(trans, d)
+		for _, d := range docs {
+			if d.Mode == "single" {
+				single = append(single, d)
+			} else {
+				trans = append(trans, d)
+			}
 		}
 	}
 	sort.SliceStable(single, func(i, j int) bool {
@@ -126,6 +130,16 @@ type simDoc = study.SimDoc
 // readSimDoc reads and checks one simulation record.
 func readSimDoc(path string) (simDoc, error) { return study.ReadSimDoc(path) }
 
+// readSimDocs reads one simulation record, or the records of the simulated
+// points of a study store directory (tlstat study run or import).
+func readSimDocs(path string) ([]simDoc, error) {
+	if study.IsStore(path) {
+		return study.ReadStoreSimDocs(path)
+	}
+	d, err := readSimDoc(path)
+	return []simDoc{d}, err
+}
+
 // simZ is (simulation - theory) / standard error, NaN without an error bar.
 func simZ(r study.SimRow) float64 {
 	if !(r.SimTestErrorErr > 0) {
@@ -145,8 +159,9 @@ func simVerdict(r study.SimRow) string {
 
 // simFmtSim formats a simulated value ± its standard error; a value whose
 // chains did not pass the gates is bracketed, as it is not a result.
+// A missing (NaN) value or error bar is "–", never 0.
 func simFmtSim(r study.SimRow, x, err float64, prec int) string {
-	s := fmt.Sprintf("%.*f ± %.*f", prec, x, prec, err)
+	s := simFmtNum(x, prec) + " ± " + simFmtNum(err, prec)
 	if !r.Converged() {
 		s = "[" + s + "]"
 	}
@@ -202,12 +217,20 @@ func simFmtESS(r study.SimRow, keys ...string) string {
 		d, ok := r.SimDiagnostics[k]
 		switch {
 		case ok:
-			parts = append(parts, fmt.Sprintf("%.0f", d.ESS))
+			parts = append(parts, simFmtNum(d.ESS, 0))
 		case k != "overlap" || r.SimOverlap != nil:
 			parts = append(parts, "–")
 		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+// simFmtNum formats x with prec decimals, "–" when it is missing (NaN).
+func simFmtNum(x float64, prec int) string {
+	if math.IsNaN(x) {
+		return "–"
+	}
+	return fmt.Sprintf("%.*f", prec, x)
 }
 
 // simFmtSeconds formats the wall time of a row ("–" when not recorded).

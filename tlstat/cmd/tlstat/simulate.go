@@ -101,7 +101,7 @@ func addSimFlags(fs *flag.FlagSet, seedName string) *simFlags {
 	fs.BoolVar(&s.compare, "compare", false, "also compute the theory and the infinite-width prediction")
 	fs.BoolVar(&s.quiet, "quiet", false, "no progress bar")
 	fs.StringVar(&s.trace, "trace", "", "write per-chain traces (burn-in included) as CSV to this file")
-	fs.StringVar(&s.checkpoint, "checkpoint", "", "simulate single (HMC): save the chains to this file as the run goes and resume from it when it exists (removed when the run completes)")
+	fs.StringVar(&s.checkpoint, "checkpoint", "", "HMC: save the chains (transfer: and the finished stages) to this file as the run goes and resume from it when it exists (removed when the run completes)")
 	fs.DurationVar(&s.checkpointEvery, "checkpoint-every", 5*time.Minute, "with -checkpoint: shortest interval between saves")
 	fs.BoolVar(&s.float32, "float32", false, "compute the network's passes over the training set in float32 (sums, factorizations, acceptance and diagnostics stay float64); faster with OpenBLAS")
 	fs.IntVar(&s.traceEvery, "trace-every", 100, "iterations between trace points (with -trace; rounded up to a multiple of -thin)")
@@ -274,9 +274,6 @@ func runSimulateTransfer(args []string, stdout, stderr io.Writer) error {
 	snaps := fs.Int("snapshots", 1, "snapshots W_s per source chain (one target chain each per gamma)")
 	if err := parseArgs(fs, args); err != nil {
 		return err
-	}
-	if sf.checkpoint != "" {
-		return fmt.Errorf("-checkpoint %q: checkpoints apply to simulate single, not to transfer runs", sf.checkpoint)
 	}
 	gs, err := simParseGammas(*gammas)
 	if err != nil {

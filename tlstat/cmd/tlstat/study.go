@@ -19,7 +19,7 @@ func init() {
 	register(command{name: "study", summary: "declarative studies: plan, run (resumable, sharded), status, collect, slurm", run: runStudy})
 }
 
-const studyUsage = `usage: tlstat study plan|run|status|collect|slurm SPEC.json [flags]
+const studyUsage = `usage: tlstat study plan|run|status|collect|slurm|import SPEC.json [flags]
 
 A study is a JSON file naming what to compute over a grid (docs/studies.md).
 Its points are stored one file each, under their content hash, in a store
@@ -31,6 +31,7 @@ directory (default: the spec's path without .json, plus .store).
   collect  write the stored points as one table (-o table.csv or .json)
   slurm    write (and with -submit, submit) an sbatch array script, one
            task per shard
+  import   store simulation records of tlstat simulate as points of the spec
 
 Run 'tlstat study MODE -h' for the flags of a mode.
 `
@@ -39,17 +40,18 @@ func runStudy(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(stderr, studyUsage)
 		if len(args) == 0 {
-			return errors.New("missing mode: plan, run, status, collect or slurm")
+			return errors.New("missing mode: plan, run, status, collect, slurm or import")
 		}
 		return nil
 	}
 	modes := map[string]func([]string, io.Writer, io.Writer) error{
 		"plan": runStudyPlan, "run": runStudyRun, "status": runStudyStatus, "collect": runStudyCollect, "slurm": runStudySlurm,
+		"import": runStudyImport,
 	}
 	f, ok := modes[args[0]]
 	if !ok {
 		fmt.Fprint(stderr, studyUsage)
-		return fmt.Errorf("unknown mode %q (want plan, run, status, collect or slurm)", args[0])
+		return fmt.Errorf("unknown mode %q (want plan, run, status, collect, slurm or import)", args[0])
 	}
 	return f(args[1:], stdout, stderr)
 }
@@ -70,10 +72,37 @@ func newStudyFlags(mode, usage string, stderr io.Writer) *studyFlags {
 // parse parses flags given before or after the one positional SPEC
 // argument, reads the spec and opens the store.
 func (f *studyFlags) parse(args []string) (spec *study.Spec, specPath string, store *study.Store, err error) {
+	pos, err := f.positional(args)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	if len(pos) != 1 {
+		f.fs.Usage()
+		return nil, "", nil, fmt.Errorf("want one spec file, got %d arguments %q", len(pos), pos)
+	}
+	return f.open(pos[0])
+}
+
+// parseFiles is parse for modes that take files after the spec.
+func (f *studyFlags) parseFiles(args []string) (spec *study.Spec, files []string, store *study.Store, err error) {
+	pos, err := f.positional(args)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if len(pos) == 0 {
+		f.fs.Usage()
+		return nil, nil, nil, errors.New("want a spec file")
+	}
+	spec, _, store, err = f.open(pos[0])
+	return spec, pos[1:], store, err
+}
+
+// positional parses flags given anywhere and returns the other arguments.
+func (f *studyFlags) positional(args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := f.fs.Parse(args); err != nil {
-			return nil, "", nil, err
+			return nil, err
 		}
 		if f.fs.NArg() == 0 {
 			break
@@ -81,11 +110,11 @@ func (f *studyFlags) parse(args []string) (spec *study.Spec, specPath string, st
 		pos = append(pos, f.fs.Arg(0))
 		args = f.fs.Args()[1:]
 	}
-	if len(pos) != 1 {
-		f.fs.Usage()
-		return nil, "", nil, fmt.Errorf("want one spec file, got %d arguments %q", len(pos), pos)
-	}
-	specPath = pos[0]
+	return pos, nil
+}
+
+// open reads the spec and opens its store.
+func (f *studyFlags) open(specPath string) (spec *study.Spec, _ string, store *study.Store, err error) {
 	if spec, err = study.ReadSpec(specPath); err != nil {
 		return nil, "", nil, err
 	}
@@ -110,7 +139,7 @@ func runStudyRun(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err.(*study.FieldError).Within("-")
 	}
-	set := study.RunSettings{Shard: i, Shards: n}
+	set := study.RunSettings{Shard: i, Shards: n, Simulate: studySimulate}
 	if !*quiet {
 		set.Log = stderr
 	}
