@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -122,5 +124,54 @@ func TestTransferReLU(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("table lacks %q:\n%s", want, out.String())
 		}
+	}
+}
+
+// TestReLUTransferRecords checks the stored Langevin records of ReLU
+// transfer (docs/validation/relu, the "ReLU transfer" table of
+// docs/transfer-results.md): each is a transfer run of a ReLU network, every
+// row that passed its convergence gates carries a theory column and a
+// verdict, and the theory columns are what the current mean-mode theory
+// computes from the stored command lines (tlstat simulate theory -check:
+// relative 1e-8, the margin for BLAS backends that differ in the last digits).
+func TestReLUTransferRecords(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "..", "..", "docs", "validation", "relu", "*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Fatal("no records in docs/validation/relu")
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc struct {
+			Mode    string `json:"mode"`
+			Network string `json:"network"`
+			Command string `json:"command"`
+			Results []struct {
+				Gamma     float64  `json:"gamma"`
+				Converged bool     `json:"sim_converged"`
+				Theory    *float64 `json:"theory_test_error"`
+				Verdict   string   `json:"verdict"`
+			} `json:"results"`
+		}
+		if err := json.Unmarshal(b, &doc); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if doc.Mode != "transfer" || !strings.Contains(doc.Network, "act=relu") || !strings.Contains(doc.Command, "-act relu") {
+			t.Errorf("%s: mode %q, network %q, command %q: not a ReLU transfer run", f, doc.Mode, doc.Network, doc.Command)
+		}
+		for _, r := range doc.Results {
+			if r.Converged && (r.Theory == nil || r.Verdict == "") {
+				t.Errorf("%s: gamma %v converged without a theory column or verdict", f, r.Gamma)
+			}
+		}
+	}
+	var out, errb bytes.Buffer
+	if err := runSimulate(append([]string{"theory", "-check"}, files...), &out, &errb); err != nil {
+		t.Fatalf("%v (stderr %s)", err, errb.String())
 	}
 }
