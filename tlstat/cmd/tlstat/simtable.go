@@ -191,7 +191,7 @@ func writeSimTransferTable(w io.Writer, d simDoc) {
 			ov = fmt.Sprintf("%.3f", *r.TheoryOverlap)
 		}
 		if r.SimOverlap != nil {
-			e := 0.0
+			e := math.NaN() // missing
 			if r.SimOverlapErr != nil {
 				e = *r.SimOverlapErr
 			}

@@ -405,7 +405,7 @@ func simWrite(w io.Writer, out study.SimDoc, asJSON bool) error {
 func simWriteRow(w io.Writer, label string, r study.SimRow) {
 	conv := r.Converged()
 	val := func(m, e float64) string {
-		s := fmt.Sprintf("%.4f ± %.4f", m, e)
+		s := simFmtNum(m, 4) + " ± " + simFmtNum(e, 4)
 		if !conv {
 			s = "[" + s + "]"
 		}
@@ -418,7 +418,11 @@ func simWriteRow(w io.Writer, label string, r study.SimRow) {
 	fmt.Fprintf(w, "%-10s test %s  train %s  |v|²/N %s\n", label, val(r.SimTestError, r.SimTestErrorErr),
 		val(r.SimTrainError, r.SimTrainErrorErr), val(r.SimVNorm, r.SimVNormErr))
 	if r.SimOverlap != nil {
-		fmt.Fprintf(w, "%-10s v_s·v_t/N %s\n", "", val(*r.SimOverlap, *r.SimOverlapErr))
+		e := math.NaN() // missing
+		if r.SimOverlapErr != nil {
+			e = *r.SimOverlapErr
+		}
+		fmt.Fprintf(w, "%-10s v_s·v_t/N %s\n", "", val(*r.SimOverlap, e))
 	}
 	fmt.Fprintf(w, "%-10s %s; %s; %d chains, burn-in %d + %d measured iterations, acceptance %.2f\n", "", status,
 		simDiagSummary(r), r.Chains, r.BurnIn, r.Steps, r.Acceptance)
