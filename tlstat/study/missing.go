@@ -1,6 +1,7 @@
 package study
 
 import (
+	"bytes"
 	"encoding/json"
 	"math"
 )
@@ -29,10 +30,34 @@ type simRowJSON struct {
 	SimVNormErr      Num `json:"sim_vnorm_err"`
 }
 
-// MarshalJSON implements json.Marshaler: missing (NaN) values are null.
+// MarshalJSON implements json.Marshaler: missing (NaN) values are null,
+// the fields in their order.
 func (r SimRow) MarshalJSON() ([]byte, error) {
-	return json.Marshal(simRowJSON{(*plainSimRow)(&r), Num(r.SimTestError), Num(r.SimTestErrorErr), Num(r.SimTrainError),
-		Num(r.SimTrainErrorErr), Num(r.SimVNorm), Num(r.SimVNormErr)})
+	var nulls []string
+	for _, f := range []struct {
+		key string
+		x   *float64
+	}{{"sim_test_error", &r.SimTestError}, {"sim_test_error_err", &r.SimTestErrorErr}, {"sim_train_error", &r.SimTrainError},
+		{"sim_train_error_err", &r.SimTrainErrorErr}, {"sim_vnorm", &r.SimVNorm}, {"sim_vnorm_err", &r.SimVNormErr}} {
+		if math.IsNaN(*f.x) {
+			*f.x = 0
+			nulls = append(nulls, f.key)
+		}
+	}
+	b, err := json.Marshal(plainSimRow(r))
+	if err != nil {
+		return nil, err
+	}
+	// The keys are the top-level object's (no nested object has them).
+	for _, k := range nulls {
+		for _, end := range []string{",", "}"} {
+			if i := bytes.Index(b, []byte(`"`+k+`":0`+end)); i >= 0 {
+				b = append(b[:i:i], append([]byte(`"`+k+`":null`+end), b[i+len(k)+4+len(end):]...)...)
+				break
+			}
+		}
+	}
+	return b, nil
 }
 
 // UnmarshalJSON implements json.Unmarshaler: null is NaN.
@@ -102,9 +127,26 @@ func floats(x []Num) []float64 {
 	return out
 }
 
-// MarshalJSON implements json.Marshaler: missing (NaN) error bars are null.
+// MarshalJSON implements json.Marshaler: missing (NaN) error bars are null,
+// the fields in their order.
 func (f FirstLayer) MarshalJSON() ([]byte, error) {
-	return json.Marshal(firstLayerJSON{(*plainFirstLayer)(&f), nums(f.SimAlongAxesErr), nums(f.SimEigenvaluesErr)})
+	along, eig := f.SimAlongAxesErr, f.SimEigenvaluesErr
+	f.SimAlongAxesErr, f.SimEigenvaluesErr = nil, nil
+	b, err := json.Marshal(plainFirstLayer(f))
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range []struct {
+		key string
+		x   []float64
+	}{{"sim_along_axes_err", along}, {"sim_eigenvalues_err", eig}} {
+		v, err := json.Marshal(nums(c.x))
+		if err != nil {
+			return nil, err
+		}
+		b = bytes.Replace(b, []byte(`"`+c.key+`":null`), append([]byte(`"`+c.key+`":`), v...), 1)
+	}
+	return b, nil
 }
 
 // UnmarshalJSON implements json.Unmarshaler: null is NaN.

@@ -19,7 +19,7 @@ func init() {
 	register(command{name: "study", summary: "declarative studies: plan, run (resumable, sharded), status, collect, slurm", run: runStudy})
 }
 
-const studyUsage = `usage: tlstat study plan|run|status|collect|slurm|import SPEC.json [flags]
+const studyUsage = `usage: tlstat study plan|run|status|collect|slurm|import|export SPEC.json [flags]
 
 A study is a JSON file naming what to compute over a grid (docs/studies.md).
 Its points are stored one file each, under their content hash, in a store
@@ -32,6 +32,7 @@ directory (default: the spec's path without .json, plus .store).
   slurm    write (and with -submit, submit) an sbatch array script, one
            task per shard
   import   store simulation records of tlstat simulate as points of the spec
+  export   write the stored simulation records as files (-dir DIR)
 
 Run 'tlstat study MODE -h' for the flags of a mode.
 `
@@ -40,18 +41,18 @@ func runStudy(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(stderr, studyUsage)
 		if len(args) == 0 {
-			return errors.New("missing mode: plan, run, status, collect, slurm or import")
+			return errors.New("missing mode: plan, run, status, collect, slurm, import or export")
 		}
 		return nil
 	}
 	modes := map[string]func([]string, io.Writer, io.Writer) error{
 		"plan": runStudyPlan, "run": runStudyRun, "status": runStudyStatus, "collect": runStudyCollect, "slurm": runStudySlurm,
-		"import": runStudyImport,
+		"import": runStudyImport, "export": runStudyExport,
 	}
 	f, ok := modes[args[0]]
 	if !ok {
 		fmt.Fprint(stderr, studyUsage)
-		return fmt.Errorf("unknown mode %q (want plan, run, status, collect, slurm or import)", args[0])
+		return fmt.Errorf("unknown mode %q (want plan, run, status, collect, slurm, import or export)", args[0])
 	}
 	return f(args[1:], stdout, stderr)
 }

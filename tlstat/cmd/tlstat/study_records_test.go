@@ -27,8 +27,8 @@ func studyDo(t *testing.T, want int, args ...string) string {
 // their specs (tlstat study import) and checks that tlstat simulate table
 // prints the same tables from the stores as from the record files, byte
 // for byte; that the imported points count as done, so that study run
-// would compute only the others; and that a record of another spec is
-// refused.
+// would compute only the others; that study export writes the records back
+// byte for byte; and that a record of another spec is refused.
 func TestStudyStoreTable(t *testing.T) {
 	dir := t.TempDir()
 	var files, stores []string
@@ -51,6 +51,18 @@ func TestStudyStoreTable(t *testing.T) {
 		}
 		if out := studyDo(t, 0, "study", "status", c.spec, "-store", store); !strings.Contains(out, fmt.Sprintf(": %d done, 0 running", len(recs))) {
 			t.Errorf("status after import:\n%s", out)
+		}
+		// Exported again, the records are the stored files byte for byte.
+		out = studyDo(t, 0, "study", "export", c.spec, "-store", store, "-dir", filepath.Join(dir, "export"))
+		if want := fmt.Sprintf("%d records written", len(recs)); !strings.Contains(out, want) {
+			t.Errorf("export %s: %q, want %q", c.spec, out, want)
+		}
+		for _, r := range recs {
+			a, _ := os.ReadFile(r)
+			b, err := os.ReadFile(filepath.Join(dir, "export", filepath.Base(r)))
+			if err != nil || !bytes.Equal(a, b) {
+				t.Errorf("exported %s differs from the stored record (%v)", filepath.Base(r), err)
+			}
 		}
 		files, stores = append(files, recs...), append(stores, store)
 	}

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/tlstat/tlstat/tlstat/study"
@@ -84,5 +86,68 @@ func runStudyImport(args []string, stdout, stderr io.Writer) error {
 		imported++
 	}
 	fmt.Fprintf(stdout, "study %s (%s): %d records imported, %d points stored already (kept)\n", spec.Name, store.Dir(), imported, kept)
+	return nil
+}
+
+const studyExportUsage = `usage: tlstat study export SPEC.json [-store DIR] -dir DIR
+
+Writes the simulation record of every stored simulated point of the spec
+that has one to DIR/NAME.json, as 'tlstat simulate MODE ARGS -compare -json'
+writes it: NAME is the file name the record was imported from, or else the
+task and sizes (e.g. mnist_N400_P800_T0.05). Files that exist are kept.
+With import, this keeps a directory of records (docs/validation/hmc) and a
+study's store in step.
+
+`
+
+func runStudyExport(args []string, stdout, stderr io.Writer) error {
+	f := newStudyFlags("export", studyExportUsage, stderr)
+	dir := f.fs.String("dir", "", "directory of the record files (required)")
+	spec, _, store, err := f.parse(args)
+	if err != nil {
+		return err
+	}
+	if *dir == "" {
+		f.fs.Usage()
+		return errors.New("-dir: give the directory of the record files")
+	}
+	if err := os.MkdirAll(*dir, 0o755); err != nil {
+		return err
+	}
+	written, kept := 0, 0
+	for _, pt := range spec.Points() {
+		rec, err := store.Get(pt.Hash)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if rec.Simulation == nil {
+			continue
+		}
+		name := rec.Name
+		if name == "" {
+			name = study.PointLabel(pt)
+		}
+		path := filepath.Join(*dir, name+".json")
+		if _, err := os.Stat(path); err == nil {
+			kept++
+			continue
+		}
+		var b bytes.Buffer
+		if err := simWrite(&b, *rec.Simulation, true); err != nil {
+			return err
+		}
+		tmp := path + ".tmp"
+		if err := os.WriteFile(tmp, b.Bytes(), 0o644); err != nil {
+			return err
+		}
+		if err := os.Rename(tmp, path); err != nil {
+			return err
+		}
+		written++
+	}
+	fmt.Fprintf(stdout, "study %s: %d records written to %s, %d there already (kept)\n", spec.Name, written, *dir, kept)
 	return nil
 }
