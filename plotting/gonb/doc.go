@@ -16,4 +16,8 @@
 // scripts: a plain-text line naming the chart and, from [DisplayFigureChart],
 // a PNG of the figure. The notebooks of this repository are stored without
 // scripts (no library, no chart HTML), so the stored copy shows those.
+//
+// [Explorer] is an interactive chart: GoNB widgets (sliders, selects and a
+// Done button) whose changes redraw the chart in place, for notebooks that
+// let the reader re-solve the theory at other settings.
 package gonb
