@@ -1,5 +1,5 @@
 # Shared by bench/validation.sh, bench/validitymap.sh and bench/classes.sh
-# (sourced, not run); they set $bin, $out and $pattern.
+# (sourced, not run); they set $bin, and $out and $pattern for record.
 #
 # record NAME ARGS... runs `tlstat ARGS` and stores its standard output as
 # $out/NAME.json, unless that file exists or NAME does not match $pattern.
@@ -20,15 +20,24 @@ record() {
 	echo "done $name in $((SECONDS - start)) s"
 }
 
-# run NAME ARGS... records `tlstat simulate ARGS -compare -json -quiet $extra`
-# ($extra: more flags for every run; may be empty). A single-network run
-# keeps a checkpoint of its chains ($out/NAME.ckpt, removed when it
-# completes), so a killed run resumes where it was.
-run() {
-	local name=$1
-	shift
-	local ckpt=()
-	[ "$1" = single ] && ckpt=(-checkpoint "$out/$name.ckpt")
-	# shellcheck disable=SC2086 # $extra is a list of flags
-	record "$name" simulate "$@" -compare -json -quiet "${ckpt[@]}" $extra
+# study_records SPEC DIR [FLAGS...] computes the study SPEC (each point a
+# `tlstat simulate MODE ARGS -compare -json` run) and keeps the directory
+# DIR of its records in step with its store ($TLSTAT_STORE, default SPEC
+# without .json plus .store): the records in DIR are imported as points
+# first, so only points without a record are computed, and the new
+# records are written to DIR at the end. FLAGS go to `tlstat study run`
+# (e.g. -shard 1/4). Resumable: the store keeps every finished point and
+# the chains of a running one (checkpoints), and a killed run resumes.
+study_records() {
+	local spec=$1 dir=$2
+	shift 2
+	local store=${TLSTAT_STORE:-${spec%.json}.store}
+	local recs=("$dir"/*.json)
+	if [ -e "${recs[0]}" ]; then
+		"$bin" study import "$spec" -store "$store" "${recs[@]}"
+	fi
+	local start=$SECONDS
+	"$bin" study run "$spec" -store "$store" "$@"
+	echo "study run in $((SECONDS - start)) s"
+	"$bin" study export "$spec" -store "$store" -dir "$dir"
 }
