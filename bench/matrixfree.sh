@@ -30,8 +30,9 @@ run() {
 	fi
 }
 
-for p in 4000 8000; do
-	run "dense_P$p" single -p "$p" -n $((p / 2)) -ptest 1000
-	run "mf_P$p" single -p "$p" -n $((p / 2)) -ptest 1000 -matrix-free
-done
-run mf_P60000 single -p 60000 -n 30000 -ptest 1000 -pos 0,2,4,6,8 -neg 1,3,5,7,9 -mf-rank 1000 -mf-lanczos-tol 1e-2
+run dense_P4000 single -p 4000 -n 2000 -ptest 1000
+run mf_P4000 single -p 4000 -n 2000 -ptest 1000 -matrix-free
+run dense_P8000 single -p 8000 -n 4000 -ptest 1000
+# From P = 8000 on: a rank-1000 preconditioner and no infinite-width baseline (half the solves).
+run mf_P8000 single -p 8000 -n 4000 -ptest 1000 -matrix-free -mf-rank 1000 -mf-nngp=false
+run mf_P60000 single -p 60000 -n 30000 -ptest 1000 -pos 0,2,4,6,8 -neg 1,3,5,7,9 -matrix-free -mf-rank 1000 -mf-nngp=false

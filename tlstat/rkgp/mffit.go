@@ -343,3 +343,7 @@ func (m *MatrixFreeModel) logf(format string, a ...any) {
 		m.set.Log(fmt.Sprintf(format, a...))
 	}
 }
+
+// KernelSweeps returns the passes over the kernel made so far by the model
+// and every model derived from it with At, predictions included.
+func (m *MatrixFreeModel) KernelSweeps() int { return m.k.sweeps }

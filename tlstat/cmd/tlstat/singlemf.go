@@ -27,7 +27,7 @@ type mfFlags struct {
 	cgTol, lanczosTol     float64
 	seed                  uint64
 	batch, block          int
-	quiet                 bool
+	quiet, nngp           bool
 }
 
 func addMFFlags(fs *flag.FlagSet) *mfFlags {
@@ -42,6 +42,7 @@ func addMFFlags(fs *flag.FlagSet) *mfFlags {
 	fs.IntVar(&f.batch, "mf-batch", 256, "matrix-free: test points solved for at once")
 	fs.IntVar(&f.block, "mf-block", 512, "matrix-free: kernel rows computed at once")
 	fs.BoolVar(&f.quiet, "mf-quiet", false, "matrix-free: no progress lines on stderr")
+	fs.BoolVar(&f.nngp, "mf-nngp", true, "matrix-free: also predict with the infinite-width baseline (as many solves again)")
 	return f
 }
 
@@ -86,14 +87,14 @@ type singleMFOutput struct {
 	Sweeps       int     `json:"kernel_sweeps"`
 	Readout      float64 `json:"readout_norm"`
 
-	TestError       float64 `json:"test_error"`
-	TestErrorStdErr float64 `json:"test_error_stderr"`
-	Bias2           float64 `json:"bias2"`
-	Variance        float64 `json:"variance"`
-	TestCGResidual  float64 `json:"test_cg_residual"`
-	InfWidthError   float64 `json:"infinite_width_error"`
-	InfWidthBias2   float64 `json:"infinite_width_bias2"`
-	InfWidthVar     float64 `json:"infinite_width_variance"`
+	TestError       float64  `json:"test_error"`
+	TestErrorStdErr float64  `json:"test_error_stderr"`
+	Bias2           float64  `json:"bias2"`
+	Variance        float64  `json:"variance"`
+	TestCGResidual  float64  `json:"test_cg_residual"`
+	InfWidthError   *float64 `json:"infinite_width_error,omitempty"`
+	InfWidthBias2   *float64 `json:"infinite_width_bias2,omitempty"`
+	InfWidthVar     *float64 `json:"infinite_width_variance,omitempty"`
 
 	Seconds struct {
 		Load, Precond, Lanczos, Refine, Predict, Total float64
@@ -112,22 +113,29 @@ func runSingleMF(tf *study.TaskFlags, f *mfFlags, train, test *data.Dataset, net
 	if err != nil {
 		return err
 	}
-	nngp, err := fit.At(1)
-	if err != nil {
-		return err
-	}
-	inf, err := nngp.Risk(test)
-	if err != nil {
-		return err
+	var inf *rkgp.MatrixFreeRisk
+	if f.nngp {
+		nngp, err := fit.At(1)
+		if err != nil {
+			return err
+		}
+		r, err := nngp.Risk(test)
+		if err != nil {
+			return err
+		}
+		inf = &r
 	}
 	out := singleMFOutput{Task: tf.String(), P: train.Len(), PTest: test.Len(), N0: train.Dim(), N: net.N, T: net.T,
 		Lambda0: net.Lambda0, Lambda1: net.Lambda1, Act: net.Activation().Name(),
 		Q: fit.Q, QStdErr: fit.QStdErr, QQuadrature: fit.QQuadrature, Action: fit.Action, Residual: fit.Residual,
 		Converged: fit.Converged, Probes: fit.Probes, LanczosSteps: fit.LanczosSteps, NewtonSteps: fit.NewtonSteps,
-		CGTol: fit.CGTol, CGResidual: fit.CGResidual, Rank: fit.Rank, PrecondTrace: fit.PrecondTrace, Sweeps: nngp.Sweeps,
+		CGTol: fit.CGTol, CGResidual: fit.CGResidual, Rank: fit.Rank, PrecondTrace: fit.PrecondTrace, Sweeps: fit.KernelSweeps(),
 		Readout: fit.Q / net.Lambda1, TestError: risk.Total, TestErrorStdErr: risk.StdErr, Bias2: risk.Bias2,
-		Variance: risk.Variance, TestCGResidual: max(risk.CGResidual, inf.CGResidual),
-		InfWidthError: inf.Total, InfWidthBias2: inf.Bias2, InfWidthVar: inf.Variance}
+		Variance: risk.Variance, TestCGResidual: risk.CGResidual}
+	if inf != nil {
+		out.TestCGResidual = max(out.TestCGResidual, inf.CGResidual)
+		out.InfWidthError, out.InfWidthBias2, out.InfWidthVar = &inf.Total, &inf.Bias2, &inf.Variance
+	}
 	out.Seconds.Load, out.Seconds.Precond = loadT.Seconds(), fit.Timing.Precond.Seconds()
 	out.Seconds.Lanczos, out.Seconds.Refine = fit.Timing.Lanczos.Seconds(), fit.Timing.Refine.Seconds()
 	out.Seconds.Predict, out.Seconds.Total = time.Since(t0).Seconds(), time.Since(start).Seconds()
@@ -148,10 +156,12 @@ func runSingleMF(tf *study.TaskFlags, f *mfFlags, train, test *data.Dataset, net
 	w("network   N = %d, T = %g, lambda0 = %g, lambda1 = %g, act = %s\n", net.N, net.T, net.Lambda0, net.Lambda1, out.Act)
 	w("saddle    Q* = %.8g ± %.2g  (S = %.8g, residual %.2g, %s)\n", fit.Q, fit.QStdErr, fit.Action, fit.Residual, status)
 	w("numerics  %d probes, %d Lanczos steps (quadrature Q* = %.8g), %d Newton steps, CG residual %.2g (tol %g), preconditioner rank %d (leaves %.2g of tr K), %d kernel sweeps\n",
-		fit.Probes, fit.LanczosSteps, fit.QQuadrature, fit.NewtonSteps, fit.CGResidual, fit.CGTol, fit.Rank, fit.PrecondTrace, nngp.Sweeps)
+		fit.Probes, fit.LanczosSteps, fit.QQuadrature, fit.NewtonSteps, fit.CGResidual, fit.CGTol, fit.Rank, fit.PrecondTrace, out.Sweeps)
 	w("readout   <|v|²>/N = %.6g\n", out.Readout)
 	w("test      error %.8f ± %.2g = bias² %.8f + variance %.8f\n", risk.Total, risk.StdErr, risk.Bias2, risk.Variance)
-	w("NNGP      error %.8f = bias² %.8f + variance %.8f  (infinite width)\n", inf.Total, inf.Bias2, inf.Variance)
+	if inf != nil {
+		w("NNGP      error %.8f = bias² %.8f + variance %.8f  (infinite width)\n", inf.Total, inf.Bias2, inf.Variance)
+	}
 	w("trust     not computed for the matrix-free fit\n")
 	w("time      load %.3fs, preconditioner %.3fs, Lanczos %.3fs, refinement %.3fs, predict %.3fs, total %.3fs\n",
 		out.Seconds.Load, out.Seconds.Precond, out.Seconds.Lanczos, out.Seconds.Refine, out.Seconds.Predict, out.Seconds.Total)
