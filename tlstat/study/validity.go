@@ -83,6 +83,10 @@ func ValidityMapOf(docs []SimDoc, source string) (*ValidityMap, error) {
 		default:
 			return nil, fmt.Errorf("study: %s: mode %q", d.Path, d.Mode)
 		}
+		if math.IsNaN(r.SimTestErrorErr) {
+			// A cell is judged against its error bar (MapCell.SimErr).
+			return nil, fmt.Errorf("study: %s: the simulated test error %v has no error bar (missing): not a map cell", d.Path, r.SimTestError)
+		}
 		n0 := TaskInputDim(d.Task)
 		c := MapCell{Record: d.Name(), Kind: KindOf(d.Task, n0), Act: networkAct(d.Network), N: d.N, P: p, N0: n0, Alpha: float64(p) / float64(d.N), T: d.T,
 			Sim: r.SimTestError, SimErr: r.SimTestErrorErr, Converged: r.Converged(), Theory: map[string]float64{}}
