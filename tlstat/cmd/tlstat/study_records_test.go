@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"math"
 	"os"
@@ -224,4 +225,54 @@ func simRowsWords(rows []study.Row) string {
 		}
 	}
 	return strings.Join(s, "\n")
+}
+
+// TestSimulateFlagSetMatches checks that study.SimulateFlagSet, through
+// which stored records' command lines are read, knows the flags of tlstat
+// simulate single and transfer: every flag it has exists in the command,
+// with the same default where ParamsOfCommand reads the value whether or
+// not it is given (task, network, couplings, seeds); the command's flags
+// it does not have change nothing a point states, or are refused.
+func TestSimulateFlagSetMatches(t *testing.T) {
+	// Sampler flags: ParamsOfCommand reads only those given.
+	sampler := map[string]bool{"method": true, "burnin": true, "chains": true, "steps": true, "thin": true, "max-steps": true,
+		"check": true, "leapfrog": true, "warmup": true, "snapshots": true, "max-time": true, "max-rhat": true, "min-ess": true, "eta": true}
+	// Flags of the command that no point states: ParamsOfCommand must refuse them.
+	refused := map[string]bool{"float32": true}
+	for _, mode := range []string{study.ModeSingle, study.ModeTransfer} {
+		cmd := flag.NewFlagSet(mode, flag.ContinueOnError)
+		if mode == study.ModeSingle {
+			study.AddTaskFlags(cmd)
+			addNetFlags(cmd)
+			addSimFlags(cmd, "seed")
+		} else {
+			study.AddTransferTaskFlags(cmd)
+			addNetFlags(cmd)
+			addSimFlags(cmd, "chain-seed")
+			cmd.String("gamma", "0,0.5,2", "")
+			cmd.Int("snapshots", 1, "")
+		}
+		ours := study.SimulateFlagSet(mode)
+		ours.VisitAll(func(f *flag.Flag) {
+			c := cmd.Lookup(f.Name)
+			switch {
+			case c == nil:
+				t.Errorf("%s: -%s is no flag of tlstat simulate %s", mode, f.Name, mode)
+			case !sampler[f.Name] && c.DefValue != f.DefValue:
+				t.Errorf("%s: -%s defaults to %q, tlstat simulate to %q", mode, f.Name, f.DefValue, c.DefValue)
+			}
+		})
+		cmd.VisitAll(func(c *flag.Flag) {
+			if ours.Lookup(c.Name) != nil {
+				return
+			}
+			if !refused[c.Name] {
+				t.Errorf("%s: tlstat simulate's -%s is unknown to study.SimulateFlagSet", mode, c.Name)
+				return
+			}
+			if _, err := study.ParamsOfCommand("tlstat simulate " + mode + " -" + c.Name); err == nil {
+				t.Errorf("%s: a command with -%s read as a point", mode, c.Name)
+			}
+		})
+	}
 }
