@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -54,5 +56,61 @@ func TestSingleMatrixFree(t *testing.T) {
 	var e2 bytes.Buffer
 	if code := run(append(args, "-matrix-free", "-variant", "shape"), &bytes.Buffer{}, &e2); code == 0 || !strings.Contains(e2.String(), "matrix-free") {
 		t.Errorf("-matrix-free -variant: exit code %d, stderr %q", code, e2.String())
+	}
+}
+
+// TestMatrixFreeBenchmarkRecords checks the stored runs of
+// bench/matrixfree.sh (docs/benchmarks.md, "Beyond dense matrices"): at
+// every P with both a dense and a matrix-free record, the matrix-free fit
+// converged, its CG residuals meet its tolerance, and Q and the test error
+// agree with the dense ones within 1e-3 relative (the accuracy asked of the
+// matrix-free path) and Q within 4 of its reported standard errors.
+func TestMatrixFreeBenchmarkRecords(t *testing.T) {
+	dir := filepath.Join("..", "..", "..", "docs", "benchmarks", "matrixfree")
+	files, err := filepath.Glob(filepath.Join(dir, "mf_P*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pairs := 0
+	for _, f := range files {
+		var mf singleMFOutput
+		readJSON(t, f, &mf)
+		var dense struct {
+			Q         float64 `json:"q"`
+			TestError float64 `json:"test_error"`
+			P         int     `json:"p"`
+		}
+		df := filepath.Join(dir, strings.Replace(filepath.Base(f), "mf_", "dense_", 1))
+		if _, err := os.Stat(df); err != nil {
+			continue
+		}
+		readJSON(t, df, &dense)
+		pairs++
+		if dense.P != mf.P {
+			t.Errorf("%s: P = %d, dense record P = %d", f, mf.P, dense.P)
+		}
+		if !mf.Converged || mf.CGResidual > 10*mf.CGTol || mf.TestCGResidual > 10*mf.CGTol {
+			t.Errorf("%s: converged %v, CG residuals %.2g and %.2g (tolerance %g)", f, mf.Converged, mf.CGResidual, mf.TestCGResidual, mf.CGTol)
+		}
+		if d := math.Abs(mf.Q - dense.Q); d > 1e-3*dense.Q || d > 4*mf.QStdErr {
+			t.Errorf("%s: Q = %.8g ± %.2g, dense %.8g", f, mf.Q, mf.QStdErr, dense.Q)
+		}
+		if d := math.Abs(mf.TestError - dense.TestError); d > 1e-3*dense.TestError {
+			t.Errorf("%s: test error %.8g, dense %.8g", f, mf.TestError, dense.TestError)
+		}
+	}
+	if pairs == 0 {
+		t.Fatalf("no dense/matrix-free record pairs in %s", dir)
+	}
+}
+
+func readJSON(t *testing.T, path string, v any) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("%s: %v", path, err)
 	}
 }
