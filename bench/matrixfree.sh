@@ -24,6 +24,7 @@ run() {
 	echo "run  $name: tlstat $*"
 	if nice -n 10 /usr/bin/time -v -o "$out/$name.time" "$bin" "$@" -json >"$out/$name.json.tmp" 2>"$out/$name.log"; then
 		mv "$out/$name.json.tmp" "$out/$name.json"
+		sed -i "s|$bin|tlstat|g" "$out/$name.time" # the report names the binary by its build path
 	else
 		echo "     $name failed (see $out/$name.log)"
 		rm -f "$out/$name.json.tmp"
