@@ -108,7 +108,9 @@ func SimDocRows(pt GridPoint, d *SimDoc, theory bool) []Row {
 		for i, s := range srows {
 			for _, v := range s.Theories {
 				r := blankRow(pt, KindTheory, stage(i))
-				r.N0, r.PTest, r.Variant, r.Note, r.Converged = n0, ptest, v.Variant, v.Note, true
+				// tlstat simulate -compare stores a variant's prediction
+				// only when its solve succeeded, and a note otherwise.
+				r.N0, r.PTest, r.Variant, r.Note, r.Converged = n0, ptest, v.Variant, v.Note, v.TestError != nil && v.Note == ""
 				if stage(i) == "target" {
 					r.Gamma = Num(s.Gamma)
 				}
