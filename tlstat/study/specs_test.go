@@ -1,9 +1,11 @@
 package study
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -187,5 +189,77 @@ func TestSpecGrids(t *testing.T) {
 		if !errors.As(err, &fe) || fe.Field != c.field {
 			t.Errorf("%s: error %v, want one naming %s", c.spec, err, c.field)
 		}
+	}
+}
+
+// TestImportSimDocRows imports a stored transfer record and checks its rows
+// against the record read independently as plain JSON: a theory row per
+// variant of the source and per coupling of the target, a simulation row
+// per simulated posterior with the means, error bars, the largest R̂ and
+// the smallest bulk or tail ESS of its diagnostics, and the task's input
+// dimension.
+func TestImportSimDocRows(t *testing.T) {
+	const path = "../../docs/validation/hmc/transfer_N200_related.json"
+	spec, err := ReadSpec(validationSpecs[0].spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := ReadSimDoc(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := ImportSimDoc(spec.Points(), d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(path)
+	var raw struct {
+		Source  map[string]any   `json:"source"`
+		Results []map[string]any `json:"results"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		t.Fatal(err)
+	}
+	sims := append([]map[string]any{raw.Source}, raw.Results...)
+	var theory, sim []Row
+	for _, r := range rec.Rows {
+		if r.N0 != 196 { // MNIST, 28×28 pooled 2×2
+			t.Errorf("row %s %s: N0 = %d, want 196", r.Kind, r.Stage, r.N0)
+		}
+		if r.Kind == KindTheory {
+			theory = append(theory, r)
+		} else {
+			sim = append(sim, r)
+		}
+	}
+	wantTheory := 0
+	for _, s := range sims {
+		wantTheory += len(s["theories"].([]any))
+	}
+	if len(theory) != wantTheory || len(sim) != len(sims) {
+		t.Fatalf("%d theory and %d simulation rows, want %d and %d", len(theory), len(sim), wantTheory, len(sims))
+	}
+	for i, s := range sims {
+		r := sim[i]
+		wantStage := "target"
+		if i == 0 {
+			wantStage = "source"
+		}
+		rh, ess := 0.0, math.Inf(1)
+		for _, g := range s["sim_diagnostics"].(map[string]any) {
+			g := g.(map[string]any)
+			rh = math.Max(rh, g["rhat"].(float64))
+			ess = math.Min(ess, math.Min(g["ess"].(float64), g["ess_tail"].(float64)))
+		}
+		if r.Stage != wantStage || float64(r.TestError) != s["sim_test_error"].(float64) ||
+			float64(r.TestErrorErr) != s["sim_test_error_err"].(float64) || float64(r.RHat) != rh || float64(r.ESS) != ess ||
+			r.Converged != s["sim_converged"].(bool) || r.Steps != int(s["steps"].(float64)) {
+			t.Errorf("simulation row %d: %+v, want stage %s test error %v ± %v, R̂ %v, ESS %v, converged %v", i, r, wantStage,
+				s["sim_test_error"], s["sim_test_error_err"], rh, ess, s["sim_converged"])
+		}
+	}
+	if th := theory[len(theory)-1]; th.Stage != "target" || float64(th.Gamma) != 50 || !th.Converged ||
+		float64(th.TestError) != raw.Results[2]["theories"].([]any)[0].(map[string]any)["test_error"].(float64) {
+		t.Errorf("last theory row %+v, want the target's at gamma 50", th)
 	}
 }
