@@ -159,9 +159,11 @@ func ParamsOfCommand(command string) (Params, error) {
 	} else {
 		p.P = int(num("p"))
 	}
-	if p.Seed, err = strconv.ParseUint(val(seedName), 10, 64); err != nil {
-		return Params{}, fmt.Errorf("study: command %q: -%s: %w", command, seedName, err)
+	seed, e := strconv.ParseUint(val(seedName), 10, 64)
+	if e != nil {
+		return Params{}, fmt.Errorf("study: command %q: -%s: %w", command, seedName, e)
 	}
+	p.Seed = seed
 	for name, set := range simSamplerFlags {
 		if given[name] {
 			if e := set(p.Simulate, val(name)); e != nil && err == nil {
