@@ -263,3 +263,22 @@ func TestImportSimDocRows(t *testing.T) {
 		t.Errorf("last theory row %+v, want the target's at gamma 50", th)
 	}
 }
+
+// TestParamsOfCommandErrors checks that command lines that name no point
+// are errors that quote the command.
+func TestParamsOfCommandErrors(t *testing.T) {
+	for _, c := range []struct{ cmd, want string }{
+		{"tlstat single -n 200", "want tlstat simulate single|transfer"},
+		{"tlstat simulate table x.json", "want tlstat simulate single|transfer"},
+		{"tlstat simulate single -n 200 -float32", "flag provided but not defined: -float32"},
+		{"tlstat simulate single -n 200 extra", `unexpected arguments ["extra"]`},
+		{"tlstat simulate transfer -gamma 0,-1", `-gamma "0,-1"`},
+		{"tlstat simulate single -n x", `invalid value "x" for flag -n`},
+		{"tlstat simulate single -max-time soon", `invalid value "soon"`},
+	} {
+		_, err := ParamsOfCommand(c.cmd)
+		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "study: command") {
+			t.Errorf("%q: error %v, want one containing %q", c.cmd, err, c.want)
+		}
+	}
+}
