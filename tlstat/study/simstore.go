@@ -42,8 +42,11 @@ func PointLabel(pt GridPoint) string {
 // ImportSimDoc returns the record of a stored simulation record d (read by
 // ReadSimDoc) as a point of points: the point whose hash is that of d's
 // command line (ParamsOfCommand). It is an error when d is no point of
-// points. The record's rows are d's theory variants and simulations, its
-// name d's file name. The task is loaded for its input dimension.
+// points, or when a single network's record does not hold the theory
+// variants of its point (records written before a variant existed: update
+// them with tlstat simulate theory). The record's rows are d's theory
+// variants and simulations, its name d's file name. The task is loaded for
+// its input dimension.
 func ImportSimDoc(points []GridPoint, d SimDoc) (*Record, error) {
 	p, err := ParamsOfCommand(d.Command)
 	if err != nil {
@@ -53,6 +56,18 @@ func ImportSimDoc(points []GridPoint, d SimDoc) (*Record, error) {
 	for _, pt := range points {
 		if pt.Hash != h {
 			continue
+		}
+		// The point states the theory variants computed: a single
+		// network's record must hold those.
+		if d.Mode == ModeSingle {
+			var have []string
+			for _, v := range d.Results[0].Theories {
+				have = append(have, v.Variant)
+			}
+			if strings.Join(have, ",") != strings.Join(pt.Params.Variants, ",") {
+				return nil, fmt.Errorf("%s: the record has the theory variants %q, its point %q (run tlstat simulate theory on it first)",
+					d.Path, have, pt.Params.Variants)
+			}
 		}
 		// The input dimension is the task's: load it as the run did.
 		l, err := loadFlags(pt.Params.Mode, pt.Params.Task)

@@ -282,3 +282,24 @@ func TestParamsOfCommandErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestImportSimDocVariants checks that a single network's record lacking
+// a theory variant of its point is refused: the store would claim the
+// variant computed.
+func TestImportSimDocVariants(t *testing.T) {
+	spec, err := ReadSpec(validationSpecs[0].spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := ReadSimDoc("../../docs/validation/hmc/single_N200_P50_T0.05.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ImportSimDoc(spec.Points(), d); err != nil {
+		t.Fatalf("the stored record: %v", err)
+	}
+	d.Results[0].Theories = d.Results[0].Theories[:len(d.Results[0].Theories)-1]
+	if _, err := ImportSimDoc(spec.Points(), d); err == nil || !strings.Contains(err.Error(), "theory variants") {
+		t.Errorf("a record lacking a variant: error %v", err)
+	}
+}
