@@ -2,6 +2,7 @@ package report
 
 import (
 	"encoding/csv"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -93,5 +94,40 @@ func TestWriteAccuracy(t *testing.T) {
 	rep.Accuracy = []*Accuracy{bad}
 	if err := rep.Write(t.TempDir()); err == nil || !strings.Contains(err.Error(), "accuracy points for") {
 		t.Errorf("accuracy on another grid: error %v, want a mismatch", err)
+	}
+}
+
+// TestAccuracyFigureLegend checks that the accuracy chart's legend draws a
+// dashed icon for the dashed curves (the regularization-only control, the
+// infinite-width baseline and the reference lines) and a solid one for the
+// transfer theory, and that the static figure's dashed curves are dashed.
+func TestAccuracyFigureLegend(t *testing.T) {
+	r := syntheticResult("related")
+	f, err := AccuracyFigure(r, syntheticAccuracy(r))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range f.Lines {
+		if dashed := l.Name != "transfer theory"; l.Style.Dashed != dashed {
+			t.Errorf("line %q dashed = %v, want %v", l.Name, l.Style.Dashed, dashed)
+		}
+	}
+	c, err := f.Chart()
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := c.HTML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const (
+		solid  = `"icon":"path://M0,4H30V6H0Z","name":"%s"`
+		dashed = `"icon":"path://M0,4H8V6H0ZM11,4H19V6H11ZM22,4H30V6H22Z","name":"%s"`
+	)
+	for _, want := range []string{fmt.Sprintf(solid, "transfer theory"), fmt.Sprintf(dashed, "regularization only"),
+		fmt.Sprintf(dashed, "infinite width (NNGP)"), fmt.Sprintf(dashed, "scratch (γ = 0)")} {
+		if !strings.Contains(page, want) {
+			t.Errorf("chart legend lacks %s", want)
+		}
 	}
 }
