@@ -37,3 +37,5 @@ trow() {
 trow transfer3_N100_Ps200_Pt100_T0.05 -n 100 -ps 200 -p 100 -t 0.05 -gamma 0,1,10
 # The linear activation: the same pair where the single-network theory is closest to the sampler.
 trow transfer3_N100_Ps200_Pt100_T0.05_linear -n 100 -ps 200 -p 100 -t 0.05 -gamma 0,1,10 -act linear
+# An intermediate coupling of the erf pair (stronger couplings mix slowly: gamma = 10 above may end unconverged).
+trow transfer3_N100_Ps200_Pt100_T0.05_gamma3 -n 100 -ps 200 -p 100 -t 0.05 -gamma 3
