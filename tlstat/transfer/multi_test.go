@@ -438,3 +438,30 @@ func TestMultiDecoupled(t *testing.T) {
 		}
 	}
 }
+
+// TestMultiBatches: predictions made in batches of 7 test points equal
+// those made in one batch (the same operations per point: equality to
+// rounding, 1e-12).
+func TestMultiBatches(t *testing.T) {
+	mp, test := multiPair(25, 3, 30, 15, 0.6, multiNet)
+	var out [2]*mat.Dense
+	for k, batch := range []int{0, 7} {
+		ms, err := NewMultiSolver(mp, &Settings{Batch: batch})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := ms.Fit(2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mean, variance, err := m.Predict(test.X)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[k] = mat.NewDense(test.Len(), 6, nil)
+		out[k].Augment(mean, variance)
+	}
+	if !mat.EqualApprox(out[0], out[1], 1e-12) {
+		t.Errorf("batched predictions differ:\n%v\n%v", mat.Formatted(out[0]), mat.Formatted(out[1]))
+	}
+}
