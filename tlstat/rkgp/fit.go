@@ -29,7 +29,7 @@ func Fit(train *data.Dataset, net Network, s *Settings) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &Model{Net: net, settings: set, sp: sp, fac: &factorCache{}, shape: &shapeCache{}, tilted: &tiltedCache{}, Timing: Timing{Kernel: sp.kernelT, Decompose: sp.decompT}}
+	m := &Model{Net: net, settings: set, sp: sp, fac: &factorCache{}, shape: &shapeCache{}, tilted: &tiltedCache{}, metric: &metricCache{}, Timing: Timing{Kernel: sp.kernelT, Decompose: sp.decompT}}
 	if set.Variant != Scalar && !m.odd() {
 		return nil, fmt.Errorf("rkgp: the %v variant needs an odd activation, got %q", set.Variant, net.Activation().Name())
 	}
@@ -102,12 +102,12 @@ func newModel(train *data.Dataset, net Network) (*Model, error) {
 		return nil, err
 	}
 	var s *Settings
-	return &Model{Net: net, settings: s.resolve(), sp: sp, fac: &factorCache{}, shape: &shapeCache{}, tilted: &tiltedCache{},
+	return &Model{Net: net, settings: s.resolve(), sp: sp, fac: &factorCache{}, shape: &shapeCache{}, tilted: &tiltedCache{}, metric: &metricCache{},
 		Timing: Timing{Kernel: sp.kernelT, Decompose: sp.decompT}}, nil
 }
 
 func (s Settings) validate() error {
-	if s.Variant != Scalar && s.Variant != Shape && s.Variant != Tilted {
+	if !s.Variant.valid() {
 		return fmt.Errorf("rkgp: unknown theory variant %v", s.Variant)
 	}
 	if math.IsNaN(s.QMin) || math.IsInf(s.QMax, 0) || math.IsNaN(s.QMax) || s.QMin >= s.QMax {

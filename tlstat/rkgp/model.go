@@ -47,6 +47,7 @@ type Model struct {
 	fac      *factorCache // Cholesky factor of G for Predict, made on first use
 	shape    *shapeCache  // the shape variant's corrected kernel, made on first use
 	tilted   *tiltedCache // the tilted variant's fixed point, solved on first use
+	metric   *metricCache // the metric variant's stationary point, solved on first use
 }
 
 // Variant returns the theory variant of the model's predictions.
@@ -89,9 +90,17 @@ func (m *Model) ReadoutNorm() float64 {
 
 // VariantReadoutNorm returns ⟨|v|²⟩/N in the model's theory variant: the
 // scalar ReadoutNorm for the scalar and shape variants (the shape variant
-// keeps the scalar order parameter), and QB/lambda1 for the tilted variant,
-// whose bulk order parameter QB is lambda1⟨v²⟩ of a unit (TiltedFit).
+// keeps the scalar order parameter), QB/lambda1 for the tilted variant,
+// whose bulk order parameter QB is lambda1⟨v²⟩ of a unit (TiltedFit), and
+// Q/lambda1 at the metric variant's stationary point (MetricFit).
 func (m *Model) VariantReadoutNorm() (float64, error) {
+	if m.settings.Variant == Metric {
+		f, err := m.Metric()
+		if err != nil {
+			return 0, err
+		}
+		return f.Q / m.Net.Lambda1, nil
+	}
 	if m.settings.Variant != Tilted {
 		return m.ReadoutNorm(), nil
 	}
@@ -167,7 +176,7 @@ func (m *Model) NNGP() *Model {
 // fixed returns a model sharing m's tridiagonal reduction at the given order
 // parameters.
 func (m *Model) fixed(qbar, q float64) *Model {
-	out := &Model{Net: m.Net, Q: q, Qbar: qbar, Converged: true, settings: m.settings, sp: m.sp, fac: &factorCache{}, shape: &shapeCache{}, tilted: &tiltedCache{}}
+	out := &Model{Net: m.Net, Q: q, Qbar: qbar, Converged: true, settings: m.settings, sp: m.sp, fac: &factorCache{}, shape: &shapeCache{}, tilted: &tiltedCache{}, metric: &metricCache{}}
 	out.Timing = Timing{Kernel: m.Timing.Kernel, Decompose: m.Timing.Decompose}
 	if m.odd() {
 		out.Action = m.sp.actionOdd(m.Net, q)

@@ -69,6 +69,8 @@ func (m *Model) predictBatch(x0 mat.Matrix, mean, variance []float64) error {
 		return m.predictShapeBatch(x0, mean, variance)
 	case Tilted:
 		return m.predictTiltedBatch(x0, mean, variance)
+	case Metric:
+		return m.predictMetricBatch(x0, mean, variance)
 	}
 	sp := m.sp
 	p := len(sp.eig)

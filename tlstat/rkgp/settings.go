@@ -24,6 +24,9 @@ type Settings struct {
 	// Tilted controls the tilted variant's fixed point (zero value: its
 	// defaults).
 	Tilted TiltedSettings
+	// Metric controls the metric variant's stationary point (zero value: its
+	// defaults).
+	Metric MetricSettings
 }
 
 func (s *Settings) resolve() Settings {
@@ -51,5 +54,6 @@ func (s *Settings) resolve() Settings {
 	}
 	out.Variant = s.Variant
 	out.Tilted = s.Tilted
+	out.Metric = s.Metric
 	return out
 }

@@ -119,7 +119,7 @@ func TestVariantErrors(t *testing.T) {
 	if _, err := Fit(train, relu, &Settings{Variant: Shape}); err == nil || !strings.Contains(err.Error(), "odd activation") {
 		t.Errorf("relu: %v", err)
 	}
-	if _, err := VariantByName("metric"); err == nil || !strings.Contains(err.Error(), `"metric"`) {
+	if _, err := VariantByName("input-metric"); err == nil || !strings.Contains(err.Error(), `"input-metric"`) {
 		t.Errorf("VariantByName: %v", err)
 	}
 	if v, err := VariantByName("shape"); err != nil || v != Shape {

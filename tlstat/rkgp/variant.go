@@ -28,10 +28,15 @@ const (
 	// point (TiltedFit, tilted.go). It reduces to the scalar theory for
 	// Gaussian features (the linear activation) and as N → ∞ at fixed P.
 	Tilted
+	// Metric lets a unit's first-layer weights take the covariance Σ that
+	// makes the scalar free energy plus their relative entropy from the prior
+	// stationary, and predicts with the kernel of those weights (MetricFit,
+	// metric.go). It reduces to the scalar theory as N → ∞ at fixed P.
+	Metric
 )
 
 // Variants lists the variants by name, in order.
-var Variants = []Variant{Scalar, Shape, Tilted}
+var Variants = []Variant{Scalar, Shape, Tilted, Metric}
 
 // String returns the variant's name.
 func (v Variant) String() string {
@@ -42,25 +47,27 @@ func (v Variant) String() string {
 		return "shape"
 	case Tilted:
 		return "tilted"
+	case Metric:
+		return "metric"
 	}
 	return fmt.Sprintf("Variant(%d)", int(v))
 }
 
-// VariantByName returns the variant called name ("scalar", "shape" or "tilted").
+// VariantByName returns the variant called name ("scalar", "shape", "tilted" or "metric").
 func VariantByName(name string) (Variant, error) {
 	for _, v := range Variants {
 		if v.String() == name {
 			return v, nil
 		}
 	}
-	return 0, fmt.Errorf("rkgp: unknown theory variant %q (want scalar, shape or tilted)", name)
+	return 0, fmt.Errorf("rkgp: unknown theory variant %q (want scalar, shape, tilted or metric)", name)
 }
 
 // WithVariant returns a model sharing m's order parameters, kernel
 // reduction and factorization of G = T I + K_R (every variant starts from
 // it) whose predictions use variant v; m itself when it already does.
 func (m *Model) WithVariant(v Variant) (*Model, error) {
-	if v != Scalar && v != Shape && v != Tilted {
+	if !v.valid() {
 		return nil, fmt.Errorf("rkgp: unknown theory variant %v", v)
 	}
 	if v != Scalar && !m.odd() {
@@ -73,5 +80,9 @@ func (m *Model) WithVariant(v Variant) (*Model, error) {
 	out.settings.Variant = v
 	out.shape = &shapeCache{}
 	out.tilted = &tiltedCache{}
+	out.metric = &metricCache{}
 	return &out, nil
 }
+
+// valid reports whether v is one of Variants.
+func (v Variant) valid() bool { return v >= Scalar && v <= Metric }

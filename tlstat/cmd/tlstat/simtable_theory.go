@@ -119,11 +119,11 @@ func writeSimFirstLayerTable(w io.Writer, single, trans []simDoc) {
 	}
 	head, sep := "| run | α = P/N | T |", "|---|---|---|"
 	for k := 1; k <= simFirstLayerShown; k++ {
-		head += fmt.Sprintf(" PC%d: sampled | PC%d: theory |", k, k)
-		sep += "---|---|"
+		head += fmt.Sprintf(" PC%d: sampled | PC%d: scalar | PC%d: metric |", k, k, k)
+		sep += "---|---|---|"
 	}
-	fmt.Fprintln(w, head+" top eigenvalues of sampled ⟨WᵀW⟩/N |")
-	fmt.Fprintln(w, sep+"---|")
+	fmt.Fprintln(w, head+" top eigenvalues of ⟨WᵀW⟩/N: sampled | metric |")
+	fmt.Fprintln(w, sep+"---|---|")
 	for i, r := range rows {
 		fl := r.FirstLayer
 		if fl == nil {
@@ -135,27 +135,39 @@ func writeSimFirstLayerTable(w io.Writer, single, trans []simDoc) {
 			p = d.PS
 		}
 		line := fmt.Sprintf("| %s | %g | %g |", labels[i], float64(p)/float64(d.N), d.T)
-		var th []float64
+		var th, mt, mev []float64
 		for _, t := range fl.Theory {
-			if t.Variant == "scalar" {
+			switch t.Variant {
+			case "scalar":
 				th = t.AlongAxes
+			case "metric":
+				mt, mev = t.AlongAxes, t.Eigenvalues
 			}
 		}
+		at := func(x []float64, k int) string {
+			if k < len(x) {
+				return fmt.Sprintf("%.3f", x[k])
+			}
+			return "–"
+		}
 		for k := range simFirstLayerShown {
-			sim, the := "–", "–"
+			sim := "–"
 			if k < len(fl.SimAlongAxes) {
 				sim = simFmtSim(r, fl.SimAlongAxes[k], fl.SimAlongAxesErr[k], 3)
 			}
-			if k < len(th) {
-				the = fmt.Sprintf("%.3f", th[k])
-			}
-			line += fmt.Sprintf(" %s | %s |", sim, the)
+			line += fmt.Sprintf(" %s | %s | %s |", sim, at(th, k), at(mt, k))
 		}
-		var ev []string
+		var ev, evm []string
 		for k := 0; k < min(3, len(fl.SimEigenvalues)); k++ {
 			ev = append(ev, fmt.Sprintf("%.3f", fl.SimEigenvalues[k]))
 		}
-		fmt.Fprintln(w, line+" "+strings.Join(ev, ", ")+" |")
+		for k := 0; k < min(3, len(mev)); k++ {
+			evm = append(evm, fmt.Sprintf("%.3f", mev[k]))
+		}
+		if len(evm) == 0 {
+			evm = []string{"–"}
+		}
+		fmt.Fprintln(w, line+" "+strings.Join(ev, ", ")+" | "+strings.Join(evm, ", ")+" |")
 	}
 	fmt.Fprintln(w)
 }
@@ -169,8 +181,12 @@ func fmtOpt(x *float64, prec int) string {
 }
 
 // fmtErr formats a standard error with prec decimals, or with one
-// significant digit when it would print as zero.
+// significant digit when it would print as zero; a missing one (NaN or
+// infinite) as "–".
 func fmtErr(e float64, prec int) string {
+	if math.IsNaN(e) || math.IsInf(e, 0) {
+		return "–" // missing: never printed as a number
+	}
 	if e > 0 && e < 0.5*math.Pow(10, -float64(prec)) {
 		return fmt.Sprintf("%.1g", e)
 	}

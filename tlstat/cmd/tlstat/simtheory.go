@@ -156,6 +156,11 @@ func simSingleTheories(row *study.SimRow, m *rkgp.Model, train, test *data.Datas
 		if err := row.FirstLayer.AddTheory("scalar", train, m); err != nil {
 			return fmt.Errorf("theory of the first layer: %w", err)
 		}
+		if m.Net.Activation().Odd() {
+			if err := row.FirstLayer.AddMetric(train, m); err != nil {
+				return fmt.Errorf("metric variant's first layer: %w", err)
+			}
+		}
 	}
 	row.SetVerdicts()
 	return nil

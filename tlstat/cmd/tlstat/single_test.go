@@ -104,7 +104,8 @@ func TestSingleBadFlags(t *testing.T) {
 		{[]string{"-lambda1", "NaN"}, "-lambda1 NaN"},
 		{[]string{"-act", "sigmoid"}, `"sigmoid"`},
 		{[]string{"extra"}, "extra"},
-		{[]string{"-variant", "metric"}, `"metric"`},
+		{[]string{"-variant", "input-metric"}, `"input-metric"`},
+		{[]string{"-variant", "metric", "-act", "relu"}, "odd activation"},
 		{[]string{"-variant", "tilted", "-act", "relu"}, "odd activation"},
 	} {
 		var out, errb bytes.Buffer
