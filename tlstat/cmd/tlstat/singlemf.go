@@ -14,10 +14,10 @@ import (
 )
 
 // matrixFreeAbove is the training-set size above which tlstat single fits
-// without the P×P kernel: the dense path holds about four P×P float64
-// matrices (the kernel, its tridiagonal reduction's copy, the Cholesky
-// factor of Predict and the Gram matrix), 12.8 GB at P = 20000, more than half
-// of a 24 GB machine, and its O(P³) reduction takes tens of minutes there.
+// without the P×P kernel: the dense command's peak memory was measured at
+// about five P×P float64 matrices beyond 0.3 GB (0.88 GB at P = 4000, 2.5 GB
+// at P = 8000; docs/benchmarks.md), 16 GB at P = 20000, two thirds of a
+// 24 GB machine, and its O(P³) reduction takes tens of minutes there.
 const matrixFreeAbove = 20000
 
 // mfFlags are the settings of the matrix-free fit.
