@@ -32,12 +32,31 @@ type MultiModel struct {
 	st *multiState
 }
 
+// MultiConvergenceError reports a multi-output saddle-point solve that did
+// not reach the tolerance; the partial model is returned alongside it.
+type MultiConvergenceError struct {
+	// Gamma is the coupling of the failed solve; Residual the gradient norm
+	// after Iterations steps.
+	Gamma      float64
+	Residual   float64
+	Iterations int
+	// Reason is "iteration limit", "line search failed", "singular
+	// Jacobian" or "Jacobian step left the domain".
+	Reason string
+}
+
+// Error names gamma, the residual and the reason.
+func (e *MultiConvergenceError) Error() string {
+	return fmt.Sprintf("transfer: multi-output saddle point not converged at gamma = %v after %d iterations: residual |grad S_1| = %.3g (%s)",
+		e.Gamma, e.Iterations, e.Residual, e.Reason)
+}
+
 // Solve finds a root of the gradient of S_1 from start by damped Newton
 // iterations on the independent entries of (Q_t, Q_st, Q_tt), with the
 // Jacobian from forward differences of the analytic gradient, recomputed
 // every step; steps are backtracked on |∇S_1| and out of the domain. S_1
 // is a saddle, so it is not minimized. Without convergence it returns the
-// partial model and a *ConvergenceError (whose Q is left zero).
+// partial model and a *MultiConvergenceError.
 func (c *MultiCoupled) Solve(start MultiOrder) (*MultiModel, error) {
 	set := c.s.set
 	d := c.s.nd
@@ -116,7 +135,7 @@ func (c *MultiCoupled) Solve(start MultiOrder) (*MultiModel, error) {
 	m := &MultiModel{Gamma: c.gamma, Cov: c.cov, Q: st.q, QSource: c.s.qs, Action: st.s1,
 		Converged: converged, Residual: res, Iterations: it, c: c, st: st}
 	if !converged {
-		return m, &ConvergenceError{Gamma: c.gamma, Residual: res, Iterations: it, Reason: reason}
+		return m, &MultiConvergenceError{Gamma: c.gamma, Residual: res, Iterations: it, Reason: reason}
 	}
 	return m, nil
 }

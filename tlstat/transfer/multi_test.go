@@ -1,8 +1,10 @@
 package transfer
 
 import (
+	"errors"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/diff/fd"
@@ -463,5 +465,37 @@ func TestMultiBatches(t *testing.T) {
 	}
 	if !mat.EqualApprox(out[0], out[1], 1e-12) {
 		t.Errorf("batched predictions differ:\n%v\n%v", mat.Formatted(out[0]), mat.Formatted(out[1]))
+	}
+}
+
+// TestMultiErrors checks that bad inputs and a failed solve are reported
+// with the offending value.
+func TestMultiErrors(t *testing.T) {
+	mp, _ := multiPair(27, 2, 20, 10, 0.5, multiNet)
+	bad := mp
+	bad.Target = &data.MultiDataset{X: mp.Target.X, Y: mat.NewDense(mp.Target.Len(), 3, nil)}
+	if _, err := NewMultiSolver(bad, nil); err == nil || !strings.Contains(err.Error(), "2 outputs but the target 3") {
+		t.Errorf("mismatched outputs: %v", err)
+	}
+	relu := mp
+	relu.Net.Act = kernel.ReLU
+	if _, err := NewMultiSolver(relu, nil); err == nil || !strings.Contains(err.Error(), "odd activation") {
+		t.Errorf("ReLU: %v", err)
+	}
+	ms, err := NewMultiSolver(mp, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ms.Fit(-1); err == nil || !strings.Contains(err.Error(), "-1") {
+		t.Errorf("gamma = -1: %v", err)
+	}
+	one, err := NewMultiSolver(mp, &Settings{MaxIter: 1, MaxHalvings: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := one.Fit(50)
+	var ce *MultiConvergenceError
+	if !errors.As(err, &ce) || m == nil || m.Converged || ce.Residual != m.Residual {
+		t.Errorf("one Newton step: model %v, error %v", m, err)
 	}
 }
