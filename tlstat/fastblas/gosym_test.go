@@ -7,6 +7,9 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/blas/gonum"
+	lapgonum "gonum.org/v1/gonum/lapack/gonum"
 )
 
 // TestGoSymmetric compares the split pure-Go Dsymv, Dsyr2k and Dsymm with
@@ -62,4 +65,31 @@ func TestGoSymmetric(t *testing.T) {
 			}
 		}
 	})
+}
+
+// BenchmarkGoDsytrd times gonum's tridiagonal reduction (4n³/3 flops) on
+// gonum's serial BLAS and on Go, whose Dsymv and Dsyr2k are split over the
+// cores: the pure-Go source factorization before and after the split.
+func BenchmarkGoDsytrd(b *testing.B) {
+	const n = 1000
+	spd := kernelLike(n).RawSymmetric()
+	prev := blas64.Implementation()
+	defer blas64.Use(prev)
+	for _, c := range []struct {
+		name string
+		impl blas.Float64
+	}{{"gonum", gonum.Implementation{}}, {"Go", Go{}}} {
+		b.Run(fmt.Sprintf("n=%d/%s", n, c.name), func(b *testing.B) {
+			blas64.Use(c.impl)
+			defer blas64.Use(prev)
+			a := make([]float64, len(spd.Data))
+			d, e, tau := make([]float64, n), make([]float64, n-1), make([]float64, n-1)
+			work := make([]float64, 64*n)
+			for b.Loop() {
+				copy(a, spd.Data)
+				lapgonum.Implementation{}.Dsytrd(blas.Upper, n, a, n, d, e, tau, work, len(work))
+			}
+			b.ReportMetric(4*float64(n)*float64(n)*float64(n)/3*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
 }
