@@ -156,7 +156,7 @@ func simSingleTheories(row *study.SimRow, m *rkgp.Model, train, test *data.Datas
 		if err := row.FirstLayer.AddTheory("scalar", train, m); err != nil {
 			return fmt.Errorf("theory of the first layer: %w", err)
 		}
-		if m.Net.Activation().Odd() {
+		if metricSolved(row.Theories) {
 			if err := row.FirstLayer.AddMetric(train, m); err != nil {
 				return fmt.Errorf("metric variant's first layer: %w", err)
 			}
@@ -343,4 +343,17 @@ func subFlagSet(name, usage string, stderr io.Writer) *flag.FlagSet {
 		fs.PrintDefaults()
 	}
 	return fs
+}
+
+// metricSolved reports whether the metric variant's row of rows has a
+// prediction: the variant has no stationary point where the likelihood's
+// pull on the first layer exceeds the prior's precision (its row then
+// carries that note instead), and activations that are not odd have none.
+func metricSolved(rows []study.TheoryRow) bool {
+	for _, r := range rows {
+		if r.Variant == rkgp.Metric.String() {
+			return r.TestError != nil
+		}
+	}
+	return false
 }
