@@ -48,4 +48,11 @@
 // q (K − m mᵀ) + ĉ m mᵀ. Its saddle is a root of a six-component gradient
 // (ActionMean, GradientMean, SolveMean); for odd activations it reduces to
 // the odd theory with ĉ = q.
+//
+// Networks with D readouts (one-hot classes or class groups, data.MultiDataset)
+// have D×D blocks Q_t, Q_st, Q_tt in place of the three scalars
+// (docs/theory.md §4): NewMultiSolver builds the solver from the source's
+// multi-output saddle (rkgp.FitMulti), MultiSolver.Fit solves one coupling,
+// and MultiModel.Risk gives the test error per output, their total and the
+// classification accuracy of the argmax. For D = 1 it is the solver above.
 package transfer
