@@ -183,17 +183,7 @@ func (s *MultiSolver) continueRec(prev *MultiModel, gamma float64, depth int) (*
 	if depth >= s.set.MaxHalvings {
 		return m, err
 	}
-	var mid float64
-	switch {
-	case prev.Gamma == 0 && math.IsInf(gamma, 1):
-		mid = 1e3 * s.prob.Net.Lambda0
-	case prev.Gamma == 0:
-		mid = gamma / 16
-	case math.IsInf(gamma, 1):
-		mid = prev.Gamma * 16
-	default:
-		mid = math.Sqrt(prev.Gamma * gamma)
-	}
+	mid := midCoupling(prev.Gamma, gamma, s.prob.Net.Lambda0)
 	if mid == prev.Gamma || mid == gamma {
 		return m, err
 	}

@@ -323,17 +323,7 @@ func (s *Solver) continueRec(prev *Model, gamma float64, depth int) (*Model, err
 	if depth >= s.set.MaxHalvings {
 		return m, err
 	}
-	var mid float64
-	switch {
-	case prev.Gamma == 0 && math.IsInf(gamma, 1):
-		mid = 1e3 * s.prob.Net.Lambda0
-	case prev.Gamma == 0:
-		mid = gamma / 16
-	case math.IsInf(gamma, 1):
-		mid = prev.Gamma * 16
-	default:
-		mid = math.Sqrt(prev.Gamma * gamma)
-	}
+	mid := midCoupling(prev.Gamma, gamma, s.prob.Net.Lambda0)
 	if mid == prev.Gamma || mid == gamma {
 		return m, err
 	}
@@ -342,6 +332,23 @@ func (s *Solver) continueRec(prev *Model, gamma float64, depth int) (*Model, err
 		return mm, err
 	}
 	return s.continueRec(mm, gamma, depth+1)
+}
+
+// midCoupling returns the coupling at which a continuation from prev to
+// gamma that failed is split: the geometric mean of the two, or, from
+// prev = 0 or to gamma = +Inf where that is not finite, a factor 16 into
+// the interval (1e3 lambda0 when both ends are degenerate).
+func midCoupling(prev, gamma, lambda0 float64) float64 {
+	switch {
+	case prev == 0 && math.IsInf(gamma, 1):
+		return 1e3 * lambda0
+	case prev == 0:
+		return gamma / 16
+	case math.IsInf(gamma, 1):
+		return prev * 16
+	default:
+		return math.Sqrt(prev * gamma)
+	}
 }
 
 // ReadoutNorm returns <|v_t|²>/N = q_t/lambda1.
