@@ -136,18 +136,9 @@ func (c *Coupled) eval(q Order, withGrad bool) (*state, error) {
 	for i, y := range s.prob.Target.Y {
 		st.r[i] = y - a*c.vst[i]
 	}
-	rho := mat.NewVecDense(pt, nil)
-	if err := st.chol.SolveVecTo(rho, mat.NewVecDense(pt, st.r)); err != nil {
-		if _, ok := err.(mat.Condition); !ok {
-			return nil, err
-		}
-	}
-	st.rho = rho.RawVector().Data
-	st.dinv = mat.NewSymDense(pt, nil)
-	if err := st.chol.InverseTo(st.dinv); err != nil {
-		if _, ok := err.(mat.Condition); !ok {
-			return nil, err
-		}
+	var err error
+	if st.rho, st.dinv, err = solveInverse(&st.chol, st.r); err != nil {
+		return nil, err
 	}
 	st.logdt = st.chol.LogDet()
 	trDF := sumProdSym(st.dinv, st.f)

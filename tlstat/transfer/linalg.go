@@ -92,3 +92,23 @@ func dot(x, y []float64) float64 {
 	}
 	return s
 }
+
+// solveInverse returns rho = D⁻¹ r and D⁻¹ from the Cholesky factorization
+// of D held by chol. An ill-conditioned D (mat.Condition) is not an error
+// here; any other failure is returned.
+func solveInverse(chol *mat.Cholesky, r []float64) ([]float64, *mat.SymDense, error) {
+	n := len(r)
+	rho := mat.NewVecDense(n, nil)
+	if err := chol.SolveVecTo(rho, mat.NewVecDense(n, r)); err != nil {
+		if _, ok := err.(mat.Condition); !ok {
+			return nil, nil, err
+		}
+	}
+	dinv := mat.NewSymDense(n, nil)
+	if err := chol.InverseTo(dinv); err != nil {
+		if _, ok := err.(mat.Condition); !ok {
+			return nil, nil, err
+		}
+	}
+	return rho.RawVector().Data, dinv, nil
+}

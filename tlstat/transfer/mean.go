@@ -182,18 +182,9 @@ func (c *Coupled) evalMean(q Order, cm MeanOrder, withGrad bool) (*mstate, error
 	for i, y := range s.prob.Target.Y {
 		st.r[i] = y - a*mp.vk[i] - b*mp.smy*m[i]
 	}
-	rho := mat.NewVecDense(pt, nil)
-	if err := st.chol.SolveVecTo(rho, mat.NewVecDense(pt, st.r)); err != nil {
-		if _, ok := err.(mat.Condition); !ok {
-			return nil, err
-		}
-	}
-	st.rho = rho.RawVector().Data
-	st.dinv = mat.NewSymDense(pt, nil)
-	if err := st.chol.InverseTo(st.dinv); err != nil {
-		if _, ok := err.(mat.Condition); !ok {
-			return nil, err
-		}
+	var err error
+	if st.rho, st.dinv, err = solveInverse(&st.chol, st.r); err != nil {
+		return nil, err
 	}
 	se, ge := entropy(c.src.qs, mp.sourceMean, q, cm)
 	st.s1 = se + (st.chol.LogDet()+sumProdSym(st.dinv, st.f)+dot(st.r, st.rho))/n

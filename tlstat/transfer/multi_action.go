@@ -195,18 +195,9 @@ func (c *MultiCoupled) eval(q MultiOrder, withGrad bool) (*multiState, error) {
 			st.r[e*pt+i] = s.prob.Target.Y.At(i, e) - vq.At(i, e)/l1
 		}
 	}
-	rho := mat.NewVecDense(m, nil)
-	if err := st.chol.SolveVecTo(rho, mat.NewVecDense(m, st.r)); err != nil {
-		if _, ok := err.(mat.Condition); !ok {
-			return nil, err
-		}
-	}
-	st.rho = rho.RawVector().Data
-	st.dinv = mat.NewSymDense(m, nil)
-	if err := st.chol.InverseTo(st.dinv); err != nil {
-		if _, ok := err.(mat.Condition); !ok {
-			return nil, err
-		}
+	var err error
+	if st.rho, st.dinv, err = solveInverse(&st.chol, st.r); err != nil {
+		return nil, err
 	}
 	st.s1 = ent + (st.chol.LogDet()+sumProdSym(st.dinv, st.f)+dot(st.r, st.rho))/n
 	if !withGrad {
