@@ -16,29 +16,15 @@ var _ blas.Float32 = Blas32{}
 
 // Sgemm computes C = alpha op(A) op(B) + beta C (see gonum's Sgemm).
 func (b Blas32) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, bm []float32, ldb int, beta float32, c []float32, ldc int) {
-	ar, ac := dims(tA, m, k)
-	br, bc := dims(tB, k, n)
-	if !validTrans(tA) || !validTrans(tB) || m <= 0 || n <= 0 || k <= 0 || m*n*k < minFlops ||
-		lda < max(1, ac) || ldb < max(1, bc) || ldc < max(1, n) ||
-		len(a) < span(ar, ac, lda) || len(bm) < span(br, bc, ldb) || len(c) < span(m, n, ldc) {
+	if !gemmFast(tA, tB, m, n, k, lda, ldb, ldc, len(a), len(bm), len(c)) {
 		b.Implementation.Sgemm(tA, tB, m, n, k, alpha, a, lda, bm, ldb, beta, c, ldc)
 		return
 	}
-	if splitOK(m, 16, m*n*k) {
-		split(m, 16, func(lo, hi int) {
-			aoff := lo * lda
-			if tA != blas.NoTrans {
-				aoff = lo
-			}
-			cblasSgemm(cblasRowMajor, ctrans(tA), ctrans(tB), int32(hi-lo), int32(n), int32(k),
-				alpha, &a[aoff], int32(lda), &bm[0], int32(ldb),
-				beta, &c[lo*ldc], int32(ldc))
-		})
-		return
-	}
-	cblasSgemm(cblasRowMajor, ctrans(tA), ctrans(tB), int32(m), int32(n), int32(k),
-		alpha, &a[0], int32(lda), &bm[0], int32(ldb),
-		beta, &c[0], int32(ldc))
+	gemmRows(tA, m, n, k, lda, ldc, 16, func(aoff, coff, rows int) {
+		cblasSgemm(cblasRowMajor, ctrans(tA), ctrans(tB), int32(rows), int32(n), int32(k),
+			alpha, &a[aoff], int32(lda), &bm[0], int32(ldb),
+			beta, &c[coff], int32(ldc))
+	})
 }
 
 // Strsm solves op(A) X = alpha B (Left) or X op(A) = alpha B (Right) with A

@@ -93,31 +93,46 @@ func dims(t blas.Transpose, r, c int) (int, int) {
 
 // Dgemm computes C = alpha op(A) op(B) + beta C (see gonum's Dgemm).
 func (b Blas) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda int, bm []float64, ldb int, beta float64, c []float64, ldc int) {
-	ar, ac := dims(tA, m, k)
-	br, bc := dims(tB, k, n)
-	if !validTrans(tA) || !validTrans(tB) || m <= 0 || n <= 0 || k <= 0 || m*n*k < minFlops ||
-		lda < max(1, ac) || ldb < max(1, bc) || ldc < max(1, n) ||
-		len(a) < span(ar, ac, lda) || len(bm) < span(br, bc, ldb) || len(c) < span(m, n, ldc) {
+	if !gemmFast(tA, tB, m, n, k, lda, ldb, ldc, len(a), len(bm), len(c)) {
 		b.Implementation.Dgemm(tA, tB, m, n, k, alpha, a, lda, bm, ldb, beta, c, ldc)
 		return
 	}
-	if splitOK(m, 8, m*n*k) {
-		// Rows [lo, hi) of C need rows lo.. of op(A): rows of A, or
-		// columns of A when transposed.
-		split(m, 8, func(lo, hi int) {
-			aoff := lo * lda
-			if tA != blas.NoTrans {
-				aoff = lo
-			}
-			cblasDgemm(cblasRowMajor, ctrans(tA), ctrans(tB), int32(hi-lo), int32(n), int32(k),
-				alpha, &a[aoff], int32(lda), &bm[0], int32(ldb),
-				beta, &c[lo*ldc], int32(ldc))
-		})
+	gemmRows(tA, m, n, k, lda, ldc, 8, func(aoff, coff, rows int) {
+		cblasDgemm(cblasRowMajor, ctrans(tA), ctrans(tB), int32(rows), int32(n), int32(k),
+			alpha, &a[aoff], int32(lda), &bm[0], int32(ldb),
+			beta, &c[coff], int32(ldc))
+	})
+}
+
+// gemmFast reports whether a general product C = alpha op(A) op(B) + beta C
+// (op(A) m×k, op(B) k×n, slices of lengths la, lb, lc) has valid arguments
+// and is large enough (minFlops) to go to OpenBLAS.
+func gemmFast(tA, tB blas.Transpose, m, n, k, lda, ldb, ldc, la, lb, lc int) bool {
+	ar, ac := dims(tA, m, k)
+	br, bc := dims(tB, k, n)
+	return validTrans(tA) && validTrans(tB) && m > 0 && n > 0 && k > 0 && m*n*k >= minFlops &&
+		lda >= max(1, ac) && ldb >= max(1, bc) && ldc >= max(1, n) &&
+		la >= span(ar, ac, lda) && lb >= span(br, bc, ldb) && lc >= span(m, n, ldc)
+}
+
+// gemmRows calls gemm for the rows of an m×n product C = op(A) op(B) with
+// inner dimension k: once for all m rows, or, when the call is split (see
+// splitOK, rows in multiples of align), concurrently for each range of
+// rows, with the offsets in A and C of its first row and its row count.
+func gemmRows(tA blas.Transpose, m, n, k, lda, ldc, align int, gemm func(aoff, coff, rows int)) {
+	if !splitOK(m, align, m*n*k) {
+		gemm(0, 0, m)
 		return
 	}
-	cblasDgemm(cblasRowMajor, ctrans(tA), ctrans(tB), int32(m), int32(n), int32(k),
-		alpha, &a[0], int32(lda), &bm[0], int32(ldb),
-		beta, &c[0], int32(ldc))
+	// Rows [lo, hi) of C need rows lo.. of op(A): rows of A, or columns of
+	// A when transposed.
+	split(m, align, func(lo, hi int) {
+		aoff := lo * lda
+		if tA != blas.NoTrans {
+			aoff = lo
+		}
+		gemm(aoff, lo*ldc, hi-lo)
+	})
 }
 
 // Dsymm computes C = alpha A B + beta C (side Left) or alpha B A + beta C
