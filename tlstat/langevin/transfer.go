@@ -86,36 +86,10 @@ func (s *Sampler) Transfer(net Network, tp TransferProblem) (*TransferResult, er
 	if err != nil {
 		return nil, err
 	}
-	if err := checkData("source training", tp.Source, 0, false); err != nil {
+	if err := s.checkTransfer(tp, set); err != nil {
 		return nil, err
 	}
 	n0 := tp.Source.Dim()
-	if err := checkData("target training", tp.Target, n0, false); err != nil {
-		return nil, err
-	}
-	if err := checkData("source test", tp.SourceTest, n0, true); err != nil {
-		return nil, err
-	}
-	if err := checkData("target test", tp.TargetTest, n0, true); err != nil {
-		return nil, err
-	}
-	if len(tp.Gammas) == 0 {
-		return nil, fmt.Errorf("langevin: no coupling gamma given")
-	}
-	for _, g := range tp.Gammas {
-		if g < 0 || math.IsNaN(g) || math.IsInf(g, 0) {
-			return nil, fmt.Errorf("langevin: coupling gamma must be non-negative and finite, got %v", g)
-		}
-	}
-	if tp.Snapshots < 0 || tp.SnapshotGap < 0 {
-		return nil, fmt.Errorf("langevin: Snapshots (%d) and SnapshotGap (%d) must not be negative", tp.Snapshots, tp.SnapshotGap)
-	}
-	if !set.auto && set.steps < set.thin {
-		return nil, fmt.Errorf("langevin: Steps = %d is smaller than Thin = %d: nothing would be measured", set.steps, set.thin)
-	}
-	if s.FreezeFirstLayer {
-		return nil, fmt.Errorf("langevin: FreezeFirstLayer is not supported by Transfer (use a large gamma)")
-	}
 	snaps := max(tp.Snapshots, 1)
 	src, err := newProblem(net, tp.Source, n0, 0, nil, false)
 	if err != nil {
@@ -243,6 +217,42 @@ func (s *Sampler) Transfer(net Network, tp TransferProblem) (*TransferResult, er
 		}
 	}
 	return res, nil
+}
+
+// checkTransfer returns the first error of a transfer problem and of the
+// sampler's settings for it, nil if there is none.
+func (s *Sampler) checkTransfer(tp TransferProblem, set settings) error {
+	if err := checkData("source training", tp.Source, 0, false); err != nil {
+		return err
+	}
+	n0 := tp.Source.Dim()
+	if err := checkData("target training", tp.Target, n0, false); err != nil {
+		return err
+	}
+	if err := checkData("source test", tp.SourceTest, n0, true); err != nil {
+		return err
+	}
+	if err := checkData("target test", tp.TargetTest, n0, true); err != nil {
+		return err
+	}
+	if len(tp.Gammas) == 0 {
+		return fmt.Errorf("langevin: no coupling gamma given")
+	}
+	for _, g := range tp.Gammas {
+		if g < 0 || math.IsNaN(g) || math.IsInf(g, 0) {
+			return fmt.Errorf("langevin: coupling gamma must be non-negative and finite, got %v", g)
+		}
+	}
+	if tp.Snapshots < 0 || tp.SnapshotGap < 0 {
+		return fmt.Errorf("langevin: Snapshots (%d) and SnapshotGap (%d) must not be negative", tp.Snapshots, tp.SnapshotGap)
+	}
+	if !set.auto && set.steps < set.thin {
+		return fmt.Errorf("langevin: Steps = %d is smaller than Thin = %d: nothing would be measured", set.steps, set.thin)
+	}
+	if s.FreezeFirstLayer {
+		return fmt.Errorf("langevin: FreezeFirstLayer is not supported by Transfer (use a large gamma)")
+	}
+	return nil
 }
 
 // takeSnapshots returns snaps snapshots (W, v) of every chain: its current

@@ -2,7 +2,6 @@ package langevin
 
 import (
 	"fmt"
-	"math"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -89,36 +88,10 @@ func (s *Sampler) transfer(net Network, tp TransferProblem, more *transferOutput
 	if err != nil {
 		return nil, err
 	}
-	if err := checkData("source training", tp.Source, 0, false); err != nil {
+	if err := s.checkTransfer(tp, set); err != nil {
 		return nil, err
 	}
 	n0 := tp.Source.Dim()
-	if err := checkData("target training", tp.Target, n0, false); err != nil {
-		return nil, err
-	}
-	if err := checkData("source test", tp.SourceTest, n0, true); err != nil {
-		return nil, err
-	}
-	if err := checkData("target test", tp.TargetTest, n0, true); err != nil {
-		return nil, err
-	}
-	if len(tp.Gammas) == 0 {
-		return nil, fmt.Errorf("langevin: no coupling gamma given")
-	}
-	for _, g := range tp.Gammas {
-		if g < 0 || math.IsNaN(g) || math.IsInf(g, 0) {
-			return nil, fmt.Errorf("langevin: coupling gamma must be non-negative and finite, got %v", g)
-		}
-	}
-	if tp.Snapshots < 0 || tp.SnapshotGap < 0 {
-		return nil, fmt.Errorf("langevin: Snapshots (%d) and SnapshotGap (%d) must not be negative", tp.Snapshots, tp.SnapshotGap)
-	}
-	if !set.auto && set.steps < set.thin {
-		return nil, fmt.Errorf("langevin: Steps = %d is smaller than Thin = %d: nothing would be measured", set.steps, set.thin)
-	}
-	if s.FreezeFirstLayer {
-		return nil, fmt.Errorf("langevin: FreezeFirstLayer is not supported by Transfer (use a large gamma)")
-	}
 	setTestOutputs := func(chains []mcChain, yx [][]float64) {
 		for _, c := range chains {
 			if h, ok := c.(*hmcChain); ok && h.test != nil {
