@@ -96,23 +96,34 @@ func DisplayChart(charts ...*plotting.Chart) error {
 // the figure at the default size and a plain-text description. Frontends
 // that run scripts draw the chart, the others show the PNG.
 func DisplayFigureChart(f Charter) error {
-	c, err := f.Chart()
+	out, err := chartOutput(f)
 	if err != nil {
 		return err
+	}
+	return displayCharts([]map[protocol.MIMEType]any{out})
+}
+
+// chartOutput is the display output of a figure as an interactive chart:
+// the chart's HTML, a PNG of the figure at the default size and a
+// plain-text description.
+func chartOutput(f Charter) (map[protocol.MIMEType]any, error) {
+	c, err := f.Chart()
+	if err != nil {
+		return nil, err
 	}
 	s, err := c.HTML()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	png, err := plotting.Render(f, 0, 0, "png")
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return displayCharts([]map[protocol.MIMEType]any{{
+	return map[protocol.MIMEType]any{
 		protocol.MIMETextHTML:  s,
 		protocol.MIMEImagePNG:  png,
 		protocol.MIMETextPlain: chartText(c.Title),
-	}})
+	}, nil
 }
 
 // chartText is the plain-text alternative of an interactive chart.

@@ -115,23 +115,14 @@ func (c *gonbControl) Values() <-chan int {
 // display id) a figure as an interactive chart with its PNG twin; replaced
 // in tests.
 var showFigure = func(id string, f *plotting.Figure) error {
-	c, err := f.Chart()
-	if err != nil {
-		return err
-	}
-	s, err := c.HTML()
-	if err != nil {
-		return err
-	}
-	png, err := plotting.Render(f, 0, 0, "png")
+	out, err := chartOutput(f)
 	if err != nil {
 		return err
 	}
 	if !isNotebook() {
 		return nil
 	}
-	gonbui.SendData(&protocol.DisplayData{DisplayID: id, Data: map[protocol.MIMEType]any{
-		protocol.MIMETextHTML: s, protocol.MIMEImagePNG: png, protocol.MIMETextPlain: chartText(c.Title)}})
+	gonbui.SendData(&protocol.DisplayData{DisplayID: id, Data: out})
 	syncDisplay()
 	return nil
 }
