@@ -1,11 +1,8 @@
 package transfer
 
 import (
-	"errors"
 	"fmt"
 	"math"
-
-	"gonum.org/v1/gonum/mat"
 )
 
 // Model is the target network's theory at one coupling: order parameters,
@@ -36,13 +33,12 @@ type Model struct {
 	// and line searches included.
 	Evaluations int
 
-	c      *Coupled
-	st     *state
-	jac    [3][3]float64 // last Jacobian in x, reused by continuation
-	hasJac bool
-
-	mst  *mstate       // the mean-mode theory's state (instead of st)
-	jac6 [6][6]float64 // its last Jacobian
+	c   *Coupled
+	st  *state
+	mst *mstate // the mean-mode theory's state (instead of st)
+	// jac is the last Jacobian in the Newton variables (3×3, or 6×6 for the
+	// mean-mode theory), reused by continuation; nil if none.
+	jac [][]float64
 }
 
 // ConvergenceError reports a saddle-point solve that did not reach the
@@ -72,7 +68,7 @@ func (e *ConvergenceError) Error() string {
 		e.Gamma, e.Iterations, e.Residual, e.Q.T, e.Q.ST, e.Q.TT, e.Reason)
 }
 
-func norm3(g [3]float64) float64 { return math.Sqrt(g[0]*g[0] + g[1]*g[1] + g[2]*g[2]) }
+func norm3(g [3]float64) float64 { return vecNorm(g[:]) }
 
 // toX maps (q_t, q_st, q_tt) to the unconstrained Newton variables
 // (log(q_t − q_tt), q_st, q_tt).
@@ -90,155 +86,31 @@ func fromX(x [3]float64) Order { return Order{T: x[2] + math.Exp(x[0]), ST: x[1]
 // the partial Model and a *ConvergenceError naming the residual.
 func (c *Coupled) Solve(start Order) (*Model, error) { return c.solve(start, nil) }
 
-// jacobianFD returns the forward-difference Jacobian of the gradient in x at
-// st, or false if every probe leaves the domain.
-func (c *Coupled) jacobianFD(x [3]float64, st *state, evals *int) ([3][3]float64, bool) {
-	var jac [3][3]float64
-	for j := 0; j < 3; j++ {
-		h := 1e-7 * math.Max(1, math.Abs(x[j]))
-		xp := x
-		xp[j] += h
-		sp, err := c.eval(fromX(xp), true)
-		*evals++
-		if err != nil {
-			xp[j] = x[j] - h
-			h = -h
-			*evals++
-			if sp, err = c.eval(fromX(xp), true); err != nil {
-				return jac, false
-			}
-		}
-		for i := 0; i < 3; i++ {
-			jac[i][j] = (sp.grad[i] - st.grad[i]) / h
-		}
-	}
-	return jac, true
-}
-
 // solve runs the iterations from start; jac0, if not nil, is an initial
 // Jacobian in x (e.g. from the previous coupling of a continuation).
-func (c *Coupled) solve(start Order, jac0 *[3][3]float64) (*Model, error) {
-	set := c.s.set
+func (c *Coupled) solve(start Order, jac0 [][]float64) (*Model, error) {
 	st, err := c.eval(start, true)
 	if err != nil {
 		return nil, fmt.Errorf("transfer: invalid starting point at gamma = %v: %w", c.gamma, err)
 	}
-	res := norm3(st.grad)
+	sys := newtonSystem[*state]{
+		eval: func(x []float64) (*state, error) { return c.eval(fromX([3]float64(x)), true) },
+		grad: func(st *state) []float64 { return st.grad[:] },
+		// at most a factor e² in q_t − q_tt per step
+		logVars: []int{0},
+	}
 	x := toX(start)
-	it, evals := 0, 1
-	reason := "iteration limit"
-	var jac [3][3]float64
-	haveJac, fresh := false, false
-	if jac0 != nil {
-		jac, haveJac = *jac0, true
+	r, err := newtonSolve(sys, c.s.set, x[:], st, jac0)
+	if err != nil {
+		return nil, err
 	}
-	for ; res > set.Tol && it < set.MaxIter; it++ {
-		if !haveJac {
-			var ok bool
-			if jac, ok = c.jacobianFD(x, st, &evals); !ok {
-				reason = "Jacobian step left the domain"
-				break
-			}
-			haveJac, fresh = true, true
-		}
-		step, ok := newtonStep(jac, st.grad)
-		if !ok {
-			if !fresh {
-				haveJac = false
-				continue
-			}
-			reason = "singular Jacobian"
-			break
-		}
-		if s := math.Abs(step[0]); s > 2 { // at most a factor e² in q_t − q_tt per step
-			for i := range step {
-				step[i] *= 2 / s
-			}
-		}
-		var sn *state
-		var xn [3]float64
-		for alpha := 1.0; alpha > 1e-10; alpha /= 2 {
-			xt := [3]float64{x[0] + alpha*step[0], x[1] + alpha*step[1], x[2] + alpha*step[2]}
-			s2, err := c.eval(fromX(xt), true)
-			evals++
-			if err != nil {
-				var de errDomain
-				if errors.As(err, &de) {
-					continue
-				}
-				return nil, err
-			}
-			if rn := norm3(s2.grad); rn < (1-1e-4*alpha)*res || rn <= set.Tol {
-				sn, xn = s2, xt
-				break
-			}
-			if !fresh && alpha < 0.2 {
-				break // a stale Jacobian: refresh it rather than creep
-			}
-		}
-		if sn == nil {
-			if !fresh {
-				haveJac = false
-				continue
-			}
-			reason = "line search failed"
-			it++
-			break
-		}
-		// Broyden update J += (Δg − J Δx) Δxᵀ / |Δx|².
-		var dxv, dg [3]float64
-		var nn float64
-		for i := 0; i < 3; i++ {
-			dxv[i] = xn[i] - x[i]
-			dg[i] = sn.grad[i] - st.grad[i]
-			nn += dxv[i] * dxv[i]
-		}
-		if nn > 0 {
-			for i := 0; i < 3; i++ {
-				r := dg[i]
-				for j := 0; j < 3; j++ {
-					r -= jac[i][j] * dxv[j]
-				}
-				for j := 0; j < 3; j++ {
-					jac[i][j] += r * dxv[j] / nn
-				}
-			}
-		}
-		rn := norm3(sn.grad)
-		fresh = false
-		if rn > 0.5*res {
-			haveJac = false // slow progress: recompute the Jacobian
-		}
-		x, st, res = xn, sn, rn
-	}
-	converged := res <= set.Tol || (reason == "line search failed" && res <= set.FloorTol)
+	st = r.st
 	m := &Model{Gamma: c.gamma, Cov: c.cov, Q: st.q, QSource: c.src.qs, Action: st.s1,
-		Converged: converged, Residual: res, Iterations: it, Evaluations: evals, c: c, st: st}
-	if haveJac {
-		m.jac, m.hasJac = jac, true
-	}
+		Converged: r.converged, Residual: r.res, Iterations: r.iterations, Evaluations: r.evals, c: c, st: st, jac: r.jac}
 	if !m.Converged {
-		return m, &ConvergenceError{Gamma: c.gamma, Residual: res, Iterations: it, Q: st.q, Reason: reason}
+		return m, &ConvergenceError{Gamma: c.gamma, Residual: r.res, Iterations: r.iterations, Q: st.q, Reason: r.reason}
 	}
 	return m, nil
-}
-
-// newtonStep solves jac·dx = −g.
-func newtonStep(jac [3][3]float64, g [3]float64) ([3]float64, bool) {
-	a := mat.NewDense(3, 3, []float64{jac[0][0], jac[0][1], jac[0][2], jac[1][0], jac[1][1], jac[1][2], jac[2][0], jac[2][1], jac[2][2]})
-	var dx mat.VecDense
-	if err := dx.SolveVec(a, mat.NewVecDense(3, []float64{-g[0], -g[1], -g[2]})); err != nil {
-		if _, cond := err.(mat.Condition); !cond {
-			return [3]float64{}, false
-		}
-	}
-	out := [3]float64{dx.AtVec(0), dx.AtVec(1), dx.AtVec(2)}
-	for _, v := range out {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return out, false
-		}
-	}
-	return out, true
 }
 
 // At returns the Model at fixed order parameters q (no solve), e.g. the
@@ -305,17 +177,9 @@ func (s *Solver) continueRec(prev *Model, gamma float64, depth int) (*Model, err
 	}
 	var m *Model
 	if s.mean {
-		var jac *[6][6]float64
-		if prev.hasJac {
-			jac = &prev.jac6
-		}
-		m, err = c.solveMean(prev.Q, prev.Mean, jac)
+		m, err = c.solveMean(prev.Q, prev.Mean, prev.jac)
 	} else {
-		var jac *[3][3]float64
-		if prev.hasJac {
-			jac = &prev.jac
-		}
-		m, err = c.solve(prev.Q, jac)
+		m, err = c.solve(prev.Q, prev.jac)
 	}
 	if err == nil {
 		return m, nil
