@@ -104,16 +104,7 @@ func withAcc(err, acc study.Num, known bool) string {
 
 // accSeries returns the positive-gamma part of the accuracy as (gamma, f(point)).
 func accSeries(name string, a *Accuracy, f func(AccuracyPoint) study.Num) plotting.Series {
-	s := plotting.Series{Name: name}
-	for _, p := range a.Theory {
-		g := float64(p.Gamma)
-		if g <= 0 || math.IsInf(g, 0) {
-			continue
-		}
-		s.X = append(s.X, g)
-		s.Y = append(s.Y, float64(f(p)))
-	}
-	return s
+	return gammaSeries(name, a.Theory, func(p AccuracyPoint) study.Num { return p.Gamma }, f)
 }
 
 // AccuracyFigure is the classification accuracy of one pair against γ: the

@@ -27,9 +27,15 @@ func minPositiveGamma(r *study.GammaResult) float64 {
 
 // theorySeries returns the positive-gamma part of the sweep as (gamma, f(point)).
 func theorySeries(name string, r *study.GammaResult, f func(study.TheoryPoint) study.Num) plotting.Series {
+	return gammaSeries(name, r.Theory, func(p study.TheoryPoint) study.Num { return p.Gamma }, f)
+}
+
+// gammaSeries returns the points of pts with a positive, finite coupling
+// gamma(p) as (gamma(p), f(p)), in order.
+func gammaSeries[P any](name string, pts []P, gamma, f func(P) study.Num) plotting.Series {
 	s := plotting.Series{Name: name}
-	for _, p := range r.Theory {
-		g := float64(p.Gamma)
+	for _, p := range pts {
+		g := float64(gamma(p))
 		if g <= 0 || math.IsInf(g, 0) {
 			continue
 		}
