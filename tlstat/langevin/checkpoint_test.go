@@ -23,18 +23,7 @@ import (
 // removed; a different run refuses the file.
 func TestCheckpointResume(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 5))
-	mk := func(rows int) *data.Dataset {
-		x := mat.NewDense(rows, 5, nil)
-		y := make([]float64, rows)
-		for i := range rows {
-			for j := range 5 {
-				x.Set(i, j, rng.NormFloat64())
-			}
-			y[i] = math.Copysign(1, x.At(i, 0)+0.5*x.At(i, 1))
-		}
-		return &data.Dataset{X: x, Y: y}
-	}
-	train, test := mk(24), mk(20)
+	train, test := signData(rng, 24, 5, 1, 0.5), signData(rng, 20, 5, 1, 0.5)
 	net := rkgp.Network{N: 8, T: 0.3, Lambda0: 1, Lambda1: 1}
 	sampler := func(cp *Checkpoint) *Sampler {
 		return &Sampler{Src: rand.NewPCG(7, 7), Chains: 3, Warmup: 60, Check: 20, MaxSteps: 400, MinESS: 150, Checkpoint: cp}
@@ -76,4 +65,18 @@ func TestCheckpointResume(t *testing.T) {
 			t.Errorf("the spent checkpoint is still there: %v", err)
 		}
 	}
+}
+
+// signData returns rows examples of n0 standard Gaussian inputs, drawn row
+// by row from rng, labelled sign(w0 x_0 + w1 x_1).
+func signData(rng *rand.Rand, rows, n0 int, w0, w1 float64) *data.Dataset {
+	x := mat.NewDense(rows, n0, nil)
+	y := make([]float64, rows)
+	for i := range rows {
+		for j := range n0 {
+			x.Set(i, j, rng.NormFloat64())
+		}
+		y[i] = math.Copysign(1, w0*x.At(i, 0)+w1*x.At(i, 1))
+	}
+	return &data.Dataset{X: x, Y: y}
 }

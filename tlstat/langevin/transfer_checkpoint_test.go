@@ -3,15 +3,12 @@ package langevin
 import (
 	"errors"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
-
-	"gonum.org/v1/gonum/mat"
 
 	"github.com/tlstat/tlstat/tlstat/data"
 	"github.com/tlstat/tlstat/tlstat/rkgp"
@@ -27,17 +24,7 @@ import (
 // no more: the resumed run repeats no iteration.
 func TestTransferCheckpointResume(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 9))
-	mk := func(rows int, w0, w1 float64) *data.Dataset {
-		x := mat.NewDense(rows, 4, nil)
-		y := make([]float64, rows)
-		for i := range rows {
-			for j := range 4 {
-				x.Set(i, j, rng.NormFloat64())
-			}
-			y[i] = math.Copysign(1, w0*x.At(i, 0)+w1*x.At(i, 1))
-		}
-		return &data.Dataset{X: x, Y: y}
-	}
+	mk := func(rows int, w0, w1 float64) *data.Dataset { return signData(rng, rows, 4, w0, w1) }
 	tp := TransferProblem{Source: mk(16, 1, 0.5), SourceTest: mk(12, 1, 0.5), Target: mk(10, 1, -0.5), TargetTest: mk(12, 1, -0.5),
 		Gammas: []float64{0, 2}, Snapshots: 2}
 	net := rkgp.Network{N: 6, T: 0.3, Lambda0: 1, Lambda1: 1}
