@@ -21,13 +21,24 @@ func TestSimulateCheckpointKill(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds tlstat and runs a Langevin simulation three times (about 30 s)")
 	}
+	args := []string{"simulate", "single", "-p", "60", "-ptest", "100", "-n", "40", "-t", "0.2", "-quiet", "-json",
+		"-chains", "3", "-max-steps", "3000", "-min-ess", "300"}
+	checkKillResume(t, args, 2, time.Minute, 150*time.Millisecond)
+}
+
+// checkKillResume builds tlstat and runs `tlstat args` (with
+// TLSTAT_BLAS=gonum) once uninterrupted, then with -checkpoint: kills
+// times it waits (at most within) for a checkpoint newer than the previous
+// kill, waits settle more and SIGKILLs the run; a last run resumes to the
+// end. The resumed record must equal the uninterrupted one in everything
+// but timings, and the spent checkpoint must be gone.
+func checkKillResume(t *testing.T, args []string, kills int, within, settle time.Duration) {
+	t.Helper()
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "tlstat")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	args := []string{"simulate", "single", "-p", "60", "-ptest", "100", "-n", "40", "-t", "0.2", "-quiet", "-json",
-		"-chains", "3", "-max-steps", "3000", "-min-ess", "300"}
 	run := func(extra ...string) *exec.Cmd {
 		c := exec.Command(bin, append(append([]string(nil), args...), extra...)...)
 		c.Env = append(os.Environ(), "TLSTAT_BLAS=gonum")
@@ -38,14 +49,14 @@ func TestSimulateCheckpointKill(t *testing.T) {
 		t.Fatalf("uninterrupted run: %v", err)
 	}
 	ckpt := filepath.Join(dir, "run.ckpt")
-	for kill := range 2 {
+	for kill := range kills {
 		c := run("-checkpoint", ckpt, "-checkpoint-every", "0")
 		if err := c.Start(); err != nil {
 			t.Fatal(err)
 		}
 		// Wait for a checkpoint newer than the previous kill, then kill.
 		before := time.Now()
-		deadline := time.Now().Add(60 * time.Second)
+		deadline := time.Now().Add(within)
 		for {
 			if fi, err := os.Stat(ckpt); err == nil && fi.ModTime().After(before) {
 				break
@@ -53,11 +64,11 @@ func TestSimulateCheckpointKill(t *testing.T) {
 			if time.Now().After(deadline) {
 				c.Process.Kill()
 				c.Wait()
-				t.Fatalf("kill %d: no checkpoint written within a minute", kill)
+				t.Fatalf("kill %d: no checkpoint written within %v", kill, within)
 			}
-			time.Sleep(20 * time.Millisecond)
+			time.Sleep(10 * time.Millisecond)
 		}
-		time.Sleep(150 * time.Millisecond)
+		time.Sleep(settle)
 		if err := c.Process.Signal(syscall.SIGKILL); err != nil {
 			t.Fatal(err)
 		}
