@@ -76,22 +76,11 @@ func TestSgemm(t *testing.T) {
 func TestStrsm(t *testing.T) {
 	requireOpenBLAS(t)
 	rng := rand.New(rand.NewPCG(3, 2))
-	for _, s := range sides {
-		for _, ul := range uplos {
-			for _, ta := range transposes {
-				for _, d := range diags {
-					na := n
-					if s == blas.Left {
-						na = m
-					}
-					lda, ldb := na+pad, n+pad
-					a32, b32 := to32(triangular(rng, na, lda)), to32(randSlice(rng, m*ldb))
-					want := to64(b32)
-					ref.Dtrsm(s, ul, ta, d, m, n, 0.7, to64(a32), lda, want, ldb)
-					Blas32{}.Strsm(s, ul, ta, d, m, n, 0.7, a32, lda, b32, ldb)
-					sameSlices(t, fmt.Sprintf("Strsm(%c, %c, %c, %c)", s, ul, ta, d), to64(b32), want, 1e-5)
-				}
-			}
-		}
-	}
+	triangularCases(rng, func(s blas.Side, ul blas.Uplo, ta blas.Transpose, d blas.Diag, a []float64, lda int, b []float64, ldb int) {
+		a32, b32 := to32(a), to32(b)
+		want := to64(b32)
+		ref.Dtrsm(s, ul, ta, d, m, n, 0.7, to64(a32), lda, want, ldb)
+		Blas32{}.Strsm(s, ul, ta, d, m, n, 0.7, a32, lda, b32, ldb)
+		sameSlices(t, fmt.Sprintf("Strsm(%c, %c, %c, %c)", s, ul, ta, d), to64(b32), want, 1e-5)
+	})
 }

@@ -126,6 +126,24 @@ func triangular(rng *rand.Rand, na, lda int) []float64 {
 func TestDtrmmDtrsm(t *testing.T) {
 	requireOpenBLAS(t)
 	rng := rand.New(rand.NewPCG(1, 4))
+	triangularCases(rng, func(s blas.Side, ul blas.Uplo, ta blas.Transpose, d blas.Diag, a []float64, lda int, b []float64, ldb int) {
+		name := fmt.Sprintf("(%c, %c, %c, %c)", s, ul, ta, d)
+		want, got := clone(b), clone(b)
+		ref.Dtrmm(s, ul, ta, d, m, n, 0.7, a, lda, want, ldb)
+		Blas{}.Dtrmm(s, ul, ta, d, m, n, 0.7, a, lda, got, ldb)
+		sameSlices(t, "Dtrmm"+name, got, want, tol)
+		want, got = clone(b), clone(b)
+		ref.Dtrsm(s, ul, ta, d, m, n, 0.7, a, lda, want, ldb)
+		Blas{}.Dtrsm(s, ul, ta, d, m, n, 0.7, a, lda, got, ldb)
+		sameSlices(t, "Dtrsm"+name, got, want, tol)
+	})
+}
+
+// triangularCases calls f for every side, triangle, transpose and kind of
+// diagonal with a fresh triangular A (order m on the left, n on the right;
+// row stride lda) and an m×n B (row stride ldb), both padded by pad and
+// drawn from rng (A first).
+func triangularCases(rng *rand.Rand, f func(s blas.Side, ul blas.Uplo, ta blas.Transpose, d blas.Diag, a []float64, lda int, b []float64, ldb int)) {
 	for _, s := range sides {
 		for _, ul := range uplos {
 			for _, ta := range transposes {
@@ -136,15 +154,7 @@ func TestDtrmmDtrsm(t *testing.T) {
 					}
 					lda, ldb := na+pad, n+pad
 					a, b := triangular(rng, na, lda), randSlice(rng, m*ldb)
-					name := fmt.Sprintf("(%c, %c, %c, %c)", s, ul, ta, d)
-					want, got := clone(b), clone(b)
-					ref.Dtrmm(s, ul, ta, d, m, n, 0.7, a, lda, want, ldb)
-					Blas{}.Dtrmm(s, ul, ta, d, m, n, 0.7, a, lda, got, ldb)
-					sameSlices(t, "Dtrmm"+name, got, want, tol)
-					want, got = clone(b), clone(b)
-					ref.Dtrsm(s, ul, ta, d, m, n, 0.7, a, lda, want, ldb)
-					Blas{}.Dtrsm(s, ul, ta, d, m, n, 0.7, a, lda, got, ldb)
-					sameSlices(t, "Dtrsm"+name, got, want, tol)
+					f(s, ul, ta, d, a, lda, b, ldb)
 				}
 			}
 		}
