@@ -151,29 +151,5 @@ func (m *MultiModel) Risk(test *data.MultiDataset) (MultiRisk, error) {
 	if err != nil {
 		return MultiRisk{}, err
 	}
-	b := test.Len()
-	r := MultiRisk{Outputs: make([]rkgp.Risk, d), Accuracy: math.NaN()}
-	correct := 0
-	for j := range b {
-		best := 0
-		for o := range d {
-			e := test.Y.At(j, o) - mean.At(j, o)
-			r.Outputs[o].Bias2 += e * e / float64(b)
-			r.Outputs[o].Variance += variance.At(j, o) / float64(b)
-			if mean.At(j, o) > mean.At(j, best) {
-				best = o
-			}
-		}
-		if test.Class != nil && best == test.Class[j] {
-			correct++
-		}
-	}
-	for o := range r.Outputs {
-		r.Outputs[o].Total = r.Outputs[o].Bias2 + r.Outputs[o].Variance
-		r.Total += r.Outputs[o].Total / float64(d)
-	}
-	if test.Class != nil {
-		r.Accuracy = float64(correct) / float64(b)
-	}
-	return r, nil
+	return rkgp.MultiRiskOf(test, mean, variance), nil
 }
