@@ -12,16 +12,13 @@ mkdir -p "$out"
 bin=${TLSTAT_BIN:-$(mktemp -d)/tlstat}
 [ -x "$bin" ] || go build -o "$bin" ./tlstat/cmd/tlstat
 pattern=${1:-.}
+# shellcheck source=bench/runrecord.sh
+. bench/runrecord.sh
 
 run() {
 	local name=$1
+	record_due "$@" || return 0
 	shift
-	[[ $name =~ $pattern ]] || return 0
-	if [ -s "$out/$name.json" ]; then
-		echo "skip $name (exists)"
-		return 0
-	fi
-	echo "run  $name: tlstat $*"
 	if nice -n 10 /usr/bin/time -v -o "$out/$name.time" "$bin" "$@" -json >"$out/$name.json.tmp" 2>"$out/$name.log"; then
 		mv "$out/$name.json.tmp" "$out/$name.json"
 		sed -i "s|$bin|tlstat|g" "$out/$name.time" # the report names the binary by its build path

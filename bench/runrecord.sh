@@ -1,5 +1,6 @@
-# Shared by bench/validation.sh, bench/validitymap.sh and bench/classes.sh
-# (sourced, not run); they set $bin, and $out and $pattern for record.
+# Shared by bench/validation.sh, bench/validitymap.sh, bench/classes.sh and
+# bench/matrixfree.sh (sourced, not run); they set $bin, and $out and
+# $pattern for record and record_due.
 #
 # record NAME ARGS... runs `tlstat ARGS` and stores its standard output as
 # $out/NAME.json, unless that file exists or NAME does not match $pattern.
@@ -7,17 +8,26 @@
 # partial record.
 record() {
 	local name=$1
+	record_due "$@" || return 0
 	shift
-	[[ $name =~ $pattern ]] || return 0
-	if [ -s "$out/$name.json" ]; then
-		echo "skip $name (exists)"
-		return 0
-	fi
-	echo "run  $name: tlstat $*"
 	local start=$SECONDS
 	"$bin" "$@" >"$out/$name.json.tmp"
 	mv "$out/$name.json.tmp" "$out/$name.json"
 	echo "done $name in $((SECONDS - start)) s"
+}
+
+# record_due NAME ARGS... succeeds, announcing the run of `tlstat ARGS`,
+# when NAME matches $pattern and $out/NAME.json does not exist yet (it
+# says so when it does).
+record_due() {
+	local name=$1
+	shift
+	[[ $name =~ $pattern ]] || return 1
+	if [ -s "$out/$name.json" ]; then
+		echo "skip $name (exists)"
+		return 1
+	fi
+	echo "run  $name: tlstat $*"
 }
 
 # study_records SPEC DIR [FLAGS...] computes the study SPEC (each point a
