@@ -99,22 +99,12 @@ func (s *Sampler) Transfer(net Network, tp TransferProblem) (*TransferResult, er
 	rngs, pcgs := deriveSources(s.Src, set.chains+1+len(tp.Gammas)*(nt+1))
 
 	// Source stage.
-	inits := make([]params, set.chains)
-	probs := make([]*problem, set.chains)
-	for i := range inits {
-		inits[i] = newParams(src.n, n0)
-		priorDraw(inits[i], src.lambda0, src.lambda1, rngs[i])
-		probs[i] = src
-	}
-	bc, err := s.buildChains(probs, inits, nil, tp.SourceTest, set, rngs[:set.chains], rngs[set.chains])
+	inits, bc, err := s.sourceChains(src, n0, tp.SourceTest, set, rngs)
 	if err != nil {
 		return nil, err
 	}
 	t := &tracker{cb: s.Progress}
-	perStage := int64(nt) * int64(bc.warmup+4*set.check)
-	if !set.auto {
-		perStage = int64(nt) * int64(bc.burnIn+set.steps)
-	}
+	perStage := stageWork(bc, set, nt)
 	t.setLater(int64(len(tp.Gammas))*perStage, true)
 	var ck *transferCheckpoint
 	if s.Checkpoint != nil {
@@ -253,6 +243,33 @@ func (s *Sampler) checkTransfer(tp TransferProblem, set settings) error {
 		return fmt.Errorf("langevin: FreezeFirstLayer is not supported by Transfer (use a large gamma)")
 	}
 	return nil
+}
+
+// sourceChains returns the initial states, drawn from the prior with
+// rngs[i], and the chains of a transfer run's source stage: chain i moves
+// with rngs[i], the Langevin readout noise with rngs[set.chains].
+func (s *Sampler) sourceChains(src *problem, n0 int, test *data.Dataset, set settings, rngs []*rand.Rand) ([]params, *builtChains, error) {
+	inits := make([]params, set.chains)
+	probs := make([]*problem, set.chains)
+	for i := range inits {
+		inits[i] = newParams(src.n, n0)
+		priorDraw(inits[i], src.lambda0, src.lambda1, rngs[i])
+		probs[i] = src
+	}
+	bc, err := s.buildChains(probs, inits, nil, test, set, rngs[:set.chains], rngs[set.chains])
+	if err != nil {
+		return nil, nil, err
+	}
+	return inits, bc, nil
+}
+
+// stageWork is the number of iterations of a stage of nt chains like bc,
+// an estimate under the automatic burn-in (warm-up and four checks).
+func stageWork(bc *builtChains, set settings, nt int) int64 {
+	if !set.auto {
+		return int64(nt) * int64(bc.burnIn+set.steps)
+	}
+	return int64(nt) * int64(bc.warmup+4*set.check)
 }
 
 // takeSnapshots returns snaps snapshots (W, v) of every chain: its current

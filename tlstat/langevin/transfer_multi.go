@@ -109,23 +109,13 @@ func (s *Sampler) transfer(net Network, tp TransferProblem, more *transferOutput
 	rngs := deriveRNGs(s.Src, set.chains+1+len(tp.Gammas)*(nt+1))
 
 	// Source stage.
-	inits := make([]params, set.chains)
-	probs := make([]*problem, set.chains)
-	for i := range inits {
-		inits[i] = newParams(src.n, n0)
-		priorDraw(inits[i], src.lambda0, src.lambda1, rngs[i])
-		probs[i] = src
-	}
-	bc, err := s.buildChains(probs, inits, nil, tp.SourceTest, set, rngs[:set.chains], rngs[set.chains])
+	_, bc, err := s.sourceChains(src, n0, tp.SourceTest, set, rngs)
 	if err != nil {
 		return nil, err
 	}
 	setTestOutputs(bc.chains, more.sourceTest)
 	t := &tracker{cb: s.Progress}
-	perStage := int64(nt) * int64(bc.warmup+4*set.check)
-	if !set.auto {
-		perStage = int64(nt) * int64(bc.burnIn+set.steps)
-	}
+	perStage := stageWork(bc, set, nt)
 	t.setLater(int64(len(tp.Gammas))*perStage, true)
 	t.setStage("source", 0)
 	out, err := runStage(bc.spec("source", 0, true, src, tp.SourceTest), set, t, s.Observe)
