@@ -1,6 +1,7 @@
 package transfer
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -55,20 +56,7 @@ func newReplicaSetup(t *testing.T, gamma float64) replicaSetup {
 // log det G, Yᵀ G⁻¹ Y and replica 1's prediction (mean, variance) at x0.
 func (r replicaSetup) explicit(n int) (logdet, quad, mean, variance float64) {
 	c := jointCovariance(r.gamma, r.l0, n)
-	ps, pt := len(r.ys), len(r.yt)
-	p := ps + n*pt
-	rows := make([][]float64, p)
-	blk := make([]int, p)
-	y := make([]float64, p)
-	for i := 0; i < ps; i++ {
-		rows[i], blk[i], y[i] = mat.Row(nil, i, r.xs), 0, r.ys[i]
-	}
-	for a := 1; a <= n; a++ {
-		for i := 0; i < pt; i++ {
-			k := ps + (a-1)*pt + i
-			rows[k], blk[k], y[k] = mat.Row(nil, i, r.xt), a, r.yt[i]
-		}
-	}
+	rows, blk, y := r.replicaLayout(n)
 	qbar := func(a, b int) float64 {
 		switch {
 		case a == 0 && b == 0:
@@ -81,14 +69,52 @@ func (r replicaSetup) explicit(n int) (logdet, quad, mean, variance float64) {
 		return r.q.TT
 	}
 	ov := func(u, v []float64) float64 { return dot(u, v) / float64(len(u)) }
+	g := r.replicaGram(blk, func(i, j int) float64 {
+		a, b := blk[i], blk[j]
+		k := r.act.Kfun(c.At(a, a)*ov(rows[i], rows[i]), c.At(a, b)*ov(rows[i], rows[j]), c.At(b, b)*ov(rows[j], rows[j]))
+		return qbar(a, b) * k / r.l1
+	})
+	x0 := mat.Row(nil, 0, r.x0)
+	k0 := make([]float64, len(y))
+	for i := range k0 {
+		b := blk[i]
+		k0[i] = qbar(1, b) / r.l1 * r.act.Kfun(c.At(b, b)*ov(rows[i], rows[i]), c.At(1, b)*ov(rows[i], x0), c.At(1, 1)*ov(x0, x0))
+	}
+	k00 := r.q.T / r.l1 * r.act.Kfun(c.At(1, 1)*ov(x0, x0), c.At(1, 1)*ov(x0, x0), c.At(1, 1)*ov(x0, x0))
+	return gpNumbers(g, y, k0, k00)
+}
+
+// replicaLayout lays out the explicit process's inputs: the P_s source rows
+// (block 0), then n copies of the P_t target rows (blocks 1..n), with the
+// block of every row and its label.
+func (r replicaSetup) replicaLayout(n int) (rows [][]float64, blk []int, y []float64) {
+	ps, pt := len(r.ys), len(r.yt)
+	p := ps + n*pt
+	rows = make([][]float64, p)
+	blk = make([]int, p)
+	y = make([]float64, p)
+	for i := 0; i < ps; i++ {
+		rows[i], blk[i], y[i] = mat.Row(nil, i, r.xs), 0, r.ys[i]
+	}
+	for a := 1; a <= n; a++ {
+		for i := 0; i < pt; i++ {
+			k := ps + (a-1)*pt + i
+			rows[k], blk[k], y[k] = mat.Row(nil, i, r.xt), a, r.yt[i]
+		}
+	}
+	return rows, blk, y
+}
+
+// replicaGram returns G with entries kern(i, j) (i <= j) plus, on the
+// diagonal, the temperature of the row's block (T_s for block 0, T_t else).
+func (r replicaSetup) replicaGram(blk []int, kern func(i, j int) float64) *mat.SymDense {
+	p := len(blk)
 	g := mat.NewSymDense(p, nil)
 	for i := 0; i < p; i++ {
 		for j := i; j < p; j++ {
-			a, b := blk[i], blk[j]
-			k := r.act.Kfun(c.At(a, a)*ov(rows[i], rows[i]), c.At(a, b)*ov(rows[i], rows[j]), c.At(b, b)*ov(rows[j], rows[j]))
-			v := qbar(a, b) * k / r.l1
+			v := kern(i, j)
 			if i == j {
-				if a == 0 {
+				if blk[i] == 0 {
 					v += r.ts
 				} else {
 					v += r.tt
@@ -97,6 +123,13 @@ func (r replicaSetup) explicit(n int) (logdet, quad, mean, variance float64) {
 			g.SetSym(i, j, v)
 		}
 	}
+	return g
+}
+
+// gpNumbers returns log det G, yᵀG⁻¹y and the Gaussian-process prediction
+// k0ᵀG⁻¹y, k00 − k0ᵀG⁻¹k0 of the explicit replicated process.
+func gpNumbers(g *mat.SymDense, y, k0 []float64, k00 float64) (logdet, quad, mean, variance float64) {
+	p := len(y)
 	var chol mat.Cholesky
 	if !chol.Factorize(g) {
 		panic("explicit G not positive definite")
@@ -105,16 +138,24 @@ func (r replicaSetup) explicit(n int) (logdet, quad, mean, variance float64) {
 	var giy mat.VecDense
 	_ = chol.SolveVecTo(&giy, mat.NewVecDense(p, y))
 	quad = dot(y, giy.RawVector().Data)
-	x0 := mat.Row(nil, 0, r.x0)
-	k0 := make([]float64, p)
-	for i := 0; i < p; i++ {
-		b := blk[i]
-		k0[i] = qbar(1, b) / r.l1 * r.act.Kfun(c.At(b, b)*ov(rows[i], rows[i]), c.At(1, b)*ov(rows[i], x0), c.At(1, 1)*ov(x0, x0))
-	}
-	k00 := r.q.T / r.l1 * r.act.Kfun(c.At(1, 1)*ov(x0, x0), c.At(1, 1)*ov(x0, x0), c.At(1, 1)*ov(x0, x0))
 	var gik mat.VecDense
 	_ = chol.SolveVecTo(&gik, mat.NewVecDense(p, k0))
 	return logdet, quad, dot(k0, giy.RawVector().Data), k00 - dot(k0, gik.RawVector().Data)
+}
+
+// dPlusNF returns the Cholesky factorization of D + nF, D given by its
+// factorization chol.
+func dPlusNF(t *testing.T, chol *mat.Cholesky, f *mat.SymDense, n int) *mat.Cholesky {
+	t.Helper()
+	var d mat.SymDense
+	chol.ToSym(&d)
+	dnf := mat.NewSymDense(d.SymmetricDim(), nil)
+	dnf.AddSym(&d, scaledSym(float64(n), f))
+	var cn mat.Cholesky
+	if !cn.Factorize(dnf) {
+		t.Fatal("D + nF not positive definite")
+	}
+	return &cn
 }
 
 // reduced evaluates the same four numbers from the package's blocks A, B, D,
@@ -136,14 +177,7 @@ func (r replicaSetup) reduced(t *testing.T, n int) (logdet, quad, mean, variance
 		t.Fatal(err)
 	}
 	pt := len(r.yt)
-	var d mat.SymDense
-	st.chol.ToSym(&d)
-	dnf := mat.NewSymDense(pt, nil)
-	dnf.AddSym(&d, scaledSym(float64(n), st.f))
-	var cn mat.Cholesky
-	if !cn.Factorize(dnf) {
-		t.Fatal("D + nF not positive definite")
-	}
+	cn := dPlusNF(t, &st.chol, st.f, n)
 	solveN := func(v []float64) []float64 {
 		var x mat.VecDense
 		_ = cn.SolveVecTo(&x, mat.NewVecDense(pt, v))
@@ -259,27 +293,7 @@ func TestReplicaLimit(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// Polynomial extrapolation of an analytic function of n: the error
-		// should shrink as points are added and stay within twice the last
-		// change of the extrapolant (the usual Neville error estimate).
-		for _, c := range []struct {
-			name   string
-			vals   []float64
-			theory float64
-		}{{"mean", means, mu[0]}, {"variance", vars, sig[0]}} {
-			prevErr := math.Inf(1)
-			for k := 3; k <= 6; k++ {
-				e := lagrangeAtZero(c.vals[:k])
-				err := math.Abs(e - c.theory)
-				change := math.Abs(e - lagrangeAtZero(c.vals[:k-1]))
-				t.Logf("gamma %v %s: n = 1..%d extrapolates to %.10g, theory %.10g, |diff| %.2g", gamma, c.name, k, e, c.theory, err)
-				if err >= prevErr || err > 2*change {
-					t.Errorf("gamma %v %s: extrapolation from n = 1..%d misses the n->0 theory by %.3g (previous %.3g, last change %.3g)",
-						gamma, c.name, k, err, prevErr, change)
-				}
-				prevErr = err
-			}
-		}
+		checkReplicaLimit(t, fmt.Sprintf("gamma %v ", gamma), means, vars, mu[0], sig[0])
 		// At gamma = 0.1 the n-dependence is weak (pole of c_ss(n) at n = -11):
 		// n = 1..4 must already agree to 1e-6 (observed 1.2e-7 and 5.6e-7).
 		if gamma == 0.1 {
@@ -289,6 +303,34 @@ func TestReplicaLimit(t *testing.T) {
 			if d := math.Abs(lagrangeAtZero(vars[:4]) - sig[0]); d > 1e-6 {
 				t.Errorf("variance: n = 1..4 extrapolation off by %g", d)
 			}
+		}
+	}
+}
+
+// checkReplicaLimit checks that replica 1's mean and variance at n = 1..6,
+// extrapolated to n = 0 from n = 1..k (k = 3..6), approach the theory's
+// predictor mu, sig. Polynomial extrapolation of an analytic function of n:
+// the error should shrink as points are added and stay within twice the last
+// change of the extrapolant (the usual Neville error estimate). Messages
+// start with prefix.
+func checkReplicaLimit(t *testing.T, prefix string, means, vars []float64, mu, sig float64) {
+	t.Helper()
+	for _, c := range []struct {
+		name   string
+		vals   []float64
+		theory float64
+	}{{"mean", means, mu}, {"variance", vars, sig}} {
+		prevErr := math.Inf(1)
+		for k := 3; k <= 6; k++ {
+			e := lagrangeAtZero(c.vals[:k])
+			err := math.Abs(e - c.theory)
+			change := math.Abs(e - lagrangeAtZero(c.vals[:k-1]))
+			t.Logf("%s%s: n = 1..%d extrapolates to %.10g, theory %.10g, |diff| %.2g", prefix, c.name, k, e, c.theory, err)
+			if err >= prevErr || err > 2*change {
+				t.Errorf("%s%s: extrapolation from n = 1..%d misses the n->0 theory by %.3g (previous %.3g, last change %.3g)",
+					prefix, c.name, k, err, prevErr, change)
+			}
+			prevErr = err
 		}
 	}
 }
