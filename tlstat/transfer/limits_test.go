@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/tlstat/tlstat/tlstat/data"
+	"github.com/tlstat/tlstat/tlstat/kernel"
 	"github.com/tlstat/tlstat/tlstat/rkgp"
 	"gonum.org/v1/gonum/diff/fd"
 	"gonum.org/v1/gonum/floats/scalar"
@@ -142,73 +143,98 @@ func TestScratchLimit(t *testing.T) {
 	}
 }
 
+// limitCases are the activations of the infinite-width and frozen limit
+// tests: the default odd one (erf, the odd theory) and ReLU (the mean-mode theory).
+var limitCases = []struct {
+	name string
+	act  kernel.Activation
+	mean bool // the mean-mode theory: ĉ is checked too
+}{
+	{"erf", nil, false}, // nil: kernel.Erf, the Network default
+	{"relu", kernel.ReLU, true},
+}
+
 func TestInfiniteWidthLimit(t *testing.T) {
-	net := rkgp.Network{N: 1e9, T: 0.05, Lambda0: 1, Lambda1: 1}
-	p, test := teacherProblem(t, 5, 0.8, net, 60, 30)
-	s, err := NewSolver(p, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, gamma := range []float64{0.5, 5} {
-		m, err := s.Fit(gamma)
-		if err != nil {
-			t.Fatal(err)
-		}
-		// Finite-width corrections are O(P/N) = 1e-7 (P ≈ 100, N = 1e9).
-		const tol = 1e-6
-		if math.Abs(m.Q.T-1) > tol || math.Abs(m.Q.ST) > tol || math.Abs(m.Q.TT) > tol {
-			t.Errorf("gamma %v: q = %+v, want (1, 0, 0)", gamma, m.Q)
-		}
-		got, _ := m.Risk(test)
-		nn, _ := s.InfiniteWidth(gamma)
-		want, _ := nn.Risk(test)
-		if !scalar.EqualWithinAbsOrRel(got.Total, want.Total, tol, tol) {
-			t.Errorf("gamma %v: N = 1e9 error %v, infinite-width %v", gamma, got.Total, want.Total)
-		}
-		// The infinite-width baseline is the target NNGP with lambda0_eff =
-		// 1/c_tt(gamma): compare with rkgp's independent eigenbasis GP to 1e-10.
-		net0 := net
-		net0.Lambda0 = 1 / nn.Cov.TT
-		ref, err := rkgp.InfiniteWidth(p.Target, net0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rr, _ := ref.Risk(test)
-		if !scalar.EqualWithinAbsOrRel(want.Total, rr.Total, 1e-10, 1e-10) {
-			t.Errorf("gamma %v: infinite-width baseline %.15g, rkgp NNGP %.15g", gamma, want.Total, rr.Total)
-		}
+	for _, tc := range limitCases {
+		t.Run(tc.name, func(t *testing.T) {
+			net := rkgp.Network{N: 1e9, T: 0.05, Lambda0: 1, Lambda1: 1, Act: tc.act}
+			p, test := teacherProblem(t, 5, 0.8, net, 60, 30)
+			s, err := NewSolver(p, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, gamma := range []float64{0.5, 5} {
+				m, err := s.Fit(gamma)
+				if err != nil {
+					t.Fatal(err)
+				}
+				// Finite-width corrections are O(P/N) = 1e-7 (P ≈ 100, N = 1e9).
+				const tol = 1e-6
+				if math.Abs(m.Q.T-1) > tol || math.Abs(m.Q.ST) > tol || math.Abs(m.Q.TT) > tol {
+					t.Errorf("gamma %v: q = %+v, want (1, 0, 0)", gamma, m.Q)
+				}
+				if tc.mean && (math.Abs(m.Mean.T-1) > tol || math.Abs(m.Mean.ST) > tol || math.Abs(m.Mean.TT) > tol) {
+					t.Errorf("gamma %v: ĉ = %+v, want (1, 0, 0)", gamma, m.Mean)
+				}
+				got, _ := m.Risk(test)
+				nn, err := s.InfiniteWidth(gamma)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, _ := nn.Risk(test)
+				if !scalar.EqualWithinAbsOrRel(got.Total, want.Total, tol, tol) {
+					t.Errorf("gamma %v: N = 1e9 error %v, infinite-width %v", gamma, got.Total, want.Total)
+				}
+				// The infinite-width baseline is the target NNGP with lambda0_eff =
+				// 1/c_tt(gamma): compare with rkgp's independent eigenbasis GP to 1e-10.
+				net0 := net
+				net0.Lambda0 = 1 / nn.Cov.TT
+				ref, err := rkgp.InfiniteWidth(p.Target, net0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				rr, _ := ref.Risk(test)
+				if !scalar.EqualWithinAbsOrRel(want.Total, rr.Total, 1e-10, 1e-10) {
+					t.Errorf("gamma %v: infinite-width baseline %.15g, rkgp NNGP %.15g", gamma, want.Total, rr.Total)
+				}
+			}
+		})
 	}
 }
 
 func TestFrozenLimit(t *testing.T) {
-	net := rkgp.Network{N: 50, T: 0.05, Lambda0: 1, Lambda1: 1}
-	p, test := teacherProblem(t, 7, 0.8, net, 60, 30)
-	s, err := NewSolver(p, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fz, err := s.Frozen()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ef, _ := fz.Risk(test)
-	prev := math.Inf(1)
-	for _, gamma := range []float64{1e2, 1e4, 1e6} {
-		m, err := s.Fit(gamma)
-		if err != nil {
-			t.Fatal(err)
-		}
-		e, _ := m.Risk(test)
-		d := math.Abs(e.Total - ef.Total)
-		t.Logf("gamma %g: error %.10g, frozen %.10g, q %+v vs %+v", gamma, e.Total, ef.Total, m.Q, fz.Q)
-		if d >= prev {
-			t.Errorf("gamma %g: distance to the frozen limit %g did not shrink (previous %g)", gamma, d, prev)
-		}
-		prev = d
-	}
-	// Covariances approach 1/lambda0 with corrections O(lambda0/gamma) = 1e-6
-	// at gamma = 1e6; allow 1e-5 on the error.
-	if prev > 1e-5 {
-		t.Errorf("gamma 1e6: error differs from the frozen limit by %g", prev)
+	for _, tc := range limitCases {
+		t.Run(tc.name, func(t *testing.T) {
+			net := rkgp.Network{N: 50, T: 0.05, Lambda0: 1, Lambda1: 1, Act: tc.act}
+			p, test := teacherProblem(t, 7, 0.8, net, 60, 30)
+			s, err := NewSolver(p, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fz, err := s.Frozen()
+			if err != nil {
+				t.Fatal(err)
+			}
+			ef, _ := fz.Risk(test)
+			prev := math.Inf(1)
+			for _, gamma := range []float64{1e2, 1e4, 1e6} {
+				m, err := s.Fit(gamma)
+				if err != nil {
+					t.Fatal(err)
+				}
+				e, _ := m.Risk(test)
+				d := math.Abs(e.Total - ef.Total)
+				t.Logf("gamma %g: error %.10g, frozen %.10g, q %+v ĉ %+v vs %+v %+v", gamma, e.Total, ef.Total, m.Q, m.Mean, fz.Q, fz.Mean)
+				if d >= prev {
+					t.Errorf("gamma %g: distance to the frozen limit %g did not shrink (previous %g)", gamma, d, prev)
+				}
+				prev = d
+			}
+			// Covariances approach 1/lambda0 with corrections O(lambda0/gamma) = 1e-6
+			// at gamma = 1e6; allow 1e-5 on the error.
+			if prev > 1e-5 {
+				t.Errorf("gamma 1e6: error differs from the frozen limit by %g", prev)
+			}
+		})
 	}
 }
