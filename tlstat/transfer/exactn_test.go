@@ -30,7 +30,13 @@ type replicaSetup struct {
 
 func newReplicaSetup(t *testing.T, gamma float64) replicaSetup {
 	t.Helper()
-	rng := rand.New(rand.NewPCG(1, 1))
+	return newReplicaSetupFrom(t, gamma, rand.New(rand.NewPCG(1, 1)), kernel.Erf)
+}
+
+// newReplicaSetupFrom draws the data and the replica-symmetric point from
+// rng, for a network with activation act.
+func newReplicaSetupFrom(t *testing.T, gamma float64, rng *rand.Rand, act kernel.Activation) replicaSetup {
+	t.Helper()
 	// Small sizes so that the explicit (P_s + n P_t)² block matrix is cheap.
 	tt := data.TeacherTransfer{N0: 15, Rho: 0.6, PS: 12, PT: 7, PTest: 1}
 	src, _, tgt, test, err := tt.Sample(rng)
@@ -39,10 +45,10 @@ func newReplicaSetup(t *testing.T, gamma float64) replicaSetup {
 	}
 	// Random RS point: q_s, (q_t, q_st, q_tt) drawn around typical saddle
 	// values (1 ± 0.3, 0.3 ± 0.1, 0.2 ± 0.1), keeping q_t > q_tt.
-	r := replicaSetup{gamma: gamma, qs: 1 + 0.6*(rng.Float64()-0.5), ts: 0.15, tt: 0.3, l0: 1.2, l1: 0.8, act: kernel.Erf,
+	r := replicaSetup{gamma: gamma, qs: 1 + 0.6*(rng.Float64()-0.5), ts: 0.15, tt: 0.3, l0: 1.2, l1: 0.8, act: act,
 		xs: src.X, xt: tgt.X, ys: src.Y, yt: tgt.Y, x0: test.X}
 	r.q = Order{T: 1 + 0.6*(rng.Float64()-0.5), ST: 0.3 + 0.2*(rng.Float64()-0.5), TT: 0.2 + 0.2*(rng.Float64()-0.5)}
-	net := rkgp.Network{N: 10, T: r.tt, Lambda0: r.l0, Lambda1: r.l1}
+	net := rkgp.Network{N: 10, T: r.tt, Lambda0: r.l0, Lambda1: r.l1, Act: act}
 	r.s, err = NewSolver(Problem{Source: src, Target: tgt, Net: net, SourceT: r.ts}, &Settings{SourceQ: r.qs})
 	if err != nil {
 		t.Fatal(err)

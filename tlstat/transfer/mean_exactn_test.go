@@ -5,9 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/tlstat/tlstat/tlstat/data"
 	"github.com/tlstat/tlstat/tlstat/kernel"
-	"github.com/tlstat/tlstat/tlstat/rkgp"
 	"gonum.org/v1/gonum/floats/scalar"
 	"gonum.org/v1/gonum/mat"
 )
@@ -24,23 +22,11 @@ type meanReplicaSetup struct {
 func newMeanReplicaSetup(t *testing.T, gamma float64) meanReplicaSetup {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(2, 1))
-	tt := data.TeacherTransfer{N0: 15, Rho: 0.6, PS: 12, PT: 7, PTest: 1}
-	src, _, tgt, test, err := tt.Sample(rng)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Random RS point around typical saddle values, keeping q_t > q_tt and
-	// ĉ_t > ĉ_tt; the ĉ differ from the q on purpose.
-	r := meanReplicaSetup{replicaSetup: replicaSetup{gamma: gamma, qs: 1 + 0.6*(rng.Float64()-0.5), ts: 0.15, tt: 0.3, l0: 1.2, l1: 0.8,
-		act: kernel.ReLU, xs: src.X, xt: tgt.X, ys: src.Y, yt: tgt.Y, x0: test.X}}
-	r.q = Order{T: 1 + 0.6*(rng.Float64()-0.5), ST: 0.3 + 0.2*(rng.Float64()-0.5), TT: 0.2 + 0.2*(rng.Float64()-0.5)}
+	r := meanReplicaSetup{replicaSetup: newReplicaSetupFrom(t, gamma, rng, kernel.ReLU)}
+	// ĉ_s and ĉ drawn after (q_s, q), keeping ĉ_t > ĉ_tt; the ĉ differ from
+	// the q on purpose.
 	r.cs = 0.7 + 0.4*rng.Float64()
 	r.cm = MeanOrder{T: 0.8 + 0.4*rng.Float64(), ST: 0.2 + 0.2*(rng.Float64()-0.5), TT: 0.15 + 0.1*(rng.Float64()-0.5)}
-	net := rkgp.Network{N: 10, T: r.tt, Lambda0: r.l0, Lambda1: r.l1, Act: kernel.ReLU}
-	r.s, err = NewSolver(Problem{Source: src, Target: tgt, Net: net, SourceT: r.ts}, &Settings{SourceQ: r.qs})
-	if err != nil {
-		t.Fatal(err)
-	}
 	return r
 }
 
