@@ -71,6 +71,19 @@ type classesSim struct {
 	Verdict     string            `json:"verdict"`
 }
 
+// cells formats the simulated test error and readout norm for a markdown
+// table, each with its standard error, bracketed when the chains did not
+// converge.
+func (s *classesSim) cells() (testError, readoutNorm string) {
+	te, vn := s.TestError, s.ReadoutNorm
+	testError = fmt.Sprintf("%.4f ± %s", te.Mean, fmtErr(te.Err, 4))
+	readoutNorm = fmt.Sprintf("%.3f ± %s", vn.Mean, fmtErr(vn.Err, 3))
+	if !s.Converged {
+		testError, readoutNorm = "["+testError+"]", "["+readoutNorm+"]"
+	}
+	return testError, readoutNorm
+}
+
 func runClasses(args []string, stdout, stderr io.Writer) error {
 	start := time.Now()
 	fs := flag.NewFlagSet("classes", flag.ContinueOnError)
@@ -160,17 +173,7 @@ func runClasses(args []string, stdout, stderr io.Writer) error {
 		Lambda0: net.Lambda0, Lambda1: net.Lambda1, Act: net.Activation().Name(),
 		Action: m.Action, Residual: m.Residual, Converged: m.Converged, Theory: risk, InfiniteWidth: inf,
 	}
-	for r := range d {
-		row := make([]float64, d)
-		for c := range d {
-			row[c] = m.Q.At(r, c)
-		}
-		out.Q = append(out.Q, row)
-	}
-	var eig mat.EigenSym
-	if eig.Factorize(m.Q, false) {
-		out.QEigenvalues = eig.Values(nil)
-	}
+	out.Q, out.QEigenvalues = matRows(m.Q), eigenvalues(m.Q)
 	if *simulate {
 		if *chains < 2 {
 			return fmt.Errorf("-chains %d: need at least 2 for R-hat", *chains)
@@ -329,11 +332,7 @@ func writeClassesTable(w io.Writer, paths []string) error {
 			return fmt.Errorf("%s: no simulation in the record (run with -simulate)", path)
 		}
 		te, vn := sim.TestError, sim.ReadoutNorm
-		simTE := fmt.Sprintf("%.4f ± %s", te.Mean, fmtErr(te.Err, 4))
-		simVN := fmt.Sprintf("%.3f ± %s", vn.Mean, fmtErr(vn.Err, 3))
-		if !sim.Converged {
-			simTE, simVN = "["+simTE+"]", "["+simVN+"]"
-		}
+		simTE, simVN := sim.cells()
 		name := strings.TrimSuffix(filepath.Base(path), ".json")
 		fmt.Fprintf(w, "| %s | %d | %d | %d | %g | %g | %.4f | %s | %s | %.4f | %.3f | %s | %.3f, %.3f | %.0f, %.0f | %.3f |\n",
 			name, len(d.Groups), d.N, d.P, float64(d.P)/float64(d.N), d.T, d.Theory.Total, simTE, sim.Verdict,

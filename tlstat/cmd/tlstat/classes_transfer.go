@@ -274,11 +274,7 @@ func writeClassesTransferTable(w io.Writer, name string, d classesTransferOutput
 			return fmt.Errorf("%s: gamma = %v has no simulation (run with -simulate)", name, r.Gamma)
 		}
 		te, vn := sim.TestError, sim.ReadoutNorm
-		simTE := fmt.Sprintf("%.4f ± %s", te.Mean, fmtErr(te.Err, 4))
-		simVN := fmt.Sprintf("%.3f ± %s", vn.Mean, fmtErr(vn.Err, 3))
-		if !sim.Converged {
-			simTE, simVN = "["+simTE+"]", "["+simVN+"]"
-		}
+		simTE, simVN := sim.cells()
 		fmt.Fprintf(w, "| %s | %s | %d | %d | %d | %d | %g | %g | %s | %.4f | %s | %s | %.4f | %.3f | %.3f | %s | %.3f, %.3f | %.0f, %.0f |\n",
 			name, d.Act, len(d.Groups), d.N, d.PS, d.P, d.T, r.Gamma, fmtRiskOutputs(r.Theory), r.Theory.Total, simTE, sim.Verdict,
 			r.InfiniteWidth.Total, r.Theory.Accuracy, r.ReadoutNorm, simVN, te.RHat, vn.RHat, te.ESS, vn.ESS)
