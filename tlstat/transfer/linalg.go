@@ -112,3 +112,19 @@ func solveInverse(chol *mat.Cholesky, r []float64) ([]float64, *mat.SymDense, er
 	}
 	return rho.RawVector().Data, dinv, nil
 }
+
+// solveDF returns D⁻¹X and F D⁻¹X, D given by its Cholesky factorization
+// chol; false when the solve fails for a reason other than ill-conditioning
+// (mat.Condition).
+func solveDF(chol *mat.Cholesky, f *mat.SymDense, x *mat.Dense) (dx, fdx *mat.Dense, ok bool) {
+	r, c := x.Dims()
+	dx = mat.NewDense(r, c, nil)
+	if err := chol.SolveTo(dx, x); err != nil {
+		if _, cond := err.(mat.Condition); !cond {
+			return nil, nil, false
+		}
+	}
+	fdx = &mat.Dense{}
+	fdx.Mul(f, dx)
+	return dx, fdx, true
+}

@@ -50,17 +50,13 @@ func (m *Model) predictMeanBatch(x0 mat.Matrix, mean, variance []float64) {
 	}
 	var gmat mat.Dense
 	gmat.Mul(lbig.T(), lb) // Bᵀ A⁻¹ b
-	ddk := mat.NewDense(pt, nb, nil)
-	if err := m.mst.chol.SolveTo(ddk, dk); err != nil {
-		if _, ok := err.(mat.Condition); !ok {
-			for j := range mean {
-				mean[j], variance[j] = math.NaN(), math.NaN()
-			}
-			return
+	ddk, fddk, ok := solveDF(&m.mst.chol, m.mst.f, dk)
+	if !ok {
+		for j := range mean {
+			mean[j], variance[j] = math.NaN(), math.NaN()
 		}
+		return
 	}
-	var fddk mat.Dense
-	fddk.Mul(m.mst.f, ddk)
 	for j := 0; j < nb; j++ {
 		k0 := s.act.Kfun(cov.TT*d0[j], cov.TT*d0[j], cov.TT*d0[j])
 		k00 := (q.T*(k0-m0[j]*m0[j]) + cm.T*m0[j]*m0[j]) / l1

@@ -56,17 +56,13 @@ func (m *Model) predictBatch(x0 mat.Matrix, mean, variance []float64) {
 	dk := mat.NewDense(pt, nb, nil)
 	dk.Scale(q.T/l1, kt0)
 	dk.Sub(dk, ktt)
-	ddk := mat.NewDense(pt, nb, nil)
-	if err := m.st.chol.SolveTo(ddk, dk); err != nil {
-		if _, ok := err.(mat.Condition); !ok {
-			for j := range mean {
-				mean[j], variance[j] = math.NaN(), math.NaN()
-			}
-			return
+	ddk, fddk, ok := solveDF(&m.st.chol, m.st.f, dk)
+	if !ok {
+		for j := range mean {
+			mean[j], variance[j] = math.NaN(), math.NaN()
 		}
+		return
 	}
-	var fddk mat.Dense
-	fddk.Mul(m.st.f, ddk)
 	a := q.ST / l1
 	var zs0 *mat.Dense
 	var gmat mat.Dense
