@@ -24,45 +24,90 @@ func teacherProblem(t testing.TB, seed uint64, rho float64, net rkgp.Network, ps
 	return Problem{Source: src, Target: tgt, Net: net}, test
 }
 
+// TestGradientFiniteDifferences compares the analytic gradient of S_1 with
+// central differences of the action, for the odd theory (erf; in
+// (q_t, q_st, q_tt)) and the mean-mode theory (ReLU; in (q, ĉ)), at random
+// points of the domain.
 func TestGradientFiniteDifferences(t *testing.T) {
-	p, _ := referenceProblem()
-	p.SourceT = 0.1 // exercise T_s != T_t
-	s, err := NewSolver(p, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rng := rand.New(rand.NewPCG(1, 1))
-	// Central differences with gonum's default step (~6e-6) are accurate to
-	// about h² |S'''| + eps|S|/h ≈ 1e-10; 1e-7 leaves a wide margin while a
-	// wrong term (O(1/N) = 0.04) would fail by far.
-	const tol = 1e-7
-	for _, gamma := range []float64{0.3, 4, math.Inf(1)} {
-		c, err := s.Couple(gamma)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for trial := 0; trial < 4; trial++ {
-			q := Order{T: 0.5 + rng.Float64(), ST: rng.Float64() - 0.5, TT: 0.4 * rng.Float64()}
-			if _, err := c.Action(q); err != nil {
-				continue // outside the domain
-			}
-			grad, err := c.Gradient(q)
+	for _, tc := range []struct {
+		name   string
+		act    kernel.Activation
+		gammas []float64
+		// draw returns a random point in the action's variables.
+		draw     func(rng *rand.Rand) []float64
+		action   func(c *Coupled, x []float64) (float64, error)
+		gradient func(c *Coupled, x []float64) ([]float64, error)
+	}{
+		{
+			name: "erf", act: nil, gammas: []float64{0.3, 4, math.Inf(1)},
+			draw: func(rng *rand.Rand) []float64 {
+				q := Order{T: 0.5 + rng.Float64(), ST: rng.Float64() - 0.5, TT: 0.4 * rng.Float64()}
+				return []float64{q.T, q.ST, q.TT}
+			},
+			action: func(c *Coupled, x []float64) (float64, error) { return c.Action(Order{T: x[0], ST: x[1], TT: x[2]}) },
+			gradient: func(c *Coupled, x []float64) ([]float64, error) {
+				g, err := c.Gradient(Order{T: x[0], ST: x[1], TT: x[2]})
+				return g[:], err
+			},
+		},
+		{
+			name: "relu", act: kernel.ReLU, gammas: []float64{0, 0.3, 4, math.Inf(1)},
+			draw: func(rng *rand.Rand) []float64 {
+				q := Order{T: 0.5 + rng.Float64(), ST: rng.Float64() - 0.5, TT: 0.4 * rng.Float64()}
+				cm := MeanOrder{T: 0.5 + rng.Float64(), ST: 0.6 * (rng.Float64() - 0.5), TT: 0.3 * rng.Float64()}
+				return []float64{q.T, q.ST, q.TT, cm.T, cm.ST, cm.TT}
+			},
+			action: func(c *Coupled, x []float64) (float64, error) {
+				return c.ActionMean(Order{T: x[0], ST: x[1], TT: x[2]}, MeanOrder{T: x[3], ST: x[4], TT: x[5]})
+			},
+			gradient: func(c *Coupled, x []float64) ([]float64, error) {
+				g, err := c.GradientMean(Order{T: x[0], ST: x[1], TT: x[2]}, MeanOrder{T: x[3], ST: x[4], TT: x[5]})
+				return g[:], err
+			},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, _ := referenceProblem()
+			p.Net.Act = tc.act
+			p.SourceT = 0.1 // exercise T_s != T_t
+			s, err := NewSolver(p, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
-			num := fd.Gradient(nil, func(x []float64) float64 {
-				v, err := c.Action(Order{T: x[0], ST: x[1], TT: x[2]})
+			rng := rand.New(rand.NewPCG(1, 1))
+			// Central differences with gonum's default step (~6e-6) are accurate to
+			// about h² |S'''| + eps|S|/h ≈ 1e-10; 1e-7 leaves a wide margin while a
+			// wrong term (O(1/N) = 0.04) would fail by far.
+			const tol = 1e-7
+			for _, gamma := range tc.gammas {
+				c, err := s.Couple(gamma)
 				if err != nil {
 					t.Fatal(err)
 				}
-				return v
-			}, []float64{q.T, q.ST, q.TT}, &fd.Settings{Formula: fd.Central})
-			for i := range num {
-				if !scalar.EqualWithinAbsOrRel(grad[i], num[i], tol, tol) {
-					t.Errorf("gamma %v q %+v: component %d analytic %.12g finite differences %.12g", gamma, q, i, grad[i], num[i])
+				for trial := 0; trial < 4; trial++ {
+					x := tc.draw(rng)
+					if _, err := tc.action(c, x); err != nil {
+						continue // outside the domain
+					}
+					grad, err := tc.gradient(c, x)
+					if err != nil {
+						t.Fatal(err)
+					}
+					num := fd.Gradient(nil, func(x []float64) float64 {
+						v, err := tc.action(c, x)
+						if err != nil {
+							t.Fatal(err)
+						}
+						return v
+					}, x, &fd.Settings{Formula: fd.Central})
+					for i := range num {
+						if !scalar.EqualWithinAbsOrRel(grad[i], num[i], tol, tol) {
+							t.Errorf("gamma %v at %v: component %d analytic %.12g finite differences %.12g", gamma, x, i, grad[i], num[i])
+						}
+					}
 				}
 			}
-		}
+		})
 	}
 }
 

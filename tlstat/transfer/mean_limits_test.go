@@ -2,58 +2,12 @@ package transfer
 
 import (
 	"math"
-	"math/rand/v2"
 	"testing"
 
 	"github.com/tlstat/tlstat/tlstat/kernel"
 	"github.com/tlstat/tlstat/tlstat/rkgp"
-	"gonum.org/v1/gonum/diff/fd"
 	"gonum.org/v1/gonum/floats/scalar"
 )
-
-func TestMeanGradientFiniteDifferences(t *testing.T) {
-	p, _ := referenceProblem()
-	p.Net.Act = kernel.ReLU
-	p.SourceT = 0.1
-	s, err := NewSolver(p, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rng := rand.New(rand.NewPCG(1, 1))
-	// Central differences with gonum's default step are accurate to about
-	// 1e-10 here; 1e-7 leaves a margin while a wrong term (O(1/N) = 0.04)
-	// fails by far.
-	const tol = 1e-7
-	for _, gamma := range []float64{0, 0.3, 4, math.Inf(1)} {
-		c, err := s.Couple(gamma)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for trial := 0; trial < 4; trial++ {
-			q := Order{T: 0.5 + rng.Float64(), ST: rng.Float64() - 0.5, TT: 0.4 * rng.Float64()}
-			cm := MeanOrder{T: 0.5 + rng.Float64(), ST: 0.6 * (rng.Float64() - 0.5), TT: 0.3 * rng.Float64()}
-			if _, err := c.ActionMean(q, cm); err != nil {
-				continue // outside the domain
-			}
-			grad, err := c.GradientMean(q, cm)
-			if err != nil {
-				t.Fatal(err)
-			}
-			num := fd.Gradient(nil, func(x []float64) float64 {
-				v, err := c.ActionMean(Order{T: x[0], ST: x[1], TT: x[2]}, MeanOrder{T: x[3], ST: x[4], TT: x[5]})
-				if err != nil {
-					t.Fatal(err)
-				}
-				return v
-			}, []float64{q.T, q.ST, q.TT, cm.T, cm.ST, cm.TT}, &fd.Settings{Formula: fd.Central})
-			for i := range num {
-				if !scalar.EqualWithinAbsOrRel(grad[i], num[i], tol, tol) {
-					t.Errorf("gamma %v q %+v ĉ %+v: component %d analytic %.12g finite differences %.12g", gamma, q, cm, i, grad[i], num[i])
-				}
-			}
-		}
-	}
-}
 
 func TestMeanScratchLimit(t *testing.T) {
 	// gamma = 0 with ReLU: K̃_st = K̃_tt' = 0, the saddle has ĉ_st = ĉ_tt = 0
