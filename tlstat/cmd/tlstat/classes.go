@@ -189,18 +189,13 @@ func runClasses(args []string, stdout, stderr io.Writer) error {
 	}
 	out.Seconds = time.Since(start).Seconds()
 	if *jsonOut {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return writeIndentedJSON(stdout, out)
 	}
 	w := func(format string, a ...any) { fmt.Fprintf(stdout, format, a...) }
 	w("task      %s, groups %s, P = %d, %d test images, pool %d (N0 = %d); labels %s\n",
 		out.Dataset, task, out.P, out.PTest, out.Pool, out.N0, out.Labels)
 	w("network   N = %d, T = %g, lambda0 = %g, lambda1 = %g, act = %s, D = %d outputs\n", net.N, net.T, net.Lambda0, net.Lambda1, out.Act, d)
-	status := "converged"
-	if !m.Converged {
-		status = "NOT CONVERGED"
-	}
+	status := convergedWord(m.Converged)
 	w("saddle    S = %.10g, residual %.2g (%s); eigenvalues of Q: %s\n", m.Action, m.Residual, status, fmtFloats(out.QEigenvalues, "%.4g"))
 	w("          diagonal of Q: %s\n", fmtFloats(diag(m.Q), "%.4g"))
 	w("test      error per output (bias² + variance, mean over test images):\n")
@@ -213,10 +208,7 @@ func runClasses(args []string, stdout, stderr io.Writer) error {
 	w("readout   <|v|²>/N per output: theory %.4g\n", out.ReadoutNorm)
 	w("trust     %s\n", out.Trust)
 	if sim := out.Simulation; sim != nil {
-		status := "converged"
-		if !sim.Converged {
-			status = "NOT CONVERGED"
-		}
+		status := convergedWord(sim.Converged)
 		w("Langevin  test error %.4f ± %.4f (R̂ %.3f, bulk ESS %.0f), <|v|²>/N %.4f ± %.4f (R̂ %.3f); %s after %d + %d iterations of %d chains\n",
 			sim.TestError.Mean, sim.TestError.Err, sim.TestError.RHat, sim.TestError.ESS, sim.ReadoutNorm.Mean, sim.ReadoutNorm.Err,
 			sim.ReadoutNorm.RHat, status, sim.BurnIn, sim.Steps, sim.Chains)

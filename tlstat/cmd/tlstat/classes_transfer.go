@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -210,9 +209,7 @@ func runClassesTransfer(o classesTransferOpts) error {
 	}
 	out.Seconds = time.Since(o.start).Seconds()
 	if o.jsonOut {
-		enc := json.NewEncoder(o.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return writeIndentedJSON(o.stdout, out)
 	}
 	w := func(format string, a ...any) { fmt.Fprintf(o.stdout, format, a...) }
 	d := len(o.tgt)
@@ -228,10 +225,7 @@ func runClassesTransfer(o classesTransferOpts) error {
 		w("gamma %-8g error %s  mean %.6f (NNGP %.6f)  accuracy %.4f (NNGP %.4f)  <|v_t|²>/N %.4g  <v_s·v_t>/N %.4g%s\n", r.Gamma,
 			fmtRiskOutputs(r.Theory), r.Theory.Total, r.InfiniteWidth.Total, r.Theory.Accuracy, r.InfiniteWidth.Accuracy, r.ReadoutNorm, r.Overlap, status)
 		if sim := r.Simulation; sim != nil {
-			status := "converged"
-			if !sim.Converged {
-				status = "NOT CONVERGED"
-			}
+			status := convergedWord(sim.Converged)
 			w("  Langevin test error %.4f ± %.4f (R̂ %.3f, bulk ESS %.0f), <|v|²>/N %.4f ± %.4f (R̂ %.3f); %s after %d + %d iterations of %d chains; %s\n",
 				sim.TestError.Mean, sim.TestError.Err, sim.TestError.RHat, sim.TestError.ESS, sim.ReadoutNorm.Mean, sim.ReadoutNorm.Err,
 				sim.ReadoutNorm.RHat, status, sim.BurnIn, sim.Steps, sim.Chains, sim.Verdict)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -172,9 +171,7 @@ func runSingle(args []string, stdout, stderr io.Writer) error {
 		out.Qbar = &qb
 	}
 	if *jsonOut {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(out); err != nil {
+		if err := writeIndentedJSON(stdout, out); err != nil {
 			return err
 		}
 		return fitErr
@@ -183,10 +180,7 @@ func runSingle(args []string, stdout, stderr io.Writer) error {
 	w := func(format string, a ...any) { fmt.Fprintf(stdout, format, a...) }
 	w("task      %s, N0 = %d\n", out.Task, out.N0)
 	w("network   N = %d, T = %g, lambda0 = %g, lambda1 = %g, act = %s\n", net.N, net.T, net.Lambda0, net.Lambda1, out.Act)
-	status := "converged"
-	if !fit.Converged {
-		status = "NOT CONVERGED"
-	}
+	status := convergedWord(fit.Converged)
 	if odd {
 		w("saddle    Q* = %.10g  (S = %.10g, residual %.2g, %s, %d stationary point(s), %d gradient evaluations)\n",
 			fit.Q, fit.Action, fit.Residual, status, fit.Stationary, fit.Iterations)

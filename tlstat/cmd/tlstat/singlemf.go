@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -140,18 +139,13 @@ func runSingleMF(tf *study.TaskFlags, f *mfFlags, train, test *data.Dataset, net
 	out.Seconds.Lanczos, out.Seconds.Refine = fit.Timing.Lanczos.Seconds(), fit.Timing.Refine.Seconds()
 	out.Seconds.Predict, out.Seconds.Total = time.Since(t0).Seconds(), time.Since(start).Seconds()
 	if jsonOut {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(out); err != nil {
+		if err := writeIndentedJSON(stdout, out); err != nil {
 			return err
 		}
 		return fitErr
 	}
 	w := func(format string, a ...any) { fmt.Fprintf(stdout, format, a...) }
-	status := "converged"
-	if !fit.Converged {
-		status = "NOT CONVERGED"
-	}
+	status := convergedWord(fit.Converged)
 	w("task      %s, N0 = %d (matrix-free)\n", out.Task, out.N0)
 	w("network   N = %d, T = %g, lambda0 = %g, lambda1 = %g, act = %s\n", net.N, net.T, net.Lambda0, net.Lambda1, out.Act)
 	w("saddle    Q* = %.8g ± %.2g  (S = %.8g, residual %.2g, %s)\n", fit.Q, fit.QStdErr, fit.Action, fit.Residual, status)
