@@ -150,20 +150,12 @@ func (s *Sampler) Transfer(net Network, tp TransferProblem) (*TransferResult, er
 		lamRNG := rngs[next]
 		trngs, tpcgs := rngs[next+1:next+1+nt], pcgs[next+1:next+1+nt]
 		next += nt + 1
-		tprobs := make([]*problem, nt)
-		tinits := make([]params, nt)
+		tprobs, tinits, err := targetChains(net, tp.Target, src, n0, g, snapshots[:nt], nil, trngs)
+		if err != nil {
+			return nil, err
+		}
 		anchors := make([][]float64, nt)
-		for k := range tprobs {
-			ws := snapshots[k].w
-			if g == 0 {
-				ws = nil
-			}
-			if tprobs[k], err = newProblem(net, tp.Target, n0, g, ws, false); err != nil {
-				return nil, err
-			}
-			tinits[k] = newParams(src.n, n0)
-			drawCoupledPrior(tinits[k].w, snapshots[k].w, net.Lambda0, g, trngs[k])
-			drawReadout(tinits[k].v, src.lambda1, trngs[k])
+		for k := range anchors {
 			anchors[k] = snapshots[k].v
 		}
 		tb, err := s.buildChains(tprobs, tinits, anchors, tp.TargetTest, set, trngs, lamRNG)
@@ -270,6 +262,32 @@ func stageWork(bc *builtChains, set settings, nt int) int64 {
 		return int64(nt) * int64(bc.burnIn+set.steps)
 	}
 	return int64(nt) * int64(bc.warmup+4*set.check)
+}
+
+// targetChains returns the problems and initial states of the target
+// chains of coupling g, one a snapshot (W_s, v_s) of the source chains
+// (labels of further outputs yx, nil for one): target k is coupled to W_s
+// of snapshot k (uncoupled at g = 0) and starts from the coupled prior,
+// drawn with rngs[k].
+func targetChains(net Network, target *data.Dataset, src *problem, n0 int, g float64, snapshots []params, yx [][]float64,
+	rngs []*rand.Rand) ([]*problem, []params, error) {
+	tprobs := make([]*problem, len(snapshots))
+	tinits := make([]params, len(snapshots))
+	for k := range tprobs {
+		ws := snapshots[k].w
+		if g == 0 {
+			ws = nil
+		}
+		var err error
+		if tprobs[k], err = newProblem(net, target, n0, g, ws, false); err != nil {
+			return nil, nil, err
+		}
+		tprobs[k].yx = yx
+		tinits[k] = newParams(src.n, n0)
+		drawCoupledPrior(tinits[k].w, snapshots[k].w, net.Lambda0, g, rngs[k])
+		drawReadout(tinits[k].v, src.lambda1, rngs[k])
+	}
+	return tprobs, tinits, nil
 }
 
 // takeSnapshots returns snaps snapshots (W, v) of every chain: its current

@@ -138,20 +138,9 @@ func (s *Sampler) transfer(net Network, tp TransferProblem, more *transferOutput
 		lamRNG := rngs[next]
 		trngs := rngs[next+1 : next+1+nt]
 		next += nt + 1
-		tprobs := make([]*problem, nt)
-		tinits := make([]params, nt)
-		for k := range tprobs {
-			ws := snapshots[k].w
-			if g == 0 {
-				ws = nil
-			}
-			if tprobs[k], err = newProblem(net, tp.Target, n0, g, ws, false); err != nil {
-				return nil, err
-			}
-			tprobs[k].yx = more.target
-			tinits[k] = newParams(src.n, n0)
-			drawCoupledPrior(tinits[k].w, snapshots[k].w, net.Lambda0, g, trngs[k])
-			drawReadout(tinits[k].v, src.lambda1, trngs[k])
+		tprobs, tinits, err := targetChains(net, tp.Target, src, n0, g, snapshots[:nt], more.target, trngs)
+		if err != nil {
+			return nil, err
 		}
 		tb, err := s.buildChains(tprobs, tinits, nil, tp.TargetTest, set, trngs, lamRNG)
 		if err != nil {
