@@ -12,7 +12,8 @@ import (
 // AddMetric appends the metric variant's first-layer second moment Σ
 // (rkgp.MetricFit.Sigma, the variant's own order parameter) along the same
 // principal axes as the sampled one, and its top eigenvalues, under the
-// name "metric". m is the model fitted to train, in any variant.
+// name "metric". m is the model fitted to train, in any variant; a model
+// already in the metric variant reuses its solved fixed point.
 func (fl *FirstLayer) AddMetric(train *data.Dataset, m *rkgp.Model) error {
 	mv, err := m.WithVariant(rkgp.Metric)
 	if err != nil {

@@ -140,7 +140,14 @@ func simSingleTheories(row *study.SimRow, m *rkgp.Model, train, test *data.Datas
 		return err
 	}
 	row.SetTheory(th)
-	if row.Theories, err = study.VariantsSingle(m, test); err != nil {
+	// The variants' rows and the first layer's metric entry share one
+	// solve of the metric variant (its fixed point is the costly part):
+	// VariantsSingle and AddMetric both use mv itself for that variant.
+	mv := m
+	if v, err := m.WithVariant(rkgp.Metric); err == nil {
+		mv = v
+	}
+	if row.Theories, err = study.VariantsSingle(mv, test); err != nil {
 		return err
 	}
 	row.Equivalence = nil
@@ -157,7 +164,7 @@ func simSingleTheories(row *study.SimRow, m *rkgp.Model, train, test *data.Datas
 			return fmt.Errorf("theory of the first layer: %w", err)
 		}
 		if metricSolved(row.Theories) {
-			if err := row.FirstLayer.AddMetric(train, m); err != nil {
+			if err := row.FirstLayer.AddMetric(train, mv); err != nil {
 				return fmt.Errorf("metric variant's first layer: %w", err)
 			}
 		}
