@@ -85,6 +85,12 @@ type Point struct {
 	T         float64
 }
 
+// PointOf is the point of the validity map at which network net, trained on
+// train (data of kind kind), is judged.
+func PointOf(net rkgp.Network, train *data.Dataset, kind string) Point {
+	return Point{Kind: kind, Act: net.Activation().Name(), N: net.N, P: train.Len(), N0: train.Dim(), T: net.T}
+}
+
 // Assess places a prediction at pt on the validity map vm and returns its
 // Trust; correction is the relative size of the first-order correction
 // (NaN when not computed). variant names the theory whose measured gaps
@@ -224,8 +230,7 @@ func TrustSingle(m *rkgp.Model, train, test *data.Dataset, kind string) (Trust, 
 	if err != nil {
 		return Trust{}, err
 	}
-	pt := Point{Kind: kind, Act: m.Net.Activation().Name(), N: m.Net.N, P: train.Len(), N0: train.Dim(), T: m.Net.T}
-	tr := AssessDefault("scalar", pt, Correction(rows))
+	tr := AssessDefault("scalar", PointOf(m.Net, train, kind), Correction(rows))
 	if m.Net.Activation().Odd() {
 		eq, err := m.Equivalence(nil)
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"time"
 
 	"github.com/tlstat/tlstat/tlstat/data"
@@ -69,7 +70,10 @@ type singleVariant struct {
 	Variance    float64         `json:"variance"`
 	ReadoutNorm float64         `json:"readout_norm"`
 	Tilted      *rkgp.TiltedFit `json:"tilted,omitempty"`
-	Seconds     float64         `json:"seconds"`
+	// Trust places the variant's prediction on the validity map, judged by
+	// that variant's own measured gaps.
+	Trust   study.Trust `json:"trust"`
+	Seconds float64     `json:"seconds"`
 }
 
 // singleTimings are wall-clock times in seconds.
@@ -160,6 +164,8 @@ func runSingle(args []string, stdout, stderr io.Writer) error {
 		if out.Variant, err = singleVariantOf(fit, vr, test); err != nil {
 			return err
 		}
+		pt := study.PointOf(net, train, study.KindOf(tf.String(), train.Dim()))
+		out.Variant.Trust = study.AssessDefault(vr.String(), pt, math.NaN())
 		out.Timings.Total = time.Since(start).Seconds()
 	}
 	if pos, neg, pool, ok := tf.Images(); ok {
@@ -199,6 +205,7 @@ func runSingle(args []string, stdout, stderr io.Writer) error {
 			w("          QB = %.6g, QC = %.6g, tilt %.4g, E[z²] = %.4g (%.3g × Gaussian), %d stationary point(s), direction settled: %v\n",
 				f.QB, f.QC, f.Tilt, f.Moment, f.Ratio, f.Stationary, f.Converged)
 		}
+		w("          trust (%s): %s\n", v.Name, v.Trust.Note)
 	}
 	w("time      load %.3fs, kernel %.3fs, eigendecomposition %.3fs, solve %.4fs, predict %.3fs, trust %.3fs, total %.3fs\n",
 		out.Timings.Load, out.Timings.Kernel, out.Timings.Eigen, out.Timings.Solve, out.Timings.Predict, out.Timings.Trust, out.Timings.Total)

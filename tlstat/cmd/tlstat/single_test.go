@@ -12,6 +12,7 @@ import (
 	"github.com/tlstat/tlstat/tlstat/data"
 	"github.com/tlstat/tlstat/tlstat/kernel"
 	"github.com/tlstat/tlstat/tlstat/rkgp"
+	"github.com/tlstat/tlstat/tlstat/study"
 )
 
 // TestSingleJSON runs "tlstat single -json" in-process on a small MNIST task
@@ -150,5 +151,10 @@ func TestSingleVariant(t *testing.T) {
 	// (1e-9 relative allows for the order of floating-point sums).
 	if math.Abs(v.TestError-r.Total) > 1e-9*r.Total || math.Abs(v.ReadoutNorm-v.Tilted.QB) > 1e-12 {
 		t.Errorf("CLI tilted error %v, readout %v (QB %v); library %v", v.TestError, v.ReadoutNorm, v.Tilted.QB, r.Total)
+	}
+	// The variant is judged by its own measured gaps on the embedded map.
+	want := study.AssessDefault("tilted", study.PointOf(rkgp.Network{N: 80, T: 0.1, Lambda0: 1, Lambda1: 1}, train, study.KindImages), math.NaN())
+	if v.Trust.Regime == "" || v.Trust.Regime != want.Regime || v.Trust.Note != want.Note {
+		t.Errorf("variant trust %q: %q, want %q: %q", v.Trust.Regime, v.Trust.Note, want.Regime, want.Note)
 	}
 }
