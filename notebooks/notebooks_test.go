@@ -103,19 +103,7 @@ func TestNotebooks(t *testing.T) {
 		}
 	}
 
-	env, err := kernelEnv()
-	if err != nil {
-		unavailable(t, err.Error())
-	}
-	jupyter, err := findJupyter(env)
-	if err != nil {
-		unavailable(t, err.Error())
-	}
-	if err := checkKernel(jupyter, env); err != nil {
-		unavailable(t, err.Error())
-	}
-
-	env = pinBLASKernel(env)
+	env, jupyter := gonbKernel(t)
 	if *update && os.Getenv("TLSTAT_NOTEBOOK_CACHE") == "" {
 		// Store what a fresh checkout computes: results cached by an
 		// earlier version of a notebook (the cache key covers tlstat's
@@ -175,6 +163,26 @@ func unavailable(t *testing.T, why string) {
 		t.Fatalf("notebook tooling missing in CI: %s (run make setup)", why)
 	}
 	t.Skipf("skipping notebooks: %s (run make setup to install Jupyter and the GoNB kernel)", why)
+}
+
+// gonbKernel returns the environment (kernelEnv, with the OpenBLAS kernel
+// pinned by pinBLASKernel) and the jupyter command for running notebooks on
+// the GoNB kernel, after checking that the kernel is registered; it calls
+// unavailable when any of them is missing.
+func gonbKernel(t *testing.T) (env []string, jupyter string) {
+	t.Helper()
+	env, err := kernelEnv()
+	if err != nil {
+		unavailable(t, err.Error())
+	}
+	jupyter, err = findJupyter(env)
+	if err != nil {
+		unavailable(t, err.Error())
+	}
+	if err := checkKernel(jupyter, env); err != nil {
+		unavailable(t, err.Error())
+	}
+	return pinBLASKernel(env), jupyter
 }
 
 // kernelEnv returns the environment for nbconvert and the GoNB kernel: the

@@ -87,18 +87,7 @@ func TestBrowserNotebooks(t *testing.T) {
 	if err != nil {
 		browserUnavailable(t, "jupyter-notebook: "+err.Error())
 	}
-	env, err := kernelEnv()
-	if err != nil {
-		unavailable(t, err.Error())
-	}
-	jupyter, err := findJupyter(env)
-	if err != nil {
-		unavailable(t, err.Error())
-	}
-	if err := checkKernel(jupyter, env); err != nil {
-		unavailable(t, err.Error())
-	}
-	env = pinBLASKernel(env)
+	env, _ := gonbKernel(t)
 
 	start := time.Now()
 	srv := startNotebookServer(t, server, env)
