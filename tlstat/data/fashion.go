@@ -1,7 +1,9 @@
 package data
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"strings"
 )
@@ -17,19 +19,51 @@ const FashionMNISTDirEnv = "TLSTAT_FASHION_MNIST_DIR"
 // FashionMNIST returns the Fashion-MNIST training (60 000) and test
 // (10 000) images: 28×28 grayscale pictures of ten kinds of clothing,
 // classes 0 T-shirt/top, 1 trouser, 2 pullover, 3 dress, 4 coat, 5 sandal,
-// 6 shirt, 7 sneaker, 8 bag, 9 ankle boot. They are read from
-// $TLSTAT_FASHION_MNIST_DIR, or else FashionMNISTDir; nothing is
-// downloaded. When they are absent the error says how to install them.
+// 6 shirt, 7 sneaker, 8 bag, 9 ankle boot. They are read from the
+// directory LocateFashionMNIST returns; nothing is downloaded. When they
+// are absent the error says how to install them and wraps fs.ErrNotExist.
 func FashionMNIST() (train, test *Images, err error) {
+	dir, err := LocateFashionMNIST()
+	if err != nil {
+		return nil, nil, err
+	}
+	return ReadIDXDir(dir)
+}
+
+// LocateFashionMNIST returns the directory of the Fashion-MNIST IDX files:
+// $TLSTAT_FASHION_MNIST_DIR, or else FashionMNISTDir. When the directory
+// does not exist or lacks a unique file for one of the four roles (see
+// ReadIDXDir), the error names it, says how to install the data and wraps
+// fs.ErrNotExist, so that a caller can tell absent data
+// (errors.Is(err, fs.ErrNotExist)) from unreadable files.
+func LocateFashionMNIST() (string, error) {
 	dir := FashionMNISTDir
 	if d := os.Getenv(FashionMNISTDirEnv); d != "" {
 		dir = d
 	}
-	if _, err := os.Stat(dir); err != nil {
-		return nil, nil, fmt.Errorf("data: Fashion-MNIST not found in %s: install Debian's dataset-fashion-mnist package (apt install dataset-fashion-mnist, or make setup), or set $%s to a directory with its IDX files",
-			dir, FashionMNISTDirEnv)
+	missing := func(why error) error {
+		return fmt.Errorf("data: Fashion-MNIST not found in %s (%w): install Debian's dataset-fashion-mnist package (apt install dataset-fashion-mnist, or make setup), or set $%s to a directory with its IDX files",
+			dir, why, FashionMNISTDirEnv)
 	}
-	return ReadIDXDir(dir)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return "", missing(fs.ErrNotExist)
+		}
+		return "", fmt.Errorf("data: Fashion-MNIST directory: %w", err)
+	}
+	var names []string
+	for _, e := range entries {
+		if !e.IsDir() {
+			names = append(names, e.Name())
+		}
+	}
+	for _, role := range idxRoles {
+		if _, err := findIDXFile(names, role); err != nil {
+			return "", missing(fmt.Errorf("%v: %w", err, fs.ErrNotExist))
+		}
+	}
+	return dir, nil
 }
 
 // Datasets lists the names ImagesByName knows.

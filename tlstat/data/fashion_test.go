@@ -1,6 +1,8 @@
 package data
 
 import (
+	"errors"
+	"io/fs"
 	"math"
 	"os"
 	"strings"
@@ -9,12 +11,17 @@ import (
 
 // TestFashionMNIST reads Debian's Fashion-MNIST (installed by make setup):
 // 60 000 + 10 000 images of 28×28 with labels 0..9. Without the package the
-// error must say how to get it; the same message is checked on a directory
-// that does not exist.
+// error must say how to get it and wrap fs.ErrNotExist; this is checked on a
+// directory that does not exist and on an empty one.
 func TestFashionMNIST(t *testing.T) {
 	t.Setenv(FashionMNISTDirEnv, "/nonexistent/fashion")
-	if _, _, err := FashionMNIST(); err == nil || !strings.Contains(err.Error(), "dataset-fashion-mnist") {
+	if _, _, err := FashionMNIST(); !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), "dataset-fashion-mnist") {
 		t.Errorf("missing directory: error %v, want the package to install", err)
+	}
+	// An existing directory without the IDX files is absent data too.
+	t.Setenv(FashionMNISTDirEnv, t.TempDir())
+	if _, err := LocateFashionMNIST(); !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), "dataset-fashion-mnist") {
+		t.Errorf("empty directory: error %v, want one wrapping fs.ErrNotExist that names the package", err)
 	}
 	t.Setenv(FashionMNISTDirEnv, "")
 	if _, err := os.Stat(FashionMNISTDir); err != nil {
