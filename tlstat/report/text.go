@@ -37,7 +37,8 @@ func (g glossary) def(t string) string {
 // Findings states the results of the studies in a few sentences each, with
 // the verdicts already computed: whether transfer helps and by how much,
 // against the regularization-only control, with the relatedness and the
-// trust in the theory; for Langevin checks, how many points converged and
+// trust in the theory, and whether frozen source features do worse than
+// training from scratch (transfer hurts); for Langevin checks, how many points converged and
 // how each compares with the theory. Terms are defined where first used
 // (see [Terms]). Where acc holds the classification accuracy of a result
 // (matched by pair name), the accuracy is stated beside the test error; and
@@ -87,6 +88,10 @@ func theoryFinding(g glossary, r *study.GammaResult, a *Accuracy) string {
 			fmt.Fprintf(&b, " (classification accuracy%s %s)", g.def("accuracy"), pct(a.Scratch.Transfer))
 		}
 		b.WriteString(".")
+	}
+	// Frozen source features worse than none: transfer hurts.
+	if fr := float64(r.Frozen.TestError); fr > scratch {
+		fmt.Fprintf(&b, " Strong coupling hurts: with the source's features frozen (γ = ∞) the error is %.4f, above the %.4f from scratch.", fr, scratch)
 	}
 	// The infinite-width baseline at its best coupling, when it beats transfer.
 	inf, infGamma := float64(r.Scratch.InfiniteWidthError), r.Scratch.Gamma

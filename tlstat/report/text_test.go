@@ -76,3 +76,21 @@ func syntheticAccuracy(r *study.GammaResult) *Accuracy {
 	a.Optimal = AccuracyPoint{Gamma: r.OptimalGamma, Transfer: 0.75, InfiniteWidth: study.Num(math.NaN()), RegularizationOnly: study.Num(math.NaN())}
 	return a
 }
+
+// TestFindingsFrozenHurts checks the sentence on a pair whose frozen
+// source features do worse than training from scratch, and its absence
+// when they do better.
+func TestFindingsFrozenHurts(t *testing.T) {
+	hurts := syntheticResult("cross-dataset")
+	hurts.Sim, hurts.SimSource = nil, nil
+	hurts.Frozen.TestError = 0.9 // above the scratch error 0.85 of syntheticResult
+	helps := syntheticResult("related")
+	helps.Sim, helps.SimSource = nil, nil // frozen 0.85 − 0.05·1000/1001 < 0.85
+	got := Findings([]*study.GammaResult{hurts, helps})
+	if want := "Strong coupling hurts: with the source's features frozen (γ = ∞) the error is 0.9000, above the 0.8500 from scratch."; !strings.Contains(got[0], want) {
+		t.Errorf("finding lacks %q:\n%s", want, got[0])
+	}
+	if strings.Contains(got[1], "hurts") {
+		t.Errorf("frozen features below scratch, yet the finding says transfer hurts:\n%s", got[1])
+	}
+}
