@@ -118,7 +118,13 @@ func theoryFinding(g glossary, r *study.GammaResult, a *Accuracy) string {
 	if !math.IsInf(ro, 1) && r.Gain > 0 {
 		fmt.Fprintf(&b, " The regularization-only control%s does no better than %.4f (at γ = %s);", g.def("regularization-only"), ro, gammaText(study.Num(roGamma)))
 		if d := ro - float64(r.OptimalError); d > 0 {
-			fmt.Fprintf(&b, " %.4f of the gain comes from the source data.", math.Min(d, float64(r.Gain)))
+			share := math.Min(d, float64(r.Gain))
+			fmt.Fprintf(&b, " %.4f of the gain (%.0f%%) comes from the source data", share, 100*share/float64(r.Gain))
+			if share < float64(r.Gain)/2 {
+				b.WriteString("; most of it is the changed prior's.")
+			} else {
+				b.WriteString(".")
+			}
 		} else {
 			b.WriteString(" the changed prior alone accounts for the gain.")
 		}
