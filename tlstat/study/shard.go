@@ -7,54 +7,16 @@ import (
 	"strings"
 )
 
-// Cost estimates the work of a point in floating-point operations, to
-// balance shards: the theory's eigendecompositions and kernels, P³ per
-// variant plus P²·N0 for a single network ((P_s+P_t)³ per coupling for
-// transfer), and for a simulated point the sampler's budget, chains ×
-// iterations × leapfrog steps × 2·P·N·N0 per chain and stage (the
-// iteration budget of an automatic burn-in is its maximum). N0 is read from
-// the task (synthetic teachers) or taken as 784/pool² for images and 100
-// for CSV files. Only ratios of costs matter.
-func (pt GridPoint) Cost() float64 {
-	p := pt.Params
-	n0 := pt.inputDim()
-	P, PT := float64(p.P), float64(p.PT)
-	var c float64
-	if p.Mode == ModeTransfer {
-		c = (P+PT)*(P+PT)*(P+PT)*float64(len(p.Gamma)+2) + (P+PT)*(P+PT)*n0
-	} else {
-		c = P*P*P*float64(max(len(p.Variants), 1)) + P*P*n0
-	}
-	s := p.Simulate
-	if s == nil {
-		return c
-	}
-	hmc := s.Method == "" || strings.EqualFold(s.Method, "hmc")
-	iters, leap := float64(s.MaxSteps), float64(s.Leapfrog)
-	if burn, err := ParseBurnIn(s.BurnIn); err == nil && burn != 0 {
-		steps := float64(s.Steps)
-		if steps == 0 {
-			steps = map[bool]float64{true: 1000, false: 10000}[hmc]
-		}
-		iters = float64(max(burn, 0)) + steps
-	} else if iters == 0 {
-		iters = map[bool]float64{true: 20000, false: 1e6}[hmc]
-	}
-	if leap == 0 {
-		leap = map[bool]float64{true: 10, false: 1}[hmc]
-	}
-	chains := float64(max(s.Chains, 1))
-	if s.Chains == 0 {
-		chains = 4
-	}
-	perStage := func(size float64) float64 { return chains * iters * leap * 2 * size * float64(p.N) * n0 }
-	if p.Mode == ModeTransfer {
-		return c + perStage(P) + float64(len(p.Gamma)*max(s.Snapshots, 1))*perStage(PT)
-	}
-	return c + perStage(P)
-}
+// Cost is the point's predicted wall-clock seconds from the spec alone,
+// DefaultCostModel.Predict(pt).Seconds: the theory, and the sampler's
+// stages with an automatic burn-in charged its whole budget (max_steps
+// iterations, each stage at most max_time). AssignShards balances it; see
+// CostModel for the model, its calibration and its accuracy.
+func (pt GridPoint) Cost() float64 { return DefaultCostModel.Predict(pt).Seconds }
 
-// inputDim estimates the input dimension of the point's task.
+// inputDim estimates the input dimension of the point's task: the synthetic
+// teacher's, 784/pool² for MNIST images, 100 for CSV files (unknown
+// without reading them).
 func (pt GridPoint) inputDim() float64 {
 	f := pt.Params.Task
 	num := func(key string, def float64) float64 {
@@ -95,7 +57,8 @@ func ParseShard(s string) (i, n int, err error) {
 }
 
 // AssignShards distributes points over n shards by greedy longest
-// processing time on Cost: points in decreasing cost (ties by hash), each
+// processing time on Cost (predicted seconds from the spec alone, so
+// that workers started at any time agree): points in decreasing cost (ties by hash), each
 // to the shard with the least cost so far (ties to the lowest index). The
 // result is shard[k] = the shard of points[k]; it depends only on the
 // points, so every worker computes the same assignment.
@@ -130,7 +93,8 @@ func AssignShards(points []GridPoint, n int) ([]int, error) {
 	return shard, nil
 }
 
-// ShardLoads returns the total Cost of each of n shards (AssignShards).
+// ShardLoads returns the total Cost (predicted seconds) of each of n
+// shards (AssignShards).
 func ShardLoads(points []GridPoint, n int) ([]float64, error) {
 	shard, err := AssignShards(points, n)
 	if err != nil {

@@ -1,0 +1,334 @@
+package study
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tlstat/tlstat/tlstat/langevin"
+)
+
+// CostModel predicts the wall-clock seconds of a study point from the
+// complexity of its algorithms, with a few constants measured on one
+// machine.
+//
+// A sampled stage (a single network, the source chains, or the target
+// chains at one coupling) costs
+//
+//	chains × iterations × (2·g·P + Q/thin) × N × (Element + MulAdd·N0)
+//
+// seconds: every gradient evaluation (g per iteration: the leapfrog steps
+// of HMC, one for MALA and ULA) is a forward and a backward pass over the
+// P training inputs, and every measurement (one per thin iterations, every
+// iteration for HMC) a forward pass over the Q test inputs; each pass
+// costs, per input and hidden unit, N0 multiply-adds of the first layer
+// (matrix products, MulAdd each) and the activation and its derivative
+// (Element, independent of N0). The prior, momentum and update terms,
+// O(N·N0) per gradient, are below the data terms by a factor P and are not
+// charged. The theory costs Theory seconds per P³ of each solve: P³ per
+// single-network variant, (P_s+P_t)³ per transfer coupling and two more
+// for the baselines.
+//
+// The zero value predicts nothing; DefaultCostModel is calibrated.
+type CostModel struct {
+	// Element is the seconds per input, hidden unit and pass that do not
+	// scale with N0 (activation, its derivative, the backward products of
+	// the hidden layer), summed over the chains running at once.
+	Element float64 `json:"element"`
+	// MulAdd is the seconds per multiply-add of the first layer's matrix
+	// products.
+	MulAdd float64 `json:"muladd"`
+	// Theory is the seconds per P³ of a theory solve.
+	Theory float64 `json:"theory"`
+}
+
+// DefaultCostModel is the cost model calibrated on the stored validation
+// records (docs/validation/hmc and docs/validation/map, the records of the
+// specs in docs/validation/specs): Element and MulAdd are FitCostModel's
+// least-squares fit in log space to their 50 measured stage times
+// (TestCostModelFit refits them and fails if this model's predictions of
+// those stages drift from the fit's by more than 0.1%). The fit puts
+// MulAdd at 0 (1.6e-20 s): the records do not separate the first layer's
+// products from the per-element cost, because every record with N0 = 196
+// (MNIST) comes from the batch of runs that ran about twice as fast
+// (docs/validation/hmc); fitted to the validity map's batch alone, which
+// mixes N0 = 20, 100 and 196, the constants are 3.1e-8 s and 1.6e-10 s.
+// The measured stage times vary about the predicted ones by the factor
+// CostModelSpread. Theory is not fitted (the records do not time the
+// theory): it is the single-network fit at P = 2000 in pure Go, 14.2 s
+// (rkgp.BenchmarkFit, docs/benchmarks.md), divided by 2000³.
+var DefaultCostModel = CostModel{Element: 3.549e-08, MulAdd: 0, Theory: 14.2 / 8e9}
+
+// CostModelSpread is the factor between the largest and the smallest ratio
+// of measured to predicted seconds of DefaultCostModel over the 50 stage
+// times it was fitted to, 0.41 to 2.31 (TestCostModelFit measures it): a
+// prediction from known iteration counts is good to about a factor 2.4
+// either way; much of the spread is the load of the shared machine that
+// ran the records (the same kind of stage ran about twice as fast in one
+// batch of records as in the other).
+const CostModelSpread = 5.7
+
+// Stage bases of a CostPrediction.
+const (
+	// BasisMeasured: the point is stored; Seconds is its measured time.
+	BasisMeasured = "measured"
+	// BasisSibling: the iterations of the automatic burn-in are those
+	// measured on a stored point with the same sizes and sampler settings.
+	BasisSibling = "sibling"
+	// BasisBudget: the automatic burn-in is charged its whole budget
+	// (max_steps iterations, or max_time when that is shorter).
+	BasisBudget = "budget"
+	// BasisFixed: the burn-in and the steps are fixed by the spec.
+	BasisFixed = "fixed"
+	// BasisTheory: a theory-only point.
+	BasisTheory = "theory"
+)
+
+// CostPrediction is the predicted wall-clock time of a point and what it rests
+// on.
+type CostPrediction struct {
+	// Seconds is the predicted (or, for BasisMeasured, measured) time.
+	Seconds float64
+	// Basis is one of the Basis constants; Sibling is the hash of the
+	// stored point whose iterations were used (BasisSibling).
+	Basis   string
+	Sibling string
+	// Iterations lists the iterations per chain charged to each sampled
+	// stage (source first in transfer mode); nil for theory-only points.
+	Iterations []int
+}
+
+// String describes the basis in a few words, e.g. "budget 20000 it/stage"
+// or "sibling 4dc7390ca2bd 1350 it".
+func (p CostPrediction) String() string {
+	its := make([]string, len(p.Iterations))
+	for i, n := range p.Iterations {
+		its[i] = strconv.Itoa(n)
+	}
+	s := p.Basis
+	if p.Basis == BasisSibling {
+		s += " " + p.Sibling[:min(12, len(p.Sibling))]
+	}
+	if len(its) > 0 {
+		s += " it=" + strings.Join(its, ",")
+	}
+	return s
+}
+
+// stage is one sampled stage of a point.
+type stage struct {
+	chains, p, gamma float64
+	target           bool
+}
+
+// sampling are the resolved sampler settings of a point.
+type sampling struct {
+	hmc                bool
+	grads, thin        float64 // gradient evaluations per iteration, iterations per measurement
+	burn, steps, maxIt int     // burn < 0: none; burn == 0: automatic
+	maxTime            time.Duration
+}
+
+func resolve(s *SamplerSettings) sampling {
+	hmc := s.Method == "" || strings.EqualFold(s.Method, "hmc")
+	r := sampling{hmc: hmc, grads: 1, thin: float64(s.Thin), steps: s.Steps, maxIt: s.MaxSteps, maxTime: time.Duration(s.MaxTime)}
+	r.burn, _ = ParseBurnIn(s.BurnIn)
+	if hmc {
+		r.grads = float64(cmp0(s.Leapfrog, langevin.DefaultLeapfrog))
+		r.thin = float64(cmp0(s.Thin, 1))
+		r.steps = cmp0(s.Steps, langevin.DefaultStepsHMC)
+		r.maxIt = cmp0(s.MaxSteps, langevin.DefaultMaxSteps)
+	} else {
+		r.thin = float64(cmp0(s.Thin, langevin.DefaultThin))
+		r.steps = cmp0(s.Steps, langevin.DefaultSteps)
+		r.maxIt = cmp0(s.MaxSteps, langevin.DefaultMaxStepsLangevin)
+	}
+	return r
+}
+
+// cmp0 returns v, or def when v is 0.
+func cmp0(v, def int) int {
+	if v == 0 {
+		return def
+	}
+	return v
+}
+
+// stages lists the sampled stages of a simulated point.
+func (pt GridPoint) stages() []stage {
+	p, s := pt.Params, pt.Params.Simulate
+	chains := float64(cmp0(s.Chains, langevin.DefaultChains))
+	if p.Mode != ModeTransfer {
+		return []stage{{chains: chains, p: float64(p.P)}}
+	}
+	out := []stage{{chains: chains, p: float64(p.P)}}
+	for _, g := range p.Gamma {
+		out = append(out, stage{chains: chains * float64(max(s.Snapshots, 1)), p: float64(p.PT), gamma: g, target: true})
+	}
+	return out
+}
+
+// testSize is the number of test inputs of the point's task (-ptest).
+func (pt GridPoint) testSize() float64 {
+	if v, err := strconv.Atoi(pt.Params.Task["ptest"]); err == nil && v > 0 {
+		return float64(v)
+	}
+	return 1000 // the -ptest default of tlstat single and transfer
+}
+
+// theorySeconds is the model's time of the point's theory.
+func (m CostModel) theorySeconds(pt GridPoint) float64 {
+	p := pt.Params
+	P, PT := float64(p.P), float64(p.PT)
+	if p.Mode == ModeTransfer {
+		return m.Theory * (P + PT) * (P + PT) * (P + PT) * float64(len(p.Gamma)+2)
+	}
+	return m.Theory * P * P * P * float64(max(len(p.Variants), 1))
+}
+
+// perIteration is the model's seconds of one iteration of one stage.
+func (m CostModel) perIteration(pt GridPoint, st stage, r sampling) float64 {
+	return st.chains * (2*r.grads*st.p + pt.testSize()/r.thin) * float64(pt.Params.N) * (m.Element + m.MulAdd*pt.inputDim())
+}
+
+// Predict predicts the seconds of the point from the spec alone: a fixed
+// burn-in is charged burn-in plus steps iterations per chain and stage, an
+// automatic one its budget (max_steps iterations, each stage at most
+// max_time). Every worker computes the same prediction, so shards balanced
+// on it (AssignShards) agree.
+func (m CostModel) Predict(pt GridPoint) CostPrediction {
+	return m.predict(pt, nil, "")
+}
+
+// predict predicts the point's seconds charging each stage iterations[k]
+// iterations when given (an automatic burn-in measured on a sibling).
+func (m CostModel) predict(pt GridPoint, iterations []int, sibling string) CostPrediction {
+	pr := CostPrediction{Seconds: m.theorySeconds(pt), Basis: BasisTheory}
+	s := pt.Params.Simulate
+	if s == nil {
+		return pr
+	}
+	r := resolve(s)
+	sts := pt.stages()
+	switch {
+	case iterations != nil:
+		pr.Basis, pr.Sibling = BasisSibling, sibling
+	case r.burn != 0:
+		pr.Basis = BasisFixed
+	default:
+		pr.Basis = BasisBudget
+	}
+	for k, st := range sts {
+		it := r.maxIt
+		switch {
+		case iterations != nil:
+			it = iterations[min(k, len(iterations)-1)]
+		case r.burn < 0:
+			it = r.steps
+		case r.burn > 0:
+			it = r.burn + r.steps
+		}
+		sec := float64(it) * m.perIteration(pt, st, r)
+		if r.burn == 0 && r.maxTime > 0 {
+			sec = min(sec, r.maxTime.Seconds())
+		}
+		pr.Seconds += sec
+		pr.Iterations = append(pr.Iterations, it)
+	}
+	return pr
+}
+
+// PredictStored predicts the seconds of each point using what a store
+// holds: a stored point's measured seconds (BasisMeasured); for a point
+// with an automatic burn-in, the iterations per stage measured on a stored
+// sibling — a point with the same mode, activation, width, sizes and
+// sampler settings, the first of points in order (BasisSibling; a transfer
+// stage takes the sibling's stage at the same coupling, else its longest
+// target stage); otherwise Predict's budget. records maps hashes to the
+// stored records (missing hashes: not stored).
+func (m CostModel) PredictStored(points []GridPoint, records map[string]*Record) []CostPrediction {
+	out := make([]CostPrediction, len(points))
+	for k, pt := range points {
+		if rec := records[pt.Hash]; rec != nil && rec.Seconds > 0 {
+			out[k] = CostPrediction{Seconds: rec.Seconds, Basis: BasisMeasured}
+			if rec.Simulation != nil {
+				out[k].Iterations = stageIterations(pt, rec.Simulation)
+			}
+			continue
+		}
+		out[k] = m.Predict(pt)
+		if out[k].Basis != BasisBudget {
+			continue
+		}
+		for _, sib := range points {
+			rec := records[sib.Hash]
+			if sib.Hash == pt.Hash || rec == nil || rec.Simulation == nil || !siblings(pt, sib) {
+				continue
+			}
+			if its := stageIterations(pt, rec.Simulation); its != nil {
+				out[k] = m.predict(pt, its, sib.Hash)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// siblings reports whether two simulated points have the same mode,
+// activation, width, sizes and sampler settings (they may differ in task,
+// temperature, priors, couplings and seed).
+func siblings(a, b GridPoint) bool {
+	p, q := a.Params, b.Params
+	if p.Simulate == nil || q.Simulate == nil || *p.Simulate != *q.Simulate {
+		return false
+	}
+	return p.Mode == q.Mode && p.Act == q.Act && p.N == q.N && p.P == q.P && p.PT == q.PT && a.inputDim() == b.inputDim()
+}
+
+// stageIterations returns the iterations per chain (burn-in and measured)
+// of each stage of pt as measured in d, a record of pt or of a sibling:
+// the source, then for each coupling of pt the target stage at that
+// coupling, or the longest target stage of d. Nil if d has no stage.
+func stageIterations(pt GridPoint, d *SimDoc) []int {
+	its := func(r SimRow) int { return r.BurnIn + r.Steps }
+	if pt.Params.Mode != ModeTransfer {
+		if len(d.Results) == 0 {
+			return nil
+		}
+		return []int{its(d.Results[0])}
+	}
+	if d.Source == nil || len(d.Results) == 0 {
+		return nil
+	}
+	longest := 0
+	for _, r := range d.Results {
+		longest = max(longest, its(r))
+	}
+	out := []int{its(*d.Source)}
+	for _, g := range pt.Params.Gamma {
+		it := longest
+		for _, r := range d.Results {
+			if r.Gamma == g {
+				it = its(r)
+			}
+		}
+		out = append(out, it)
+	}
+	return out
+}
+
+// FormatSeconds writes a duration in seconds briefly: "95 s", "12.3 min",
+// "2.5 h".
+func FormatSeconds(s float64) string {
+	switch {
+	case math.IsNaN(s) || s < 0:
+		return "?"
+	case s < 120:
+		return fmt.Sprintf("%.0f s", s)
+	case s < 7200:
+		return fmt.Sprintf("%.1f min", s/60)
+	}
+	return fmt.Sprintf("%.1f h", s/3600)
+}
