@@ -14,8 +14,8 @@ type mcChain interface {
 	// warm-up its transition kernel is fixed.
 	iterate(it, warmup int) error
 	// observe returns the observables of the current state: test error,
-	// training error, |v|²/N and the overlap with the anchor readout (NaN
-	// where undefined), averaged over v given W for HMC.
+	// training error, |v|²/N, the overlap with the anchor readout and the
+	// test accuracy (NaN where undefined), averaged over v given W for HMC.
 	observe() [numObs]float64
 	// firstLayer returns the current W (N×N0, read-only).
 	firstLayer() []float64
@@ -35,6 +35,7 @@ const (
 	obsTrain
 	obsVNorm
 	obsOverlap
+	obsAcc
 	numObs
 )
 
@@ -153,9 +154,10 @@ func (c *jointChain) iterate(it, warmup int) error {
 
 func (c *jointChain) observe() [numObs]float64 {
 	pr, cur := c.pr, c.cur
-	o := [numObs]float64{math.NaN(), math.NaN(), cur.vn / float64(pr.n), math.NaN()}
+	o := [numObs]float64{math.NaN(), math.NaN(), cur.vn / float64(pr.n), math.NaN(), math.NaN()}
 	if c.test != nil {
 		o[obsTest] = pr.testError(c.test, cur)
+		o[obsAcc] = c.test.signAccuracy()
 	}
 	if pr.p > 0 {
 		o[obsTrain] = 2 * cur.loss / float64(pr.p)

@@ -243,6 +243,8 @@ type testSet struct {
 	h, s   []float64   // Q×N
 	f      []float64   // Q
 	tmp    []float64   // workspace of the marginal sampler's test error (allocated on first use)
+	sd     []float64   // Q: the marginal sampler's output standard deviations given W (allocated on first use)
+	binary bool        // every label is ±1: the test accuracy is defined (see accuracy.go)
 	sValid bool
 }
 
@@ -253,7 +255,7 @@ func newTestSet(d *mat.Dense, y []float64, n int) *testSet {
 	raw := d.RawMatrix()
 	q := len(y)
 	return &testSet{x: blas64.General{Rows: raw.Rows, Cols: raw.Cols, Stride: raw.Stride, Data: raw.Data},
-		y: y, h: make([]float64, q*n), s: make([]float64, q*n), f: make([]float64, q)}
+		y: y, h: make([]float64, q*n), s: make([]float64, q*n), f: make([]float64, q), binary: signLabels(y)}
 }
 
 // testError computes the outputs on the test inputs and returns their mean

@@ -91,14 +91,14 @@ func (c *hmcChain) iterate(it, warmup int) error {
 
 func (c *hmcChain) observe() [numObs]float64 {
 	pr := c.pr
-	o := [numObs]float64{math.NaN(), math.NaN(), math.NaN(), math.NaN()}
+	o := [numObs]float64{math.NaN(), math.NaN(), math.NaN(), math.NaN(), math.NaN()}
 	tr := math.NaN()
 	if pr.p > 0 {
 		tr = pr.margTrGinv(c.cur, c.trBuf)
 	}
 	o[obsVNorm], o[obsTrain] = pr.margVNormTrain(c.cur, tr)
 	if c.test != nil {
-		o[obsTest] = pr.margTestError(c.test, c.cur)
+		o[obsTest], o[obsAcc] = pr.margTestError(c.test, c.cur)
 	}
 	if c.anchorV != nil {
 		o[obsOverlap] = pr.margOverlap(c.cur, c.anchorV)

@@ -73,7 +73,7 @@ func TestHMCExactByQuadrature(t *testing.T) {
 					pr.margEvaluate(pt, false)
 					vn, _ := pr.margVNormTrain(pt, pr.margTrGinv(pt, buf))
 					z += wt
-					ete += wt * pr.margTestError(ts, pt)
+					ete += wt * margTE(pr, ts, pt)
 					evn += wt * vn
 				}
 			}
@@ -94,7 +94,7 @@ func TestHMCExactByQuadrature(t *testing.T) {
 				for it := 0; it < iters; it++ {
 					hc.iterate1(hc.eps * (0.9 + 0.2*hc.rng.Float64()))
 					v, _ := pr.margVNormTrain(hc.cur, pr.margTrGinv(hc.cur, buf))
-					a = append(a, pr.margTestError(ts, hc.cur))
+					a = append(a, margTE(pr, ts, hc.cur))
 					b = append(b, v)
 				}
 				te, vn = append(te, a), append(vn, b)

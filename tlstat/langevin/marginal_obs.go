@@ -79,12 +79,18 @@ func (pr *problem) margVNormTrain(pt *margPoint, trGinv float64) (vnorm, train f
 	return vnorm, train
 }
 
-// margTestError returns the test error of the point averaged over v | W.
-// It uses the test set's buffers (ts.h, ts.s: Q×N; ts.f: Q; ts.tmp: Q×k).
-func (pr *problem) margTestError(ts *testSet, pt *margPoint) float64 {
+// margTestError returns the test error of the point averaged over v | W,
+// and the test accuracy averaged the same way (accuracy.go; NaN when not
+// defined). It uses the test set's buffers (ts.h, ts.s: Q×N; ts.f, ts.sd:
+// Q; ts.tmp: Q×k) and leaves the mean outputs in ts.f and their standard
+// deviations given W in ts.sd.
+func (pr *problem) margTestError(ts *testSet, pt *margPoint) (testError, accuracy float64) {
 	q, n := len(ts.y), pr.n
 	if need := q * max(n, pr.p); len(ts.tmp) < need {
 		ts.tmp = make([]float64, need)
+	}
+	if len(ts.sd) != q {
+		ts.sd = make([]float64, q)
 	}
 	blas64.Gemm(blas.NoTrans, blas.Trans, pr.sqrtN0inv, ts.x, general(n, pr.n0, pt.w), 0, general(q, n, ts.h))
 	for i, h := range ts.h {
@@ -102,8 +108,9 @@ func (pr *problem) margTestError(ts *testSet, pt *margPoint) float64 {
 				s += v * v
 			}
 			e += y*y + s/ln
+			ts.f[i], ts.sd[i] = 0, math.Sqrt(s/ln)
 		}
-		return e / float64(q)
+		return e / float64(q), ts.expectedAccuracy()
 	}
 	// Mean: f̄0 = Φ0 Φᵀa/(λ1 N) = Φ0 e/(λ1 N).
 	blas64.Gemv(blas.NoTrans, 1/ln, phi0, vec(pt.e), 0, vec(ts.f))
@@ -130,15 +137,19 @@ func (pr *problem) margTestError(ts *testSet, pt *margPoint) float64 {
 		extra /= float64(d)
 		sum += extra
 	}
-	// Variance.
+	// Variance of each output, φ0ᵀ Σ_v φ0/N, into ts.sd.
 	if pr.nForm() {
 		// φ0ᵀ Σ_v φ0/N = T φ0ᵀ A⁻¹ φ0 = T |L⁻¹φ0|²: rows of Φ0 L⁻ᵀ.
 		v := general(q, n, ts.tmp[:q*n])
 		copy(v.Data, ts.s)
 		l := blas64.Triangular{N: n, Stride: n, Uplo: blas.Lower, Diag: blas.NonUnit, Data: pt.chol}
 		blas64.Trsm(blas.Right, blas.Trans, 1, l, v)
-		for _, x := range v.Data {
-			sum += pr.t * x * x
+		for i := range ts.sd {
+			s := 0.0
+			for _, x := range v.Data[i*n : (i+1)*n] {
+				s += x * x
+			}
+			ts.sd[i] = pr.t * s
 		}
 	} else {
 		// (|φ0|² - |L⁻¹Φφ0|²/(λ1 N))/(λ1 N): columns of L⁻¹ Φ Φ0ᵀ.
@@ -147,14 +158,24 @@ func (pr *problem) margTestError(ts *testSet, pt *margPoint) float64 {
 		blas64.Gemm(blas.NoTrans, blas.Trans, 1, general(p, n, pt.s), phi0, 0, z)
 		l := blas64.Triangular{N: p, Stride: p, Uplo: blas.Lower, Diag: blas.NonUnit, Data: pt.chol}
 		blas64.Trsm(blas.Left, blas.NoTrans, 1, l, z)
-		for _, x := range ts.s {
-			sum += x * x / ln
+		for i := range ts.sd {
+			s := 0.0
+			for _, x := range ts.s[i*n : (i+1)*n] {
+				s += x * x
+			}
+			ts.sd[i] = s / ln
 		}
-		for _, x := range z.Data {
-			sum -= x * x / (ln * ln)
+		for j := 0; j < p; j++ {
+			for i, x := range z.Data[j*q : (j+1)*q] {
+				ts.sd[i] -= x * x / (ln * ln)
+			}
 		}
 	}
-	return sum / float64(q)
+	for i, v := range ts.sd {
+		sum += v
+		ts.sd[i] = math.Sqrt(math.Max(v, 0))
+	}
+	return sum / float64(q), ts.expectedAccuracy()
 }
 
 // margOverlap returns E v·v_s/N = v̄·v_s/N for an anchor readout v_s.

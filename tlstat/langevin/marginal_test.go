@@ -157,7 +157,7 @@ func TestMarginalPotential(t *testing.T) {
 				what      string
 				got, want float64
 			}{{"U", pt.u, u}, {"E|v|²/N", gotVN, vn}, {"train", gotTr, tr},
-				{"test", pr.margTestError(ts, pt), te}, {"overlap", pr.margOverlap(pt, vs), ov}} {
+				{"test", margTE(pr, ts, pt), te}, {"overlap", pr.margOverlap(pt, vs), ov}} {
 				if !scalar.EqualWithinAbsOrRel(chk.got, chk.want, tol, tol) {
 					t.Errorf("%s = %.15g, dense %.15g", chk.what, chk.got, chk.want)
 				}

@@ -46,7 +46,7 @@ func TestMarginalSeveralOutputs(t *testing.T) {
 			}
 			buf := make([]float64, pr.margDim()*pr.margDim())
 			vn, tr := pr.margVNormTrain(pt, pr.margTrGinv(pt, buf))
-			te := pr.margTestError(ts, pt)
+			te := margTE(pr, ts, pt)
 
 			var wn float64
 			for _, w := range pt.w {
@@ -75,7 +75,7 @@ func TestMarginalSeveralOutputs(t *testing.T) {
 				v, r := one.margVNormTrain(q, one.margTrGinv(q, buf))
 				wantVN += v / 3
 				wantTr += r / 3
-				wantTe += one.margTestError(&ots, q) / 3
+				wantTe += margTE(&one, &ots, q) / 3
 			}
 			// The same expressions summed in another order: rounding only.
 			const tol = 1e-10

@@ -88,13 +88,17 @@ type TracePoint struct {
 	// Overlap is v·v_s/N against the source readout of a transfer target
 	// chain (NaN otherwise).
 	Overlap float64
+	// Accuracy is the test accuracy of the sampled network, the fraction
+	// of ±1 test labels the sign of its output gets right (NaN unless every
+	// test label is ±1 and the network has one output; see accuracy.go).
+	Accuracy float64
 }
 
 // ChainResult summarizes one chain.
 type ChainResult struct {
-	// TestError, TrainError, VNorm and Overlap are time averages over the
-	// measured window (see TracePoint for their meaning).
-	TestError, TrainError, VNorm, Overlap float64
+	// TestError, TrainError, VNorm, Overlap and Accuracy are time averages
+	// over the measured window (see TracePoint for their meaning).
+	TestError, TrainError, VNorm, Overlap, Accuracy float64
 	// Measurements is the number of measurements averaged.
 	Measurements int
 	// Acceptance is the fraction of accepted proposals in the measured
@@ -126,8 +130,16 @@ type Result struct {
 	// TestError, TrainError and VNorm are averaged over the measured window
 	// and the chains.
 	TestError, TrainError, VNorm Estimate
-	// Converged reports whether every reported quantity passed the
-	// convergence gates MaxRHat and MinESS; Stop says why the run ended
+	// Accuracy is the test accuracy of a posterior draw (TracePoint.Accuracy)
+	// averaged the same way, with its own diagnostics: Accuracy.Converged
+	// says whether it passed the gates. It does not gate the run (a
+	// Langevin chain's accuracy takes few distinct values and may be
+	// constant, which leaves R̂ and ESS undefined); its Mean is NaN when it
+	// is not defined.
+	Accuracy Estimate
+	// Converged reports whether every gated quantity (test error, training
+	// error, |v|²/N) passed the convergence gates MaxRHat and MinESS; Stop
+	// says why the run ended
 	// ("converged", "budget: max steps", "budget: max time", "fixed
 	// length" or "fixed length, converged").
 	Converged       bool
@@ -167,6 +179,7 @@ func chainResults(out *stageOut) []ChainResult {
 		c.series = s
 		c.TestError, c.TrainError = meanOf(s[obsTest]), meanOf(s[obsTrain])
 		c.VNorm, c.Overlap = meanOf(s[obsVNorm]), meanOf(s[obsOverlap])
+		c.Accuracy = meanOf(s[obsAcc])
 		c.Measurements = len(s[obsVNorm])
 		c.Acceptance, c.BurnInAcceptance = out.acceptance[i], out.burnAccept[i]
 		c.Eta = out.step[i]
@@ -183,6 +196,8 @@ func (c *ChainResult) obs(field int) float64 {
 		return c.TrainError
 	case obsVNorm:
 		return c.VNorm
+	case obsAcc:
+		return c.Accuracy
 	}
 	return c.Overlap
 }

@@ -210,6 +210,7 @@ func (b *builtChains) spec(name string, gamma float64, source bool, pr *problem,
 	sp.gated[obsTest] = test.Len() > 0
 	sp.gated[obsTrain] = pr.p > 0
 	sp.gated[obsVNorm] = true
+	sp.diagnosed[obsAcc] = test.Len() > 0 && signLabels(test.Y)
 	if pr.n0 <= MaxMomentDim && !b.freeze {
 		sp.moments = pr.n0
 	}
@@ -226,6 +227,7 @@ func (b *builtChains) result(out *stageOut, set settings, n0 int) *Result {
 	res.TestError = pooledEstimate(out, obsTest, set)
 	res.TrainError = pooledEstimate(out, obsTrain, set)
 	res.VNorm = pooledEstimate(out, obsVNorm, set)
+	res.Accuracy = pooledEstimate(out, obsAcc, set)
 	res.SecondMoment = newSecondMoment(out.moments, n0)
 	return res
 }

@@ -232,7 +232,7 @@ type State struct {
 	// HMC the mean over the readout given W).
 	TestOutput []float64
 	// The observables of this measurement (see TracePoint).
-	TestError, TrainError, VNorm, Overlap float64
+	TestError, TrainError, VNorm, Overlap, Accuracy float64
 }
 
 // settings are the resolved defaults.

@@ -23,6 +23,9 @@ type stageSpec struct {
 	n       int  // hidden units
 	perTest bool // each chain samples its own law (transfer targets): DiagnoseGroups
 	gated   [numObs]bool
+	// diagnosed quantities are diagnosed and reported without gating the
+	// stage.
+	diagnosed [numObs]bool
 	moments int              // N0 of the second moment to record (0: none)
 	ckpt    *stageCheckpoint // nil: no checkpoints
 }
@@ -231,7 +234,8 @@ func (r *chainRec) run(sp *stageSpec, set settings, t *tracker, index, from, n i
 		if meas || trace {
 			o := r.ch.observe()
 			if trace {
-				r.trace = append(r.trace, TracePoint{Step: it, TestError: o[obsTest], TrainError: o[obsTrain], VNorm: o[obsVNorm], Overlap: o[obsOverlap]})
+				r.trace = append(r.trace, TracePoint{Step: it, TestError: o[obsTest], TrainError: o[obsTrain], VNorm: o[obsVNorm], Overlap: o[obsOverlap],
+					Accuracy: o[obsAcc]})
 			}
 			if meas {
 				for k, v := range o {
@@ -245,7 +249,7 @@ func (r *chainRec) run(sp *stageSpec, set settings, t *tracker, index, from, n i
 				if observe != nil {
 					w, to := r.ch.state(r.v)
 					observe(State{Chain: index, Step: it, Source: sp.source, Gamma: sp.gamma, W: w, V: r.v, TestOutput: to,
-						TestError: o[obsTest], TrainError: o[obsTrain], VNorm: o[obsVNorm], Overlap: o[obsOverlap]})
+						TestError: o[obsTest], TrainError: o[obsTrain], VNorm: o[obsVNorm], Overlap: o[obsOverlap], Accuracy: o[obsAcc]})
 				}
 			}
 		}

@@ -113,9 +113,9 @@ func (r *chainRec) windowMoment(cut, n0 int) []float64 {
 	return out
 }
 
-// diagnose computes the diagnostics of the gated quantities over the
-// window from cut into out.diag and reports whether all pass, the worst R̂
-// and the smallest bulk or tail ESS. Chains that sample different laws
+// diagnose computes the diagnostics of the gated and the diagnosed
+// quantities over the window from cut into out.diag and reports whether
+// all gated ones pass, their worst R̂ and their smallest bulk or tail ESS. Chains that sample different laws
 // (perTest: transfer targets, each tied to its own snapshot) are diagnosed
 // as groups of one chain (DiagnoseGroups).
 func (sp *stageSpec) diagnose(recs []*chainRec, cut int, set settings, out *stageOut) (ok bool, worstR, minESS float64) {
@@ -133,9 +133,10 @@ func (sp *stageSpec) diagnose(recs []*chainRec, cut int, set settings, out *stag
 	}
 	for k := 0; k < numObs; k++ {
 		out.diag[k] = nil
-		if !sp.gated[k] {
+		if !sp.gated[k] && !sp.diagnosed[k] {
 			continue
 		}
+		gate := sp.gated[k]
 		if sp.perTest {
 			// Each chain samples its own law: its halves are compared,
 			// pooled over the chains (DiagnoseGroups).
@@ -145,8 +146,10 @@ func (sp *stageSpec) diagnose(recs []*chainRec, cut int, set settings, out *stag
 			}
 			d := DiagnoseGroups(groups)
 			out.diag[k] = []Diagnostics{d}
-			ok = ok && d.Converged(set.maxRHat, set.minESS)
-			note(d, 1)
+			if gate {
+				ok = ok && d.Converged(set.maxRHat, set.minESS)
+				note(d, 1)
+			}
 			continue
 		}
 		x := make([][]float64, nc)
@@ -155,8 +158,10 @@ func (sp *stageSpec) diagnose(recs []*chainRec, cut int, set settings, out *stag
 		}
 		d := Diagnose(x)
 		out.diag[k] = []Diagnostics{d}
-		ok = ok && d.Converged(set.maxRHat, set.minESS)
-		note(d, 1)
+		if gate {
+			ok = ok && d.Converged(set.maxRHat, set.minESS)
+			note(d, 1)
+		}
 	}
 	return ok, worstR, minESS
 }

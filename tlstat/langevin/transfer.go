@@ -41,8 +41,12 @@ type TargetResult struct {
 	// (each source chain's snapshots averaged first); with a single source
 	// chain, from the spread across its snapshots. See Estimate.
 	TestError, TrainError, VNorm, Overlap Estimate
+	// Accuracy is the test accuracy of a target draw (TracePoint.Accuracy)
+	// averaged the same way, with its own diagnostics; it does not gate
+	// the stage (see Result.Accuracy).
+	Accuracy Estimate
 	// Converged reports whether every target chain passed the convergence
-	// gates for every quantity; Stop says why the stage ended.
+	// gates for every gated quantity; Stop says why the stage ended.
 	Converged bool
 	Stop      string
 	// Acceptance is the mean acceptance rate of the target chains.
@@ -186,7 +190,7 @@ func (s *Sampler) Transfer(net Network, tp TransferProblem) (*TransferResult, er
 			Converged: tout.converged, Stop: tout.stop, SecondMoment: newSecondMoment(tout.moments, n0), Elapsed: tout.elapsed}
 		tr.Chains = chainResults(tout)
 		tr.Acceptance = meanAcceptance(tr.Chains)
-		ests := []*Estimate{&tr.TestError, &tr.TrainError, &tr.VNorm, &tr.Overlap}
+		ests := []*Estimate{&tr.TestError, &tr.TrainError, &tr.VNorm, &tr.Overlap, &tr.Accuracy}
 		for k, e := range ests {
 			*e = targetEstimate(tout, tr.Chains, snaps, k, set)
 		}

@@ -163,7 +163,7 @@ func (s *Sampler) transfer(net Network, tp TransferProblem, more *transferOutput
 		for k, e := range ests {
 			*e = targetEstimate(tout, tr.Chains, snaps, k, set)
 		}
-		tr.Overlap = nanEstimate()
+		tr.Overlap, tr.Accuracy = nanEstimate(), nanEstimate()
 		res.Targets = append(res.Targets, tr)
 	}
 	return res, nil
