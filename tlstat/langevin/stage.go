@@ -26,8 +26,8 @@ type stageSpec struct {
 	// diagnosed quantities are diagnosed and reported without gating the
 	// stage.
 	diagnosed [numObs]bool
-	moments int              // N0 of the second moment to record (0: none)
-	ckpt    *stageCheckpoint // nil: no checkpoints
+	moments   int              // N0 of the second moment to record (0: none)
+	ckpt      *stageCheckpoint // nil: no checkpoints
 }
 
 // stageOut is what a stage returns.
