@@ -38,6 +38,7 @@ type demoSettings struct {
 	Quick       bool              `json:"quick"`
 	Source      []int             `json:"source_pos_neg_split_at_4"`
 	Targets     map[string][]int  `json:"targets_pos_neg_split_at_4"`
+	Cross       demoCrossInfo     `json:"cross_dataset_target"`
 	Network     study.NetworkInfo `json:"network"`
 	Theory      demoScale         `json:"theory_scale"`
 	Check       *demoScale        `json:"langevin_scale,omitempty"`
@@ -65,12 +66,20 @@ var demoTargets = []struct {
 
 var demoSource = [2][]int{{0, 2, 4, 6}, {1, 3, 5, 7}}
 
-// demoPairs builds the demo's MNIST pairs at one scale, naming them with suffix.
-func demoPairs(sc demoScale, suffix string) ([]*study.Pair, error) {
+// demoPairs builds the demo's MNIST pairs at one scale, naming them with
+// suffix, and the cross-dataset pair unless cross is nil.
+func demoPairs(sc demoScale, suffix string, cross *demoCrossImages) ([]*study.Pair, error) {
 	src := data.BinaryTask{Pos: demoSource[0], Neg: demoSource[1], P: sc.PS, PTest: sc.PTest, Pool: 2}
 	var pairs []*study.Pair
 	for _, t := range demoTargets {
 		p, err := study.MNISTPair(t.name+suffix, src, data.BinaryTask{Pos: t.pos, Neg: t.neg, P: sc.PT, PTest: sc.PTest, Pool: 2})
+		if err != nil {
+			return nil, err
+		}
+		pairs = append(pairs, p)
+	}
+	if cross != nil {
+		p, err := cross.pair(sc, suffix)
 		if err != nil {
 			return nil, err
 		}
@@ -121,7 +130,13 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	for _, t := range demoTargets {
 		set.Targets[t.name] = append(append([]int{}, t.pos...), t.neg...)
 	}
-	pairs, err := demoPairs(set.Theory, "")
+	cross, skipped, err := loadDemoCross(stderr)
+	if err != nil {
+		return err
+	}
+	set.Cross = demoCrossInfo{Name: demoCross.name, Dataset: demoCross.dataset, Classes: append(append([]int{}, demoCross.pos...), demoCross.neg...),
+		Scaling: data.SourceScaling.String(), Check: demoCrossCheck && cross != nil && !*noSim, Skipped: skipped}
+	pairs, err := demoPairs(set.Theory, "", cross)
 	if err != nil {
 		return err
 	}
@@ -150,7 +165,11 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	if !*noSim {
 		set.Check = &check
 		set.Method, set.Chains, set.MaxSteps = "hmc", chains, maxSteps
-		cpairs, err := demoPairs(check, fmt.Sprintf(" (N=%d, Langevin)", check.N))
+		ccross := cross
+		if !demoCrossCheck {
+			ccross = nil
+		}
+		cpairs, err := demoPairs(check, fmt.Sprintf(" (N=%d, Langevin)", check.N), ccross)
 		if err != nil {
 			return err
 		}
@@ -180,7 +199,7 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	summary := demoSummary(set)
 	set.Description = summary + " " + strings.Join(report.Findings(results, accuracy...), " ")
 	rep := &report.Report{
-		Title:      "tlstat demo: transfer learning on MNIST digit groups",
+		Title:      demoTitle(set.Cross),
 		Summary:    summary,
 		Settings:   set,
 		Results:    results,
@@ -212,15 +231,15 @@ func defaultNetwork(n int) rkgp.Network {
 
 // demoSummary describes the demo's setup; the report states the results.
 func demoSummary(set demoSettings) string {
-	s := fmt.Sprintf("Bayesian one-hidden-layer erf networks (N=%d hidden units, posterior temperature T=%g, prior precisions λ0=λ1=1 of the first-layer and readout weights) on MNIST digit groups: a source task %v vs %v with P_s=%d training examples and two data-scarce targets with P_t=%d, a related one that shares most digits and labels with the source and an unrelated one that mixes its classes. ",
-		set.Theory.N, set.Network.T, demoSource[0], demoSource[1], set.Theory.PS, set.Theory.PT)
+	s := fmt.Sprintf("Bayesian one-hidden-layer erf networks (N=%d hidden units, posterior temperature T=%g, prior precisions λ0=λ1=1 of the first-layer and readout weights) on MNIST digit groups: a source task %v vs %v with P_s=%d training examples and data-scarce targets with P_t=%d: a related one that shares most digits and labels with the source, an unrelated one that mixes its classes%s. ",
+		set.Theory.N, set.Network.T, demoSource[0], demoSource[1], set.Theory.PS, set.Theory.PT, crossTargetText(set.Cross))
 	s += "The target network's first layer is pulled towards a sample of the source network's with strength γ (the coupling). " +
 		"The infinite-width (NNGP, neural-network Gaussian process) theory has no transfer: only at finite width do the source labels enter the target predictor. "
 	if set.Check != nil {
-		s += fmt.Sprintf("Langevin check: the same pairs at N=%d, P_s=%d, P_t=%d sampled by HMC (Hamiltonian Monte Carlo, %d chains) at γ in %v, beside the theory at that size; "+
+		s += fmt.Sprintf("Langevin check: %s at N=%d, P_s=%d, P_t=%d sampled by HMC (Hamiltonian Monte Carlo, %d chains) at γ in %v, beside the theory at that size; "+
 			"each stage runs until every reported quantity has R̂ ≤ 1.01 (rank-normalized potential scale reduction between chains) and bulk and tail ESS ≥ 400 (effective sample size), or %d iterations per chain are spent. "+
 			"A value that did not pass these gates is bracketed, drawn as a grey ring and not compared with the theory. ",
-			set.Check.N, set.Check.PS, set.Check.PT, set.Chains, set.SimGammas, set.MaxSteps)
+			crossCheckText(set.Cross), set.Check.N, set.Check.PS, set.Check.PT, set.Chains, set.SimGammas, set.MaxSteps)
 		if set.Quick {
 			s += "With -quick the budget is too small to equilibrate at T=0.05: a smoke test, not a measurement. "
 		}

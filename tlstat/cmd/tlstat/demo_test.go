@@ -21,6 +21,7 @@ import (
 // directory, the reproducibility of results.json and one number against the
 // transfer package called directly.
 func TestDemoQuick(t *testing.T) {
+	t.Setenv(data.FashionMNISTDirEnv, t.TempDir()) // the MNIST pairs only: TestDemoCross covers the Fashion-MNIST one
 	args := []string{"demo", "-quick", "-quiet"}
 	if testing.Short() {
 		args = append(args, "-no-sim")
