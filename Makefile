@@ -4,7 +4,8 @@
 #   make setup      only the install part: Jupyter, Fashion-MNIST and LaTeX (apt), gonb + goimports, the gonb kernel,
 #                   Chromium, the classic Notebook server and MathJax (apt) for the browser test
 #   make notebooks  setup, then execute every notebook headlessly (go test ./notebooks/), then run each
-#                   in headless Chromium through a Notebook server (TestBrowserNotebooks; go test runs four)
+#                   in headless Chromium through a Notebook server (TestBrowserNotebooks; every
+#                   notebook, or with TLSTAT_BROWSER_NOTEBOOKS=00,05 those whose names start with 00 or 05)
 #   make notebooks-render
 #                   setup, then re-execute every notebook and store it in place with its
 #                   outputs (NB=04 renders only the notebooks whose names match 04)
@@ -134,7 +135,7 @@ setup-kernel: setup-jupyter setup-tools
 	fi
 
 notebooks: setup
-	TLSTAT_BROWSER_NOTEBOOKS=all $(GO) test -count=1 -timeout $(TEST_TIMEOUT) -v -run 'TestNotebooks|TestBrowserNotebooks' ./notebooks/
+	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) -v -run 'TestNotebooks|TestBrowserNotebooks' ./notebooks/
 
 # The notebooks are stored executed, with their outputs, and go test ./notebooks/
 # compares a fresh run with them (notebooks/README.md). This stores fresh

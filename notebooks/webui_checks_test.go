@@ -92,11 +92,12 @@ func cellProblems(cells []pageCell) (problems []string, run, charts int) {
 }
 
 // chartProblems returns the problems of the chart containers found on a
-// page whose outputs hold promised charts: none at all, a count that does
-// not match, a container without a canvas or with a blank one.
-func chartProblems(charts []pageChart, promised int) []string {
+// page whose outputs hold promised charts: none at all when the notebook
+// must show one (required), a count that does not match, a container
+// without a canvas or with a blank one.
+func chartProblems(charts []pageChart, promised int, required bool) []string {
 	var problems []string
-	if promised == 0 {
+	if promised == 0 && required {
 		problems = append(problems, "no cell output an ECharts chart")
 	}
 	if len(charts) != promised {
@@ -109,6 +110,57 @@ func chartProblems(charts []pageChart, promised int) []string {
 		case ch.Ink < minInk:
 			problems = append(problems, fmt.Sprintf("cell %d: chart %s is blank (%d non-blank pixels, want >= %d)",
 				ch.Cell, ch.ID, ch.Ink, minInk))
+		}
+	}
+	return problems
+}
+
+// promisesCharts reports whether notebook nb promises an ECharts chart
+// (promises, the requirements of TestNotebooks).
+func promisesCharts(nb string) bool {
+	for _, r := range promises[nb] {
+		if r.name == echartsChart.name {
+			return true
+		}
+	}
+	return false
+}
+
+// imageOutputs returns the number of PNG and JPEG outputs of the cells,
+// each of which the page shows as an image.
+func imageOutputs(cells []pageCell) int {
+	n := 0
+	for _, c := range cells {
+		for _, o := range c.Outputs {
+			if o.has("image/png") || o.has("image/jpeg") {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// allLoaded reports whether every image is decoded.
+func allLoaded(images []pageImage) bool {
+	for _, im := range images {
+		if !im.Loaded {
+			return false
+		}
+	}
+	return true
+}
+
+// imageProblems returns the problems of the images found on a page whose
+// outputs hold pngs PNG or JPEG figures: fewer images than figures, an
+// image that is not decoded.
+func imageProblems(images []pageImage, pngs int) []string {
+	var problems []string
+	if len(images) < pngs {
+		problems = append(problems, fmt.Sprintf("%d images on the page, the outputs hold %d PNG or JPEG figures", len(images), pngs))
+	}
+	for _, im := range images {
+		if !im.Loaded {
+			problems = append(problems, fmt.Sprintf("cell %d: an image is not shown (not decoded, or zero width)", im.Cell))
 		}
 	}
 	return problems
@@ -174,11 +226,15 @@ func TestPageChecks(t *testing.T) {
 		name     string
 		charts   []pageChart
 		promised int
+		optional bool // the notebook need not show a chart
 		inked    bool // what allInked says
 		want     []string
 	}{
 		{name: "drawn", charts: []pageChart{drawn}, promised: 1, inked: true},
 		{name: "none promised", promised: 0, inked: true, want: []string{"no cell output an ECharts chart"}},
+		{name: "none promised, none required", promised: 0, optional: true, inked: true},
+		{name: "optional but blank", charts: []pageChart{{Cell: 1, ID: "d", Canvas: true}}, promised: 1, optional: true,
+			want: []string{"cell 1: chart d is blank"}},
 		{name: "container missing", charts: []pageChart{drawn}, promised: 2, inked: true,
 			want: []string{"1 chart containers on the page, the outputs hold 2"}},
 		{
@@ -194,10 +250,44 @@ func TestPageChecks(t *testing.T) {
 			want:     []string{"cell 5: chart c is blank"},
 		},
 	} {
-		checkProblems(t, tc.name, chartProblems(tc.charts, tc.promised), tc.want)
+		checkProblems(t, tc.name, chartProblems(tc.charts, tc.promised, !tc.optional), tc.want)
 		if got := allInked(tc.charts); got != tc.inked {
 			t.Errorf("%s: allInked = %v, want %v", tc.name, got, tc.inked)
 		}
+	}
+
+	for _, tc := range []struct {
+		name   string
+		images []pageImage
+		pngs   int
+		loaded bool // what allLoaded says
+		want   []string
+	}{
+		{name: "shown", images: []pageImage{{Cell: 1, Loaded: true}, {Cell: 4, Loaded: true}}, pngs: 2, loaded: true},
+		{name: "none", loaded: true},
+		{name: "one missing", images: []pageImage{{Cell: 1, Loaded: true}}, pngs: 2, loaded: true,
+			want: []string{"1 images on the page, the outputs hold 2 PNG or JPEG figures"}},
+		{name: "broken", images: []pageImage{{Cell: 3}}, pngs: 1, want: []string{"cell 3: an image is not shown"}},
+	} {
+		checkProblems(t, tc.name, imageProblems(tc.images, tc.pngs), tc.want)
+		if got := allLoaded(tc.images); got != tc.loaded {
+			t.Errorf("%s: allLoaded = %v, want %v", tc.name, got, tc.loaded)
+		}
+	}
+	var figureCells []pageCell
+	if err := json.Unmarshal([]byte(`[{"index": 1, "prompt": 1, "source": "x", "outputs": [
+			{"output_type": "display_data", "data": {"image/png": "iVBORw0KGgo=", "text/plain": "figure"}},
+			{"output_type": "display_data", "data": {"image/svg+xml": "<svg></svg>"}},
+			{"output_type": "stream", "name": "stdout", "text": "image/png\n"}]},
+		{"index": 2, "prompt": 2, "source": "y", "outputs": [
+			{"output_type": "execute_result", "data": {"image/jpeg": "/9j/"}}]}]`), &figureCells); err != nil {
+		t.Fatal(err)
+	}
+	if n := imageOutputs(figureCells); n != 2 {
+		t.Errorf("imageOutputs = %d, want 2 (one PNG, one JPEG; SVG is drawn inline, not as an image)", n)
+	}
+	if !promisesCharts("00_quickstart.ipynb") || promisesCharts("no_such_notebook.ipynb") {
+		t.Error("promisesCharts: want true for the quickstart (its widgets redraw charts), false for an unknown notebook")
 	}
 
 	var widgetCells []pageCell

@@ -67,6 +67,24 @@ const jsCharts = `(function () {
   return out;
 })()`
 
+// pageImage is what the page reports of one image in the cell outputs.
+type pageImage struct {
+	Cell   int  `json:"cell"`
+	Loaded bool `json:"loaded"` // decoded, with a width
+}
+
+// jsImages lists the images in the cell outputs (the PNG figures).
+const jsImages = `(function () {
+  var out = [];
+  Jupyter.notebook.get_cells().forEach(function (c, i) {
+    if (c.cell_type !== 'code') { return; }
+    c.output_area.element[0].querySelectorAll('img').forEach(function (img) {
+      out.push({cell: i, loaded: img.complete && img.naturalWidth > 0});
+    });
+  });
+  return out;
+})()`
+
 // jsMoveWidget is a function of a widget id that changes a slider to
 // another end of its range or a select to its next option as a user would
 // (input and change events), and returns the new value.
@@ -82,8 +100,9 @@ const jsMoveWidget = `(function (id) {
   return String(el.value);
 })`
 
-// runInBrowser opens one notebook, runs all its cells and checks the page.
-func runInBrowser(t *testing.T, browserCtx context.Context, srv *notebookServer, nb string) {
+// runInBrowser opens one notebook, runs all its cells and checks the page,
+// recording what it found in r.
+func runInBrowser(t *testing.T, browserCtx context.Context, srv *notebookServer, nb string, r *browserResult) {
 	ctx, cancel := chromedp.NewContext(browserCtx)
 	defer cancel()
 	if d, ok := t.Deadline(); ok {
@@ -178,30 +197,41 @@ func runInBrowser(t *testing.T, browserCtx context.Context, srv *notebookServer,
 		t.Errorf("%s: %d GoNB widgets on the page, want %d (browserWidgets)", nb, n, wantWidgets)
 	}
 	if wantWidgets > 0 && busyCells(cells) != "" {
-		exerciseWidgets(t, nb, cells, eval)
+		r.moved, r.clicked = exerciseWidgets(t, nb, cells, eval)
 		cells = settle(false, time.Minute)
 	}
-	ran := time.Since(runStart)
+	r.ran = time.Since(runStart)
 
 	problems, run, promised := cellProblems(cells)
+	r.cells = run
 	for _, p := range problems {
 		t.Errorf("%s: %s", nb, p)
 	}
+	pngs := imageOutputs(cells)
 
-	// Every chart container must hold a canvas with ink; ECharts draws
-	// after the library loads and animates its series, so wait a little.
+	// Every chart container must hold a canvas with ink and every image be
+	// decoded; ECharts draws after the library loads and animates its
+	// series, so wait a little.
 	var charts []pageChart
+	var images []pageImage
 	drawStart := time.Now()
 	for {
 		if err := eval(jsCharts, &charts); err != nil {
 			t.Fatalf("%s: inspecting the charts: %v", nb, err)
 		}
-		if len(charts) >= promised && allInked(charts) || time.Since(drawStart) > 20*time.Second {
+		if err := eval(jsImages, &images); err != nil {
+			t.Fatalf("%s: inspecting the images: %v", nb, err)
+		}
+		if len(charts) >= promised && allInked(charts) && len(images) >= pngs && allLoaded(images) ||
+			time.Since(drawStart) > 20*time.Second {
 			break
 		}
 		time.Sleep(500 * time.Millisecond)
 	}
-	for _, p := range chartProblems(charts, promised) {
+	for _, p := range chartProblems(charts, promised, promisesCharts(nb)) {
+		t.Errorf("%s: %s", nb, p)
+	}
+	for _, p := range imageProblems(images, pngs) {
 		t.Errorf("%s: %s", nb, p)
 	}
 	inks := make([]int, len(charts))
@@ -209,14 +239,18 @@ func runInBrowser(t *testing.T, browserCtx context.Context, srv *notebookServer,
 		inks[i] = ch.Ink
 	}
 	sort.Ints(inks)
-	t.Logf("%s: page and kernel ready in %v, %d code cells run in %v, %d charts drawn (non-blank pixels %v)",
-		nb, loaded.Round(time.Millisecond), run, ran.Round(time.Millisecond), len(charts), inks)
+	r.charts, r.images = len(charts), len(images)
+	t.Logf("%s: page and kernel ready in %v, %d code cells run in %v, %d charts drawn (non-blank pixels %v), "+
+		"%d images shown, %d widgets moved, %d buttons clicked",
+		nb, loaded.Round(time.Millisecond), run, r.ran.Round(time.Millisecond), len(charts), inks, len(images),
+		r.moved, r.clicked)
 }
 
 // exerciseWidgets moves each slider and select of the running widget cells
 // once and waits for the cell's chart to be redrawn (a new chart container
-// with ink), then clicks the cells' buttons.
-func exerciseWidgets(t *testing.T, nb string, cells []pageCell, eval func(js string, v any) error) {
+// with ink), then clicks the cells' buttons. It returns the number of
+// widgets moved that redrew their chart and the number of buttons clicked.
+func exerciseWidgets(t *testing.T, nb string, cells []pageCell, eval func(js string, v any) error) (moved, clicked int) {
 	t.Helper()
 	chartsOf := func(cell int) map[string]pageChart {
 		var charts []pageChart
@@ -260,6 +294,7 @@ func exerciseWidgets(t *testing.T, nb string, cells []pageCell, eval func(js str
 				if redrawn {
 					t.Logf("%s: cell %d: %s %s set to %s, chart redrawn in %v", nb, c.Index, w.Kind, w.ID, value,
 						time.Since(start).Round(time.Millisecond))
+					moved++
 					break
 				}
 				if time.Since(start) > 60*time.Second {
@@ -275,7 +310,9 @@ func exerciseWidgets(t *testing.T, nb string, cells []pageCell, eval func(js str
 					t.Fatalf("%s: clicking button %s: %v", nb, w.ID, err)
 				}
 				t.Logf("%s: cell %d: button %s clicked", nb, c.Index, w.ID)
+				clicked++
 			}
 		}
 	}
+	return moved, clicked
 }

@@ -7,9 +7,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
-	"sync/atomic"
+	"sync"
 	"testing"
 	"time"
 
@@ -23,23 +22,10 @@ import (
 // notebooks' results in gonb.Cached's on-disk cache: the cells here mostly
 // read them back.
 
-// browserNotebooks are the notebooks TestBrowserNotebooks runs by default,
-// chosen to keep it within a few minutes on two cores with a warm result
-// cache: the three with widgets (the quickstart, the central figure and
-// notebook 05, each widget moved once) and the validity-map notebook with
-// five charts. Measured on two loaded cores: 00 about 2 min, 05 about
-// 3.5 min (every cell is compiled anew). With $TLSTAT_BROWSER_NOTEBOOKS=all
-// (make notebooks sets it) it runs every notebook.
-var browserNotebooks = []string{
-	"00_quickstart.ipynb",
-	"04_transfer_vs_gamma.ipynb",
-	"05_when_transfer_helps.ipynb",
-	"07_when_to_trust_the_theory.ipynb",
-}
-
-// browserAllEnv names the environment variable that, set to "all", makes
-// TestBrowserNotebooks run every notebook.
-const browserAllEnv = "TLSTAT_BROWSER_NOTEBOOKS"
+// TestBrowserNotebooks opens every notebook (*.ipynb, the order of
+// browserOrder), browserParallel at a time. $TLSTAT_BROWSER_NOTEBOOKS
+// (browserSelectEnv) selects some of them for local iteration, as does
+// go test -run 'TestBrowserNotebooks/05'.
 
 // browserWidgets is the number of GoNB widgets (gonbui/widgets sliders,
 // selects and buttons) each notebook shows in a live page; notebooks not
@@ -55,7 +41,8 @@ var browserWidgets = map[string]int{
 
 // browserCellTimeout bounds the execution of all the cells of one notebook
 // in the browser.
-const browserCellTimeout = 6 * time.Minute
+// (A notebook takes one to three minutes on two loaded cores.)
+const browserCellTimeout = 10 * time.Minute
 
 // browserParallel is the number of notebooks open at once.
 const browserParallel = 2
@@ -82,6 +69,7 @@ func TestBrowserNotebooks(t *testing.T) {
 		browserUnavailable(t, "jupyter-notebook: "+err.Error())
 	}
 	env, _ := gonbKernel(t)
+	env = withGoFlags(env, browserGoFlags)
 
 	start := time.Now()
 	srv := startNotebookServer(t, server, env)
@@ -100,6 +88,8 @@ func TestBrowserNotebooks(t *testing.T) {
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.Flag("mute-audio", true),
+		chromedp.Flag("disable-breakpad", true), // no crash handler left running after the test
+		chromedp.Flag("disable-crash-reporter", true),
 	)
 	t.Cleanup(cancelAlloc) // Cleanup, not defer: the parallel subtests run after this function returns
 	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
@@ -108,43 +98,63 @@ func TestBrowserNotebooks(t *testing.T) {
 		t.Fatalf("starting %s: %v", chromium, err)
 	}
 
-	nbs := browserNotebooks
-	switch v := os.Getenv(browserAllEnv); v {
-	case "":
-	case "all":
-		if nbs, err = filepath.Glob("*.ipynb"); err != nil {
-			t.Fatal(err)
-		}
-		sort.Strings(nbs)
-	default:
-		t.Fatalf("$%s is %q: set it to all (every notebook) or leave it unset (%s)", browserAllEnv, v,
-			strings.Join(browserNotebooks, ", "))
+	nbs, err := filepath.Glob("*.ipynb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(nbs) == 0 {
+		t.Fatal("no notebooks found in notebooks/")
+	}
+	if nbs, err = selectNotebooks(nbs, os.Getenv(browserSelectEnv)); err != nil {
+		t.Fatal(err)
 	}
 	for nb := range browserWidgets {
 		if _, err := os.Stat(nb); err != nil {
 			t.Errorf("browserWidgets lists %s: %v", nb, err)
 		}
 	}
+	nbs, err = browserOrder(nbs)
+	if err != nil {
+		t.Fatal(err)
+	}
 
-	// Two notebooks at a time, each in its own tab with its own kernel:
-	// while one kernel builds a cell, the other's page or program runs.
-	sem := make(chan struct{}, browserParallel)
-	var ran atomic.Int32
+	// browserParallel notebooks at a time, each in its own tab with its
+	// own kernel (while one kernel builds a cell, the other's page or
+	// program runs), started in the order of nbs: the subtests wait for
+	// their turn, which a scheduler gives them as slots free up.
+	turn := make(map[string]chan struct{}, len(nbs))
 	for _, nb := range nbs {
-		if _, err := os.Stat(nb); err != nil {
-			t.Errorf("browserNotebooks lists %s: %v", nb, err)
-			continue
-		}
+		turn[nb] = make(chan struct{})
+	}
+	slots := make(chan struct{}, browserParallel)
+	var mu sync.Mutex
+	var results []browserResult
+	var active []string // the subtests -run keeps, in order
+	for _, nb := range nbs {
 		t.Run(strings.TrimSuffix(nb, ".ipynb"), func(t *testing.T) {
+			active = append(active, nb) // before t.Parallel: t.Run has not returned yet
 			t.Parallel()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			ran.Add(1)
-			runInBrowser(t, browserCtx, srv, nb)
+			<-turn[nb]
+			r := browserResult{notebook: nb}
+			defer func() {
+				<-slots
+				r.failed = t.Failed()
+				mu.Lock()
+				results = append(results, r)
+				mu.Unlock()
+			}()
+			runInBrowser(t, browserCtx, srv, nb, &r)
 		})
 	}
+	// The parallel subtests resume when this function returns.
+	go func() {
+		for _, nb := range active {
+			slots <- struct{}{}
+			close(turn[nb])
+		}
+	}()
 	t.Cleanup(func() {
-		t.Logf("%d notebooks run in the browser in %v", ran.Load(), time.Since(start).Round(time.Second))
+		t.Log(browserSummary(results, time.Since(start)))
 	})
 }
 
