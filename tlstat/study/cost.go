@@ -242,11 +242,14 @@ func (m CostModel) predict(pt GridPoint, iterations []int, sibling string) CostP
 
 // PredictStored predicts the seconds of each point using what a store
 // holds: a stored point's measured seconds (BasisMeasured); for a point
-// with an automatic burn-in, the iterations per stage measured on a stored
-// sibling — a point with the same mode, activation, width, sizes and
-// sampler settings, the first of points in order (BasisSibling; a transfer
-// stage takes the sibling's stage at the same coupling, else its longest
-// target stage); otherwise Predict's budget. records maps hashes to the
+// with an automatic burn-in, the iterations per stage measured on the
+// nearest stored sibling (BasisSibling), capped by the point's own budget;
+// otherwise Predict's budget. A sibling is a stored point of the same
+// mode, activation and sampler settings (budgets aside); the nearest has
+// the same width, sizes and input dimension if one is stored, else the
+// least sum of |log| ratios of N, P, P_t and N0, the first of points in
+// order on ties. A transfer stage takes the sibling's stage at the same
+// coupling, else its longest target stage. records maps hashes to the
 // stored records (missing hashes: not stored).
 func (m CostModel) PredictStored(points []GridPoint, records map[string]*Record) []CostPrediction {
 	out := make([]CostPrediction, len(points))
@@ -262,29 +265,52 @@ func (m CostModel) PredictStored(points []GridPoint, records map[string]*Record)
 		if out[k].Basis != BasisBudget {
 			continue
 		}
-		for _, sib := range points {
+		best, dist := -1, math.Inf(1)
+		var its []int
+		for j, sib := range points {
 			rec := records[sib.Hash]
-			if sib.Hash == pt.Hash || rec == nil || rec.Simulation == nil || !siblings(pt, sib) {
+			if sib.Hash == pt.Hash || rec == nil || rec.Simulation == nil {
 				continue
 			}
-			if its := stageIterations(pt, rec.Simulation); its != nil {
-				out[k] = m.predict(pt, its, sib.Hash)
-				break
+			d, ok := siblingDistance(pt, sib)
+			if !ok || d >= dist {
+				continue
 			}
+			if s := stageIterations(pt, rec.Simulation); s != nil {
+				best, dist, its = j, d, s
+			}
+		}
+		if best >= 0 {
+			maxIt := resolve(pt.Params.Simulate).maxIt
+			for i := range its {
+				its[i] = min(its[i], maxIt)
+			}
+			out[k] = m.predict(pt, its, points[best].Hash)
 		}
 	}
 	return out
 }
 
-// siblings reports whether two simulated points have the same mode,
-// activation, width, sizes and sampler settings (they may differ in task,
-// temperature, priors, couplings and seed).
-func siblings(a, b GridPoint) bool {
+// siblingDistance reports whether b is a sibling of a (same mode,
+// activation and sampler settings but for the budgets max_steps and
+// max_time) and how far its sizes are: the sum of |log| ratios of N, P,
+// P_t and N0 (0: the same sizes).
+func siblingDistance(a, b GridPoint) (float64, bool) {
 	p, q := a.Params, b.Params
-	if p.Simulate == nil || q.Simulate == nil || *p.Simulate != *q.Simulate {
-		return false
+	if p.Simulate == nil || q.Simulate == nil || p.Mode != q.Mode || p.Act != q.Act {
+		return 0, false
 	}
-	return p.Mode == q.Mode && p.Act == q.Act && p.N == q.N && p.P == q.P && p.PT == q.PT && a.inputDim() == b.inputDim()
+	sp, sq := *p.Simulate, *q.Simulate
+	sp.MaxSteps, sp.MaxTime, sq.MaxSteps, sq.MaxTime = 0, 0, 0, 0
+	if sp != sq {
+		return 0, false
+	}
+	d := 0.0
+	for _, r := range [][2]float64{{float64(p.N), float64(q.N)}, {float64(p.P), float64(q.P)},
+		{float64(max(p.PT, 1)), float64(max(q.PT, 1))}, {a.inputDim(), b.inputDim()}} {
+		d += math.Abs(math.Log(r[0] / r[1]))
+	}
+	return d, true
 }
 
 // stageIterations returns the iterations per chain (burn-in and measured)

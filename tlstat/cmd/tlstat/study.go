@@ -25,7 +25,7 @@ A study is a JSON file naming what to compute over a grid (docs/studies.md).
 Its points are stored one file each, under their content hash, in a store
 directory (default: the spec's path without .json, plus .store).
 
-  plan     list the points with their hashes and estimated costs
+  plan     list the points with their hashes and predicted seconds
   run      compute the points not stored yet (-shard i/n: one shard)
   status   count the stored, running and pending points
   collect  write the stored points as one table (-o table.csv or .json)
@@ -212,34 +212,6 @@ func runStudyCollect(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	return w.Close()
-}
-
-func runStudyPlan(args []string, stdout, stderr io.Writer) error {
-	f := newStudyFlags("plan", "usage: tlstat study plan SPEC.json [-shards n]\n\nLists the points of the spec with their content hashes and estimated costs (and with -shards\nthe shard of each point and the total cost of each shard).\n\n", stderr)
-	shards := f.fs.Int("shards", 1, "also assign the points to this many shards")
-	spec, _, _, err := f.parse(args)
-	if err != nil {
-		return err
-	}
-	points := spec.Points()
-	assign, err := study.AssignShards(points, *shards)
-	if err != nil {
-		return &study.FieldError{Field: "-shards", Value: *shards, Reason: "want at least 1"}
-	}
-	fmt.Fprintf(stdout, "# study %s: %d points (mode %s)\n", spec.Name, len(points), spec.ModeNames())
-	fmt.Fprintf(stdout, "%-5s %-64s %-6s %9s  %s\n", "index", "hash", "shard", "cost", "point")
-	for k, pt := range points {
-		fmt.Fprintf(stdout, "%-5d %-64s %-6d %9.3g  %s\n", k, pt.Hash, assign[k], pt.Cost(), pointWords(pt))
-	}
-	if *shards > 1 {
-		loads, _ := study.ShardLoads(points, *shards)
-		lo, hi := loads[0], loads[0]
-		for _, l := range loads {
-			lo, hi = min(lo, l), max(hi, l)
-		}
-		fmt.Fprintf(stdout, "# shard costs %.3g; largest/smallest %.2f\n", loads, hi/lo)
-	}
-	return nil
 }
 
 // pointWords describes a point in one line.
