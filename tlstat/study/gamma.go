@@ -78,6 +78,18 @@ type SimPoint struct {
 	TheoryVNorm        Num `json:"theory_vnorm"`
 	TheoryOverlap      Num `json:"theory_overlap"`
 	InfiniteWidthError Num `json:"infinite_width_error"`
+	// Accuracy ± AccuracyErr is the simulated test accuracy of a posterior
+	// draw (langevin.Result.Accuracy; null when not measured: labels other
+	// than ±1), AccuracyConverged whether it and the point passed the
+	// convergence gates (the accuracy is diagnosed but does not gate the
+	// chains), TheoryAccuracy the theory's expected accuracy of a draw
+	// (Prediction.Accuracy) and AccuracyVerdict their comparison (Verdict).
+	// The accuracy of the theory's mean predictor is another number.
+	Accuracy          Num    `json:"sim_accuracy"`
+	AccuracyErr       Num    `json:"sim_accuracy_err"`
+	AccuracyConverged bool   `json:"sim_accuracy_converged"`
+	TheoryAccuracy    Num    `json:"theory_accuracy"`
+	AccuracyVerdict   string `json:"accuracy_verdict,omitempty"`
 	// Converged reports whether every simulated quantity passed the
 	// convergence gates; RHat and ESS are the largest rank-normalized R̂
 	// and the smallest bulk effective sample size of the test error and
@@ -106,6 +118,19 @@ func (p *SimPoint) simPointDiag(converged bool, stop string, est ...langevin.Est
 	}
 	p.RHat, p.ESS = Num(rh), Num(ess)
 	p.Verdict = Verdict(converged, float64(p.TestError), float64(p.TestErrorErr), float64(p.TheoryTestError))
+}
+
+// simPointAccuracy fills the accuracy fields of a point from the estimate
+// of the simulated accuracy and the theory's expected accuracy; call it
+// after simPointDiag.
+func (p *SimPoint) simPointAccuracy(acc langevin.Estimate, theory float64) {
+	p.Accuracy, p.AccuracyErr, p.TheoryAccuracy = Num(acc.Mean), Num(acc.Err), Num(theory)
+	if math.IsNaN(acc.Mean) {
+		p.TheoryAccuracy = Num(math.NaN())
+		return
+	}
+	p.AccuracyConverged = p.Converged && acc.Converged
+	p.AccuracyVerdict = Verdict(p.AccuracyConverged, acc.Mean, acc.Err, theory)
 }
 
 // GammaResult is the outcome of a GammaStudy on one pair.
@@ -299,6 +324,7 @@ func (g *GammaStudy) simulate(r *GammaResult, s *transfer.Solver, p *Pair, repor
 			TheoryOverlap: Num(th.Overlap), InfiniteWidthError: Num(th.InfiniteWidthError),
 		}
 		pt.simPointDiag(tr.Converged, tr.Stop, tr.TestError, tr.VNorm, tr.Overlap)
+		pt.simPointAccuracy(tr.Accuracy, th.Accuracy)
 		r.Sim = append(r.Sim, pt)
 	}
 	// The source chains beside the single-network theory on the source task,
@@ -319,6 +345,7 @@ func (g *GammaStudy) simulate(r *GammaResult, s *transfer.Solver, p *Pair, repor
 		TheoryOverlap: Num(math.NaN()), InfiniteWidthError: Num(th.InfiniteWidthError),
 	}
 	r.SimSource.simPointDiag(src.Converged, src.Stop, src.TestError, src.VNorm)
+	r.SimSource.simPointAccuracy(src.Accuracy, th.Accuracy)
 	r.SimMethod = src.Method.String()
 	r.SimChains = len(src.Chains)
 	r.SimSteps = src.Steps

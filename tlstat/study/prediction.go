@@ -11,19 +11,25 @@ import (
 
 // Prediction is what the theory says about the observables that a Langevin
 // simulation measures: the test error, the readout norm <|v|²>/N, the
-// source–target readout overlap <v_s·v_t>/N (NaN for a single network) and
-// the infinite-width (NNGP) test error at the same couplings.
+// source–target readout overlap <v_s·v_t>/N (NaN for a single network),
+// the infinite-width (NNGP) test error at the same couplings, and the
+// expected test accuracy of a posterior draw (ExpectedAccuracy; NaN unless
+// the test labels are ±1).
 type Prediction struct {
 	TestError          float64
 	ReadoutNorm        float64
 	Overlap            float64
 	InfiniteWidthError float64
+	Accuracy           float64
 }
 
 // PredictSingle returns the single-network theory of the fitted model m on
 // the test set, beside its infinite-width limit.
 func PredictSingle(m *rkgp.Model, test *data.Dataset) (Prediction, error) {
-	r, err := m.Risk(test)
+	if err := checkTest(test); err != nil {
+		return Prediction{}, err
+	}
+	mean, variance, err := m.Predict(test.X)
 	if err != nil {
 		return Prediction{}, fmt.Errorf("study: theory: %w", err)
 	}
@@ -31,7 +37,8 @@ func PredictSingle(m *rkgp.Model, test *data.Dataset) (Prediction, error) {
 	if err != nil {
 		return Prediction{}, fmt.Errorf("study: infinite width: %w", err)
 	}
-	return Prediction{TestError: r.Total, ReadoutNorm: m.ReadoutNorm(), Overlap: math.NaN(), InfiniteWidthError: ri.Total}, nil
+	return Prediction{TestError: rkgp.RiskOf(test.Y, mean, variance).Total, ReadoutNorm: m.ReadoutNorm(), Overlap: math.NaN(),
+		InfiniteWidthError: ri.Total, Accuracy: ExpectedAccuracy(test.Y, mean, variance)}, nil
 }
 
 // PredictTransfer returns the transfer theory of the target at coupling
@@ -42,7 +49,10 @@ func PredictTransfer(s *transfer.Solver, gamma float64, test *data.Dataset) (Pre
 	if err != nil {
 		return Prediction{}, fmt.Errorf("study: theory at gamma = %v: %w", gamma, err)
 	}
-	r, err := m.Risk(test)
+	if err := checkTest(test); err != nil {
+		return Prediction{}, err
+	}
+	mean, variance, err := m.Predict(test.X)
 	if err != nil {
 		return Prediction{}, fmt.Errorf("study: theory at gamma = %v: %w", gamma, err)
 	}
@@ -54,7 +64,19 @@ func PredictTransfer(s *transfer.Solver, gamma float64, test *data.Dataset) (Pre
 	if err != nil {
 		return Prediction{}, fmt.Errorf("study: infinite width at gamma = %v: %w", gamma, err)
 	}
-	return Prediction{TestError: r.Total, ReadoutNorm: m.ReadoutNorm(), Overlap: m.Overlap(), InfiniteWidthError: ri.Total}, nil
+	return Prediction{TestError: rkgp.RiskOf(test.Y, mean, variance).Total, ReadoutNorm: m.ReadoutNorm(), Overlap: m.Overlap(),
+		InfiniteWidthError: ri.Total, Accuracy: ExpectedAccuracy(test.Y, mean, variance)}, nil
+}
+
+// checkTest validates a test set as Model.Risk does.
+func checkTest(test *data.Dataset) error {
+	if test == nil {
+		return fmt.Errorf("study: theory: test set is nil")
+	}
+	if err := test.Validate(); err != nil {
+		return fmt.Errorf("study: theory: test set: %w", err)
+	}
+	return nil
 }
 
 // VariantsSingle returns the test error and readout norm of the theory

@@ -57,11 +57,18 @@ type SimRow struct {
 	SimVNormRHat     *float64 `json:"sim_vnorm_rhat,omitempty"`
 	SimOverlap       *float64 `json:"sim_overlap,omitempty"`
 	SimOverlapErr    *float64 `json:"sim_overlap_err,omitempty"`
+	// SimAccuracy is the test accuracy of a posterior draw averaged over
+	// the chains (langevin.Result.Accuracy) with its standard error; its
+	// diagnostics are SimDiagnostics["accuracy"]. It does not gate the run.
+	// Absent when not defined (labels other than ±1) and in records made
+	// before it was measured.
+	SimAccuracy    *float64 `json:"sim_accuracy,omitempty"`
+	SimAccuracyErr *float64 `json:"sim_accuracy_err,omitempty"`
 	// SimConverged reports whether every simulated quantity passed the
 	// convergence gates (nil in records made before the gates existed:
 	// unknown); SimStop says why the run ended and SimDiagnostics holds the
 	// diagnostics of each quantity ("test_error", "train_error", "vnorm",
-	// "overlap").
+	// "overlap", and "accuracy", which is reported but not gated).
 	SimConverged   *bool              `json:"sim_converged,omitempty"`
 	SimStop        string             `json:"sim_stop,omitempty"`
 	SimDiagnostics map[string]SimDiag `json:"sim_diagnostics,omitempty"`
@@ -78,7 +85,11 @@ type SimRow struct {
 	TheoryVNorm        *float64 `json:"theory_vnorm,omitempty"`
 	TheoryOverlap      *float64 `json:"theory_overlap,omitempty"`
 	InfiniteWidthError *float64 `json:"infinite_width_error,omitempty"`
-	TheoryNote         string   `json:"theory_note,omitempty"`
+	// TheoryAccuracy is the default theory's expected accuracy of a
+	// posterior draw (Prediction.Accuracy), set beside a simulated accuracy
+	// only.
+	TheoryAccuracy *float64 `json:"theory_accuracy,omitempty"`
+	TheoryNote     string   `json:"theory_note,omitempty"`
 	// Theories holds every theory variant computed for the row (the default
 	// first), with what is needed to judge each.
 	Theories []TheoryRow `json:"theories,omitempty"`
@@ -88,8 +99,10 @@ type SimRow struct {
 	// FirstLayer compares the first layer's second moment with the theory.
 	FirstLayer *FirstLayer `json:"first_layer,omitempty"`
 	// Verdict states the agreement of the simulated test error with the
-	// default theory in words (see Verdict).
-	Verdict string `json:"verdict,omitempty"`
+	// default theory in words (see Verdict), AccuracyVerdict that of the
+	// simulated accuracy with TheoryAccuracy.
+	Verdict         string `json:"verdict,omitempty"`
+	AccuracyVerdict string `json:"accuracy_verdict,omitempty"`
 }
 
 // SimDiag is the convergence diagnostics of one simulated quantity.
@@ -141,8 +154,12 @@ type FirstLayerTheory struct {
 	Eigenvalues []float64 `json:"eigenvalues,omitempty"`
 }
 
-// Key names of SimRow.SimDiagnostics.
+// Key names of SimRow.SimDiagnostics of the gated quantities.
 var simDiagKeys = []string{"test_error", "train_error", "vnorm", "overlap"}
+
+// AccuracyKey is the key of SimRow.SimDiagnostics for the accuracy, which
+// is diagnosed but does not gate the run.
+const AccuracyKey = "accuracy"
 
 func ptr(x float64) *float64 {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
@@ -157,6 +174,7 @@ func SimRowOf(gamma float64, r *langevin.Result) SimRow {
 	row := simRowFrom(gamma, [4]langevin.Estimate{r.TestError, r.TrainError, r.VNorm, {Mean: math.NaN()}}, r.Converged, r.Stop,
 		r.Acceptance, r.Chains, r.BurnIn, r.Steps)
 	row.Warmup, row.Leapfrog, row.Seconds = r.Warmup, r.Leapfrog, r.Elapsed.Seconds()
+	row.setAccuracy(r.Accuracy)
 	return row
 }
 
@@ -167,6 +185,7 @@ func SimRowOfTarget(tr langevin.TargetResult, leapfrog int) SimRow {
 		tr.Acceptance, tr.Chains, tr.BurnIn, tr.Steps)
 	row.SimOverlap, row.SimOverlapErr = ptr(tr.Overlap.Mean), ptr(tr.Overlap.Err)
 	row.Warmup, row.Leapfrog, row.Seconds = tr.Warmup, leapfrog, tr.Elapsed.Seconds()
+	row.setAccuracy(tr.Accuracy)
 	return row
 }
 
@@ -189,6 +208,23 @@ func simRowFrom(gamma float64, est [4]langevin.Estimate, converged bool, stop st
 	return row
 }
 
+// setAccuracy sets the simulated accuracy columns (none when its mean is
+// NaN: not defined).
+func (r *SimRow) setAccuracy(e langevin.Estimate) {
+	if math.IsNaN(e.Mean) {
+		return
+	}
+	r.SimAccuracy, r.SimAccuracyErr = ptr(e.Mean), ptr(e.Err)
+	r.SimDiagnostics[AccuracyKey] = SimDiag{RHat: e.RHat, ESS: e.ESS, ESSTail: e.ESSTail, Converged: e.Converged}
+}
+
+// AccuracyConverged reports whether the row's accuracy is a result: the
+// run passed its gates and the accuracy its own.
+func (r *SimRow) AccuracyConverged() bool {
+	d, ok := r.SimDiagnostics[AccuracyKey]
+	return r.SimAccuracy != nil && ok && d.Converged && r.Converged()
+}
+
 // meanEta returns the mean step size of the chains after warm-up.
 func meanEta(c []langevin.ChainResult) float64 {
 	s := 0.0
@@ -202,6 +238,9 @@ func meanEta(c []langevin.ChainResult) float64 {
 func (r *SimRow) SetTheory(th Prediction) {
 	r.TheoryTestError, r.TheoryVNorm, r.InfiniteWidthError = ptr(th.TestError), ptr(th.ReadoutNorm), ptr(th.InfiniteWidthError)
 	r.TheoryOverlap = ptr(th.Overlap)
+	if r.SimAccuracy != nil {
+		r.TheoryAccuracy = ptr(th.Accuracy)
+	}
 }
 
 // Converged reports whether the row's simulation passed its convergence
@@ -239,6 +278,13 @@ func (r *SimRow) SetVerdicts() {
 	conv := r.Converged()
 	if r.TheoryTestError != nil {
 		r.Verdict = Verdict(conv, r.SimTestError, r.SimTestErrorErr, *r.TheoryTestError)
+	}
+	if r.SimAccuracy != nil && r.TheoryAccuracy != nil {
+		se := math.NaN()
+		if r.SimAccuracyErr != nil {
+			se = *r.SimAccuracyErr
+		}
+		r.AccuracyVerdict = Verdict(r.AccuracyConverged(), *r.SimAccuracy, se, *r.TheoryAccuracy)
 	}
 	for i := range r.Theories {
 		t := &r.Theories[i]
