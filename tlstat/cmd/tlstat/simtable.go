@@ -169,22 +169,42 @@ func simFmtSim(r study.SimRow, x, err float64, prec int) string {
 }
 
 func writeSimSingleTable(w io.Writer, docs []simDoc) {
-	fmt.Fprintln(w, "| run | N | P | α = P/N | T | theory ε | Langevin ε (± s.e.) | verdict | infinite width ε | theory ⟨v²⟩/N | Langevin \\|v\\|²/N | R̂ (ε, \\|v\\|²) | bulk ESS (ε, \\|v\\|²) | burn-in + steps | chains | seconds |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+	var rows []study.SimRow
+	for _, d := range docs {
+		rows = append(rows, d.Results[0])
+	}
+	acc := simHasAccuracy(rows...)
+	head, sep := "| run | N | P | α = P/N | T | theory ε | Langevin ε (± s.e.) | verdict | infinite width ε | theory ⟨v²⟩/N | Langevin \\|v\\|²/N | R̂ (ε, \\|v\\|²) | bulk ESS (ε, \\|v\\|²) | burn-in + steps | chains | seconds |",
+		"|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+	if acc {
+		head, sep = head+simAccHeader, sep+simAccSep
+	}
+	fmt.Fprintln(w, head)
+	fmt.Fprintln(w, sep)
 	for _, d := range docs {
 		r := d.Results[0]
-		fmt.Fprintf(w, "| %s | %d | %d | %g | %g | %.4f | %s | %s | %.4f | %.3f | %s | %s | %s | %d + %d | %d | %s |\n",
+		fmt.Fprintf(w, "| %s | %d | %d | %g | %g | %.4f | %s | %s | %.4f | %.3f | %s | %s | %s | %d + %d | %d | %s |",
 			d.Name(), d.N, d.P, float64(d.P)/float64(d.N), d.T, *r.TheoryTestError, simFmtSim(r, r.SimTestError, r.SimTestErrorErr, 4),
 			simVerdict(r), *r.InfiniteWidthError, *r.TheoryVNorm, simFmtSim(r, r.SimVNorm, r.SimVNormErr, 3),
 			simFmtRHat(r), simFmtESS(r, "test_error", "vnorm"), r.BurnIn, r.Steps, r.Chains, simFmtSeconds(r))
+		if acc {
+			fmt.Fprint(w, simAccCells(r))
+		}
+		fmt.Fprintln(w)
 	}
 	fmt.Fprintln(w)
 }
 
 func writeSimTransferTable(w io.Writer, d simDoc) {
 	fmt.Fprintf(w, "**%s**: %s; %s\n\n", filepath.Base(d.Path), d.Task, d.Network)
-	fmt.Fprintln(w, "| γ | theory ε_t | Langevin ε_t (± s.e.) | verdict | infinite width | theory ⟨v_t²⟩/N | Langevin \\|v_t\\|²/N | theory ⟨v_s·v_t⟩/N | Langevin v_s·v_t/N | R̂ (ε, \\|v\\|²) | bulk ESS (ε, \\|v\\|², overlap) | burn-in + steps | chains |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+	acc := simHasAccuracy(append([]study.SimRow{*d.Source}, d.Results...)...)
+	head, sep := "| γ | theory ε_t | Langevin ε_t (± s.e.) | verdict | infinite width | theory ⟨v_t²⟩/N | Langevin \\|v_t\\|²/N | theory ⟨v_s·v_t⟩/N | Langevin v_s·v_t/N | R̂ (ε, \\|v\\|²) | bulk ESS (ε, \\|v\\|², overlap) | burn-in + steps | chains |",
+		"|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+	if acc {
+		head, sep = head+simAccHeader, sep+simAccSep
+	}
+	fmt.Fprintln(w, head)
+	fmt.Fprintln(w, sep)
 	row := func(label string, r study.SimRow) {
 		ov, simOv := "–", "–"
 		if r.TheoryOverlap != nil {
@@ -197,10 +217,14 @@ func writeSimTransferTable(w io.Writer, d simDoc) {
 			}
 			simOv = simFmtSim(r, *r.SimOverlap, e, 3)
 		}
-		fmt.Fprintf(w, "| %s | %.4f | %s | %s | %.4f | %.3f | %s | %s | %s | %s | %s | %d + %d | %d |\n",
+		fmt.Fprintf(w, "| %s | %.4f | %s | %s | %.4f | %.3f | %s | %s | %s | %s | %s | %d + %d | %d |",
 			label, *r.TheoryTestError, simFmtSim(r, r.SimTestError, r.SimTestErrorErr, 4), simVerdict(r), *r.InfiniteWidthError,
 			*r.TheoryVNorm, simFmtSim(r, r.SimVNorm, r.SimVNormErr, 3), ov, simOv, simFmtRHat(r),
 			simFmtESS(r, "test_error", "vnorm", "overlap"), r.BurnIn, r.Steps, r.Chains)
+		if acc {
+			fmt.Fprint(w, simAccCells(r))
+		}
+		fmt.Fprintln(w)
 	}
 	row("source", *d.Source)
 	for _, r := range d.Results {

@@ -424,6 +424,7 @@ func simWriteRow(w io.Writer, label string, r study.SimRow) {
 		}
 		fmt.Fprintf(w, "%-10s v_s·v_t/N %s\n", "", val(*r.SimOverlap, e))
 	}
+	simWriteAccuracy(w, r)
 	fmt.Fprintf(w, "%-10s %s; %s; %d chains, burn-in %d + %d measured iterations, acceptance %.2f\n", "", status,
 		simDiagSummary(r), r.Chains, r.BurnIn, r.Steps, r.Acceptance)
 	if r.TheoryTestError != nil {
@@ -446,10 +447,38 @@ func simWriteRow(w io.Writer, label string, r study.SimRow) {
 	}
 }
 
-// simDiagSummary lists the worst R̂ and the smallest ESS of a row.
+// simWriteAccuracy prints the row's simulated accuracy of a posterior draw,
+// in brackets unless it and the run passed the gates, with its diagnostics
+// and the theory's expected accuracy of a draw with their verdict.
+func simWriteAccuracy(w io.Writer, r study.SimRow) {
+	if r.SimAccuracy == nil {
+		return
+	}
+	e := math.NaN()
+	if r.SimAccuracyErr != nil {
+		e = *r.SimAccuracyErr
+	}
+	s := simFmtNum(*r.SimAccuracy, 4) + " ± " + simFmtNum(e, 4)
+	status := "converged"
+	if !r.AccuracyConverged() {
+		s, status = "["+s+"]", "not converged"
+	}
+	d := r.SimDiagnostics[study.AccuracyKey]
+	fmt.Fprintf(w, "%-10s accuracy of a draw %s (%s: R̂ %s, ESS %s, not gated)", "", s, status, simFmtNum(d.RHat, 3), simFmtNum(math.Min(d.ESS, d.ESSTail), 0))
+	if r.TheoryAccuracy != nil {
+		fmt.Fprintf(w, "; theory %.4f: %s", *r.TheoryAccuracy, r.AccuracyVerdict)
+	}
+	fmt.Fprintln(w)
+}
+
+// simDiagSummary lists the worst R̂ and the smallest ESS of a row's gated
+// quantities.
 func simDiagSummary(r study.SimRow) string {
 	worst, ess := math.NaN(), math.NaN()
-	for _, d := range r.SimDiagnostics {
+	for k, d := range r.SimDiagnostics {
+		if k == study.AccuracyKey {
+			continue
+		}
 		if math.IsNaN(worst) || d.RHat > worst {
 			worst = d.RHat
 		}
@@ -472,18 +501,19 @@ type simTraceSet struct {
 }
 
 // simWriteTrace writes the chains' trace points as CSV with the columns
-// stage, gamma, chain, step, test_error, train_error, vnorm, overlap.
+// stage, gamma, chain, step, test_error, train_error, vnorm, overlap,
+// accuracy.
 func simWriteTrace(path string, sets []simTraceSet) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return fmt.Errorf("-trace: %w", err)
 	}
 	w := bufio.NewWriter(f)
-	fmt.Fprintln(w, "stage,gamma,chain,step,test_error,train_error,vnorm,overlap")
+	fmt.Fprintln(w, "stage,gamma,chain,step,test_error,train_error,vnorm,overlap,accuracy")
 	for _, s := range sets {
 		for c, ch := range s.chains {
 			for _, p := range ch.Trace {
-				fmt.Fprintf(w, "%s,%g,%d,%d,%g,%g,%g,%g\n", s.stage, s.gamma, c, p.Step, p.TestError, p.TrainError, p.VNorm, p.Overlap)
+				fmt.Fprintf(w, "%s,%g,%d,%d,%g,%g,%g,%g,%g\n", s.stage, s.gamma, c, p.Step, p.TestError, p.TrainError, p.VNorm, p.Overlap, p.Accuracy)
 			}
 		}
 	}
