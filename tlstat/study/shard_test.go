@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// TestShardBalance checks that AssignShards balances the estimated cost of
+// TestShardBalance checks that AssignShards balances the predicted seconds of
 // grids like the validation runs' within a factor 2 (largest shard over
 // smallest), places every point once, and is deterministic. (No assignment
 // can balance shards when a few points each cost more than the mean shard;
