@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"github.com/tlstat/tlstat/tlstat/langevin"
 )
 
 // CostSample is one measured sampled stage: its sizes and its seconds.
@@ -62,7 +64,7 @@ func CostSamples(pt GridPoint, d *SimDoc) []CostSample {
 		if chains == 0 {
 			chains = st.chains
 		} else if st.target {
-			chains *= st.chains / float64(cmp0(pt.Params.Simulate.Chains, 4))
+			chains *= st.chains / float64(cmp0(pt.Params.Simulate.Chains, langevin.DefaultChains))
 		}
 		grads := r.grads
 		if r.hmc && row.Leapfrog > 0 {
