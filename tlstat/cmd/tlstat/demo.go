@@ -20,7 +20,7 @@ import (
 func init() {
 	register(command{
 		name:    "demo",
-		summary: "the main job: gamma sweep on the built-in MNIST pairs, a Langevin check, and a report directory",
+		summary: "the main job: gamma sweep on the built-in MNIST pairs and an MNIST to Fashion-MNIST pair, a Langevin check, and a report directory",
 		run:     runDemo,
 	})
 }
