@@ -41,7 +41,8 @@ func TestSimulateSingleJSON(t *testing.T) {
 		t.Fatalf("%d results, want 1", len(got.Results))
 	}
 	for _, k := range []string{"gamma", "sim_test_error", "sim_test_error_err", "sim_vnorm", "sim_vnorm_err",
-		"theory_test_error", "theory_vnorm", "infinite_width_error", "sim_test_error_rhat", "sim_vnorm_rhat"} {
+		"theory_test_error", "theory_vnorm", "infinite_width_error", "sim_test_error_rhat", "sim_vnorm_rhat",
+		"sim_accuracy", "sim_accuracy_err", "theory_accuracy"} {
 		v, ok := got.Results[0][k].(float64)
 		if !ok {
 			t.Errorf("field %q missing or not a number in %v", k, got.Results[0])
@@ -54,8 +55,17 @@ func TestSimulateSingleJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Header plus 2 chains × (200 + 400)/100 trace points.
-	if lines := strings.Split(strings.TrimSpace(string(b)), "\n"); len(lines) != 13 || !strings.HasPrefix(lines[1], "single,0,0,100,") {
-		t.Errorf("trace has %d lines, want 13; first data line %q", len(lines), lines[1])
+	if lines := strings.Split(strings.TrimSpace(string(b)), "\n"); len(lines) != 13 || !strings.HasPrefix(lines[1], "single,0,0,100,") ||
+		!strings.HasSuffix(lines[0], ",accuracy") {
+		t.Errorf("trace has %d lines, want 13; header %q, first data line %q", len(lines), lines[0], lines[1])
+	}
+	// The accuracy of a draw is diagnosed beside the gated quantities, with a verdict.
+	diag, _ := got.Results[0]["sim_diagnostics"].(map[string]any)
+	if _, ok := diag["accuracy"]; !ok {
+		t.Errorf("no accuracy diagnostics in %v", diag)
+	}
+	if v, _ := got.Results[0]["accuracy_verdict"].(string); v == "" {
+		t.Errorf("no accuracy verdict in %v", got.Results[0])
 	}
 }
 
