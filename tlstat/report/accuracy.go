@@ -19,8 +19,11 @@ type Accuracy struct {
 	Pair string `json:"pair"`
 	// Theory holds one point per point of GammaResult.Theory, in order.
 	Theory []AccuracyPoint `json:"theory"`
-	// Sim holds the theory's accuracy at the couplings of the Langevin
-	// check (GammaResult.Sim), which the Langevin check does not measure.
+	// Sim holds the accuracy of the theory's mean predictor at the
+	// couplings of the Langevin check (GammaResult.Sim). The Langevin check
+	// measures another number, the accuracy of a posterior draw, which it
+	// compares with the theory's expected accuracy of a draw
+	// (SimPoint.Accuracy, SimPoint.TheoryAccuracy).
 	Sim []AccuracyPoint `json:"sim,omitempty"`
 	// Scratch (γ = 0), Frozen (γ = ∞) and Optimal (at
 	// GammaResult.OptimalGamma) are the ends and the optimum.
@@ -100,6 +103,46 @@ func withAcc(err, acc study.Num, known bool) string {
 		return f4(err)
 	}
 	return f4(err) + " (" + pct(acc) + ")"
+}
+
+// simHasAccuracy reports whether the Langevin check of r measured the
+// accuracy of a posterior draw at any of its points (results written
+// before it was measured did not).
+func simHasAccuracy(r *study.GammaResult) bool {
+	if r.SimSource != nil && r.SimSource.AccuracyVerdict != "" {
+		return true
+	}
+	for _, p := range r.Sim {
+		if p.AccuracyVerdict != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// drawAccuracyCells formats the accuracy of a posterior draw at a Langevin
+// point: simulated ± s.e. (bracketed unless it passed the gates), the
+// theory's expected accuracy of a draw and their verdict ("–" where the
+// point did not measure it).
+func drawAccuracyCells(p *study.SimPoint) []string {
+	if p.AccuracyVerdict == "" {
+		return []string{"–", "–", "–"}
+	}
+	s := pct2(p.Accuracy) + " ± " + pct2(p.AccuracyErr)
+	if !p.AccuracyConverged {
+		s = "[" + s + "]"
+	}
+	return []string{s, pct2(p.TheoryAccuracy), p.AccuracyVerdict}
+}
+
+// pct2 formats an accuracy as a percentage with two decimals ("–" for
+// NaN): the error bars of a simulated accuracy are often below 0.1%.
+func pct2(x study.Num) string {
+	v := float64(x)
+	if math.IsNaN(v) {
+		return "–"
+	}
+	return strconv.FormatFloat(100*v, 'f', 2, 64) + "%"
 }
 
 // accSeries returns the positive-gamma part of the accuracy as (gamma, f(point)).

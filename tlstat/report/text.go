@@ -148,10 +148,13 @@ func simFinding(g glossary, r *study.GammaResult) string {
 	for _, p := range r.Sim {
 		pts = append(pts, point{"γ = " + gammaText(p.Gamma), p})
 	}
-	var cmp []string
+	var cmp, acc []string
 	for _, p := range pts {
 		if p.p.Converged {
 			cmp = append(cmp, p.label+": "+p.p.Verdict)
+		}
+		if p.p.AccuracyConverged && p.p.AccuracyVerdict != "" {
+			acc = append(acc, p.label+": "+p.p.AccuracyVerdict)
 		}
 	}
 	out := fmt.Sprintf("%s, Langevin check (%s, %d chains): %d of %d simulated points converged%s",
@@ -159,5 +162,9 @@ func simFinding(g glossary, r *study.GammaResult) string {
 	if len(cmp) == 0 {
 		return out + "; none is compared with the theory."
 	}
-	return out + ". Against the theory's test error" + g.def("test error") + ": " + strings.Join(cmp, "; ") + "."
+	out += ". Against the theory's test error" + g.def("test error") + ": " + strings.Join(cmp, "; ") + "."
+	if len(acc) > 0 {
+		out += " The test accuracy of a posterior draw against the theory's expected accuracy of a draw: " + strings.Join(acc, "; ") + "."
+	}
+	return out
 }

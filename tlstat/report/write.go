@@ -234,7 +234,13 @@ func simTable(g *study.GammaResult, acc *Accuracy) plotting.Table {
 		Header: []string{"γ", "sim test error", "theory", "verdict", "infinite width", "sim |v_t|²/N", "theory q_t/λ1", "sim v_s·v_t/N", "theory q_st/λ1", "R̂", "ESS"},
 	}
 	if acc != nil {
-		t.Caption += "; the theory's classification accuracy in parentheses (the Langevin check records no accuracy)"
+		t.Caption += "; the classification accuracy of the theory's mean predictor in parentheses"
+	}
+	draws := simHasAccuracy(g)
+	if draws {
+		t.Caption += "; the test accuracy of a posterior draw, simulated (marked like the other values: it is diagnosed by R̂ and ESS but does not gate the chains) and " +
+			"expected by the theory (mean over test points of Φ(y Γ/σ)), with its verdict"
+		t.Header = append(t.Header, "sim accuracy of a draw", "theory accuracy of a draw", "accuracy verdict")
 	}
 	row := func(label string, p *study.SimPoint, overlap bool) []string {
 		pm := func(m, e study.Num) string {
@@ -252,8 +258,12 @@ func simTable(g *study.GammaResult, acc *Accuracy) plotting.Table {
 		if a := acc.at(p.Gamma); a != nil && label != "source" {
 			th, inf = withAcc(p.TheoryTestError, a.Transfer, true), withAcc(p.InfiniteWidthError, a.InfiniteWidth, true)
 		}
-		return []string{label, pm(p.TestError, p.TestErrorErr), th, p.Verdict, inf,
+		cells := []string{label, pm(p.TestError, p.TestErrorErr), th, p.Verdict, inf,
 			pm(p.VNorm, p.VNormErr), f4(p.TheoryVNorm), ov, f4(p.TheoryOverlap), f4(p.RHat), strconv.FormatFloat(float64(p.ESS), 'f', 0, 64)}
+		if draws {
+			cells = append(cells, drawAccuracyCells(p)...)
+		}
+		return cells
 	}
 	if s := g.SimSource; s != nil {
 		t.Rows = append(t.Rows, row("source", s, false))
@@ -287,7 +297,8 @@ func (r *Report) writeCSV(path string) error {
 	w := csv.NewWriter(f)
 	w.Write([]string{"pair", "kind", "gamma", "test_error", "test_error_err", "bias2", "variance", "q_t", "q_st", "q_tt",
 		"readout_norm", "readout_norm_err", "overlap", "overlap_err", "scratch_error", "infinite_width_error", "regularization_only_error", "theory_test_error", "converged", "residual",
-		"accuracy", "infinite_width_accuracy", "regularization_only_accuracy"})
+		"accuracy", "infinite_width_accuracy", "regularization_only_accuracy",
+		"draw_accuracy", "draw_accuracy_err", "theory_draw_accuracy", "draw_accuracy_converged"})
 	g := func(x study.Num) string {
 		v := float64(x)
 		if math.IsNaN(v) {
@@ -312,12 +323,16 @@ func (r *Report) writeCSV(path string) error {
 			}
 			w.Write(append([]string{res.Pair, "theory", g(p.Gamma), g(p.TestError), "", g(p.Bias2), g(p.Variance), g(p.QT), g(p.QST), g(p.QTT),
 				g(p.ReadoutNorm), "", g(p.Overlap), "", g(res.Scratch.TestError), g(p.InfiniteWidthError), g(p.RegularizationOnlyError), "",
-				strconv.FormatBool(p.Converged), g(p.Residual)}, acc...))
+				strconv.FormatBool(p.Converged), g(p.Residual)}, append(acc, "", "", "", "")...))
 		}
 		for _, p := range res.Sim {
-			w.Write([]string{res.Pair, "langevin", g(p.Gamma), g(p.TestError), g(p.TestErrorErr), "", "", "", "", "",
+			draw := []string{"", "", "", ""}
+			if p.AccuracyVerdict != "" {
+				draw = []string{g(p.Accuracy), g(p.AccuracyErr), g(p.TheoryAccuracy), strconv.FormatBool(p.AccuracyConverged)}
+			}
+			w.Write(append([]string{res.Pair, "langevin", g(p.Gamma), g(p.TestError), g(p.TestErrorErr), "", "", "", "", "",
 				g(p.VNorm), g(p.VNormErr), g(p.Overlap), g(p.OverlapErr), g(res.Scratch.TestError), g(p.InfiniteWidthError), "", g(p.TheoryTestError),
-				strconv.FormatBool(p.Converged), "", "", "", ""})
+				strconv.FormatBool(p.Converged), "", "", "", ""}, draw...))
 		}
 	}
 	w.Flush()
