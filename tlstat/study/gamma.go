@@ -82,11 +82,15 @@ type SimPoint struct {
 	// draw (langevin.Result.Accuracy; null when not measured: labels other
 	// than ±1), AccuracyConverged whether it and the point passed the
 	// convergence gates (the accuracy is diagnosed but does not gate the
-	// chains), TheoryAccuracy the theory's expected accuracy of a draw
-	// (Prediction.Accuracy) and AccuracyVerdict their comparison (Verdict).
-	// The accuracy of the theory's mean predictor is another number.
+	// chains; AccuracyRHat and AccuracyESS are its R̂ and smaller of bulk
+	// and tail ESS), TheoryAccuracy the theory's expected accuracy of a
+	// draw (Prediction.Accuracy) and AccuracyVerdict their comparison
+	// (Verdict). The accuracy of the theory's mean predictor is another
+	// number.
 	Accuracy          Num    `json:"sim_accuracy"`
 	AccuracyErr       Num    `json:"sim_accuracy_err"`
+	AccuracyRHat      Num    `json:"sim_accuracy_rhat"`
+	AccuracyESS       Num    `json:"sim_accuracy_ess"`
 	AccuracyConverged bool   `json:"sim_accuracy_converged"`
 	TheoryAccuracy    Num    `json:"theory_accuracy"`
 	AccuracyVerdict   string `json:"accuracy_verdict,omitempty"`
@@ -125,6 +129,7 @@ func (p *SimPoint) simPointDiag(converged bool, stop string, est ...langevin.Est
 // after simPointDiag.
 func (p *SimPoint) simPointAccuracy(acc langevin.Estimate, theory float64) {
 	p.Accuracy, p.AccuracyErr, p.TheoryAccuracy = Num(acc.Mean), Num(acc.Err), Num(theory)
+	p.AccuracyRHat, p.AccuracyESS = Num(acc.RHat), Num(math.Min(acc.ESS, acc.ESSTail))
 	if math.IsNaN(acc.Mean) {
 		p.TheoryAccuracy = Num(math.NaN())
 		return
