@@ -287,15 +287,17 @@ func printDemo(w io.Writer, rs []*study.GammaResult, acc []*report.Accuracy) {
 		if s := r.SimSource; s != nil {
 			fmt.Fprintf(w, "  Langevin (%s, %d chains, %.1f s): source test error %s (theory %.4f: %s; R̂ %.3f, ESS %.0f)\n",
 				r.SimMethod, r.SimChains, r.SimSeconds, pm(*s, s.TestError, s.TestErrorErr, 4), float64(s.TheoryTestError), s.Verdict, float64(s.RHat), float64(s.ESS))
+			fmt.Fprint(w, demoDrawAccuracy("    source ", *s))
 		}
 		for i, p := range r.Sim {
 			th := fmt.Sprintf("%.4f", float64(p.TheoryTestError))
 			if a != nil && i < len(a.Sim) {
-				th += fmt.Sprintf(" (accuracy %.1f%%)", 100*float64(a.Sim[i].Transfer))
+				th += fmt.Sprintf(" (mean-predictor accuracy %.1f%%)", 100*float64(a.Sim[i].Transfer))
 			}
 			fmt.Fprintf(w, "    gamma %-5s sim %s   theory %s: %s   |v_t|²/N %s (theory %.3f)   R̂ %.3f, ESS %.0f\n",
 				p.Gamma, pm(p, p.TestError, p.TestErrorErr, 4), th, p.Verdict,
 				pm(p, p.VNorm, p.VNormErr, 3), float64(p.TheoryVNorm), float64(p.RHat), float64(p.ESS))
+			fmt.Fprint(w, demoDrawAccuracy("                ", p))
 		}
 	}
 }

@@ -124,3 +124,19 @@ func predictAccuracy(m *transfer.Model, test *data.Dataset) (acc, testError floa
 	}
 	return report.SignAccuracy(test.Y, mean), rkgp.RiskOf(test.Y, mean, variance).Total, nil
 }
+
+// demoDrawAccuracy formats the accuracy of a posterior draw at a Langevin
+// point beside the theory's expected accuracy of a draw, bracketed unless
+// it passed the convergence gates (it is diagnosed, not gated), with its
+// verdict; "" when the point did not measure it.
+func demoDrawAccuracy(indent string, p study.SimPoint) string {
+	if p.AccuracyVerdict == "" {
+		return ""
+	}
+	s := fmt.Sprintf("%.2f%% ± %.2f%%", 100*float64(p.Accuracy), 100*float64(p.AccuracyErr))
+	if !p.AccuracyConverged {
+		s = "[" + s + "]"
+	}
+	return fmt.Sprintf("%saccuracy of a draw: sim %s   theory %.2f%%: %s   R̂ %.3f, ESS %.0f\n",
+		indent, s, 100*float64(p.TheoryAccuracy), p.AccuracyVerdict, float64(p.AccuracyRHat), float64(p.AccuracyESS))
+}
