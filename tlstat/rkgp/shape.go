@@ -9,8 +9,8 @@ import (
 )
 
 // shapeFactor holds what the shape variant's predictor needs at fixed
-// (T, Qb): the scalar factor of A = T I + Qb K with a = A⁻¹y, A⁻¹ itself,
-// Ka, and the Cholesky factor of G_c = T I + Qb K_c with alpha_c = G_c⁻¹ y.
+// (T, Qb): the scalar factor of A = T I + Qb K with a = A⁻¹y, Ka, and the
+// Cholesky factor of G_c = T I + Qb K_c with alpha_c = G_c⁻¹ y.
 //
 // Nothing needs the product K M K: since A⁻¹K = (I − T A⁻¹)/Qb,
 //
@@ -18,11 +18,12 @@ import (
 //
 // so the variant costs one inverse from the Cholesky factor of A and one
 // more Cholesky factorization, O(P³) with a small constant, and per test
-// point one product with A⁻¹, O(P²).
+// point two triangular solves with that factor (A⁻¹k0), O(P²). A⁻¹ is
+// formed in the storage of G_c's factor and not kept: the variant holds
+// one P×P matrix (that factor) beyond the scalar model's.
 type shapeFactor struct {
 	t, qb  float64
 	scalar *gFactor
-	ainv   *mat.SymDense
 	ka     *mat.VecDense
 	ch     mat.Cholesky
 	alpha  *mat.VecDense
@@ -54,27 +55,38 @@ func (m *Model) shapeFactor() (*shapeFactor, error) {
 	}
 	sp := m.sp
 	p := len(sp.y)
-	f := &shapeFactor{t: t, qb: qb, scalar: sf, ainv: mat.NewSymDense(p, nil), ka: mat.NewVecDense(p, nil)}
-	if err := sf.ch.InverseTo(f.ainv); err != nil {
-		if _, ok := err.(mat.Condition); !ok {
-			return nil, fmt.Errorf("rkgp: shape variant: inverting A: %w", err)
-		}
-	}
+	f := &shapeFactor{t: t, qb: qb, scalar: sf, ka: mat.NewVecDense(p, nil)}
 	f.ka.MulVec(sp.b, sf.alpha)
-	// G_c = T I + Qb K + (Qb²/N) K M K with K M K = (Ka)(Ka)ᵀ − K A⁻¹ K.
-	scale := qb * qb / float64(m.Net.N)
-	g := mat.NewSymDense(p, nil)
-	for i := range p {
-		for j := i; j < p; j++ {
-			kak := sp.b.At(i, j)/qb + t*t/(qb*qb)*f.ainv.At(i, j)
-			if i == j {
-				kak -= t / (qb * qb)
+	// G_c = T I + Qb K + (Qb²/N) K M K with K M K = (Ka)(Ka)ᵀ − K A⁻¹ K,
+	// built in the storage of its own factor, where A⁻¹ is formed first.
+	var invErr error
+	ok := factorOver(&f.ch, sf.ch.RawU(), func(g *mat.SymDense) {
+		if err := sf.ch.InverseTo(g); err != nil {
+			if _, ok := err.(mat.Condition); !ok {
+				invErr = err
+				return
 			}
-			g.SetSym(i, j, qb*sp.b.At(i, j)+scale*(f.ka.AtVec(i)*f.ka.AtVec(j)-kak))
 		}
-		g.SetSym(i, i, g.At(i, i)+t)
+		// Entry by entry in place: (i, j) of G_c needs (i, j) of A⁻¹ only.
+		scale := qb * qb / float64(m.Net.N)
+		rg, rb, ka := g.RawSymmetric(), sp.b.RawSymmetric(), f.ka.RawVector().Data
+		for i := range p {
+			gi := rg.Data[i*rg.Stride : i*rg.Stride+p]
+			bi := rb.Data[i*rb.Stride : i*rb.Stride+p]
+			for j := i; j < p; j++ {
+				kak := bi[j]/qb + t*t/(qb*qb)*gi[j]
+				if i == j {
+					kak -= t / (qb * qb)
+				}
+				gi[j] = qb*bi[j] + scale*(ka[i]*ka[j]-kak)
+			}
+			gi[i] += t
+		}
+	})
+	if invErr != nil {
+		return nil, fmt.Errorf("rkgp: shape variant: inverting A: %w", invErr)
 	}
-	if !f.ch.Factorize(g) {
+	if !ok {
 		return nil, fmt.Errorf("rkgp: shape variant: T I + Qb K_c is not positive definite (T = %v, Qb = %v, N = %d)", t, qb, m.Net.N)
 	}
 	f.alpha = mat.NewVecDense(p, nil)
@@ -104,7 +116,11 @@ func (m *Model) predictShapeBatch(x0 mat.Matrix, mean, variance []float64) error
 	ak := mat.NewVecDense(b, nil)
 	ak.MulVec(k0.T(), f.scalar.alpha) // aᵀk0
 	ainvk := mat.NewDense(p, b, nil)
-	ainvk.Mul(f.ainv, k0) // A⁻¹k0
+	if err := f.scalar.ch.SolveTo(ainvk, k0); err != nil { // A⁻¹k0
+		if _, ok := err.(mat.Condition); !ok {
+			return fmt.Errorf("rkgp: shape variant: solving A x = k0: %w", err)
+		}
+	}
 	scale, qb, t := f.qb/float64(m.Net.N), f.qb, f.t
 	kc := mat.NewDense(p, b, nil)
 	for j, d := range d0 {

@@ -57,12 +57,15 @@ func validateTrain(train *data.Dataset, net Network) error {
 // newSpectrum builds the NNGP kernel of the training inputs and reduces it
 // (once) to tridiagonal form.
 func newSpectrum(train *data.Dataset, net Network) (*spectrum, error) {
-	sp, err := newKernel(train, net)
+	sp, g, err := newKernelGram(train, net)
 	if err != nil {
 		return nil, err
 	}
 	start := time.Now()
-	sp.tridiagonalize()
+	// The Gram matrix is spent once the kernel is built: its storage holds
+	// the reduction's working copy of B, so that the fit never holds more
+	// than two P×P matrices.
+	sp.tridiagonalizeIn(g.RawSymmetric().Data)
 	for _, v := range sp.eig {
 		if math.IsNaN(v) {
 			return nil, fmt.Errorf("rkgp: eigenvalues of the %d×%d kernel are NaN", len(sp.eig), len(sp.eig))
@@ -75,8 +78,15 @@ func newSpectrum(train *data.Dataset, net Network) (*spectrum, error) {
 // newKernel builds B = K - m mᵀ and everything else of the spectrum except
 // its factorization.
 func newKernel(train *data.Dataset, net Network) (*spectrum, error) {
+	sp, _, err := newKernelGram(train, net)
+	return sp, err
+}
+
+// newKernelGram is newKernel that also returns the Gram matrix the kernel
+// was built from, which the spectrum does not keep (nil on error).
+func newKernelGram(train *data.Dataset, net Network) (*spectrum, *mat.SymDense, error) {
 	if err := validateTrain(train, net); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	act := net.Activation()
 	start := time.Now()
@@ -102,13 +112,13 @@ func newKernel(train *data.Dataset, net Network) (*spectrum, error) {
 	for i := 0; i < p; i++ {
 		for j := i; j < p; j++ {
 			if v := raw.Data[i*raw.Stride+j]; math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, fmt.Errorf("rkgp: kernel entry (%d, %d) is %v (activation %q, lambda0 = %v)",
+				return nil, nil, fmt.Errorf("rkgp: kernel entry (%d, %d) is %v (activation %q, lambda0 = %v)",
 					i, j, v, act.Name(), net.Lambda0)
 			}
 		}
 	}
 	sp.kernelT = time.Since(start)
-	return sp, nil
+	return sp, g, nil
 }
 
 // tridiagonalize reduces a copy of B to Tr = Zᵀ B Z with LAPACK's Dsytrd
@@ -116,12 +126,21 @@ func newKernel(train *data.Dataset, net Network) (*spectrum, error) {
 // OpenBLAS's with the same row-major reflector layout; upper triangle), applies Zᵀ to
 // y and m with the stored Householder reflectors, and computes the
 // eigenvalues of Tr with Dsterf (O(P²), no eigenvectors).
-func (sp *spectrum) tridiagonalize() {
+func (sp *spectrum) tridiagonalize() { sp.tridiagonalizeIn(nil) }
+
+// tridiagonalizeIn is tridiagonalize with the working copy of B in buf when
+// it holds at least P² elements (its contents are overwritten).
+func (sp *spectrum) tridiagonalizeIn(buf []float64) {
 	impl := fastblas.LAPACK()
 	p := len(sp.y)
 	src := sp.b.RawSymmetric()
-	a := make([]float64, p*p)
+	a := buf
+	if len(a) < p*p {
+		a = make([]float64, p*p)
+	}
+	a = a[:p*p]
 	for i := 0; i < p; i++ {
+		clear(a[i*p : i*p+i]) // the lower triangle, as in a fresh matrix
 		copy(a[i*p+i:(i+1)*p], src.Data[i*src.Stride+i:i*src.Stride+p])
 	}
 	d := make([]float64, p)

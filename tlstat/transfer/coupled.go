@@ -59,7 +59,7 @@ func (s *Solver) coupleWith(src *sourceFactor, cov Covariances) *Coupled {
 	c.ktp = kernel.Matrix(s.act, s.gt, cov.TT, cov.TTp)
 	c.kst = kernel.Cross(s.act, s.gst, s.ds, s.dt, cov.SS, cov.ST, cov.TT)
 	c.z = mat.DenseCopyOf(c.kst)
-	lowerSolve(&src.chol, c.z)
+	lowerSolve(src.chol, c.z)
 	pt := len(s.dt)
 	c.mst = mat.NewSymDense(pt, nil)
 	c.mst.SymOuterK(1, c.z.T())

@@ -173,7 +173,7 @@ func dPlusNF(t *testing.T, chol *mat.Cholesky, f *mat.SymDense, n int) *mat.Chol
 func (r replicaSetup) reduced(t *testing.T, n int) (logdet, quad, mean, variance float64) {
 	s := r.s
 	cov := covariancesN(r.gamma, r.l0, float64(n))
-	src, err := newSourceFactor(kernel.Matrix(r.act, s.gs, cov.SS, cov.SS), cov.SS, r.qs, r.ts, r.l1, r.ys)
+	src, err := newSourceFactor(kernel.Matrix(r.act, kernel.Gram(s.prob.Source.X), cov.SS, cov.SS), cov.SS, r.qs, r.ts, r.l1, r.ys)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,7 +211,7 @@ func (r replicaSetup) reduced(t *testing.T, n int) (logdet, quad, mean, variance
 		kt[i] *= r.q.T / r.l1
 		ktt[i] *= r.q.TT / r.l1
 	}
-	lb := lowerSolveVec(&src.chol, b)
+	lb := lowerSolveVec(src.chol, b)
 	var gv mat.VecDense
 	gv.MulVec(c.z.T(), mat.NewVecDense(len(lb), lb))
 	gvec := gv.RawVector().Data

@@ -79,14 +79,14 @@ func (c *Coupled) buildMean() {
 			mp.zk.Set(i, j, c.kst.At(i, j)-mp.ms[i]*mp.mt[j])
 		}
 	}
-	lowerSolve(&c.src.chol, mp.zk)
+	lowerSolve(c.src.chol, mp.zk)
 	mp.mk = mat.NewSymDense(pt, nil)
 	mp.mk.SymOuterK(1, mp.zk.T())
 	ly := mat.NewVecDense(ps, c.src.ly)
 	var v mat.VecDense
 	v.MulVec(mp.zk.T(), ly)
 	mp.vk = append([]float64(nil), v.RawVector().Data...)
-	mp.zm = lowerSolveVec(&c.src.chol, mp.ms)
+	mp.zm = lowerSolveVec(c.src.chol, mp.ms)
 	v.MulVec(mp.zk.T(), mat.NewVecDense(ps, mp.zm))
 	mp.u = append([]float64(nil), v.RawVector().Data...)
 	mp.smm = dot(mp.zm, mp.zm)

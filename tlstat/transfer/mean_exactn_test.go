@@ -79,7 +79,7 @@ func (r meanReplicaSetup) coupledN(t *testing.T, n float64) *Coupled {
 	t.Helper()
 	s := r.s
 	cov := covariancesN(r.gamma, r.l0, n)
-	src, err := newSourceFactorMean(kernel.Matrix(r.act, s.gs, cov.SS, cov.SS), means(r.act, s.ds, cov.SS), cov.SS, r.qs, r.cs, r.ts, r.l1, r.ys)
+	src, err := newSourceFactorMean(kernel.Matrix(r.act, kernel.Gram(s.prob.Source.X), cov.SS, cov.SS), means(r.act, s.ds, cov.SS), cov.SS, r.qs, r.cs, r.ts, r.l1, r.ys)
 	if err != nil {
 		t.Fatal(err)
 	}

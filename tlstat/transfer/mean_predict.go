@@ -39,7 +39,7 @@ func (m *Model) predictMeanBatch(x0 mat.Matrix, mean, variance []float64) {
 			lb.Set(i, j, (q.ST*(lb.At(i, j)-mm)+cm.ST*mm)/l1)
 		}
 	}
-	lowerSolve(&c.src.chol, lb) // L⁻¹b
+	lowerSolve(c.src.chol, lb) // L⁻¹b
 	// L⁻¹B = a Zk + b zm m_tᵀ.
 	a, b := q.ST/l1, cm.ST/l1
 	lbig := mat.NewDense(ps, pt, nil)

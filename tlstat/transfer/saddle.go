@@ -164,10 +164,17 @@ func (s *Solver) continueFrom(prev *Model, gamma float64) (*Model, error) {
 	if prev == nil {
 		return nil, fmt.Errorf("transfer: no scratch solution to continue from")
 	}
-	if gamma == prev.Gamma {
+	if gamma == prev.Gamma && prev.c != nil {
 		return prev, nil
 	}
 	return s.continueRec(prev, gamma, 0)
+}
+
+// seed returns the part of m that a continuation starts from (coupling,
+// order parameters, last Jacobian), without m's kernels and state: a
+// continuation from it to its own coupling solves there again.
+func (m *Model) seed() *Model {
+	return &Model{Gamma: m.Gamma, Q: m.Q, Mean: m.Mean, jac: m.jac}
 }
 
 func (s *Solver) continueRec(prev *Model, gamma float64, depth int) (*Model, error) {

@@ -25,8 +25,7 @@ type Solver struct {
 	// mean selects the mean-mode theory (activations that are not odd).
 	mean bool
 
-	gs  *mat.SymDense // source Gram
-	ds  []float64
+	ds  []float64 // source squared norms
 	gt  *mat.SymDense // target Gram
 	dt  []float64
 	gst *mat.Dense // source × target cross Gram
@@ -51,9 +50,8 @@ type sourceFactor struct {
 	css  float64
 	qs   float64
 	cs   float64 // ĉ_s (the mean-mode theory); q_s for odd activations
-	ks   *mat.SymDense
-	chol mat.Cholesky
-	ly   []float64 // L⁻¹ y_s
+	chol *mat.Cholesky // A = L Lᵀ, possibly shared with the source model (read only)
+	ly   []float64     // L⁻¹ y_s
 }
 
 // NewSolver validates p, solves the source saddle (unless s.SourceQ is set),
@@ -74,7 +72,6 @@ func NewSolver(p Problem, s *Settings) (*Solver, error) {
 	if sv.ts == 0 {
 		sv.ts = p.Net.T
 	}
-	sv.gs = kernel.Gram(p.Source.X)
 	sv.ds = kernel.SqNorms(p.Source.X)
 	sv.gt = kernel.Gram(p.Target.X)
 	sv.dt = kernel.SqNorms(p.Target.X)
@@ -83,7 +80,6 @@ func NewSolver(p Problem, s *Settings) (*Solver, error) {
 		return nil, fmt.Errorf("transfer: %w", err)
 	}
 	css := 1 / p.Net.Lambda0
-	ks := kernel.Matrix(sv.act, sv.gs, css, css)
 	sv.qs = set.SourceQ
 	if sv.qs == 0 {
 		srcNet := p.Net
@@ -101,9 +97,18 @@ func NewSolver(p Problem, s *Settings) (*Solver, error) {
 	} else {
 		sv.cs = sv.qs
 	}
-	if sv.mean {
+	switch {
+	case !sv.mean && sv.srcModel != nil:
+		// The source model's G = T_s I + (Q/lambda1) K_s is A itself, built
+		// from the same kernel by the same operations: share its
+		// factorization (which its predictions use too) instead of holding
+		// a second P_s × P_s factor.
+		sv.src, err = sharedSourceFactor(sv.srcModel, css, sv.qs, sv.ts, p.Source.Y)
+	case sv.mean:
+		ks := kernel.Matrix(sv.act, kernel.Gram(p.Source.X), css, css)
 		sv.src, err = newSourceFactorMean(ks, means(sv.act, sv.ds, css), css, sv.qs, sv.cs, sv.ts, p.Net.Lambda1, p.Source.Y)
-	} else {
+	default:
+		ks := kernel.Matrix(sv.act, kernel.Gram(p.Source.X), css, css)
 		sv.src, err = newSourceFactor(ks, css, sv.qs, sv.ts, p.Net.Lambda1, p.Source.Y)
 	}
 	if err != nil {
@@ -135,38 +140,58 @@ func NewSolver(p Problem, s *Settings) (*Solver, error) {
 	return sv, nil
 }
 
-// newSourceFactor factors A = T_s I + (q_s/lambda1) K_s.
+// sharedSourceFactor takes A = T_s I + (q_s/lambda1) K_s from the
+// factorization of G held by src, the single-network model of the source
+// at q_s and temperature T_s (odd activations).
+func sharedSourceFactor(src *rkgp.Model, css, qs, ts float64, ys []float64) (*sourceFactor, error) {
+	ch, err := src.Cholesky()
+	if err != nil {
+		return nil, fmt.Errorf("transfer: source matrix A = T_s I + (q_s/lambda1) K_s (q_s = %v, T_s = %v): %w", qs, ts, err)
+	}
+	f := &sourceFactor{css: css, qs: qs, cs: qs, chol: ch}
+	f.ly = lowerSolveVec(f.chol, ys)
+	return f, nil
+}
+
+// newSourceFactor factors A = T_s I + (q_s/lambda1) K_s, building A in the
+// storage of ks, which it overwrites.
 func newSourceFactor(ks *mat.SymDense, css, qs, ts, l1 float64, ys []float64) (*sourceFactor, error) {
 	p := ks.SymmetricDim()
-	a := mat.NewSymDense(p, nil)
-	a.ScaleSym(qs/l1, ks)
+	a := ks.RawSymmetric()
+	sc := qs / l1
 	for i := 0; i < p; i++ {
-		a.SetSym(i, i, a.At(i, i)+ts)
+		row := a.Data[i*a.Stride+i : i*a.Stride+p]
+		for j := range row {
+			row[j] *= sc
+		}
+		row[0] += ts
 	}
-	f := &sourceFactor{css: css, qs: qs, cs: qs, ks: ks}
-	if !f.chol.Factorize(a) {
+	f := &sourceFactor{css: css, qs: qs, cs: qs, chol: &mat.Cholesky{}}
+	if !f.chol.Factorize(ks) {
 		return nil, fmt.Errorf("transfer: source matrix A = T_s I + (q_s/lambda1) K_s is not positive definite (q_s = %v, T_s = %v)", qs, ts)
 	}
-	f.ly = lowerSolveVec(&f.chol, ys)
+	f.ly = lowerSolveVec(f.chol, ys)
 	return f, nil
 }
 
 // newSourceFactorMean factors the mean-mode source block
-// A = T_s I + (q_s/lambda1)(K_s − m_s m_sᵀ) + (ĉ_s/lambda1) m_s m_sᵀ.
+// A = T_s I + (q_s/lambda1)(K_s − m_s m_sᵀ) + (ĉ_s/lambda1) m_s m_sᵀ,
+// building it in the storage of ks, which it overwrites.
 func newSourceFactorMean(ks *mat.SymDense, ms []float64, css, qs, cs, ts, l1 float64, ys []float64) (*sourceFactor, error) {
 	p := ks.SymmetricDim()
-	eff := mat.NewSymDense(p, nil)
+	eff := ks.RawSymmetric()
 	w := cs/qs - 1
 	for i := 0; i < p; i++ {
+		row := eff.Data[i*eff.Stride : i*eff.Stride+p]
 		for j := i; j < p; j++ {
-			eff.SetSym(i, j, ks.At(i, j)+w*ms[i]*ms[j])
+			row[j] = row[j] + w*ms[i]*ms[j]
 		}
 	}
-	f, err := newSourceFactor(eff, css, qs, ts, l1, ys)
+	f, err := newSourceFactor(ks, css, qs, ts, l1, ys)
 	if err != nil {
 		return nil, fmt.Errorf("%w (ĉ_s = %v)", err, cs)
 	}
-	f.ks, f.cs = ks, cs
+	f.cs = cs
 	return f, nil
 }
 

@@ -119,7 +119,10 @@ func (s *Solver) Sweep(gammas []float64, test *data.Dataset) (*SweepResult, erro
 	if out.Scratch, err = s.point(s.scratch, test, false); err != nil {
 		return out, err
 	}
-	solved := []*Model{s.scratch}
+	// solved keeps the seeds of the refinement (order parameters only):
+	// the kernels of a coupling are O(P_s P_t) each, and a sweep solves
+	// dozens of couplings.
+	solved := []*Model{s.scratch.seed()}
 	prev := s.scratch
 	for _, g := range grid {
 		m, ferr := s.continueFrom(prev, g)
@@ -137,7 +140,7 @@ func (s *Solver) Sweep(gammas []float64, test *data.Dataset) (*SweepResult, erro
 		if ferr != nil {
 			return out, ferr
 		}
-		solved = append(solved, m)
+		solved = append(solved, m.seed())
 		prev = m
 	}
 	fm, ferr := s.continueFrom(prev, posInf)
@@ -151,7 +154,7 @@ func (s *Solver) Sweep(gammas []float64, test *data.Dataset) (*SweepResult, erro
 	if ferr != nil {
 		return out, fmt.Errorf("transfer: frozen-feature limit: %w", ferr)
 	}
-	solved = append(solved, fm)
+	solved = append(solved, fm.seed())
 
 	best := 0
 	for i, p := range out.Points {
@@ -197,7 +200,7 @@ func (s *Solver) refine(a, b float64, test *data.Dataset, solved *[]*Model) (gam
 		if err != nil {
 			return 0, err
 		}
-		*solved = append(*solved, m)
+		*solved = append(*solved, m.seed())
 		r, err := m.Risk(test)
 		return r.Total, err
 	}
