@@ -70,8 +70,8 @@ func (m *Model) predictBatch(x0 mat.Matrix, mean, variance []float64) {
 		gs0, _ := kernel.CrossGram(s.prob.Source.X, x0)
 		zs0 = kernel.Cross(s.act, gs0, s.ds, d0, cov.SS, cov.ST, cov.TT)
 		lowerSolve(c.src.chol, zs0) // L⁻¹ K_s0
-		gmat.Mul(c.z.T(), zs0)       // K_stᵀ A⁻¹ K_s0
-		gmat.Scale(a*a, &gmat)       // Bᵀ A⁻¹ b
+		gmat.Mul(c.z.T(), zs0)      // K_stᵀ A⁻¹ K_s0
+		gmat.Scale(a*a, &gmat)      // Bᵀ A⁻¹ b
 	}
 	ps := len(s.ds)
 	for j := 0; j < nb; j++ {

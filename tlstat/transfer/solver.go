@@ -25,7 +25,7 @@ type Solver struct {
 	// mean selects the mean-mode theory (activations that are not odd).
 	mean bool
 
-	ds  []float64 // source squared norms
+	ds  []float64     // source squared norms
 	gt  *mat.SymDense // target Gram
 	dt  []float64
 	gst *mat.Dense // source × target cross Gram
@@ -49,7 +49,7 @@ type Solver struct {
 type sourceFactor struct {
 	css  float64
 	qs   float64
-	cs   float64 // ĉ_s (the mean-mode theory); q_s for odd activations
+	cs   float64       // ĉ_s (the mean-mode theory); q_s for odd activations
 	chol *mat.Cholesky // A = L Lᵀ, possibly shared with the source model (read only)
 	ly   []float64     // L⁻¹ y_s
 }
