@@ -88,8 +88,6 @@ func TestBrowserNotebooks(t *testing.T) {
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.Flag("mute-audio", true),
-		chromedp.Flag("disable-breakpad", true), // no crash handler left running after the test
-		chromedp.Flag("disable-crash-reporter", true),
 	)
 	t.Cleanup(cancelAlloc) // Cleanup, not defer: the parallel subtests run after this function returns
 	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
