@@ -89,9 +89,9 @@ func TestBrowserNotebooks(t *testing.T) {
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.Flag("mute-audio", true),
 	)
-	t.Cleanup(cancelAlloc) // Cleanup, not defer: the parallel subtests run after this function returns
+	defer cancelAlloc()
 	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
-	t.Cleanup(cancelBrowser)
+	defer cancelBrowser()
 	if _, err := chromedp.Run(browserCtx, chromedp.Evaluate[string](`navigator.userAgent`)); err != nil {
 		t.Fatalf("starting %s: %v", chromium, err)
 	}
@@ -118,42 +118,38 @@ func TestBrowserNotebooks(t *testing.T) {
 
 	// browserParallel notebooks at a time, each in its own tab with its
 	// own kernel (while one kernel builds a cell, the other's page or
-	// program runs), started in the order of nbs: the subtests wait for
-	// their turn, which a scheduler gives them as slots free up.
-	turn := make(map[string]chan struct{}, len(nbs))
+	// program runs), started in the order of nbs: each worker runs the next
+	// notebook as a subtest when it is done with one. (Parallel subtests
+	// would be started in no set order, and at most -parallel of them.)
+	t.Logf("opening %d notebooks, %d at a time, in this order: %s", len(nbs), browserParallel, strings.Join(nbs, ", "))
+	queue := make(chan string, len(nbs))
 	for _, nb := range nbs {
-		turn[nb] = make(chan struct{})
+		queue <- nb
 	}
-	slots := make(chan struct{}, browserParallel)
+	close(queue)
 	var mu sync.Mutex
 	var results []browserResult
-	var active []string // the subtests -run keeps, in order
-	for _, nb := range nbs {
-		t.Run(strings.TrimSuffix(nb, ".ipynb"), func(t *testing.T) {
-			active = append(active, nb) // before t.Parallel: t.Run has not returned yet
-			t.Parallel()
-			<-turn[nb]
-			r := browserResult{notebook: nb}
-			defer func() {
-				<-slots
-				r.failed = t.Failed()
-				mu.Lock()
-				results = append(results, r)
-				mu.Unlock()
-			}()
-			runInBrowser(t, browserCtx, srv, nb, &r)
-		})
+	var wg sync.WaitGroup
+	for range min(browserParallel, len(nbs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for nb := range queue {
+				t.Run(strings.TrimSuffix(nb, ".ipynb"), func(t *testing.T) {
+					r := browserResult{notebook: nb}
+					defer func() {
+						r.failed = t.Failed()
+						mu.Lock()
+						results = append(results, r)
+						mu.Unlock()
+					}()
+					runInBrowser(t, browserCtx, srv, nb, &r)
+				})
+			}
+		}()
 	}
-	// The parallel subtests resume when this function returns.
-	go func() {
-		for _, nb := range active {
-			slots <- struct{}{}
-			close(turn[nb])
-		}
-	}()
-	t.Cleanup(func() {
-		t.Log(browserSummary(results, time.Since(start)))
-	})
+	wg.Wait()
+	t.Log(browserSummary(results, time.Since(start)))
 }
 
 // browserUnavailable fails the test in CI (CI set), where make setup
