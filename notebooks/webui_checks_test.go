@@ -126,13 +126,22 @@ func promisesCharts(nb string) bool {
 	return false
 }
 
-// imageOutputs returns the number of PNG and JPEG outputs of the cells,
-// each of which the page shows as an image.
+// imageOutputs returns the number of outputs of the cells that the page
+// shows as an image: those whose richest MIME type, in the order the
+// classic Notebook prefers them (OutputArea.display_order), is PNG, JPEG
+// or GIF. An output that also holds HTML, Markdown, LaTeX, SVG or a script
+// is shown as that instead.
 func imageOutputs(cells []pageCell) int {
 	n := 0
 	for _, c := range cells {
+	outputs:
 		for _, o := range c.Outputs {
-			if o.has("image/png") || o.has("image/jpeg") {
+			for _, richer := range []string{"application/javascript", "text/html", "text/markdown", "text/latex", "image/svg+xml"} {
+				if o.has(richer) {
+					continue outputs
+				}
+			}
+			if o.has("image/png") || o.has("image/jpeg") || o.has("image/gif") {
 				n++
 			}
 		}
@@ -151,12 +160,12 @@ func allLoaded(images []pageImage) bool {
 }
 
 // imageProblems returns the problems of the images found on a page whose
-// outputs hold pngs PNG or JPEG figures: fewer images than figures, an
+// outputs hold pngs figures shown as images (imageOutputs): fewer images than figures, an
 // image that is not decoded.
 func imageProblems(images []pageImage, pngs int) []string {
 	var problems []string
 	if len(images) < pngs {
-		problems = append(problems, fmt.Sprintf("%d images on the page, the outputs hold %d PNG or JPEG figures", len(images), pngs))
+		problems = append(problems, fmt.Sprintf("%d images on the page, the outputs hold %d figures shown as images (PNG, JPEG, GIF)", len(images), pngs))
 	}
 	for _, im := range images {
 		if !im.Loaded {
@@ -266,7 +275,7 @@ func TestPageChecks(t *testing.T) {
 		{name: "shown", images: []pageImage{{Cell: 1, Loaded: true}, {Cell: 4, Loaded: true}}, pngs: 2, loaded: true},
 		{name: "none", loaded: true},
 		{name: "one missing", images: []pageImage{{Cell: 1, Loaded: true}}, pngs: 2, loaded: true,
-			want: []string{"1 images on the page, the outputs hold 2 PNG or JPEG figures"}},
+			want: []string{"1 images on the page, the outputs hold 2 figures shown as images"}},
 		{name: "broken", images: []pageImage{{Cell: 3}}, pngs: 1, want: []string{"cell 3: an image is not shown"}},
 	} {
 		checkProblems(t, tc.name, imageProblems(tc.images, tc.pngs), tc.want)
@@ -278,13 +287,14 @@ func TestPageChecks(t *testing.T) {
 	if err := json.Unmarshal([]byte(`[{"index": 1, "prompt": 1, "source": "x", "outputs": [
 			{"output_type": "display_data", "data": {"image/png": "iVBORw0KGgo=", "text/plain": "figure"}},
 			{"output_type": "display_data", "data": {"image/svg+xml": "<svg></svg>"}},
+			{"output_type": "display_data", "data": {"image/png": "iVBORw0KGgo=", "text/html": "<div class=\"tlstat-chart\"></div>"}},
 			{"output_type": "stream", "name": "stdout", "text": "image/png\n"}]},
 		{"index": 2, "prompt": 2, "source": "y", "outputs": [
 			{"output_type": "execute_result", "data": {"image/jpeg": "/9j/"}}]}]`), &figureCells); err != nil {
 		t.Fatal(err)
 	}
 	if n := imageOutputs(figureCells); n != 2 {
-		t.Errorf("imageOutputs = %d, want 2 (one PNG, one JPEG; SVG is drawn inline, not as an image)", n)
+		t.Errorf("imageOutputs = %d, want 2 (one PNG, one JPEG; SVG is drawn inline, PNG with HTML shown as the HTML)", n)
 	}
 	if !promisesCharts("00_quickstart.ipynb") || promisesCharts("no_such_notebook.ipynb") {
 		t.Error("promisesCharts: want true for the quickstart (its widgets redraw charts), false for an unknown notebook")
