@@ -45,7 +45,7 @@ type chainSnapshot struct {
 	Eps                   float64
 	RNG                   []byte
 	Warm                  *warmSnapshot
-	All                   [numObs][]float64
+	Obs                   [][]float64 // the measured draws, one slice per observable (obsSlices)
 	Blocks                []blockSnapshot
 	BlockLen              int
 	Trace                 []TracePoint
@@ -97,7 +97,7 @@ func (c *stageCheckpoint) load() error {
 		return fmt.Errorf("langevin: checkpoint: %w", err)
 	}
 	var s runSnapshot
-	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&s); err != nil {
+	if err := decodeSnapshot(b, &s, &legacyRun{}); err != nil {
 		return fmt.Errorf("langevin: checkpoint %s is not readable: %w", c.cp.Path, err)
 	}
 	if s.Fingerprint != c.fingerprint {
@@ -139,7 +139,7 @@ func (c *stageCheckpoint) restore(recs []*chainRec) (int, time.Duration, error) 
 		if !h.cur.ok {
 			return 0, 0, fmt.Errorf("langevin: checkpoint %s: chain %d's potential is not finite", c.cp.Path, i)
 		}
-		r.all = cs.All
+		r.all = obsArray(cs.Obs)
 		r.blocks = nil
 		for _, b := range cs.Blocks {
 			r.blocks = append(r.blocks, momentBlock{start: b.Start, count: b.Count, sum: b.Sum})
@@ -163,7 +163,7 @@ func (c *stageCheckpoint) save(it int, elapsed time.Duration, recs []*chainRec) 
 		if err != nil {
 			return err
 		}
-		cs := chainSnapshot{W: h.cur.w, L: h.l, Eps: h.eps, RNG: rng, All: r.all, BlockLen: r.blockLen, Trace: r.trace,
+		cs := chainSnapshot{W: h.cur.w, L: h.l, Eps: h.eps, RNG: rng, Obs: obsSlices(r.all), BlockLen: r.blockLen, Trace: r.trace,
 			Acc: r.acc, Prp: r.prp, BAcc: r.bacc, BProp: r.bprp, Step: r.step}
 		if w := h.warm; w != nil {
 			cs.Warm = &warmSnapshot{Total: w.total, InitBuf: w.initBuf, TermBuf: w.termBuf, WindowEnd: w.windowEnd,

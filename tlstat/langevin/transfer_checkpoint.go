@@ -41,8 +41,8 @@ type stageOutSnapshot struct {
 	BurnIn, Steps int
 	Converged     bool
 	Stop          string
-	Diag          [numObs][]Diagnostics
-	Series        [][numObs][]float64
+	ObsDiag       [][]Diagnostics // per observable (obsSlices)
+	ObsSeries     [][][]float64   // per chain, per observable
 	Moments       [][]float64
 	Acceptance    []float64
 	BurnAccept    []float64
@@ -52,14 +52,21 @@ type stageOutSnapshot struct {
 }
 
 func snapshotOut(o *stageOut) *stageOutSnapshot {
-	return &stageOutSnapshot{BurnIn: o.burnIn, Steps: o.steps, Converged: o.converged, Stop: o.stop, Diag: o.diag,
-		Series: o.series, Moments: o.moments, Acceptance: o.acceptance, BurnAccept: o.burnAccept, Step: o.step,
+	s := &stageOutSnapshot{BurnIn: o.burnIn, Steps: o.steps, Converged: o.converged, Stop: o.stop, ObsDiag: obsSlices(o.diag),
+		Moments: o.moments, Acceptance: o.acceptance, BurnAccept: o.burnAccept, Step: o.step,
 		Traces: o.traces, Elapsed: o.elapsed}
+	for _, c := range o.series {
+		s.ObsSeries = append(s.ObsSeries, obsSlices(c))
+	}
+	return s
 }
 
 func (s *stageOutSnapshot) out() *stageOut {
-	o := &stageOut{burnIn: s.BurnIn, steps: s.Steps, converged: s.Converged, stop: s.Stop, diag: s.Diag, series: s.Series,
+	o := &stageOut{burnIn: s.BurnIn, steps: s.Steps, converged: s.Converged, stop: s.Stop, diag: obsDiagArray(s.ObsDiag),
 		moments: s.Moments, acceptance: s.Acceptance, burnAccept: s.BurnAccept, step: s.Step, traces: s.Traces, elapsed: s.Elapsed}
+	for _, c := range s.ObsSeries {
+		o.series = append(o.series, obsArray(c))
+	}
 	// A second moment that was not recorded is nil, whatever the
 	// encoding made of it.
 	for i, m := range o.moments {
@@ -93,7 +100,7 @@ func loadTransferCheckpoint(cp Checkpoint, fingerprint string) (*transferCheckpo
 		return nil, fmt.Errorf("langevin: checkpoint: %w", err)
 	}
 	var s transferSnapshot
-	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&s); err != nil {
+	if err := decodeSnapshot(b, &s, &legacyTransfer{}); err != nil {
 		return nil, fmt.Errorf("langevin: checkpoint %s is not readable as a transfer run's: %w", cp.Path, err)
 	}
 	if s.Fingerprint != fingerprint {
