@@ -27,8 +27,12 @@ var demoCross = struct {
 }{"cross-dataset", "fashion", []int{0, 2, 4, 6}, []int{1, 3, 5, 7}}
 
 // demoCrossCheck says whether the demo's Langevin check covers the
-// cross-dataset pair.
-const demoCrossCheck = true
+// cross-dataset pair. It does not: the check runs source and target chains
+// for every pair it covers, and a third pair raised the CPU time of
+// tlstat demo -quick by about half (measured beside the two MNIST pairs),
+// past what its one-minute budget leaves; the pair's theory is shown
+// without a simulation beside it.
+const demoCrossCheck = false
 
 // demoCrossInfo records the cross-dataset target in results.json.
 type demoCrossInfo struct {

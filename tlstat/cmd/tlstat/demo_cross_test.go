@@ -149,3 +149,29 @@ func TestDemoCross(t *testing.T) {
 		t.Errorf("%s scratch error %v, want %v from rkgp on the source-standardized target", demoCross.name, got, risk.Total)
 	}
 }
+
+// TestDemoCrossText checks the words the summary and the title give the
+// cross-dataset pair when it ran, ran without a Langevin check, and was
+// skipped.
+func TestDemoCrossText(t *testing.T) {
+	ran := demoCrossInfo{Name: demoCross.name}
+	checked := demoCrossInfo{Name: demoCross.name, Check: true}
+	skipped := demoCrossInfo{Name: demoCross.name, Skipped: "not installed"}
+	for _, tc := range []struct {
+		got, want string
+	}{
+		{crossTargetText(ran), ", and a cross-dataset one from Fashion-MNIST, clothing [0 2 4 6] vs [1 3 5 7]"},
+		{crossTargetText(skipped), ". The cross-dataset pair, a Fashion-MNIST target, was skipped: not installed"},
+		{crossCheckText(ran), "the two MNIST pairs (the cross-dataset pair has no Langevin check)"},
+		{crossCheckText(checked), "the same pairs"},
+		{crossCheckText(skipped), "the same pairs"},
+		{demoTitle(ran), "Fashion-MNIST"},
+	} {
+		if !strings.Contains(tc.got, tc.want) {
+			t.Errorf("%q lacks %q", tc.got, tc.want)
+		}
+	}
+	if strings.Contains(demoTitle(skipped), "Fashion") {
+		t.Errorf("title %q names Fashion-MNIST, which was skipped", demoTitle(skipped))
+	}
+}
