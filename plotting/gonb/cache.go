@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"sort"
 	"strings"
@@ -120,14 +121,7 @@ func moduleDir() string {
 	}
 	if bi.Main.Path == tlstatModule {
 		if wd, err := os.Getwd(); err == nil {
-			for d := wd; ; d = filepath.Dir(d) {
-				if b, err := os.ReadFile(filepath.Join(d, "go.mod")); err == nil && strings.Contains(string(b), "module "+tlstatModule+"\n") {
-					return d
-				}
-				if filepath.Dir(d) == d {
-					break
-				}
-			}
+			return tlstatRoot(wd)
 		}
 		return ""
 	}
@@ -136,7 +130,28 @@ func moduleDir() string {
 			return m.Replace.Path
 		}
 	}
+	// A test binary (GoNB builds a %test cell with go test -c) lists no
+	// dependencies in its build information: take the module this file
+	// was compiled from.
+	if len(bi.Deps) == 0 {
+		if _, file, _, ok := runtime.Caller(0); ok && filepath.IsAbs(file) {
+			return tlstatRoot(filepath.Dir(file))
+		}
+	}
 	return ""
+}
+
+// tlstatRoot returns the nearest directory at or above dir whose go.mod
+// declares the tlstat module, or "" if there is none.
+func tlstatRoot(dir string) string {
+	for d := dir; ; d = filepath.Dir(d) {
+		if b, err := os.ReadFile(filepath.Join(d, "go.mod")); err == nil && strings.Contains(string(b), "module "+tlstatModule+"\n") {
+			return d
+		}
+		if filepath.Dir(d) == d {
+			return ""
+		}
+	}
 }
 
 // hashDir returns the SHA-256 of the names and contents of the files under
