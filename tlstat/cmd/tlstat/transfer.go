@@ -17,7 +17,7 @@ import (
 
 // transferGCPercent is the garbage collector's target of "tlstat transfer"
 // when GOGC is not set (see runTransfer).
-const transferGCPercent = 25
+const transferGCPercent = 10
 
 func init() {
 	register(command{name: "transfer", summary: "transfer-learning theory: test error over the coupling gamma with baselines", run: runTransfer})
@@ -132,7 +132,7 @@ func runTransfer(args []string, stdout, stderr io.Writer) error {
 		// The sweep drops O(P_s P_t) kernels at every coupling while it
 		// holds its P_s × P_s matrices, and at Go's default GOGC = 100 the
 		// heap grows to twice its live size between collections. Its heap
-		// is pointer-free float64 storage, cheap to collect: at 25 the peak
+		// is pointer-free float64 storage, cheap to collect: at 10 the peak
 		// stays near the live size for the same CPU time (docs/benchmarks.md,
 		// "Memory of the transfer pipeline"). A GOGC in the environment wins.
 		defer debug.SetGCPercent(debug.SetGCPercent(transferGCPercent))
