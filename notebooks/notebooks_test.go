@@ -104,6 +104,7 @@ func TestNotebooks(t *testing.T) {
 	}
 
 	env, jupyter := gonbKernel(t)
+	env = withGoFlags(env, browserGoFlags) // cells linked without DWARF, as in the browser test
 	if *update && os.Getenv("TLSTAT_NOTEBOOK_CACHE") == "" {
 		// Store what a fresh checkout computes: results cached by an
 		// earlier version of a notebook (the cache key covers tlstat's

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	gonbplot "github.com/tlstat/tlstat/plotting/gonb"
 )
 
 // This file drives the notebooks in a real browser: a classic Jupyter
@@ -70,6 +72,9 @@ func TestBrowserNotebooks(t *testing.T) {
 	}
 	env, _ := gonbKernel(t)
 	env = withGoFlags(env, browserGoFlags)
+	// A busy machine can take longer than the widgets' default 5 s to
+	// render them and answer.
+	env = append(env, gonbplot.WaitEnv+"=90s")
 
 	start := time.Now()
 	srv := startNotebookServer(t, server, env)

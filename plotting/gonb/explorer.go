@@ -2,6 +2,7 @@ package gonb
 
 import (
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/janpfeifer/gonb/gonbui"
@@ -52,7 +53,9 @@ type Explorer struct {
 	// sentence saying the chart stays at its starting values.
 	Headless string
 	// Wait is how long Run waits for a page to answer the widgets before it
-	// concludes that there is none; zero means 5 s.
+	// concludes that there is none; zero means the duration in
+	// $TLSTAT_WIDGET_WAIT (WaitEnv, e.g. "1m", for a page on a slow or
+	// busy machine), or 5 s when that is unset.
 	Wait time.Duration
 	// Idle ends Run after that long without a change; zero means 10 min.
 	Idle time.Duration
@@ -174,9 +177,9 @@ func (e *Explorer) Run() error {
 		}
 		close(live)
 	}()
-	wait := e.Wait
-	if wait <= 0 {
-		wait = 5 * time.Second
+	wait, err := e.wait()
+	if err != nil {
+		return err
 	}
 	select {
 	case <-live:
@@ -189,6 +192,26 @@ func (e *Explorer) Run() error {
 		return nil
 	}
 	return e.listen(controls, values, redraw)
+}
+
+// WaitEnv names the environment variable that sets the wait of an
+// Explorer whose Wait is zero.
+const WaitEnv = "TLSTAT_WIDGET_WAIT"
+
+// wait returns how long Run waits for a page to answer.
+func (e *Explorer) wait() (time.Duration, error) {
+	if e.Wait > 0 {
+		return e.Wait, nil
+	}
+	v := os.Getenv(WaitEnv)
+	if v == "" {
+		return 5 * time.Second, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("gonb: $%s = %q: want a positive duration such as 1m", WaitEnv, v)
+	}
+	return d, nil
 }
 
 // change is a new value of widget i.

@@ -165,3 +165,29 @@ func TestExplorerErrors(t *testing.T) {
 		t.Errorf("redraw error %v, want boom", err)
 	}
 }
+
+// TestExplorerWait checks the wait's sources: the field, then $TLSTAT_WIDGET_WAIT,
+// then 5 s; a malformed variable is an error naming it.
+func TestExplorerWait(t *testing.T) {
+	for _, tc := range []struct {
+		field time.Duration
+		env   string
+		want  time.Duration
+		err   bool
+	}{
+		{0, "", 5 * time.Second, false},
+		{0, "90s", 90 * time.Second, false},
+		{2 * time.Second, "90s", 2 * time.Second, false},
+		{0, "soon", 0, true},
+		{0, "-1s", 0, true},
+	} {
+		t.Setenv(WaitEnv, tc.env)
+		got, err := (&Explorer{Wait: tc.field}).wait()
+		if (err != nil) != tc.err || got != tc.want {
+			t.Errorf("Wait %v, $%s=%q: got %v, %v; want %v (error %v)", tc.field, WaitEnv, tc.env, got, err, tc.want, tc.err)
+		}
+		if err != nil && !strings.Contains(err.Error(), WaitEnv) {
+			t.Errorf("error %q does not name %s", err, WaitEnv)
+		}
+	}
+}
