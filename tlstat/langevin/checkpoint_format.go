@@ -18,29 +18,20 @@ func obsSlices[T any](a [numObs][]T) [][]T { return append([][]T(nil), a[:]...) 
 
 // obsArray returns stored draws in the sampler's layout; observables
 // missing from s get NaN draws, as many as the longest stored record.
-func obsArray(s [][]float64) [numObs][]float64 {
-	var a [numObs][]float64
-	n := 0
-	for k, v := range s {
-		if k < numObs {
-			a[k] = v
-		}
-		n = max(n, len(v))
-	}
-	for k := len(s); k < numObs; k++ {
-		a[k] = make([]float64, n)
-		for i := range a[k] {
-			a[k][i] = math.NaN()
-		}
-	}
-	return a
-}
+func obsArray(s [][]float64) [numObs][]float64 { return obsPad(s, math.NaN()) }
 
 // obsDiagArray returns stored diagnostics in the sampler's layout;
 // observables missing from s get NaN diagnostics, as many as the longest
 // stored record (one pooled entry, or one per chain).
 func obsDiagArray(s [][]Diagnostics) [numObs][]Diagnostics {
-	var a [numObs][]Diagnostics
+	nan := math.NaN()
+	return obsPad(s, Diagnostics{Mean: nan, SD: nan, RHat: nan, ESSBulk: nan, ESSTail: nan, ESSMean: nan, MCSE: nan})
+}
+
+// obsPad returns s in the sampler's layout, the observables missing from s
+// filled with missing, as many as the longest stored record.
+func obsPad[T any](s [][]T, missing T) [numObs][]T {
+	var a [numObs][]T
 	n := 0
 	for k, v := range s {
 		if k < numObs {
@@ -48,11 +39,10 @@ func obsDiagArray(s [][]Diagnostics) [numObs][]Diagnostics {
 		}
 		n = max(n, len(v))
 	}
-	nan := math.NaN()
 	for k := len(s); k < numObs; k++ {
-		a[k] = make([]Diagnostics, n)
+		a[k] = make([]T, n)
 		for i := range a[k] {
-			a[k][i] = Diagnostics{Mean: nan, SD: nan, RHat: nan, ESSBulk: nan, ESSTail: nan, ESSMean: nan, MCSE: nan}
+			a[k][i] = missing
 		}
 	}
 	return a

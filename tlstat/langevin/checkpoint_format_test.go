@@ -45,10 +45,10 @@ func TestCheckpointFirstLayout(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 5))
 	train, test := signData(rng, 24, 5, 1, 0.5), signData(rng, 20, 5, 1, 0.5)
 	net := rkgp.Network{N: 8, T: 0.3, Lambda0: 1, Lambda1: 1}
-	sampler := func(cp *Checkpoint) *Sampler {
-		return &Sampler{Src: rand.NewPCG(7, 7), Chains: 3, Warmup: 60, Check: 20, MaxSteps: 400, MinESS: 150, Checkpoint: cp}
+	run := func(cp *Checkpoint) (*Result, error) {
+		return (&Sampler{Src: rand.NewPCG(7, 7), Chains: 3, Warmup: 60, Check: 20, MaxSteps: 400, MinESS: 150, Checkpoint: cp}).Run(net, train, test)
 	}
-	want, err := sampler(nil).Run(net, train, test)
+	want, err := run(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func TestCheckpointFirstLayout(t *testing.T) {
 	}
 	nan := 0
 	for _, stop := range []int{3, 12} {
-		got := resumeFirstLayout(t, sampler, stop)
+		got := resumeFirstLayout(t, run, stop)
 		// Draws before the stop carry no accuracy: an estimate whose
 		// measured window reaches back to them is NaN (missing), one whose
 		// window starts later equals the uninterrupted run's.
@@ -90,42 +90,39 @@ func TestCheckpointFirstLayout(t *testing.T) {
 
 // resumeFirstLayout stops a run after stop checkpoints, rewrites the file
 // in the first layout and resumes from it.
-func resumeFirstLayout(t *testing.T, sampler func(*Checkpoint) *Sampler, stop int) *Result {
+func resumeFirstLayout(t *testing.T, run func(*Checkpoint) (*Result, error), stop int) *Result {
 	t.Helper()
-	rng := rand.New(rand.NewPCG(5, 5))
-	train, test := signData(rng, 24, 5, 1, 0.5), signData(rng, 20, 5, 1, 0.5)
-	net := rkgp.Network{N: 8, T: 0.3, Lambda0: 1, Lambda1: 1}
 	path := filepath.Join(t.TempDir(), "run.ckpt")
-	if _, err := sampler(&Checkpoint{Path: path, stopAfter: stop}).Run(net, train, test); !errors.Is(err, errCheckpointStop) {
+	if _, err := run(&Checkpoint{Path: path, stopAfter: stop}); !errors.Is(err, errCheckpointStop) {
 		t.Fatalf("stop after %d saves: error %v", stop, err)
 	}
+	rewriteCheckpoint(t, path, func(cur *runSnapshot) any { return firstRun(cur) })
+	got, err := run(&Checkpoint{Path: path})
+	if err != nil {
+		t.Fatalf("stop after %d saves: resuming from the first layout: %v", stop, err)
+	}
+	return got
+}
+
+// rewriteCheckpoint reads the checkpoint at path as an S and writes it
+// again as what convert makes of it.
+func rewriteCheckpoint[S any](t *testing.T, path string, convert func(*S) any) {
+	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var cur runSnapshot
+	var cur S
 	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&cur); err != nil {
 		t.Fatal(err)
 	}
-	old := firstLayoutRun{Fingerprint: cur.Fingerprint, It: cur.It, Elapsed: cur.Elapsed}
-	for _, c := range cur.Chains {
-		oc := firstLayoutChain{W: c.W, L: c.L, Eps: c.Eps, RNG: c.RNG, Warm: c.Warm, Blocks: c.Blocks, BlockLen: c.BlockLen,
-			Trace: c.Trace, Acc: c.Acc, Prp: c.Prp, BAcc: c.BAcc, BProp: c.BProp, Step: c.Step}
-		copy(oc.All[:], c.Obs)
-		old.Chains = append(old.Chains, oc)
-	}
 	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(&old); err != nil {
+	if err := gob.NewEncoder(&buf).Encode(convert(&cur)); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	got, err := sampler(&Checkpoint{Path: path}).Run(net, train, test)
-	if err != nil {
-		t.Fatalf("stop after %d saves: resuming from the first layout: %v", stop, err)
-	}
-	return got
 }
 
 // TestObsArrayPadsWithNaN checks the restoration of observables a stored
@@ -221,26 +218,14 @@ func TestTransferCheckpointFirstLayout(t *testing.T) {
 		if _, err := sampler(&Checkpoint{Path: path, stopAfter: stop}).Transfer(net, tp); !errors.Is(err, errCheckpointStop) {
 			t.Fatalf("stop after %d saves: error %v", stop, err)
 		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var cur transferSnapshot
-		if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&cur); err != nil {
-			t.Fatal(err)
-		}
-		old := firstLayoutTransfer{Fingerprint: cur.Fingerprint, Source: firstStage(cur.Source), Snapshots: cur.Snapshots,
-			Current: firstRun(cur.Current)}
-		for _, s := range cur.Targets {
-			old.Targets = append(old.Targets, firstStage(s))
-		}
-		var buf bytes.Buffer
-		if err := gob.NewEncoder(&buf).Encode(&old); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		rewriteCheckpoint(t, path, func(cur *transferSnapshot) any {
+			old := &firstLayoutTransfer{Fingerprint: cur.Fingerprint, Source: firstStage(cur.Source), Snapshots: cur.Snapshots,
+				Current: firstRun(cur.Current)}
+			for _, s := range cur.Targets {
+				old.Targets = append(old.Targets, firstStage(s))
+			}
+			return old
+		})
 		got, err := sampler(&Checkpoint{Path: path}).Transfer(net, tp)
 		if err != nil {
 			t.Fatalf("stop after %d saves: resuming from the first layout: %v", stop, err)
