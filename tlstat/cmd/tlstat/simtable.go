@@ -168,6 +168,16 @@ func simFmtSim(r study.SimRow, x, err float64, prec int) string {
 	return s
 }
 
+// writeSimHead writes a table's header and separator rows, with the
+// accuracy columns when acc.
+func writeSimHead(w io.Writer, head, sep string, acc bool) {
+	if acc {
+		head, sep = head+simAccHeader, sep+simAccSep
+	}
+	fmt.Fprintln(w, head)
+	fmt.Fprintln(w, sep)
+}
+
 func writeSimSingleTable(w io.Writer, docs []simDoc) {
 	var rows []study.SimRow
 	for _, d := range docs {
@@ -176,11 +186,7 @@ func writeSimSingleTable(w io.Writer, docs []simDoc) {
 	acc := simHasAccuracy(rows...)
 	head, sep := "| run | N | P | α = P/N | T | theory ε | Langevin ε (± s.e.) | verdict | infinite width ε | theory ⟨v²⟩/N | Langevin \\|v\\|²/N | R̂ (ε, \\|v\\|²) | bulk ESS (ε, \\|v\\|²) | burn-in + steps | chains | seconds |",
 		"|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
-	if acc {
-		head, sep = head+simAccHeader, sep+simAccSep
-	}
-	fmt.Fprintln(w, head)
-	fmt.Fprintln(w, sep)
+	writeSimHead(w, head, sep, acc)
 	for _, d := range docs {
 		r := d.Results[0]
 		fmt.Fprintf(w, "| %s | %d | %d | %g | %g | %.4f | %s | %s | %.4f | %.3f | %s | %s | %s | %d + %d | %d | %s |",
@@ -200,11 +206,7 @@ func writeSimTransferTable(w io.Writer, d simDoc) {
 	acc := simHasAccuracy(append([]study.SimRow{*d.Source}, d.Results...)...)
 	head, sep := "| γ | theory ε_t | Langevin ε_t (± s.e.) | verdict | infinite width | theory ⟨v_t²⟩/N | Langevin \\|v_t\\|²/N | theory ⟨v_s·v_t⟩/N | Langevin v_s·v_t/N | R̂ (ε, \\|v\\|²) | bulk ESS (ε, \\|v\\|², overlap) | burn-in + steps | chains |",
 		"|---|---|---|---|---|---|---|---|---|---|---|---|---|"
-	if acc {
-		head, sep = head+simAccHeader, sep+simAccSep
-	}
-	fmt.Fprintln(w, head)
-	fmt.Fprintln(w, sep)
+	writeSimHead(w, head, sep, acc)
 	row := func(label string, r study.SimRow) {
 		ov, simOv := "–", "–"
 		if r.TheoryOverlap != nil {
