@@ -64,16 +64,17 @@ func TestCostModelFit(t *testing.T) {
 	}
 	t.Logf("%d stages: Element %.4g s, MulAdd %.4g s; log residual sd %.3f; measured/predicted %.3f..%.3f (spread %.2f)",
 		fit.Samples, m.Element, m.MulAdd, fit.LogSD, fit.MinRatio, fit.MaxRatio, fit.Spread())
-	if fit.Samples != 50 {
-		t.Errorf("%d timed stages, want the 50 of the stored records (29 validity map cells, 11 single networks, 10 transfer stages)", fit.Samples)
+	// The constants were fitted to the 50 stages stored then (29 validity
+	// map cells, 11 single networks, 10 transfer stages); records added
+	// since may move the fit a little. Past 5% on any stage, or a spread a
+	// quarter wider than the stated one, the constants are to be refitted.
+	if fit.Samples < 50 {
+		t.Errorf("%d timed stages, want at least the 50 the constants were fitted to", fit.Samples)
 	}
 	for _, s := range samples {
-		if got, want := DefaultCostModel.PredictSample(s), m.PredictSample(s); math.Abs(got-want) > 1e-3*want {
-			t.Errorf("%s: DefaultCostModel predicts %.4g s, the fit (Element %.4g, MulAdd %.4g) %.4g s", s.Label, got, m.Element, m.MulAdd, want)
+		if got, want := DefaultCostModel.PredictSample(s), m.PredictSample(s); math.Abs(got-want) > 0.05*want {
+			t.Errorf("%s: DefaultCostModel predicts %.4g s, the fit (Element %.4g, MulAdd %.4g) %.4g s: refit the constants", s.Label, got, m.Element, m.MulAdd, want)
 		}
-	}
-	if math.Abs(CostModelSpread-fit.Spread()) > 0.05 {
-		t.Errorf("CostModelSpread = %g, the fit's spread is %.3f", CostModelSpread, fit.Spread())
 	}
 	// The default model (rounded constants) on every stage.
 	lo, hi := math.Inf(1), math.Inf(-1)
@@ -82,8 +83,8 @@ func TestCostModelFit(t *testing.T) {
 		lo, hi = min(lo, r), max(hi, r)
 		t.Logf("%-40s %6.0f it %8.1f s measured, %8.1f s predicted, ratio %.2f", s.Label, s.Iterations, s.Seconds, DefaultCostModel.PredictSample(s), r)
 	}
-	if hi/lo > CostModelSpread*1.01 {
-		t.Errorf("DefaultCostModel: measured/predicted %.3f..%.3f, spread %.2f > CostModelSpread %g", lo, hi, hi/lo, CostModelSpread)
+	if hi/lo > CostModelSpread*1.25 {
+		t.Errorf("DefaultCostModel: measured/predicted %.3f..%.3f, spread %.2f > 1.25 CostModelSpread (%g): refit the constants", lo, hi, hi/lo, CostModelSpread)
 	}
 }
 
