@@ -48,9 +48,10 @@ type CostModel struct {
 // records (docs/validation/hmc and docs/validation/map, the records of the
 // specs in docs/validation/specs): Element and MulAdd are FitCostModel's
 // least-squares fit in log space to their 50 measured stage times
-// (TestCostModelFit refits them to every stored stage and fails, asking for
-// a refit, when records added since move a prediction by more than 5% or
-// widen the spread by more than a quarter). The fit puts
+// (kept in tlstat/study/testdata/cost_calibration.json; TestCostModelFit
+// refits them and fails if this model's predictions of those stages drift
+// from the fit's by more than 0.1%, and logs how the model predicts the
+// records stored since). The fit puts
 // MulAdd at 0 (1.6e-20 s): the records do not separate the first layer's
 // products from the per-element cost, because every record with N0 = 196
 // (MNIST) comes from the batch of runs that ran about twice as fast
@@ -64,9 +65,7 @@ var DefaultCostModel = CostModel{Element: 3.549e-08, MulAdd: 0, Theory: 14.2 / 8
 
 // CostModelSpread is the factor between the largest and the smallest ratio
 // of measured to predicted seconds of DefaultCostModel over the 50 stage
-// times it was fitted to, 0.41 to 2.31 (TestCostModelFit measures it on
-// every stored stage and allows records added since to widen it by a
-// quarter): a
+// times it was fitted to, 0.41 to 2.31 (TestCostModelFit measures it): a
 // prediction from known iteration counts is good to about a factor 2.4
 // either way; much of the spread is the load of the shared machine that
 // ran the records (the same kind of stage ran about twice as fast in one

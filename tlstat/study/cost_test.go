@@ -1,7 +1,10 @@
 package study
 
 import (
+	"encoding/json"
+	"flag"
 	"math"
+	"os"
 	"path/filepath"
 	"testing"
 )
@@ -47,45 +50,78 @@ func validationCostSamples(t *testing.T) []CostSample {
 	return samples
 }
 
-// TestCostModelFit refits the cost model to the stored validation records'
-// stage times and checks that DefaultCostModel holds the fit (its
-// predictions of every stage within 0.1%, the rounding of its constants),
-// that CostModelSpread is the fit's measured
-// spread (to the 0.05 of its rounding), and that the model predicts every
-// stage's measured seconds within that factor: each ratio of measured to
-// predicted seconds lies in [MinRatio, MaxRatio] of the fit. A change of
-// the model's form or of the records fails here until the constants are
-// refitted (go test -run CostModelFit -v prints them).
+// costCalibration is the file of the stage times DefaultCostModel was
+// fitted to: the 50 stages of the validation records stored when it was
+// calibrated (29 validity map cells, 11 single networks, 10 transfer
+// stages), kept as data so that records added later (often measured at
+// another load of the machine) do not move the calibration behind its
+// back. go test -run TestCostModelFit -args -recalibrate rewrites it from
+// the records stored now; the constants are then refitted by hand from the
+// test's log.
+const costCalibration = "testdata/cost_calibration.json"
+
+var recalibrate = flag.Bool("recalibrate", false, "rewrite "+costCalibration+" from the stored validation records")
+
+// TestCostModelFit refits the cost model to the calibration stages and
+// checks that DefaultCostModel holds the fit (its predictions of every
+// stage within 0.1%, the rounding of its constants), that CostModelSpread
+// is the fit's measured spread (to the 0.05 of its rounding), and that the
+// model predicts every calibration stage within that factor. The stages of
+// the records stored now are predicted too and logged, with their spread:
+// the test does not fail on them (the load of the machine that measured
+// them varies), but says how far they are.
 func TestCostModelFit(t *testing.T) {
-	samples := validationCostSamples(t)
+	current := validationCostSamples(t)
+	if *recalibrate {
+		b, err := json.MarshalIndent(current, "", " ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(costCalibration, append(b, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, err := os.ReadFile(costCalibration)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var samples []CostSample
+	if err := json.Unmarshal(b, &samples); err != nil {
+		t.Fatalf("%s: %v", costCalibration, err)
+	}
 	m, fit, err := FitCostModel(samples)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("%d stages: Element %.4g s, MulAdd %.4g s; log residual sd %.3f; measured/predicted %.3f..%.3f (spread %.2f)",
 		fit.Samples, m.Element, m.MulAdd, fit.LogSD, fit.MinRatio, fit.MaxRatio, fit.Spread())
-	// The constants were fitted to the 50 stages stored then (29 validity
-	// map cells, 11 single networks, 10 transfer stages); records added
-	// since may move the fit a little. Past 5% on any stage, or a spread a
-	// quarter wider than the stated one, the constants are to be refitted.
-	if fit.Samples < 50 {
-		t.Errorf("%d timed stages, want at least the 50 the constants were fitted to", fit.Samples)
+	if fit.Samples != 50 {
+		t.Errorf("%d calibration stages, want the 50 DefaultCostModel was fitted to", fit.Samples)
 	}
 	for _, s := range samples {
-		if got, want := DefaultCostModel.PredictSample(s), m.PredictSample(s); math.Abs(got-want) > 0.05*want {
-			t.Errorf("%s: DefaultCostModel predicts %.4g s, the fit (Element %.4g, MulAdd %.4g) %.4g s: refit the constants", s.Label, got, m.Element, m.MulAdd, want)
+		if got, want := DefaultCostModel.PredictSample(s), m.PredictSample(s); math.Abs(got-want) > 1e-3*want {
+			t.Errorf("%s: DefaultCostModel predicts %.4g s, the fit (Element %.4g, MulAdd %.4g) %.4g s", s.Label, got, m.Element, m.MulAdd, want)
 		}
 	}
-	// The default model (rounded constants) on every stage.
+	if math.Abs(CostModelSpread-fit.Spread()) > 0.05 {
+		t.Errorf("CostModelSpread = %g, the fit's spread is %.3f", CostModelSpread, fit.Spread())
+	}
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, s := range samples {
 		r := s.Seconds / DefaultCostModel.PredictSample(s)
 		lo, hi = min(lo, r), max(hi, r)
+	}
+	if hi/lo > CostModelSpread*1.01 {
+		t.Errorf("DefaultCostModel: measured/predicted %.3f..%.3f, spread %.2f > CostModelSpread %g", lo, hi, hi/lo, CostModelSpread)
+	}
+	// The records stored now, logged.
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, s := range current {
+		r := s.Seconds / DefaultCostModel.PredictSample(s)
+		lo, hi = min(lo, r), max(hi, r)
 		t.Logf("%-40s %6.0f it %8.1f s measured, %8.1f s predicted, ratio %.2f", s.Label, s.Iterations, s.Seconds, DefaultCostModel.PredictSample(s), r)
 	}
-	if hi/lo > CostModelSpread*1.25 {
-		t.Errorf("DefaultCostModel: measured/predicted %.3f..%.3f, spread %.2f > 1.25 CostModelSpread (%g): refit the constants", lo, hi, hi/lo, CostModelSpread)
-	}
+	t.Logf("%d stages stored now: measured/predicted %.3f..%.3f (spread %.2f)", len(current), lo, hi, hi/lo)
 }
 
 // TestFitCostModelExact checks that the fit recovers the constants of
