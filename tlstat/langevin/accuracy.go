@@ -54,19 +54,24 @@ func (ts *testSet) expectedAccuracy() float64 {
 	}
 	s := 0.0
 	for i, y := range ts.y {
-		s += signProb(y*ts.f[i], ts.sd[i])
+		s += SignProbability(y*ts.f[i], ts.sd[i])
 	}
 	return s / float64(len(ts.y))
 }
 
-// signProb returns P(m + sd·z > 0) for a standard normal z: Φ(m/sd), or
-// 1[m > 0] when sd is zero.
-func signProb(m, sd float64) float64 {
-	if !(sd > 0) {
-		if m > 0 {
-			return 1
-		}
-		return 0
+// SignProbability returns P(m + sd·z > 0) for a standard normal z, the
+// probability that an output of mean m and standard deviation sd is
+// positive: Φ(m/sd), or 1[m > 0] when sd is zero; NaN when m or sd is NaN.
+// With m = y·mean for a ±1 label y it is the probability that a draw of
+// the output classifies the input correctly.
+func SignProbability(m, sd float64) float64 {
+	switch {
+	case math.IsNaN(m) || math.IsNaN(sd):
+		return math.NaN()
+	case sd > 0:
+		return 0.5 * math.Erfc(-m/(sd*math.Sqrt2))
+	case m > 0:
+		return 1
 	}
-	return 0.5 * math.Erfc(-m/(sd*math.Sqrt2))
+	return 0
 }

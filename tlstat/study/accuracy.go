@@ -1,6 +1,10 @@
 package study
 
-import "math"
+import (
+	"math"
+
+	"github.com/tlstat/tlstat/tlstat/langevin"
+)
 
 // ExpectedAccuracy returns the expected test accuracy of a posterior draw
 // of a network whose output at each test point is Gaussian with the given
@@ -21,15 +25,11 @@ func ExpectedAccuracy(y, mean, variance []float64) float64 {
 		if l != 1 && l != -1 {
 			return math.NaN()
 		}
-		m, v := l*mean[i], variance[i]
-		switch {
-		case math.IsNaN(m) || math.IsNaN(v):
+		p := langevin.SignProbability(l*mean[i], math.Sqrt(max(variance[i], 0)))
+		if math.IsNaN(p) {
 			return math.NaN()
-		case v > 0:
-			s += 0.5 * math.Erfc(-m/math.Sqrt(2*v))
-		case m > 0:
-			s++
 		}
+		s += p
 	}
 	return s / float64(len(y))
 }
