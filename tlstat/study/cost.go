@@ -1,6 +1,7 @@
 package study
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"strconv"
@@ -138,30 +139,22 @@ func resolve(s *SamplerSettings) sampling {
 	r := sampling{hmc: hmc, grads: 1, thin: float64(s.Thin), steps: s.Steps, maxIt: s.MaxSteps, maxTime: time.Duration(s.MaxTime)}
 	r.burn, _ = ParseBurnIn(s.BurnIn)
 	if hmc {
-		r.grads = float64(cmp0(s.Leapfrog, langevin.DefaultLeapfrog))
-		r.thin = float64(cmp0(s.Thin, 1))
-		r.steps = cmp0(s.Steps, langevin.DefaultStepsHMC)
-		r.maxIt = cmp0(s.MaxSteps, langevin.DefaultMaxSteps)
+		r.grads = float64(cmp.Or(s.Leapfrog, langevin.DefaultLeapfrog))
+		r.thin = float64(cmp.Or(s.Thin, 1))
+		r.steps = cmp.Or(s.Steps, langevin.DefaultStepsHMC)
+		r.maxIt = cmp.Or(s.MaxSteps, langevin.DefaultMaxSteps)
 	} else {
-		r.thin = float64(cmp0(s.Thin, langevin.DefaultThin))
-		r.steps = cmp0(s.Steps, langevin.DefaultSteps)
-		r.maxIt = cmp0(s.MaxSteps, langevin.DefaultMaxStepsLangevin)
+		r.thin = float64(cmp.Or(s.Thin, langevin.DefaultThin))
+		r.steps = cmp.Or(s.Steps, langevin.DefaultSteps)
+		r.maxIt = cmp.Or(s.MaxSteps, langevin.DefaultMaxStepsLangevin)
 	}
 	return r
-}
-
-// cmp0 returns v, or def when v is 0.
-func cmp0(v, def int) int {
-	if v == 0 {
-		return def
-	}
-	return v
 }
 
 // stages lists the sampled stages of a simulated point.
 func (pt GridPoint) stages() []stage {
 	p, s := pt.Params, pt.Params.Simulate
-	chains := float64(cmp0(s.Chains, langevin.DefaultChains))
+	chains := float64(cmp.Or(s.Chains, langevin.DefaultChains))
 	if p.Mode != ModeTransfer {
 		return []stage{{chains: chains, p: float64(p.P)}}
 	}

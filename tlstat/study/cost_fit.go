@@ -1,6 +1,7 @@
 package study
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -64,7 +65,7 @@ func CostSamples(pt GridPoint, d *SimDoc) []CostSample {
 		if chains == 0 {
 			chains = st.chains
 		} else if st.target {
-			chains *= st.chains / float64(cmp0(pt.Params.Simulate.Chains, langevin.DefaultChains))
+			chains *= st.chains / float64(cmp.Or(pt.Params.Simulate.Chains, langevin.DefaultChains))
 		}
 		grads := r.grads
 		if r.hmc && row.Leapfrog > 0 {

@@ -2,6 +2,7 @@ package study
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -105,4 +106,18 @@ func ShardLoads(points []GridPoint, n int) ([]float64, error) {
 		load[j] += points[k].Cost()
 	}
 	return load, nil
+}
+
+// LoadRatio returns the largest over the smallest of loads (the balance
+// of shards: 1 is even; +Inf when the smallest is 0 and another is not,
+// NaN when loads is empty or all 0).
+func LoadRatio(loads []float64) float64 {
+	if len(loads) == 0 {
+		return math.NaN()
+	}
+	lo, hi := loads[0], loads[0]
+	for _, l := range loads {
+		lo, hi = min(lo, l), max(hi, l)
+	}
+	return hi / lo
 }

@@ -44,17 +44,16 @@ func TestShardBalance(t *testing.T) {
 				count[j]++
 			}
 			loads, _ := ShardLoads(pts, n)
-			lo, hi := loads[0], loads[0]
-			for j, l := range loads {
-				lo, hi = min(lo, l), max(hi, l)
+			for j := range loads {
 				if count[j] == 0 {
 					t.Errorf("%s, %d shards: shard %d is empty", c.name, n, j)
 				}
 			}
-			if hi > 2*lo {
-				t.Errorf("%s, %d shards: costs %.3g, largest/smallest %.2f > 2", c.name, n, loads, hi/lo)
+			r := LoadRatio(loads)
+			if r > 2 {
+				t.Errorf("%s, %d shards: costs %.3g, largest/smallest %.2f > 2", c.name, n, loads, r)
 			}
-			t.Logf("%s: %d points, %d shards, largest/smallest cost %.3f", c.name, len(pts), n, hi/lo)
+			t.Logf("%s: %d points, %d shards, largest/smallest cost %.3f", c.name, len(pts), n, r)
 		}
 	}
 }

@@ -35,15 +35,6 @@ func validationRecords(t *testing.T) ([]GridPoint, map[string]*Record) {
 	return points, records
 }
 
-// loadRatio returns the largest over the smallest of loads.
-func loadRatio(loads []float64) float64 {
-	lo, hi := loads[0], loads[0]
-	for _, l := range loads {
-		lo, hi = min(lo, l), max(hi, l)
-	}
-	return hi / lo
-}
-
 // TestValidationShardBalance checks the cost model on the validation grid's
 // spec (docs/validation/specs/validation.json). The predicted seconds of a
 // point are the formula of CostModel worked out by hand. The array tasks
@@ -95,7 +86,7 @@ func TestValidationShardBalance(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r := loadRatio(loads); r > 1.1 {
+		if r := LoadRatio(loads); r > 1.1 {
 			t.Errorf("%d array tasks: predicted seconds %.3g, largest/smallest %.2f > 1.1", n, loads, r)
 		} else {
 			t.Logf("validation grid, %d array tasks: largest/smallest predicted seconds (budget) %.3f", n, r)
@@ -149,7 +140,7 @@ func TestValidationShardBalance(t *testing.T) {
 		for k, j := range shard {
 			loads[j] += pred[k].Seconds
 		}
-		r := loadRatio(loads)
+		r := LoadRatio(loads)
 		t.Logf("validation grid, %d array tasks: seconds (measured, or from siblings) %.0f, largest/smallest %.2f", c.n, loads, r)
 		if r > c.bound {
 			t.Errorf("%d array tasks: largest/smallest measured seconds %.2f > %g", c.n, r, c.bound)

@@ -80,17 +80,7 @@ func runStudyPlan(args []string, stdout, stderr io.Writer) error {
 		for j := range budget {
 			fmt.Fprintf(stdout, "# %-5d %9.0f %11.0f  (%s expected)\n", j, budget[j], expected[j], study.FormatSeconds(expected[j]))
 		}
-		fmt.Fprintf(stdout, "# shard seconds largest/smallest: %.2f on the budget (balanced), %.2f expected\n", ratio(budget), ratio(expected))
+		fmt.Fprintf(stdout, "# shard seconds largest/smallest: %.2f on the budget (balanced), %.2f expected\n", study.LoadRatio(budget), study.LoadRatio(expected))
 	}
 	return nil
-}
-
-// ratio returns the largest over the smallest of v (+Inf if the smallest
-// is 0).
-func ratio(v []float64) float64 {
-	lo, hi := v[0], v[0]
-	for _, x := range v {
-		lo, hi = min(lo, x), max(hi, x)
-	}
-	return hi / lo
 }
