@@ -2,7 +2,6 @@ package study
 
 import (
 	"cmp"
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -338,18 +337,4 @@ func stageIterations(pt GridPoint, d *SimDoc) []int {
 		out = append(out, it)
 	}
 	return out
-}
-
-// FormatSeconds writes a duration in seconds briefly: "95 s", "12.3 min",
-// "2.5 h".
-func FormatSeconds(s float64) string {
-	switch {
-	case math.IsNaN(s) || s < 0:
-		return "?"
-	case s < 120:
-		return fmt.Sprintf("%.0f s", s)
-	case s < 7200:
-		return fmt.Sprintf("%.1f min", s/60)
-	}
-	return fmt.Sprintf("%.1f h", s/3600)
 }

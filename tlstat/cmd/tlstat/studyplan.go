@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/tlstat/tlstat/tlstat/study"
 )
@@ -78,7 +79,7 @@ func runStudyPlan(args []string, stdout, stderr io.Writer) error {
 	if *shards > 1 {
 		fmt.Fprintf(stdout, "# shard  budget_s  expected_s\n")
 		for j := range budget {
-			fmt.Fprintf(stdout, "# %-5d %9.0f %11.0f  (%s expected)\n", j, budget[j], expected[j], study.FormatSeconds(expected[j]))
+			fmt.Fprintf(stdout, "# %-5d %9.0f %11.0f  (%s expected)\n", j, budget[j], expected[j], formatDuration(time.Duration(expected[j]*float64(time.Second))))
 		}
 		fmt.Fprintf(stdout, "# shard seconds largest/smallest: %.2f on the budget (balanced), %.2f expected\n", study.LoadRatio(budget), study.LoadRatio(expected))
 	}
