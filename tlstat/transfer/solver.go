@@ -156,15 +156,9 @@ func sharedSourceFactor(src *rkgp.Model, css, qs, ts float64, ys []float64) (*so
 // newSourceFactor factors A = T_s I + (q_s/lambda1) K_s, building A in the
 // storage of ks, which it overwrites.
 func newSourceFactor(ks *mat.SymDense, css, qs, ts, l1 float64, ys []float64) (*sourceFactor, error) {
-	p := ks.SymmetricDim()
-	a := ks.RawSymmetric()
-	sc := qs / l1
-	for i := 0; i < p; i++ {
-		row := a.Data[i*a.Stride+i : i*a.Stride+p]
-		for j := range row {
-			row[j] *= sc
-		}
-		row[0] += ts
+	ks.ScaleSym(qs/l1, ks) // in place
+	for i := 0; i < ks.SymmetricDim(); i++ {
+		ks.SetSym(i, i, ks.At(i, i)+ts)
 	}
 	f := &sourceFactor{css: css, qs: qs, cs: qs, chol: &mat.Cholesky{}}
 	if !f.chol.Factorize(ks) {
