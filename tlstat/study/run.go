@@ -15,6 +15,10 @@ type RunSettings struct {
 	// Shard and Shards select shard Shard of Shards (0 <= Shard < Shards,
 	// AssignShards); Shards 0 or 1 means every point.
 	Shard, Shards int
+	// Plan, when not nil, assigns the shards instead of AssignShards
+	// (ShardPlan.Assign); its shard count must be Shards (1 when Shards
+	// is 0).
+	Plan *ShardPlan
 	// Log receives one line per point (nil: none).
 	Log io.Writer
 	// Simulate, when not nil, computes the simulation of simulated points
@@ -47,11 +51,11 @@ func Run(ctx context.Context, spec *Spec, store *Store, set RunSettings) (RunSum
 		return sum, err
 	}
 	points := spec.Points()
-	if set.Shards > 1 {
-		if set.Shard < 0 || set.Shard >= set.Shards {
+	if set.Shards > 1 || set.Plan != nil {
+		if set.Shard < 0 || set.Shard >= max(set.Shards, 1) {
 			return sum, &FieldError{Field: "shard", Value: fmt.Sprintf("%d/%d", set.Shard, set.Shards), Reason: "want i/n with 0 <= i < n"}
 		}
-		shard, err := AssignShards(points, set.Shards)
+		shard, err := set.assign(spec.Name, points)
 		if err != nil {
 			return sum, err
 		}

@@ -1,9 +1,7 @@
 package study
 
 import (
-	"fmt"
 	"math"
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -58,40 +56,17 @@ func ParseShard(s string) (i, n int, err error) {
 }
 
 // AssignShards distributes points over n shards by greedy longest
-// processing time on Cost (predicted seconds from the spec alone, so
-// that workers started at any time agree): points in decreasing cost (ties by hash), each
-// to the shard with the least cost so far (ties to the lowest index). The
-// result is shard[k] = the shard of points[k]; it depends only on the
-// points, so every worker computes the same assignment.
+// processing time on Cost (predicted seconds from the spec alone, so that
+// workers started at any time agree without sharing a file):
+// AssignShardsBy on the points' Cost. The result is shard[k] = the shard
+// of points[k]; it depends only on the points, so every worker computes
+// the same assignment. NewShardPlan balances the expected seconds instead.
 func AssignShards(points []GridPoint, n int) ([]int, error) {
-	if n < 1 {
-		return nil, fmt.Errorf("study: %d shards: want at least 1", n)
-	}
-	order := make([]int, len(points))
 	costs := make([]float64, len(points))
 	for k := range points {
-		order[k], costs[k] = k, points[k].Cost()
+		costs[k] = points[k].Cost()
 	}
-	sort.SliceStable(order, func(a, b int) bool {
-		ca, cb := costs[order[a]], costs[order[b]]
-		if ca != cb {
-			return ca > cb
-		}
-		return points[order[a]].Hash < points[order[b]].Hash
-	})
-	load := make([]float64, n)
-	shard := make([]int, len(points))
-	for _, k := range order {
-		best := 0
-		for j := 1; j < n; j++ {
-			if load[j] < load[best] {
-				best = j
-			}
-		}
-		shard[k] = best
-		load[best] += costs[k]
-	}
-	return shard, nil
+	return AssignShardsBy(points, costs, n)
 }
 
 // ShardLoads returns the total Cost (predicted seconds) of each of n
