@@ -129,8 +129,17 @@ func (f *studyFlags) open(specPath string) (spec *study.Spec, _ string, store *s
 }
 
 func runStudyRun(args []string, stdout, stderr io.Writer) error {
-	f := newStudyFlags("run", "usage: tlstat study run SPEC.json [-shard i/n] [-store DIR]\n\nComputes the points of the spec (of one shard) that the store does not hold yet and stores\neach as soon as it is done. Safe to kill and rerun, and to run as several processes on one store.\n\n", stderr)
+	f := newStudyFlags("run", `usage: tlstat study run SPEC.json [-shard i/n [-assignment FILE]] [-store DIR]
+
+Computes the points of the spec (of one shard) that the store does not hold yet and stores
+each as soon as it is done. Safe to kill and rerun, and to run as several processes on one store.
+Shards are balanced on the spec's budget (every worker computes the same assignment), or with
+-assignment taken from a shard plan file that tlstat study slurm wrote, balanced on expected
+seconds when it was written; points the spec gained since go to the least loaded shards.
+
+`, stderr)
 	shard := f.fs.String("shard", "0/1", "compute shard i of n only (0 <= i < n; points balanced by estimated cost)")
+	assignment := f.fs.String("assignment", "", "shard plan file (tlstat study slurm writes STORE/slurm/study.shards.json): its shards, instead of the budget's")
 	quiet := f.fs.Bool("quiet", false, "no line per point on standard error")
 	spec, _, store, err := f.parse(args)
 	if err != nil {
@@ -141,6 +150,11 @@ func runStudyRun(args []string, stdout, stderr io.Writer) error {
 		return err.(*study.FieldError).Within("-")
 	}
 	set := study.RunSettings{Shard: i, Shards: n, Simulate: studySimulate}
+	if *assignment != "" {
+		if set.Plan, err = study.ReadShardPlan(*assignment); err != nil {
+			return err
+		}
+	}
 	if !*quiet {
 		set.Log = stderr
 	}

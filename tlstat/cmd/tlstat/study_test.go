@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -72,12 +73,62 @@ func TestStudySlurmScript(t *testing.T) {
 	}
 	s := string(b)
 	for _, want := range []string{"#!/bin/bash\n", "#SBATCH --array=0-5\n", "#SBATCH --cpus-per-task=2\n", "#SBATCH --partition=short\n",
-		"#SBATCH --time=1:00:00\n", "shards=6\n", `exec /opt/tlstat study run ` + spec + ` -store ` + filepath.Join(dir, "s.store") + ` -shard "$SLURM_ARRAY_TASK_ID/$shards"`} {
+		"#SBATCH --time=1:00:00\n", "shards=6\n", `exec /opt/tlstat study run ` + spec + ` -store ` + filepath.Join(dir, "s.store") + ` -shard "$SLURM_ARRAY_TASK_ID/$shards"` +
+			` -assignment ` + filepath.Join(dir, "s.store", "slurm", "study.shards.json") + "\n"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("script lacks %q:\n%s", want, s)
 		}
 	}
 	if strings.Contains(s, "--mem") {
 		t.Errorf("script sets --mem without -mem:\n%s", s)
+	}
+}
+
+// TestStudyAssignment runs the shards of the plan that study slurm writes:
+// together they compute every point once, and study plan shows the same
+// shards; a plan for another shard count or an unreadable one is refused.
+func TestStudyAssignment(t *testing.T) {
+	dir := t.TempDir()
+	spec := filepath.Join(dir, "s.json")
+	if err := os.WriteFile(spec, []byte(`{"name": "s", "mode": "single", "tasks": [{"name": "teach", "teacher-n0": 10, "ptest": 30}],
+	  "n": [20], "p": [10, 15, 20, 25, 30], "variants": ["scalar"]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	do := func(want int, args ...string) string {
+		t.Helper()
+		var out, errb bytes.Buffer
+		if code := run(append([]string{"study"}, args...), &out, &errb); code != want {
+			t.Fatalf("tlstat study %v: exit %d, want %d\n%s%s", args, code, want, out.String(), errb.String())
+		}
+		return out.String() + errb.String()
+	}
+	if out := do(0, "slurm", spec, "-shards", "2", "-tlstat", "/opt/tlstat"); !strings.Contains(out, "5 points, 0 stored") || !strings.Contains(out, "largest/smallest") {
+		t.Errorf("slurm:\n%s", out)
+	}
+	plan := filepath.Join(dir, "s.store", "slurm", "study.shards.json")
+	// The shards of study plan's shard column.
+	mine := map[string]int{}
+	for _, line := range strings.Split(do(0, "plan", spec, "-shards", "2"), "\n") {
+		if f := strings.Fields(line); len(f) > 3 && f[0] != "#" && f[0] != "index" {
+			mine[f[2]]++
+		}
+	}
+	total := 0
+	for i := range 2 {
+		out := do(0, "run", spec, "-shard", fmt.Sprintf("%d/2", i), "-assignment", plan, "-quiet")
+		want := fmt.Sprintf("%d points: %d computed", mine[fmt.Sprint(i)], mine[fmt.Sprint(i)])
+		if !strings.Contains(out, want) {
+			t.Errorf("run shard %d/2 -assignment: want %q\n%s", i, want, out)
+		}
+		total += mine[fmt.Sprint(i)]
+	}
+	if out := do(0, "status", spec); total != 5 || !strings.Contains(out, "5 points: 5 done") {
+		t.Errorf("%d points in the shards; status:\n%s", total, out)
+	}
+	if out := do(1, "run", spec, "-shard", "0/3", "-assignment", plan); !strings.Contains(out, "has 2 shards, not 3") {
+		t.Errorf("shard count mismatch:\n%s", out)
+	}
+	if out := do(1, "run", spec, "-shard", "0/2", "-assignment", filepath.Join(dir, "none.json")); !strings.Contains(out, "none.json: cannot be read") {
+		t.Errorf("missing plan:\n%s", out)
 	}
 }

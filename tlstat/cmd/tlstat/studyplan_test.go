@@ -10,8 +10,8 @@ import (
 // TestStudyPlanSeconds imports one stored record of the validation grid
 // into a fresh store and checks what study plan says: that point's
 // measured seconds, its three siblings at other temperatures predicted
-// from its iterations, the budget and expected seconds of each shard, and
-// the spread of the cost model.
+// from its iterations, the budget and expected seconds of each shard under
+// both assignments, and the spread of the cost model.
 func TestStudyPlanSeconds(t *testing.T) {
 	spec := "../../../docs/validation/specs/validation.json"
 	store := filepath.Join(t.TempDir(), "v.store")
@@ -28,23 +28,23 @@ func TestStudyPlanSeconds(t *testing.T) {
 	var measured, siblings int
 	for _, line := range strings.Split(out, "\n") {
 		f := strings.Fields(line)
-		if len(f) < 8 || strings.HasPrefix(line, "#") {
+		if len(f) < 9 || strings.HasPrefix(line, "#") {
 			continue
 		}
 		switch {
-		case f[5] == "measured" && strings.Contains(line, "N=400 P=400 T=0.05 "):
+		case f[6] == "measured" && strings.Contains(line, "N=400 P=400 T=0.05 "):
 			measured++
-			if f[4] != "518" || f[6] != "it=1350" {
-				t.Errorf("the stored point: expected %s s (%s), want its measured 518 s and 1350 iterations", f[4], f[6])
+			if f[5] != "518" || f[7] != "it=1350" {
+				t.Errorf("the stored point: expected %s s (%s), want its measured 518 s and 1350 iterations", f[5], f[7])
 			}
-		case f[5] == "sibling" && strings.HasPrefix(f[6], "a30f34b6b87b") && strings.Contains(line, "N=400 P=400 T=0."):
+		case f[6] == "sibling" && strings.HasPrefix(f[7], "a30f34b6b87b") && strings.Contains(line, "N=400 P=400 T=0."):
 			siblings++
 		}
 	}
 	if measured != 1 || siblings != 3 {
 		t.Errorf("%d measured and %d siblings of it, want 1 and 3:\n%s", measured, siblings, out)
 	}
-	for _, want := range []string{"1 stored", "# shard  budget_s  expected_s", "on the budget (balanced)", "good to a factor 5.7"} {
+	for _, want := range []string{"1 stored", "# seconds left per shard (stored points 0)", "as study slurm assigns them", "budget (balanced)", "good to a factor 5.7"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("plan output lacks %q:\n%s", want, out)
 		}

@@ -8,11 +8,14 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"github.com/tlstat/tlstat/tlstat/study"
 )
 
 // slurmScript holds what an sbatch array script of a study needs.
 type slurmScript struct {
 	name, tlstat, spec, store string
+	plan                      string // shard plan file
 	shards, cpus              int
 	partition, time, mem      string
 }
@@ -26,7 +29,7 @@ func shellQuote(s string) string {
 }
 
 // String renders the script: one array task per shard, each running
-// 'tlstat study run SPEC -shard i/n'. The shard count is written into the
+// 'tlstat study run SPEC -shard i/n -assignment PLAN'. The shard count is written into the
 // script rather than read from SLURM_ARRAY_TASK_COUNT, so that resubmitting
 // some tasks (sbatch --array=2 script) keeps each task's shard.
 func (s slurmScript) String() string {
@@ -34,6 +37,7 @@ func (s slurmScript) String() string {
 	w := func(format string, a ...any) { fmt.Fprintf(&b, format+"\n", a...) }
 	w("#!/bin/bash")
 	w("# tlstat study %s: %d shards, one array task each (written by tlstat study slurm).", s.name, s.shards)
+	w("# Shards as assigned in %s when it was written (balanced on expected seconds).", s.plan)
 	w("# Resubmit killed or failed tasks with sbatch --array=LIST this script: stored points are skipped.")
 	w("#SBATCH --job-name=%s", shellQuote("tlstat-"+s.name))
 	w("#SBATCH --array=0-%d", s.shards-1)
@@ -52,7 +56,7 @@ func (s slurmScript) String() string {
 	w("shards=%d", s.shards)
 	w(`[ "${SLURM_ARRAY_TASK_COUNT:-$shards}" = "$shards" ] || echo "resubmitted subset of the array: shard $SLURM_ARRAY_TASK_ID of $shards" >&2`)
 	w("export OPENBLAS_NUM_THREADS=${SLURM_CPUS_PER_TASK:-%d}", s.cpus)
-	w(`exec %s study run %s -store %s -shard "$SLURM_ARRAY_TASK_ID/$shards"`, shellQuote(s.tlstat), shellQuote(s.spec), shellQuote(s.store))
+	w(`exec %s study run %s -store %s -shard "$SLURM_ARRAY_TASK_ID/$shards" -assignment %s`, shellQuote(s.tlstat), shellQuote(s.spec), shellQuote(s.store), shellQuote(s.plan))
 	return b.String()
 }
 
@@ -60,9 +64,12 @@ func runStudySlurm(args []string, stdout, stderr io.Writer) error {
 	f := newStudyFlags("slurm", `usage: tlstat study slurm SPEC.json [-shards n] [-o script.sh] [-submit] [-partition P] [-time T] [-cpus C] [-mem M]
 
 Writes an sbatch array script with one task per shard, each running
-'tlstat study run SPEC.json -shard $SLURM_ARRAY_TASK_ID/n' on the store, and with
--submit submits it with sbatch. Paths in the script are absolute; the tasks' output
-goes to STORE/slurm/JOB_TASK.out.
+'tlstat study run SPEC.json -shard $SLURM_ARRAY_TASK_ID/n -assignment PLAN' on the
+store, and with -submit submits it with sbatch. PLAN, written next to the script
+(script name with .shards.json), assigns the points to the shards once, balanced on
+their expected seconds with what the store holds now (tlstat study plan -shards n
+shows them), so that every task uses the same assignment while the store changes.
+Paths in the script are absolute; the tasks' output goes to STORE/slurm/JOB_TASK.out.
 
 `, stderr)
 	shards := f.fs.Int("shards", 4, "number of shards (array tasks)")
@@ -109,10 +116,27 @@ goes to STORE/slurm/JOB_TASK.out.
 	if path == "" {
 		path = filepath.Join(s.store, "slurm", "study.sbatch")
 	}
+	points := spec.Points()
+	records, err := study.StoredRecords(store, points)
+	if err != nil {
+		return err
+	}
+	plan, err := study.NewShardPlan(spec.Name, points, records, *shards, study.DefaultCostModel)
+	if err != nil {
+		return err
+	}
+	if s.plan, err = abs(strings.TrimSuffix(path, filepath.Ext(path)) + ".shards.json"); err != nil {
+		return err
+	}
+	if err := plan.WriteFile(s.plan); err != nil {
+		return err
+	}
 	if err := os.WriteFile(path, []byte(s.String()), 0o755); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "wrote %s (%d array tasks)\n", path, *shards)
+	fmt.Fprintf(stdout, "wrote %s (%d array tasks) and its shard plan %s\n", path, *shards, s.plan)
+	fmt.Fprintf(stdout, "%d points, %d stored (skipped); expected seconds per task %s, largest/smallest %.2f (predicted: measured/predicted seconds 0.41-2.31 on the stored validation stages, not validated beyond them; tlstat study plan -shards %d lists them)\n",
+		len(points), len(records), formatLoads(plan.Loads), study.LoadRatio(plan.Loads), *shards)
 	if !*submit {
 		return nil
 	}
@@ -124,4 +148,13 @@ goes to STORE/slurm/JOB_TASK.out.
 	}
 	fmt.Fprintf(stdout, "submitted job %s\n", strings.TrimSpace(string(id)))
 	return nil
+}
+
+// formatLoads writes shard seconds as durations, e.g. "[1h02m 58m00s]".
+func formatLoads(loads []float64) string {
+	words := make([]string, len(loads))
+	for j, l := range loads {
+		words[j] = formatSeconds(l)
+	}
+	return "[" + strings.Join(words, " ") + "]"
 }
