@@ -34,6 +34,7 @@ type Coupled struct {
 	z       *mat.Dense    // L⁻¹ K_st
 	mst     *mat.SymDense // K_stᵀ A⁻¹ K_st
 	vst     []float64     // K_stᵀ A⁻¹ y_s
+	w       *mat.Dense    // A⁻¹ K_st, instead of z with the matrix-free source
 
 	// mean holds the mean-mode kernels (activations that are not odd).
 	mean     *meanParts
@@ -45,6 +46,9 @@ func (s *Solver) Couple(gamma float64) (*Coupled, error) {
 	cov, err := CouplingCovariances(gamma, s.prob.Net.Lambda0)
 	if err != nil {
 		return nil, err
+	}
+	if s.src.mf != nil {
+		return s.coupleMatrixFree(cov, gamma)
 	}
 	c := s.coupleWith(s.src, cov)
 	c.gamma = gamma

@@ -35,13 +35,16 @@ func (m *Model) Predict(x mat.Matrix) (mean, variance []float64, err error) {
 			m.predictMeanBatch(xd.Slice(start, end, 0, s.n0), mean[start:end], variance[start:end])
 			continue
 		}
-		m.predictBatch(xd.Slice(start, end, 0, s.n0), mean[start:end], variance[start:end])
+		if err := m.predictBatch(xd.Slice(start, end, 0, s.n0), mean[start:end], variance[start:end]); err != nil {
+			return nil, nil, err
+		}
 	}
 	return mean, variance, nil
 }
 
-// predictBatch fills mean and variance for the rows of x0.
-func (m *Model) predictBatch(x0 mat.Matrix, mean, variance []float64) {
+// predictBatch fills mean and variance for the rows of x0. It returns the
+// error of a failed matrix-free source solve.
+func (m *Model) predictBatch(x0 mat.Matrix, mean, variance []float64) error {
 	c, s := m.c, m.c.s
 	l1 := s.prob.Net.Lambda1
 	cov := c.cov
@@ -61,31 +64,26 @@ func (m *Model) predictBatch(x0 mat.Matrix, mean, variance []float64) {
 		for j := range mean {
 			mean[j], variance[j] = math.NaN(), math.NaN()
 		}
-		return
+		return nil
 	}
 	a := q.ST / l1
-	var zs0 *mat.Dense
-	var gmat mat.Dense
+	var gmat *mat.Dense
+	var sy, sb []float64 // b_jᵀ A⁻¹ y_s, b_jᵀ A⁻¹ b_j
 	if a != 0 {
 		gs0, _ := kernel.CrossGram(s.prob.Source.X, x0)
-		zs0 = kernel.Cross(s.act, gs0, s.ds, d0, cov.SS, cov.ST, cov.TT)
-		lowerSolve(c.src.chol, zs0) // L⁻¹ K_s0
-		gmat.Mul(c.z.T(), zs0)      // K_stᵀ A⁻¹ K_s0
-		gmat.Scale(a*a, &gmat)      // Bᵀ A⁻¹ b
+		ks0 := kernel.Cross(s.act, gs0, s.ds, d0, cov.SS, cov.ST, cov.TT)
+		var err error
+		if gmat, sy, sb, err = c.sourceTerms(ks0); err != nil { // K_stᵀ A⁻¹ K_s0, ...
+			return err
+		}
+		gmat.Scale(a*a, gmat) // Bᵀ A⁻¹ b
 	}
-	ps := len(s.ds)
 	for j := 0; j < nb; j++ {
 		k00 := q.T / l1 * s.act.Kfun(cov.TT*d0[j], cov.TT*d0[j], cov.TT*d0[j])
 		var mu, v float64
 		if a != 0 {
-			var sy, sb float64
-			for i := 0; i < ps; i++ {
-				z := zs0.At(i, j)
-				sy += z * c.src.ly[i]
-				sb += z * z
-			}
-			mu = a * sy
-			v = -a * a * sb
+			mu = a * sy[j]
+			v = -a * a * sb[j]
 		}
 		var dg, dt, dd, df float64
 		for i := 0; i < pt; i++ {
@@ -100,6 +98,7 @@ func (m *Model) predictBatch(x0 mat.Matrix, mean, variance []float64) {
 		mean[j] = mu + dot(colOf(dk, j), m.st.rho)
 		variance[j] = k00 + v + 2*dg - 2*dt - dd + df
 	}
+	return nil
 }
 
 // colOf returns column j of m.

@@ -49,6 +49,14 @@ type Settings struct {
 	// RefineTol is the tolerance in log gamma of the golden-section refinement
 	// of the optimal coupling in Sweep. Default 0.02; negative disables it.
 	RefineTol float64
+	// MatrixFree, if not nil, selects the matrix-free source (odd
+	// activations): q_s from rkgp.FitMatrixFree with these settings and
+	// every solve against A = T_s I + (q_s/lambda1) K_s by block
+	// preconditioned conjugate gradients, so that no P_s × P_s matrix is
+	// formed (memory O(P_s (N0 + P_t + Rank + Batch))). Its CGTol, MaxCG,
+	// Rank and Block govern the solves; Solver.MatrixFree reports their
+	// errors. Nil (the default) factors A densely.
+	MatrixFree *rkgp.MatrixFreeSettings
 
 	// meanModes selects the mean-mode theory also for odd activations, whose
 	// mean terms vanish (for the tests that compare it with the odd theory).

@@ -52,6 +52,9 @@ type sourceFactor struct {
 	cs   float64       // ĉ_s (the mean-mode theory); q_s for odd activations
 	chol *mat.Cholesky // A = L Lᵀ, possibly shared with the source model (read only)
 	ly   []float64     // L⁻¹ y_s
+	// mf, if not nil, is the matrix-free source (Settings.MatrixFree),
+	// which has no chol and ly.
+	mf *mfSource
 }
 
 // NewSolver validates p, solves the source saddle (unless s.SourceQ is set),
@@ -67,6 +70,9 @@ func NewSolver(p Problem, s *Settings) (*Solver, error) {
 	if math.IsNaN(set.SourceQ) || math.IsInf(set.SourceQ, 0) || set.SourceQ < 0 {
 		return nil, fmt.Errorf("transfer: Settings.SourceQ must be a positive number (or 0 to solve), got %v", set.SourceQ)
 	}
+	if err := checkMatrixFree(p, set); err != nil {
+		return nil, err
+	}
 	sv := &Solver{prob: p, set: set, act: p.Net.Activation(), n: float64(p.Net.N), ts: p.SourceT, n0: p.Source.Dim()}
 	sv.mean = set.meanModes || !sv.act.Odd()
 	if sv.ts == 0 {
@@ -81,7 +87,10 @@ func NewSolver(p Problem, s *Settings) (*Solver, error) {
 	}
 	css := 1 / p.Net.Lambda0
 	sv.qs = set.SourceQ
-	if sv.qs == 0 {
+	switch {
+	case set.MatrixFree != nil:
+		sv.src, err = sv.matrixFreeSource()
+	case sv.qs == 0:
 		srcNet := p.Net
 		srcNet.T = sv.ts
 		fit, err := rkgp.Fit(p.Source, srcNet, nil)
@@ -94,10 +103,11 @@ func NewSolver(p Problem, s *Settings) (*Solver, error) {
 		}
 		sv.srcModel = fit
 		sv.srcOnce.Do(func() {})
-	} else {
+	default:
 		sv.cs = sv.qs
 	}
 	switch {
+	case set.MatrixFree != nil:
 	case !sv.mean && sv.srcModel != nil:
 		// The source model's G = T_s I + (Q/lambda1) K_s is A itself, built
 		// from the same kernel by the same operations: share its

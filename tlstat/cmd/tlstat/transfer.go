@@ -66,8 +66,11 @@ type transferOutput struct {
 	Gain             float64            `json:"gain"`
 	Relatedness      float64            `json:"relatedness"`
 	DataEquivalent   *transferEquivJSON `json:"data_equivalent,omitempty"`
-	// Trust judges the prediction against the measured validity map.
+	// Trust judges the prediction against the measured validity map (with a
+	// matrix-free source only the target's verdict is computed).
 	Trust study.TransferTrust `json:"trust"`
+	// MatrixFree describes the matrix-free source (-matrix-free).
+	MatrixFree *transferMFJSON `json:"matrix_free,omitempty"`
 }
 
 type transferEquivJSON struct {
@@ -120,6 +123,7 @@ func runTransfer(args []string, stdout, stderr io.Writer) error {
 	sourceTemp := fs.Float64("source-t", 0, "source temperature T_s (0: same as -t)")
 	gammaFlag := fs.String("gamma", "0,0.1,1,10,100", "comma-separated couplings gamma >= 0 (sorted, solved by continuation from 0)")
 	jsonOut := fs.Bool("json", false, "write one JSON object {\"results\": [...], ...} instead of a table")
+	mf := addTransferMFFlags(fs)
 	equiv := fs.String("equiv-sizes", "", "if set (e.g. 100,200,400,800), also compute the data-equivalent gain: the scratch learning curve on the first P target training images for these P (images only)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: tlstat transfer [flags]\n\nSolves the Franz–Parisi transfer theory over -gamma and prints the target test error with\nscratch, infinite-width, regularization-only and frozen-feature baselines, the optimal gamma and the gain.\n\nflags:")
@@ -158,7 +162,11 @@ func runTransfer(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	sv, err := transfer.NewSolver(transfer.Problem{Source: srcTr, Target: tgtTr, Net: net, SourceT: *sourceTemp}, nil)
+	var set *transfer.Settings
+	if mf.use(srcTr.Len()) {
+		set = &transfer.Settings{MatrixFree: mf.settings(stderr), Batch: mf.batch}
+	}
+	sv, err := transfer.NewSolver(transfer.Problem{Source: srcTr, Target: tgtTr, Net: net, SourceT: *sourceTemp}, set)
 	if err != nil {
 		return err
 	}
@@ -176,7 +184,12 @@ func runTransfer(args []string, stdout, stderr io.Writer) error {
 	if !net.Activation().Odd() {
 		out.CS = sv.Scratch().MeanSource
 	}
-	if out.Trust, err = study.TrustTransfer(sv, srcTe, tgtTe, tf.Kind()); err != nil {
+	if out.MatrixFree = transferMF(sv); out.MatrixFree != nil {
+		out.Trust, err = trustTransferMF(sv, tgtTe, tf.Kind())
+	} else {
+		out.Trust, err = study.TrustTransfer(sv, srcTe, tgtTe, tf.Kind())
+	}
+	if err != nil {
 		return err
 	}
 	for _, p := range sw.Points {
@@ -232,6 +245,9 @@ func sourceT(ts, t float64) float64 {
 
 func writeTransferTable(w io.Writer, o transferOutput) {
 	fmt.Fprintf(w, "# transfer: %s\n# network %s, q_s = %.6f\n", o.Task, o.Network, o.QS)
+	if o.MatrixFree != nil {
+		writeTransferMF(w, o.MatrixFree)
+	}
 	if o.CS != 0 {
 		writeTransferMeanTable(w, o)
 		return
@@ -262,6 +278,10 @@ func writeTransferTable(w io.Writer, o transferOutput) {
 		} else {
 			fmt.Fprintf(w, "data-equivalent: scratch needs %.0f target examples to match (%+.0f)\n", e.P, e.Gain)
 		}
+	}
+	if o.MatrixFree != nil {
+		fmt.Fprintf(w, "trust: %s\n  source: %s\n  target: %s\n", o.Trust.Note, o.Trust.Source.Note, o.Trust.Target)
+		return
 	}
 	fmt.Fprintf(w, "trust: %s\n  source: %s\n  target: %s\n", o.Trust.Regime, o.Trust.Source, o.Trust.Target)
 }

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The dense and the matrix-free transfer sweep side by side (docs/benchmarks.md, "Beyond dense matrices"):
+# each run's JSON document, its /usr/bin/time -v report (CPU, wall time, peak resident memory) and, for the
+# matrix-free runs, the progress log go to docs/benchmarks/matrixfree/. Resumable: a run whose JSON file
+# exists is skipped, and a run is written to a temporary file first. Usage: bench/transfermf.sh [RUN-NAME-PATTERN]
+# Task: the transfer benchmarks' MNIST pair, source {0,2,4,6} vs {1,3,5,7}, target {0,2,4,8} vs {1,3,5,9},
+# pool 2, 1000 target test images, P_t = 500, N = 1000, erf, T = 0.05, lambda0 = lambda1 = 1, the default
+# grid of the memory table (10 couplings, refinement, frozen features).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+out=docs/benchmarks/matrixfree
+mkdir -p "$out"
+bin=${TLSTAT_BIN:-$(mktemp -d)/tlstat}
+[ -x "$bin" ] || go build -o "$bin" ./tlstat/cmd/tlstat
+pattern=${1:-.}
+# shellcheck source=bench/runrecord.sh
+. bench/runrecord.sh
+
+run() {
+	local name=$1
+	record_due "$@" || return 0
+	shift
+	if nice -n 10 /usr/bin/time -v -o "$out/$name.time" "$bin" "$@" -json >"$out/$name.json.tmp" 2>"$out/$name.log"; then
+		mv "$out/$name.json.tmp" "$out/$name.json"
+		sed -i "s|$bin|tlstat|g" "$out/$name.time" # the report names the binary by its build path
+		[ -s "$out/$name.log" ] || rm -f "$out/$name.log"
+	else
+		echo "     $name failed (see $out/$name.log)"
+		rm -f "$out/$name.json.tmp"
+	fi
+}
+
+grid=0,0.1,0.3,1,3,10,30,100,300,1000
+for ps in 2000 4000; do
+	run "transfer_dense_Ps${ps}" transfer -ps "$ps" -pt 500 -n 1000 -gamma "$grid"
+	run "transfer_mf_Ps${ps}" transfer -ps "$ps" -pt 500 -n 1000 -gamma "$grid" -matrix-free
+done
