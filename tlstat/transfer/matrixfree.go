@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sync"
+	"time"
 
 	"github.com/tlstat/tlstat/tlstat/kernel"
 	"github.com/tlstat/tlstat/tlstat/rkgp"
@@ -46,6 +47,7 @@ type mfSource struct {
 	sys   *rkgp.MatrixFreeSystem
 	fit   *rkgp.MatrixFreeModel
 	alpha *mat.Dense // A⁻¹ y_s, P_s×1
+	log   func(msg string)
 
 	mu    sync.Mutex
 	stats MatrixFreeSource
@@ -71,7 +73,7 @@ func checkMatrixFree(p Problem, set Settings) error {
 func (s *Solver) matrixFreeSource() (*sourceFactor, error) {
 	net := s.prob.Net
 	net.T = s.ts
-	mf := &mfSource{}
+	mf := &mfSource{log: s.set.MatrixFree.Log}
 	var err error
 	if s.qs == 0 {
 		mf.fit, err = rkgp.FitMatrixFree(s.prob.Source, net, s.set.MatrixFree)
@@ -101,7 +103,11 @@ func (s *Solver) matrixFreeSource() (*sourceFactor, error) {
 // solve returns A⁻¹B and records the solve's statistics; what names the
 // right-hand side in errors.
 func (mf *mfSource) solve(b *mat.Dense, what string) (*mat.Dense, error) {
+	start := time.Now()
 	x, st, err := mf.sys.Solve(b, nil)
+	if mf.log != nil {
+		mf.log(fmt.Sprintf("source solve for %s: %d CG iterations, residual %.2g, %.1fs", what, st.Iterations, st.Residual, time.Since(start).Seconds()))
+	}
 	mf.mu.Lock()
 	mf.stats.Solves++
 	mf.stats.MaxIterations = max(mf.stats.MaxIterations, st.Iterations)

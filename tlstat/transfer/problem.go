@@ -54,8 +54,9 @@ type Settings struct {
 	// every solve against A = T_s I + (q_s/lambda1) K_s by block
 	// preconditioned conjugate gradients, so that no P_s × P_s matrix is
 	// formed (memory O(P_s (N0 + P_t + Rank + Batch))). Its CGTol, MaxCG,
-	// Rank and Block govern the solves; Solver.MatrixFree reports their
-	// errors. Nil (the default) factors A densely.
+	// Rank and Block govern the solves, and its Log receives a line per
+	// solve; Solver.MatrixFree reports their errors. Nil (the default)
+	// factors A densely.
 	MatrixFree *rkgp.MatrixFreeSettings
 
 	// meanModes selects the mean-mode theory also for odd activations, whose
