@@ -40,6 +40,17 @@
 // needs L⁻¹K_st (O(P_s² P_t)); every evaluation of S_1 and its gradient then
 // costs one Cholesky of the P_t×P_t matrix D and a few P_t³ products.
 //
+// Settings.MatrixFree replaces the source factorization for odd
+// activations: q_s comes from rkgp.FitMatrixFree, and A⁻¹y_s (once),
+// A⁻¹K_st (once per gamma, P_t columns) and A⁻¹K_s0 (per batch of test
+// points) from block preconditioned conjugate gradients whose kernel
+// products are recomputed from the inputs (rkgp.MatrixFreeSystem). No
+// P_s×P_s matrix is formed: memory O(P_s (N0 + P_t + Rank + Batch)), plus
+// the source fit's Lanczos vectors while it runs, for more CPU time (every
+// conjugate-gradient iteration is a pass over the P_s² kernel entries).
+// Solver.MatrixFree reports the standard error of q_s, which every target
+// number inherits, and the solves' residuals.
+//
 // For activations that are not odd (ReLU) each hidden unit's activation has a
 // mean, and the readouts' component along the all-ones direction (the mean
 // mode) carries it. The solver then uses the mean-mode theory
