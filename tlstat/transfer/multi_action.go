@@ -29,6 +29,8 @@ type multiState struct {
 	rho  []float64     // D⁻¹ r
 	w    *mat.Dense    // D×D: column k is w_k = Q_stᵀ v_k
 	s1   float64
+	// wm is W = D⁻¹FD⁻¹ (with the gradient), for the Jacobian.
+	wm *mat.Dense
 	// gt, gtt and gst are the gradients: dS_1 = tr(gt dQ_t) + tr(gtt dQ_tt)
 	// + Σ_de gst_de (dQ_st)_de.
 	gt, gtt *mat.SymDense
@@ -224,6 +226,7 @@ func (c *MultiCoupled) eval(q MultiOrder, withGrad bool) (*multiState, error) {
 	fd.CloneFrom(st.f)
 	df.Mul(st.dinv, &fd)
 	wd.Mul(&df, st.dinv)
+	st.wm = &wd
 	nl := n * l1
 	for e := range d {
 		for e2 := e; e2 < d; e2++ {

@@ -53,11 +53,17 @@ func (e *MultiConvergenceError) Error() string {
 
 // Solve finds a root of the gradient of S_1 from start by damped Newton
 // iterations on the independent entries of (Q_t, Q_st, Q_tt), with the
-// Jacobian from forward differences of the analytic gradient, recomputed
-// every step; steps are backtracked on |∇S_1| and out of the domain. S_1
-// is a saddle, so it is not minimized. Without convergence it returns the
-// partial model and a *MultiConvergenceError.
+// analytic Jacobian (multi_jacobian.go: one factorization of D per step),
+// recomputed every step; steps are backtracked on |∇S_1| and out of the
+// domain. S_1 is a saddle, so it is not minimized. Without convergence it
+// returns the partial model and a *MultiConvergenceError.
 func (c *MultiCoupled) Solve(start MultiOrder) (*MultiModel, error) {
+	return c.solve(start, false)
+}
+
+// solve is Solve, with the Jacobian from forward differences of the
+// analytic gradient (2D² + D evaluations a step) if fdJac.
+func (c *MultiCoupled) solve(start MultiOrder, fdJac bool) (*MultiModel, error) {
 	set := c.s.set
 	d := c.s.nd
 	nv := nvars(d)
@@ -71,27 +77,14 @@ func (c *MultiCoupled) Solve(start MultiOrder) (*MultiModel, error) {
 	it := 0
 	reason := "iteration limit"
 	for ; res > set.Tol && it < set.MaxIter; it++ {
-		jac := mat.NewDense(nv, nv, nil)
-		ok := true
-		for j := range nv {
-			h := 1e-7 * math.Max(1, math.Abs(x[j]))
-			xp := append([]float64(nil), x...)
-			xp[j] += h
-			sp, err := c.eval(unflatten(xp, d), true)
-			if err != nil {
-				xp[j] = x[j] - h
-				h = -h
-				if sp, err = c.eval(unflatten(xp, d), true); err != nil {
-					ok = false
-					break
-				}
+		var jac *mat.Dense
+		if fdJac {
+			var ok bool
+			if jac, ok = c.jacobianFD(x, g); !ok {
+				reason = "Jacobian step left the domain"
+				break
 			}
-			gp := sp.flatGrad()
-			for i := range nv {
-				jac.Set(i, j, (gp[i]-g[i])/h)
-			}
-		}
-		if !ok {
+		} else if jac, err = c.jacobian(st); err != nil {
 			reason = "Jacobian step left the domain"
 			break
 		}
@@ -138,6 +131,33 @@ func (c *MultiCoupled) Solve(start MultiOrder) (*MultiModel, error) {
 		return m, &MultiConvergenceError{Gamma: c.gamma, Residual: res, Iterations: it, Reason: reason}
 	}
 	return m, nil
+}
+
+// jacobianFD returns the Jacobian of flatGrad at x (gradient g) by forward
+// differences, stepping backwards where a forward step leaves the domain;
+// false if both do.
+func (c *MultiCoupled) jacobianFD(x, g []float64) (*mat.Dense, bool) {
+	d := c.s.nd
+	nv := len(x)
+	jac := mat.NewDense(nv, nv, nil)
+	for j := range nv {
+		h := 1e-7 * math.Max(1, math.Abs(x[j]))
+		xp := append([]float64(nil), x...)
+		xp[j] += h
+		sp, err := c.eval(unflatten(xp, d), true)
+		if err != nil {
+			xp[j] = x[j] - h
+			h = -h
+			if sp, err = c.eval(unflatten(xp, d), true); err != nil {
+				return nil, false
+			}
+		}
+		gp := sp.flatGrad()
+		for i := range nv {
+			jac.Set(i, j, (gp[i]-g[i])/h)
+		}
+	}
+	return jac, true
 }
 
 // At returns the model at fixed order parameters q (no solve), e.g. the
