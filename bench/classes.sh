@@ -39,3 +39,13 @@ trow transfer3_N100_Ps200_Pt100_T0.05 -n 100 -ps 200 -p 100 -t 0.05 -gamma 0,1,1
 trow transfer3_N100_Ps200_Pt100_T0.05_linear -n 100 -ps 200 -p 100 -t 0.05 -gamma 0,1,10 -act linear
 # An intermediate coupling of the erf pair (stronger couplings mix slowly: gamma = 10 above may end unconverged).
 trow transfer3_N100_Ps200_Pt100_T0.05_gamma3 -n 100 -ps 200 -p 100 -t 0.05 -gamma 3
+
+# Ten classes: the ten digits as ten outputs, source P_s = 400 from the first
+# half of the training file, target P_t = 100 from the second half (-split):
+# the same task learned again from other images, the plainest transfer a
+# multi-class user meets. Theory only (no -simulate): the D = 10 transfer
+# sampler is not run here.
+out=docs/validation/classes/transfer10
+mkdir -p "$out"
+record transfer10_split_N200_Ps400_Pt100_T0.05 classes -transfer '0|1|2|3|4|5|6|7|8|9' -groups '0|1|2|3|4|5|6|7|8|9' -split \
+	-n 200 -ps 400 -p 100 -t 0.05 -gamma 0,1,3,10,30 -ptest 1000 -json

@@ -105,6 +105,7 @@ func runClasses(args []string, stdout, stderr io.Writer) error {
 	ps := fs.Int("ps", 400, "with -transfer: number of source training examples P_s")
 	sourceT := fs.Float64("source-t", 0, "with -transfer: source temperature T_s (0: same as -t)")
 	gammaFlag := fs.String("gamma", "0,1,10", "with -transfer: comma-separated couplings gamma >= 0 (the frozen limit gamma = inf is always reported)")
+	split := fs.Bool("split", false, "with -transfer: draw the source's training images from the first half of the training file and the target's from the second half, so that no image is in both sets")
 	snaps := fs.Int("snapshots", 1, "with -transfer -simulate: snapshots W_s per source chain (one target chain each per gamma)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: tlstat classes [flags]\n\nSolves the multi-output (kernel shape renormalization) theory of one Bayesian one-hidden-layer\nnetwork with one readout per class group, trained on centred one-hot labels, and prints the\nD×D order parameter, the test error per output and the classification accuracy of the mean\npredictor, beside the infinite-width (NNGP) baseline.\n\nflags:")
@@ -137,7 +138,7 @@ func runClasses(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		return runClassesTransfer(classesTransferOpts{dataset: *dataset, srcGroups: src, tgt: gs, ps: *ps, p: *p, ptest: *ptest,
-			pool: *pool, net: net, sourceT: *sourceT, gammas: gammas, simulate: *simulate, chains: *chains, snaps: *snaps,
+			pool: *pool, net: net, sourceT: *sourceT, gammas: gammas, split: *split, simulate: *simulate, chains: *chains, snaps: *snaps,
 			maxSteps: *maxSteps, maxTime: *maxTime, seed: *seed, jsonOut: *jsonOut, start: start, stdout: stdout, progress: stderr})
 	}
 	trainIm, testIm, err := data.ImagesByName(*dataset)
@@ -278,7 +279,7 @@ func writeClassesTable(w io.Writer, paths []string) error {
 	if len(paths) == 0 {
 		return fmt.Errorf("-table: no record files given")
 	}
-	header := false
+	header, theoryTable := false, false
 	for _, path := range paths {
 		b, err := os.ReadFile(path)
 		if err != nil {
@@ -299,10 +300,23 @@ func writeClassesTable(w io.Writer, paths []string) error {
 			if header {
 				return fmt.Errorf("%s: transfer and single-network records cannot share one table", path)
 			}
+			theoryOnly := len(d.Rows) > 0 && d.Rows[0].Simulation == nil
 			if path == paths[0] {
-				fmt.Fprintln(w, classesTransferTableHeader)
+				theoryTable = theoryOnly
+				if theoryOnly {
+					fmt.Fprintln(w, classesTransferTheoryHeader)
+				} else {
+					fmt.Fprintln(w, classesTransferTableHeader)
+				}
+			} else if theoryOnly != theoryTable {
+				return fmt.Errorf("%s: records with and without simulations cannot share one table", path)
 			}
-			if err := writeClassesTransferTable(w, strings.TrimSuffix(filepath.Base(path), ".json"), d); err != nil {
+			name := strings.TrimSuffix(filepath.Base(path), ".json")
+			if theoryOnly {
+				if err := writeClassesTransferTheoryTable(w, name, d); err != nil {
+					return err
+				}
+			} else if err := writeClassesTransferTable(w, name, d); err != nil {
 				return err
 			}
 			continue

@@ -27,21 +27,27 @@ type classesTransferOutput struct {
 	P            int     `json:"p"`
 	PTest        int     `json:"ptest"`
 	Pool         int     `json:"pool"`
-	N0           int     `json:"n0"`
-	N            int     `json:"n"`
-	T            float64 `json:"t"`
-	SourceT      float64 `json:"source_t"`
-	Lambda0      float64 `json:"lambda0"`
-	Lambda1      float64 `json:"lambda1"`
-	Act          string  `json:"act"`
+	// Split reports source images from the first half of the training
+	// file and target images from the second half (-split).
+	Split   bool    `json:"split,omitempty"`
+	N0      int     `json:"n0"`
+	N       int     `json:"n"`
+	T       float64 `json:"t"`
+	SourceT float64 `json:"source_t"`
+	Lambda0 float64 `json:"lambda0"`
+	Lambda1 float64 `json:"lambda1"`
+	Act     string  `json:"act"`
 	// SourceQ is the source's D×D order parameter Q_s.
 	SourceQ [][]float64 `json:"source_q"`
 	// Frozen is the theory's target risk in the frozen-feature limit
 	// gamma = +Inf.
-	Frozen rkgp.MultiRisk        `json:"frozen"`
-	Rows   []classesTransferRow  `json:"rows"`
-	Trust  string                `json:"trust"`
-	SimSrc *classesTransferSrcSm `json:"simulation_source,omitempty"`
+	Frozen rkgp.MultiRisk `json:"frozen"`
+	// FrozenRow is the full row of the frozen-feature limit (its Gamma,
+	// +Inf, is not stored: JSON has no infinity).
+	FrozenRow *classesTransferRow   `json:"frozen_row,omitempty"`
+	Rows      []classesTransferRow  `json:"rows"`
+	Trust     string                `json:"trust"`
+	SimSrc    *classesTransferSrcSm `json:"simulation_source,omitempty"`
 	// Seconds is the wall-clock time of the whole command.
 	Seconds float64 `json:"seconds"`
 }
@@ -85,6 +91,7 @@ type classesTransferOpts struct {
 	net              rkgp.Network
 	sourceT          float64
 	gammas           []float64
+	split            bool
 	simulate         bool
 	chains, snaps    int
 	maxSteps         int
@@ -118,11 +125,15 @@ func runClassesTransfer(o classesTransferOpts) error {
 	}
 	srcTask := data.ClassTask{Groups: o.srcGroups, P: o.ps, Pool: o.pool}
 	tgtTask := data.ClassTask{Groups: o.tgt, P: o.p, PTest: o.ptest, Pool: o.pool}
-	src, _, err := srcTask.Select(trainIm, nil)
+	srcIm, tgtIm := trainIm, trainIm
+	if o.split {
+		srcIm, tgtIm = halves(trainIm)
+	}
+	src, _, err := srcTask.Select(srcIm, nil)
 	if err != nil {
 		return fmt.Errorf("source task: %w", err)
 	}
-	tgt, test, err := tgtTask.Select(trainIm, testIm)
+	tgt, test, err := tgtTask.Select(tgtIm, testIm)
 	if err != nil {
 		return fmt.Errorf("target task: %w", err)
 	}
@@ -149,7 +160,7 @@ func runClassesTransfer(o classesTransferOpts) error {
 	out := classesTransferOutput{
 		Dataset: data.DatasetTitle(o.dataset), SourceGroups: o.srcGroups, Groups: o.tgt,
 		Labels: "centred one-hot: 1 − 1/D for the example's group, −1/D otherwise",
-		PS:     o.ps, P: o.p, PTest: o.ptest, Pool: o.pool, N0: tgt.X.RawMatrix().Cols, N: o.net.N, T: o.net.T, SourceT: ts,
+		PS:     o.ps, P: o.p, PTest: o.ptest, Pool: o.pool, Split: o.split, N0: tgt.X.RawMatrix().Cols, N: o.net.N, T: o.net.T, SourceT: ts,
 		Lambda0: o.net.Lambda0, Lambda1: o.net.Lambda1, Act: o.net.Activation().Name(),
 		SourceQ: matRows(sv.QSource()), Trust: classesTransferTrust,
 	}
@@ -157,9 +168,10 @@ func runClassesTransfer(o classesTransferOpts) error {
 	if err != nil {
 		return fmt.Errorf("frozen-feature limit: %w", err)
 	}
-	if out.Frozen, err = frozen.Risk(test); err != nil {
+	if out.FrozenRow, err = classesTransferRowOf(frozen, test); err != nil {
 		return err
 	}
+	out.Frozen = out.FrozenRow.Theory
 	gammas := append([]float64(nil), o.gammas...)
 	sort.Float64s(gammas)
 	for _, g := range gammas {
@@ -167,19 +179,14 @@ func runClassesTransfer(o classesTransferOpts) error {
 		if err != nil {
 			return err
 		}
-		row := classesTransferRow{Gamma: g, QT: matRows(m.Q.T), QST: matRows(m.Q.ST), QTT: matRows(m.Q.TT), Residual: m.Residual,
-			Converged: m.Converged, ReadoutNorm: m.ReadoutNorm(), Overlap: m.Overlap()}
-		if row.Theory, err = m.Risk(test); err != nil {
-			return err
+		if o.progress != nil && !o.simulate {
+			fmt.Fprintf(o.progress, "gamma %g: %d Newton steps, residual %.2g, %.0fs\n", g, m.Iterations, m.Residual, time.Since(o.start).Seconds())
 		}
-		inf, err := m.NNGP()
+		row, err := classesTransferRowOf(m, test)
 		if err != nil {
 			return err
 		}
-		if row.InfiniteWidth, err = inf.Risk(test); err != nil {
-			return err
-		}
-		out.Rows = append(out.Rows, row)
+		out.Rows = append(out.Rows, *row)
 	}
 	if o.simulate {
 		if o.chains < 2 {
@@ -215,6 +222,9 @@ func runClassesTransfer(o classesTransferOpts) error {
 	d := len(o.tgt)
 	w("source    %s, groups %s, P_s = %d, T_s = %g; eigenvalues of Q_s: %s\n", out.Dataset, srcTask, o.ps, ts, fmtFloats(eigenvalues(sv.QSource()), "%.4g"))
 	w("target    groups %s, P_t = %d, %d test images, pool %d (N0 = %d); labels %s\n", tgtTask, o.p, o.ptest, o.pool, out.N0, out.Labels)
+	if o.split {
+		w("split     source images from the first %d training images, target images from the last %d\n", (trainIm.Len()+1)/2, trainIm.Len()/2)
+	}
 	w("network   N = %d, T = %g, lambda0 = %g, lambda1 = %g, act = %s, D = %d outputs\n", o.net.N, o.net.T, o.net.Lambda0, o.net.Lambda1, out.Act, d)
 	w("target test error per output (bias² + variance, mean over test images) and accuracy of the largest output:\n")
 	for _, r := range out.Rows {
@@ -235,6 +245,41 @@ func runClassesTransfer(o classesTransferOpts) error {
 	w("trust     %s\n", out.Trust)
 	w("time      %.2fs\n", out.Seconds)
 	return nil
+}
+
+// halves returns the first ⌈n/2⌉ and the last ⌊n/2⌋ images of im (shared,
+// not copied).
+func halves(im *data.Images) (first, second *data.Images) {
+	h := (im.Len() + 1) / 2
+	sz := im.ImageSize()
+	first, second = &data.Images{}, &data.Images{}
+	*first, *second = *im, *im
+	first.Pix, first.Labels = im.Pix[:h*sz], im.Labels[:h]
+	second.Pix, second.Labels = im.Pix[h*sz:], im.Labels[h:]
+	return first, second
+}
+
+// classesTransferRowOf returns the theory's row of model m: order
+// parameters, test risk, the infinite-width risk at the same coupling and
+// the readout norm and overlap.
+func classesTransferRowOf(m *transfer.MultiModel, test *data.MultiDataset) (*classesTransferRow, error) {
+	row := &classesTransferRow{QT: matRows(m.Q.T), QST: matRows(m.Q.ST), QTT: matRows(m.Q.TT), Residual: m.Residual,
+		Converged: m.Converged, ReadoutNorm: m.ReadoutNorm(), Overlap: m.Overlap()}
+	if !math.IsInf(m.Gamma, 1) {
+		row.Gamma = m.Gamma // JSON has no +Inf: the frozen row leaves it 0
+	}
+	var err error
+	if row.Theory, err = m.Risk(test); err != nil {
+		return nil, err
+	}
+	inf, err := m.NNGP()
+	if err != nil {
+		return nil, err
+	}
+	if row.InfiniteWidth, err = inf.Risk(test); err != nil {
+		return nil, err
+	}
+	return row, nil
 }
 
 // fmtRiskOutputs formats the per-output test errors.
@@ -278,3 +323,56 @@ func writeClassesTransferTable(w io.Writer, name string, d classesTransferOutput
 
 // classesTransferTableHeader is the header of writeClassesTransferTable.
 const classesTransferTableHeader = "| run | act | D | N | P_s | P_t | T | γ | theory ε per output | theory ε | Langevin ε (± s.e.) | verdict | infinite width ε | theory accuracy | theory ⟨\\|v_t\\|²⟩/N | Langevin \\|v_t\\|²/N | R̂ (ε, \\|v\\|²) | bulk ESS (ε, \\|v\\|²) |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+
+// classesTransferTheoryHeader is the header of
+// writeClassesTransferTheoryTable.
+const classesTransferTheoryHeader = "| run | act | D | N | P_s | P_t | T | γ | theory ε per output (min–max) | theory ε | theory ε − scratch ε | theory accuracy | infinite width ε | infinite width accuracy | theory ⟨\\|v_t\\|²⟩/N | saddle | check |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+
+// writeClassesTransferTheoryTable prints the markdown table of one stored
+// `classes -transfer -json` record without simulations: one line a
+// coupling and one for the frozen-feature limit, the theory's per-output
+// test errors (smallest and largest), mean and accuracy, the change of the
+// mean against the gamma = 0 row (training from scratch), the
+// infinite-width baseline, whether the saddle converged, and that no
+// simulation checks the row.
+func writeClassesTransferTheoryTable(w io.Writer, name string, d classesTransferOutput) error {
+	var scratch *classesTransferRow
+	for i := range d.Rows {
+		if d.Rows[i].Gamma == 0 {
+			scratch = &d.Rows[i]
+		}
+	}
+	type item struct {
+		gamma string
+		r     *classesTransferRow
+	}
+	var items []item
+	for i := range d.Rows {
+		items = append(items, item{fmt.Sprint(d.Rows[i].Gamma), &d.Rows[i]})
+	}
+	if d.FrozenRow != nil {
+		items = append(items, item{"∞ (frozen)", d.FrozenRow})
+	}
+	for _, it := range items {
+		r := it.r
+		if r.Simulation != nil {
+			return fmt.Errorf("%s: gamma = %s has a simulation; the theory-only table is for records without", name, it.gamma)
+		}
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for _, o := range r.Theory.Outputs {
+			lo, hi = math.Min(lo, o.Total), math.Max(hi, o.Total)
+		}
+		diff := "—"
+		if scratch != nil {
+			diff = fmt.Sprintf("%+.4f", r.Theory.Total-scratch.Theory.Total)
+		}
+		saddle := fmt.Sprintf("converged (residual %.1g)", r.Residual)
+		if !r.Converged {
+			saddle = fmt.Sprintf("NOT converged (residual %.1g)", r.Residual)
+		}
+		fmt.Fprintf(w, "| %s | %s | %d | %d | %d | %d | %g | %s | %.4f–%.4f | %.4f | %s | %.3f | %.4f | %.3f | %.3f | %s | no simulation: not validated |\n",
+			name, d.Act, len(d.Groups), d.N, d.PS, d.P, d.T, it.gamma, lo, hi, r.Theory.Total, diff, r.Theory.Accuracy,
+			r.InfiniteWidth.Total, r.InfiniteWidth.Accuracy, r.ReadoutNorm, saddle)
+	}
+	return nil
+}

@@ -76,3 +76,23 @@ func mnistForTest(t *testing.T) (*data.Images, *data.Images) {
 	}
 	return tr, te
 }
+
+// TestHalves: -split's halves are the first ⌈n/2⌉ and the last ⌊n/2⌋
+// images, pixels and labels together, with no image in both.
+func TestHalves(t *testing.T) {
+	im := &data.Images{Rows: 1, Cols: 2, Pix: []uint8{0, 1, 10, 11, 20, 21, 30, 31, 40, 41}, Labels: []uint8{0, 1, 2, 3, 4}}
+	a, b := halves(im)
+	if a.Len() != 3 || b.Len() != 2 {
+		t.Fatalf("halves of 5 images have %d and %d", a.Len(), b.Len())
+	}
+	for i := range a.Len() {
+		if got := a.Image(i); int(a.Labels[i]) != i || got[0] != uint8(10*i) {
+			t.Errorf("first half, image %d: label %d, pixels %v", i, a.Labels[i], got)
+		}
+	}
+	for i := range b.Len() {
+		if got := b.Image(i); int(b.Labels[i]) != i+3 || got[1] != uint8(10*(i+3)+1) {
+			t.Errorf("second half, image %d: label %d, pixels %v", i, b.Labels[i], got)
+		}
+	}
+}
