@@ -31,7 +31,10 @@ run() {
 }
 
 grid=0,0.1,0.3,1,3,10,30,100,300,1000
-for ps in 2000 4000; do
-	run "transfer_dense_Ps${ps}" transfer -ps "$ps" -pt 500 -n 1000 -gamma "$grid"
-	run "transfer_mf_Ps${ps}" transfer -ps "$ps" -pt 500 -n 1000 -gamma "$grid" -matrix-free
-done
+run transfer_dense_Ps2000 transfer -ps 2000 -pt 500 -n 1000 -gamma "$grid"
+run transfer_mf_Ps2000 transfer -ps 2000 -pt 500 -n 1000 -gamma "$grid" -matrix-free
+run transfer_dense_Ps4000 transfer -ps 4000 -pt 500 -n 1000 -gamma "$grid"
+# P_s = 4000 with the matrix-free source: a shorter sweep (4 couplings, 256 test images, one batch), since
+# every conjugate-gradient iteration is a pass over the 8·10⁶ kernel entries of the source.
+run transfer_dense_Ps4000_short transfer -ps 4000 -pt 500 -n 1000 -ptest 256 -gamma 0,1,10,100
+run transfer_mf_Ps4000_short transfer -ps 4000 -pt 500 -n 1000 -ptest 256 -gamma 0,1,10,100 -matrix-free
