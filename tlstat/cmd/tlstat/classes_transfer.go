@@ -72,6 +72,12 @@ type classesTransferRow struct {
 	// first-layer variance c_tt(gamma).
 	Theory        rkgp.MultiRisk `json:"theory"`
 	InfiniteWidth rkgp.MultiRisk `json:"infinite_width"`
+	// RegularizationOnly is the target network trained from scratch with
+	// the first-layer variance c_tt(gamma) of the coupling but no source
+	// (Q_st = Q_tt = 0): rkgp.FitMulti with lambda0 = 1/c_tt. It separates
+	// what the coupling's change of the weight prior does from what the
+	// source's weights bring. Nil in older records.
+	RegularizationOnly *rkgp.MultiRisk `json:"regularization_only,omitempty"`
 	// ReadoutNorm is tr Q_t/(D lambda1) and Overlap tr Q_st/(D lambda1).
 	ReadoutNorm float64     `json:"readout_norm"`
 	Overlap     float64     `json:"overlap"`
@@ -168,7 +174,7 @@ func runClassesTransfer(o classesTransferOpts) error {
 	if err != nil {
 		return fmt.Errorf("frozen-feature limit: %w", err)
 	}
-	if out.FrozenRow, err = classesTransferRowOf(frozen, test); err != nil {
+	if out.FrozenRow, err = classesTransferRowOf(frozen, tgt, test, o.net); err != nil {
 		return err
 	}
 	out.Frozen = out.FrozenRow.Theory
@@ -182,7 +188,7 @@ func runClassesTransfer(o classesTransferOpts) error {
 		if o.progress != nil && !o.simulate {
 			fmt.Fprintf(o.progress, "gamma %g: %d Newton steps, residual %.2g, %.0fs\n", g, m.Iterations, m.Residual, time.Since(o.start).Seconds())
 		}
-		row, err := classesTransferRowOf(m, test)
+		row, err := classesTransferRowOf(m, tgt, test, o.net)
 		if err != nil {
 			return err
 		}
@@ -232,8 +238,9 @@ func runClassesTransfer(o classesTransferOpts) error {
 		if !r.Converged {
 			status = " (saddle NOT CONVERGED)"
 		}
-		w("gamma %-8g error %s  mean %.6f (NNGP %.6f)  accuracy %.4f (NNGP %.4f)  <|v_t|²>/N %.4g  <v_s·v_t>/N %.4g%s\n", r.Gamma,
-			fmtRiskOutputs(r.Theory), r.Theory.Total, r.InfiniteWidth.Total, r.Theory.Accuracy, r.InfiniteWidth.Accuracy, r.ReadoutNorm, r.Overlap, status)
+		w("gamma %-8g error %s  mean %.6f (NNGP %.6f, regularization only %.6f)  accuracy %.4f (NNGP %.4f)  <|v_t|²>/N %.4g  <v_s·v_t>/N %.4g%s\n", r.Gamma,
+			fmtRiskOutputs(r.Theory), r.Theory.Total, r.InfiniteWidth.Total, r.RegularizationOnly.Total, r.Theory.Accuracy, r.InfiniteWidth.Accuracy,
+			r.ReadoutNorm, r.Overlap, status)
 		if sim := r.Simulation; sim != nil {
 			status := convergedWord(sim.Converged)
 			w("  Langevin test error %.4f ± %.4f (R̂ %.3f, bulk ESS %.0f), <|v|²>/N %.4f ± %.4f (R̂ %.3f); %s after %d + %d iterations of %d chains; %s\n",
@@ -260,9 +267,10 @@ func halves(im *data.Images) (first, second *data.Images) {
 }
 
 // classesTransferRowOf returns the theory's row of model m: order
-// parameters, test risk, the infinite-width risk at the same coupling and
-// the readout norm and overlap.
-func classesTransferRowOf(m *transfer.MultiModel, test *data.MultiDataset) (*classesTransferRow, error) {
+// parameters, test risk, the infinite-width and regularization-only risks
+// at the same coupling (target training set tgt, network net) and the
+// readout norm and overlap.
+func classesTransferRowOf(m *transfer.MultiModel, tgt, test *data.MultiDataset, net rkgp.Network) (*classesTransferRow, error) {
 	row := &classesTransferRow{QT: matRows(m.Q.T), QST: matRows(m.Q.ST), QTT: matRows(m.Q.TT), Residual: m.Residual,
 		Converged: m.Converged, ReadoutNorm: m.ReadoutNorm(), Overlap: m.Overlap()}
 	if !math.IsInf(m.Gamma, 1) {
@@ -279,6 +287,20 @@ func classesTransferRowOf(m *transfer.MultiModel, test *data.MultiDataset) (*cla
 	if row.InfiniteWidth, err = inf.Risk(test); err != nil {
 		return nil, err
 	}
+	reg := net
+	reg.Lambda0 = 1 / m.Cov.TT
+	fit, err := rkgp.FitMulti(tgt, reg, nil)
+	if err != nil {
+		return nil, fmt.Errorf("regularization-only baseline at gamma = %v: %w", m.Gamma, err)
+	}
+	if !fit.Converged {
+		return nil, fmt.Errorf("regularization-only baseline at gamma = %v: saddle not converged (residual %v)", m.Gamma, fit.Residual)
+	}
+	rr, err := fit.Risk(test)
+	if err != nil {
+		return nil, err
+	}
+	row.RegularizationOnly = &rr
 	return row, nil
 }
 
@@ -326,14 +348,14 @@ const classesTransferTableHeader = "| run | act | D | N | P_s | P_t | T | γ | t
 
 // classesTransferTheoryHeader is the header of
 // writeClassesTransferTheoryTable.
-const classesTransferTheoryHeader = "| run | act | D | N | P_s | P_t | T | γ | theory ε per output (min–max) | theory ε | theory ε − scratch ε | theory accuracy | infinite width ε | infinite width accuracy | theory ⟨\\|v_t\\|²⟩/N | saddle | check |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+const classesTransferTheoryHeader = "| run | act | D | N | P_s | P_t | T | γ | theory ε per output (min–max) | theory ε | theory ε − scratch ε | theory accuracy | regularization only ε | regularization only accuracy | infinite width ε | infinite width accuracy | theory ⟨\\|v_t\\|²⟩/N | saddle | check |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 
 // writeClassesTransferTheoryTable prints the markdown table of one stored
 // `classes -transfer -json` record without simulations: one line a
 // coupling and one for the frozen-feature limit, the theory's per-output
 // test errors (smallest and largest), mean and accuracy, the change of the
 // mean against the gamma = 0 row (training from scratch), the
-// infinite-width baseline, whether the saddle converged, and that no
+// regularization-only and infinite-width baselines, whether the saddle converged, and that no
 // simulation checks the row.
 func writeClassesTransferTheoryTable(w io.Writer, name string, d classesTransferOutput) error {
 	var scratch *classesTransferRow
@@ -366,12 +388,16 @@ func writeClassesTransferTheoryTable(w io.Writer, name string, d classesTransfer
 		if scratch != nil {
 			diff = fmt.Sprintf("%+.4f", r.Theory.Total-scratch.Theory.Total)
 		}
+		reg, regAcc := "—", "—"
+		if r.RegularizationOnly != nil {
+			reg, regAcc = fmt.Sprintf("%.4f", r.RegularizationOnly.Total), fmt.Sprintf("%.3f", r.RegularizationOnly.Accuracy)
+		}
 		saddle := fmt.Sprintf("converged (residual %.1g)", r.Residual)
 		if !r.Converged {
 			saddle = fmt.Sprintf("NOT converged (residual %.1g)", r.Residual)
 		}
-		fmt.Fprintf(w, "| %s | %s | %d | %d | %d | %d | %g | %s | %.4f–%.4f | %.4f | %s | %.3f | %.4f | %.3f | %.3f | %s | no simulation: not validated |\n",
-			name, d.Act, len(d.Groups), d.N, d.PS, d.P, d.T, it.gamma, lo, hi, r.Theory.Total, diff, r.Theory.Accuracy,
+		fmt.Fprintf(w, "| %s | %s | %d | %d | %d | %d | %g | %s | %.4f–%.4f | %.4f | %s | %.3f | %s | %s | %.4f | %.3f | %.3f | %s | no simulation: not validated |\n",
+			name, d.Act, len(d.Groups), d.N, d.PS, d.P, d.T, it.gamma, lo, hi, r.Theory.Total, diff, r.Theory.Accuracy, reg, regAcc,
 			r.InfiniteWidth.Total, r.InfiniteWidth.Accuracy, r.ReadoutNorm, saddle)
 	}
 	return nil
