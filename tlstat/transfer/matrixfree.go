@@ -1,6 +1,7 @@
 package transfer
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"sync"
@@ -54,7 +55,7 @@ type mfSource struct {
 }
 
 // errNoDenseSource is the error of Solver.Source for a matrix-free solver.
-var errNoDenseSource = fmt.Errorf("transfer: the matrix-free solver builds no dense source model (Solver.MatrixFree describes its source fit)")
+var errNoDenseSource = errors.New("transfer: the matrix-free solver builds no dense source model (Solver.MatrixFree describes its source fit)")
 
 // checkMatrixFree rejects what the matrix-free source does not implement.
 func checkMatrixFree(p Problem, set Settings) error {

@@ -206,7 +206,9 @@ func (s *Solver) QSource() float64 { return s.qs }
 // saddle q_s (at the source temperature): its Risk on source test data is
 // the theory for the source network that the target is coupled to. When
 // NewSolver solved q_s the model is the one it solved; when Settings.SourceQ
-// fixed q_s it is built on the first call (one tridiagonal reduction).
+// fixed q_s it is built on the first call (one tridiagonal reduction). A
+// solver with Settings.MatrixFree builds no dense model and returns an
+// error (Solver.MatrixFree describes its source fit).
 func (s *Solver) Source() (*rkgp.Model, error) {
 	s.srcOnce.Do(func() {
 		net := s.prob.Net
