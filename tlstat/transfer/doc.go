@@ -66,4 +66,6 @@
 // multi-output saddle (rkgp.FitMulti), MultiSolver.Fit solves one coupling,
 // and MultiModel.Risk gives the test error per output, their total and the
 // classification accuracy of the argmax. For D = 1 it is the solver above.
+// Its Newton steps take the Jacobian of the gradient in closed form from
+// one factorization of the DP_t×DP_t matrix D (2D² + D unknowns).
 package transfer
