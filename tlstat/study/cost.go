@@ -17,60 +17,84 @@ import (
 // A sampled stage (a single network, the source chains, or the target
 // chains at one coupling) costs
 //
-//	chains × iterations × (2·g·P + Q/thin) × N × (Element + MulAdd·N0)
+//	Element × elements + MulAdd × multiply-adds
 //
-// seconds: every gradient evaluation (g per iteration: the leapfrog steps
-// of HMC, one for MALA and ULA) is a forward and a backward pass over the
-// P training inputs, and every measurement (one per thin iterations, every
-// iteration for HMC) a forward pass over the Q test inputs; each pass
-// costs, per input and hidden unit, N0 multiply-adds of the first layer
-// (matrix products, MulAdd each) and the activation and its derivative
-// (Element, independent of N0). The prior, momentum and update terms,
-// O(N·N0) per gradient, are below the data terms by a factor P and are not
-// charged. The theory costs Theory seconds per P³ of each solve: P³ per
-// single-network variant, (P_s+P_t)³ per transfer coupling and two more
-// for the baselines.
+// seconds, with the work counted from the sampler's code over all chains
+// and iterations (CostSample.Work, CostWork): per gradient evaluation (g
+// per iteration: HMC's leapfrog steps, one for MALA and ULA) 2·P·N
+// elements (the activation and its derivative) and 2·P·N·N0 multiply-adds
+// of the first layer's products with the P training inputs; for HMC also
+// its dense metric, (2g+1)·N·N0²/2 multiply-adds per iteration, and its
+// readout integrated out exactly, 1.5·P·N·m + m³/6 per gradient with
+// m = min(P, N) (the Gram matrix, its Cholesky factor, the gradient's two
+// triangular solves); per measurement (every iteration after the warm-up,
+// or every thin for MALA and ULA) Q·N elements and Q·N·N0 multiply-adds of
+// the Q test inputs, and for HMC the readout's test variance (Q·m²/2, plus
+// Q·P·N when P < N) and trace (m³/6); and N·N0²/2 per measurement for the
+// first layer's second moment when N0 <= langevin.MaxMomentDim. The prior,
+// momentum and update terms, O(N·N0) per gradient, and the matrix–vector
+// products, O(P·N), are not charged (TestCostWorkCountsFlops: the charged
+// multiply-adds are 98% to 99% of the BLAS flops the sampler makes). The
+// theory costs Theory seconds per P³ of each solve: P³ per single-network
+// variant, (P_s+P_t)³ per transfer coupling and two more for the
+// baselines.
 //
 // The zero value predicts nothing; DefaultCostModel is calibrated.
 type CostModel struct {
-	// Element is the seconds per input, hidden unit and pass that do not
-	// scale with N0 (activation, its derivative, the backward products of
-	// the hidden layer), summed over the chains running at once.
+	// Element is the seconds per element (an input, a hidden unit and a
+	// pass: activation, derivative and the other work that does not
+	// scale with N0), summed over the chains running at once.
 	Element float64 `json:"element"`
-	// MulAdd is the seconds per multiply-add of the first layer's matrix
-	// products.
+	// MulAdd is the seconds per multiply-add of the dense linear algebra
+	// (matrix products, triangular products and solves, Cholesky
+	// factorizations), summed likewise.
 	MulAdd float64 `json:"muladd"`
 	// Theory is the seconds per P³ of a theory solve.
 	Theory float64 `json:"theory"`
 }
 
-// DefaultCostModel is the cost model calibrated on the stored validation
-// records (docs/validation/hmc and docs/validation/map, the records of the
-// specs in docs/validation/specs): Element and MulAdd are FitCostModel's
-// least-squares fit in log space to their 50 measured stage times
-// (kept in tlstat/study/testdata/cost_calibration.json; TestCostModelFit
-// refits them and fails if this model's predictions of those stages drift
-// from the fit's by more than 0.1%, and logs how the model predicts the
-// records stored since). The fit puts
-// MulAdd at 0 (1.6e-20 s): the records do not separate the first layer's
-// products from the per-element cost, because every record with N0 = 196
-// (MNIST) comes from the batch of runs that ran about twice as fast
-// (docs/validation/hmc); fitted to the validity map's batch alone, which
-// mixes N0 = 20, 100 and 196, the constants are 3.1e-8 s and 1.6e-10 s.
-// The measured stage times vary about the predicted ones by the factor
+// DefaultCostModel is the cost model calibrated in two steps
+// (TestCostModelFit refits both and fails if this model's predictions of
+// the calibration stages drift from the fit's by more than 0.1%).
+//
+// The ratio of MulAdd to Element is measured on the sampler itself in CPU
+// seconds, which the load of a shared machine hardly changes:
+// FitCostModel's fit to 22 stages of one chain on shapes that separate the
+// terms (N0 from 20 to 784, P from 50 to 800, N from 200 to 800, HMC and
+// MALA; tlstat/study/testdata/cost_cpu.json, written by
+// TestCostCPUMeasure with OpenBLAS) gives Element 1.633e-8 s and MulAdd
+// 4.813e-11 s of CPU time, and predicts every stage within 0.92 to 1.16
+// times its CPU seconds. The wall-clock records cannot tell the two apart:
+// their loads vary by a factor 3 between runs of the same shape, and the
+// only record with N0 = 784 ran at a higher load than most (fitted to the
+// records alone, FitCostModel gives 3.9e-8 s and 1.3e-11 s, a ratio about
+// 9 times smaller than the measured one; TestCostModelFit logs it).
+//
+// The scale is FitCostScale's fit of both constants to the 54 measured
+// stage times of the stored validation records (docs/validation/hmc and
+// docs/validation/map, the records of the specs in docs/validation/specs;
+// kept in tlstat/study/testdata/cost_calibration.json): the wall-clock
+// seconds of the chains running at once on the shared 2-core machine that
+// ran the records are 1.339 times the CPU seconds of their work. The
+// measured stage times vary about the predicted ones by the factor
 // CostModelSpread. Theory is not fitted (the records do not time the
 // theory): it is the single-network fit at P = 2000 in pure Go, 14.2 s
 // (rkgp.BenchmarkFit, docs/benchmarks.md), divided by 2000³.
-var DefaultCostModel = CostModel{Element: 3.549e-08, MulAdd: 0, Theory: 14.2 / 8e9}
+var DefaultCostModel = CostModel{Element: 2.186e-08, MulAdd: 6.442e-11, Theory: 14.2 / 8e9}
 
 // CostModelSpread is the factor between the largest and the smallest ratio
-// of measured to predicted seconds of DefaultCostModel over the 50 stage
-// times it was fitted to, 0.41 to 2.31 (TestCostModelFit measures it): a
-// prediction from known iteration counts is good to about a factor 2.4
-// either way; much of the spread is the load of the shared machine that
-// ran the records (the same kind of stage ran about twice as fast in one
-// batch of records as in the other).
-const CostModelSpread = 5.7
+// of measured to predicted seconds of DefaultCostModel over the 54 stage
+// times it was scaled to, 0.31 to 5.46 (TestCostModelFit measures it):
+// a prediction from known iteration counts is good to about a factor 4.2
+// either way on that machine. Most of the spread is the load of the shared
+// machine that ran the records: the same shape ran 3.1 times slower in one
+// record than in another (the validity map's MNIST cells N = 200, P = 400
+// at T = 0.2 and 0.5, 750 iterations each), and the two highest ratios,
+// 5.46 and 5.28, are the slower of those and the map's P = 800 cell, both
+// of the latest batch of records, like the unpooled MNIST network (ratio
+// 1.52). The lowest, 0.31 to 0.34, are MNIST networks of the batch
+// of records that ran fastest.
+const CostModelSpread = 17.6
 
 // Stage bases of a CostPrediction.
 const (
@@ -127,27 +151,44 @@ type stage struct {
 
 // sampling are the resolved sampler settings of a point.
 type sampling struct {
+	method             string // hmc, mala or ula
 	hmc                bool
 	grads, thin        float64 // gradient evaluations per iteration, iterations per measurement
 	burn, steps, maxIt int     // burn < 0: none; burn == 0: automatic
+	warmup             int     // HMC's warm-up iterations (not measured); 0 for MALA and ULA
 	maxTime            time.Duration
 }
 
 func resolve(s *SamplerSettings) sampling {
-	hmc := s.Method == "" || strings.EqualFold(s.Method, "hmc")
-	r := sampling{hmc: hmc, grads: 1, thin: float64(s.Thin), steps: s.Steps, maxIt: s.MaxSteps, maxTime: time.Duration(s.MaxTime)}
+	method := strings.ToLower(strings.TrimSpace(s.Method))
+	hmc := method == "" || method == "hmc"
+	r := sampling{method: cmp.Or(method, "hmc"), hmc: hmc, grads: 1, thin: float64(s.Thin), steps: s.Steps, maxIt: s.MaxSteps,
+		maxTime: time.Duration(s.MaxTime)}
 	r.burn, _ = ParseBurnIn(s.BurnIn)
 	if hmc {
 		r.grads = float64(cmp.Or(s.Leapfrog, langevin.DefaultLeapfrog))
 		r.thin = float64(cmp.Or(s.Thin, 1))
 		r.steps = cmp.Or(s.Steps, langevin.DefaultStepsHMC)
 		r.maxIt = cmp.Or(s.MaxSteps, langevin.DefaultMaxSteps)
+		r.warmup = cmp.Or(s.Warmup, langevin.DefaultWarmup)
 	} else {
 		r.thin = float64(cmp.Or(s.Thin, langevin.DefaultThin))
 		r.steps = cmp.Or(s.Steps, langevin.DefaultSteps)
 		r.maxIt = cmp.Or(s.MaxSteps, langevin.DefaultMaxStepsLangevin)
 	}
 	return r
+}
+
+// measurements returns the measurements per chain of a stage of it
+// iterations: those after a fixed burn-in, or after HMC's warm-up, one
+// per thin iterations. The warm-up of MALA and ULA depends on their tuned
+// step size and is not subtracted (an upper bound).
+func (r sampling) measurements(it int) float64 {
+	skip := r.warmup
+	if r.burn > 0 {
+		skip = r.burn
+	}
+	return float64(max(it-skip, 0)) / r.thin
 }
 
 // stages lists the sampled stages of a simulated point.
@@ -182,9 +223,10 @@ func (m CostModel) theorySeconds(pt GridPoint) float64 {
 	return m.Theory * P * P * P * float64(max(len(p.Variants), 1))
 }
 
-// perIteration is the model's seconds of one iteration of one stage.
-func (m CostModel) perIteration(pt GridPoint, st stage, r sampling) float64 {
-	return st.chains * (2*r.grads*st.p + pt.testSize()/r.thin) * float64(pt.Params.N) * (m.Element + m.MulAdd*pt.inputDim())
+// sample describes a stage of it iterations per chain as a CostSample.
+func (pt GridPoint) sample(st stage, r sampling, it int) CostSample {
+	return CostSample{Method: r.method, Chains: st.chains, Iterations: float64(it), Measurements: r.measurements(it),
+		Grads: r.grads, P: st.p, Q: pt.testSize(), N: float64(pt.Params.N), N0: pt.inputDim()}
 }
 
 // Predict predicts the seconds of the point from the spec alone: a fixed
@@ -224,7 +266,7 @@ func (m CostModel) predict(pt GridPoint, iterations []int, sibling string) CostP
 		case r.burn > 0:
 			it = r.burn + r.steps
 		}
-		sec := float64(it) * m.perIteration(pt, st, r)
+		sec := m.PredictSample(pt.sample(st, r, it))
 		if r.burn == 0 && r.maxTime > 0 {
 			sec = min(sec, r.maxTime.Seconds())
 		}

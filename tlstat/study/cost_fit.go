@@ -6,33 +6,10 @@ import (
 	"fmt"
 	"math"
 
+	"gonum.org/v1/gonum/mat"
+
 	"github.com/tlstat/tlstat/tlstat/langevin"
 )
-
-// CostSample is one measured sampled stage: its sizes and its seconds.
-type CostSample struct {
-	// Label names the stage (record and stage) in messages.
-	Label string
-	// Chains, Iterations (burn-in included, per chain), Grads (gradient
-	// evaluations per iteration), Thin, P, Q (test inputs), N and N0
-	// describe the stage as CostModel charges it.
-	Chains, Iterations, Grads, Thin, P, Q, N, N0 float64
-	// Seconds is the measured wall-clock time of the stage.
-	Seconds float64
-}
-
-// terms returns the stage's element count and multiply-add count: the
-// seconds CostModel predicts are Element·terms[0] + MulAdd·terms[1].
-func (c CostSample) terms() [2]float64 {
-	e := c.Chains * c.Iterations * (2*c.Grads*c.P + c.Q/c.Thin) * c.N
-	return [2]float64{e, e * c.N0}
-}
-
-// PredictSample returns the seconds the model predicts for the stage.
-func (m CostModel) PredictSample(c CostSample) float64 {
-	t := c.terms()
-	return m.Element*t[0] + m.MulAdd*t[1]
-}
 
 // CostSamples returns the timed stages of a simulation record of the point
 // pt (its stages with a positive time in seconds), for FitCostModel.
@@ -71,16 +48,43 @@ func CostSamples(pt GridPoint, d *SimDoc) []CostSample {
 		if r.hmc && row.Leapfrog > 0 {
 			grads = float64(row.Leapfrog)
 		}
-		out = append(out, CostSample{Label: label, Chains: chains, Iterations: float64(row.BurnIn + row.Steps), Grads: grads,
-			Thin: r.thin, P: st.p, Q: pt.testSize(), N: float64(pt.Params.N), N0: pt.inputDim(), Seconds: row.Seconds})
+		its := row.BurnIn + row.Steps
+		skip := row.Warmup // an automatic burn-in measures from the end of the warm-up
+		if r.burn > 0 {
+			skip = max(row.BurnIn, row.Warmup)
+		}
+		out = append(out, CostSample{Label: label, Method: r.method, Chains: chains, Iterations: float64(its),
+			Measurements: float64(max(its-skip, 0)) / r.thin, Grads: grads, P: st.p, Q: pt.testSize(), N: float64(pt.Params.N),
+			N0: pt.inputDim(), Seconds: row.Seconds})
 	}
 	return out
 }
 
+// costTerms are CostModel's fitted constants, each with the work it is
+// charged on; the model's seconds are their sum.
+var costTerms = []struct {
+	name     string
+	constant func(*CostModel) *float64
+	work     func(CostWork) float64
+}{
+	{"Element", func(m *CostModel) *float64 { return &m.Element }, func(w CostWork) float64 { return w.Elements }},
+	{"MulAdd", func(m *CostModel) *float64 { return &m.MulAdd }, CostWork.MulAdds},
+}
+
+// PredictSample returns the seconds the model predicts for the stage.
+func (m CostModel) PredictSample(c CostSample) float64 {
+	w := c.Work()
+	s := 0.0
+	for _, t := range costTerms {
+		s += *t.constant(&m) * t.work(w)
+	}
+	return s
+}
+
 // CostFit describes a fit of the cost model: the number of stages, the
 // standard deviation of the natural log of measured over predicted seconds
-// (with the degrees of freedom of the two fitted constants), and the
-// smallest and largest ratio of measured to predicted seconds.
+// (with the degrees of freedom of the fitted constants), and the smallest
+// and largest ratio of measured to predicted seconds.
 type CostFit struct {
 	Samples            int
 	LogSD              float64
@@ -90,86 +94,189 @@ type CostFit struct {
 // Spread is the factor MaxRatio/MinRatio.
 func (f CostFit) Spread() float64 { return f.MaxRatio / f.MinRatio }
 
-// FitCostModel fits Element and MulAdd of the cost model to measured
-// stages by least squares in log space: it minimizes Σ (log measured −
-// log predicted)², so that a stage of 30 s counts as much as one of an
-// hour and the residuals are factors, the natural error of wall-clock
-// times on a loaded machine. The constants are positive (fitted as
-// exponentials, by Gauss–Newton iterations from the best single-term
-// fits). Theory is DefaultCostModel's. It needs at least three stages.
+// FitCostModel fits the constants of the cost model that multiply the
+// work of a stage (Element and MulAdd, CostWork) to measured stages by
+// least squares in log space: it minimizes Σ (log measured − log
+// predicted)², so that a stage of 30 s counts as much as one of an hour
+// and the residuals are factors, the natural error of wall-clock times on
+// a loaded machine. The constants are positive (fitted as exponentials, by
+// damped Gauss–Newton iterations from the fit in which each term alone
+// takes an equal share of every stage's time). Theory is
+// DefaultCostModel's. It needs more stages than constants, and each
+// constant's work must be positive on some stage.
 func FitCostModel(samples []CostSample) (CostModel, CostFit, error) {
 	m := DefaultCostModel
-	if len(samples) < 3 {
-		return m, CostFit{}, fmt.Errorf("study: cost fit: %d timed stages, want at least 3", len(samples))
+	k := len(costTerms)
+	if len(samples) <= k {
+		return m, CostFit{}, fmt.Errorf("study: cost fit: %d timed stages, want at least %d", len(samples), k+1)
 	}
-	x := make([][2]float64, len(samples))
+	x := make([][]float64, len(samples))
 	y := make([]float64, len(samples))
 	for i, c := range samples {
-		t := c.terms()
-		if !(c.Seconds > 0) || !(t[0] > 0) || math.IsInf(c.Seconds, 0) {
-			return m, CostFit{}, fmt.Errorf("study: cost fit: stage %s: %g s for %g elements", c.Label, c.Seconds, t[0])
+		w := c.Work()
+		x[i] = make([]float64, k)
+		total := 0.0
+		for j, t := range costTerms {
+			x[i][j] = t.work(w)
+			total += x[i][j]
 		}
-		x[i], y[i] = t, math.Log(c.Seconds)
+		if !(c.Seconds > 0) || math.IsInf(c.Seconds, 0) || !(total > 0) || math.IsInf(total, 0) {
+			return m, CostFit{}, fmt.Errorf("study: cost fit: stage %s: %g s for work %+v", c.Label, c.Seconds, w)
+		}
+		y[i] = math.Log(c.Seconds)
 	}
-	// Start: each term alone fits half the time (geometric means).
-	var th [2]float64
+	names := make([]string, k)
+	for j, t := range costTerms {
+		names[j] = t.name
+	}
+	th, err := fitLogSum(x, y, names)
+	if err != nil {
+		return m, CostFit{}, err
+	}
+	out := m
+	for j, t := range costTerms {
+		*t.constant(&out) = math.Exp(th[j])
+	}
+	return out, out.costFit(samples, k), nil
+}
+
+// FitCostScale scales the fitted constants of m (Element and MulAdd) by
+// the one factor that fits the measured stages best in log space, the
+// geometric mean of measured over predicted seconds: m's constants give
+// the relative costs of the terms (measured where the terms can be told
+// apart), the stages the seconds they come to on the machine and at the
+// load that ran them. It needs at least two stages.
+func FitCostScale(m CostModel, samples []CostSample) (CostModel, CostFit, error) {
+	if len(samples) < 2 {
+		return m, CostFit{}, fmt.Errorf("study: cost scale fit: %d timed stages, want at least 2", len(samples))
+	}
+	sum := 0.0
+	for _, c := range samples {
+		p := m.PredictSample(c)
+		if !(c.Seconds > 0) || math.IsInf(c.Seconds, 0) || !(p > 0) || math.IsInf(p, 0) {
+			return m, CostFit{}, fmt.Errorf("study: cost scale fit: stage %s: %g s measured, %g s predicted", c.Label, c.Seconds, p)
+		}
+		sum += math.Log(c.Seconds / p)
+	}
+	f := math.Exp(sum / float64(len(samples)))
+	out := m
+	for _, t := range costTerms {
+		*t.constant(&out) *= f
+	}
+	return out, out.costFit(samples, 1), nil
+}
+
+// costFit describes how m predicts the samples, k constants fitted.
+func (m CostModel) costFit(samples []CostSample, k int) CostFit {
+	fit := CostFit{Samples: len(samples), MinRatio: math.Inf(1), MaxRatio: math.Inf(-1)}
+	ss := 0.0
+	for _, c := range samples {
+		e := math.Log(c.Seconds / m.PredictSample(c))
+		ss += e * e
+		fit.MinRatio, fit.MaxRatio = min(fit.MinRatio, math.Exp(e)), max(fit.MaxRatio, math.Exp(e))
+	}
+	fit.LogSD = math.Sqrt(ss / float64(max(len(samples)-k, 1)))
+	return fit
+}
+
+// fitLogSum returns the θ that minimizes Σ_i (y_i − log Σ_j e^θ_j x_ij)²
+// for non-negative x (every row with a positive entry); names name the
+// columns in errors.
+func fitLogSum(x [][]float64, y []float64, names []string) ([]float64, error) {
+	k := len(x[0])
+	// Start: each term alone fits a k-th of the time (geometric means
+	// over the rows where it is charged).
+	th := make([]float64, k)
 	for j := range th {
+		n := 0
 		for i := range x {
-			th[j] += y[i] - math.Log(x[i][j])
+			if x[i][j] > 0 {
+				th[j] += y[i] - math.Log(x[i][j])
+				n++
+			}
 		}
-		th[j] = th[j]/float64(len(x)) - math.Ln2
+		if n == 0 {
+			return nil, fmt.Errorf("study: cost fit: %s is charged on no stage", names[j])
+		}
+		th[j] = th[j]/float64(n) - math.Log(float64(k))
 	}
-	resid := func(th [2]float64) (r []float64, jac [][2]float64, ss float64) {
+	// resid returns the residuals, the Jacobian of the log prediction
+	// (the share of each term) and the sum of squares at th.
+	resid := func(th []float64) (r []float64, jac [][]float64, ss float64) {
 		for i := range x {
-			a, b := math.Exp(th[0])*x[i][0], math.Exp(th[1])*x[i][1]
-			e := y[i] - math.Log(a+b)
-			r, jac, ss = append(r, e), append(jac, [2]float64{a / (a + b), b / (a + b)}), ss+e*e
+			share := make([]float64, k)
+			sum := 0.0
+			for j := range share {
+				share[j] = math.Exp(th[j]) * x[i][j]
+				sum += share[j]
+			}
+			for j := range share {
+				share[j] /= sum
+			}
+			e := y[i] - math.Log(sum)
+			r, jac, ss = append(r, e), append(jac, share), ss+e*e
 		}
 		return r, jac, ss
 	}
 	_, _, ss := resid(th)
-	for iter := 0; iter < 500; iter++ {
+	a := mat.NewSymDense(k, nil)
+	g := mat.NewVecDense(k, nil)
+	var d mat.VecDense
+	var chol mat.Cholesky
+	next := make([]float64, k)
+	// Levenberg–Marquardt: the damping lam is relative to the diagonal of
+	// the normal equations, so that a constant running to 0 (its column
+	// of the Jacobian vanishing) keeps the step defined; it shrinks after
+	// a step that lowers the sum of squares and grows until one does.
+	lam := 1e-3
+	for iter := 0; iter < 2000 && lam < 1e12; iter++ {
 		r, jac, _ := resid(th)
-		var a [2][2]float64
-		var g [2]float64
-		for i := range r {
-			for p := 0; p < 2; p++ {
-				g[p] += jac[i][p] * r[i]
-				for q := 0; q < 2; q++ {
-					a[p][q] += jac[i][p] * jac[i][q]
+		for p := 0; p < k; p++ {
+			gp := 0.0
+			for i := range r {
+				gp += jac[i][p] * r[i]
+			}
+			g.SetVec(p, gp)
+			for q := p; q < k; q++ {
+				s := 0.0
+				for i := range r {
+					s += jac[i][p] * jac[i][q]
 				}
+				a.SetSym(p, q, s)
 			}
 		}
-		// Levenberg damping keeps the step defined when a constant runs
-		// to 0 (its column of the Jacobian vanishes).
-		lam := 1e-9 * (a[0][0] + a[1][1])
-		a[0][0] += lam
-		a[1][1] += lam
-		det := a[0][0]*a[1][1] - a[0][1]*a[1][0]
-		d := [2]float64{(a[1][1]*g[0] - a[0][1]*g[1]) / det, (a[0][0]*g[1] - a[1][0]*g[0]) / det}
-		// Halve the step until the sum of squares does not grow.
-		improved := false
-		for h := 1.0; h > 1e-6; h /= 2 {
-			next := [2]float64{th[0] + h*max(-2, min(2, d[0])), th[1] + h*max(-2, min(2, d[1]))}
+		for {
+			damped := mat.NewSymDense(k, nil)
+			damped.CopySym(a)
+			for p := 0; p < k; p++ {
+				damped.SetSym(p, p, a.At(p, p)*(1+lam)+1e-12)
+			}
+			if !chol.Factorize(damped) {
+				return nil, errors.New("study: cost fit: singular normal equations")
+			}
+			if err := chol.SolveVecTo(&d, g); err != nil {
+				return nil, fmt.Errorf("study: cost fit: %v", err)
+			}
+			for p := range next {
+				next[p] = th[p] + max(-2, min(2, d.AtVec(p)))
+			}
 			if _, _, s := resid(next); s <= ss {
-				improved = s < ss*(1-1e-15)
-				th, ss = next, s
+				done := s >= ss*(1-1e-14)
+				copy(th, next)
+				ss = s
+				lam = max(lam/3, 1e-12)
+				if done {
+					lam = 1e12 // converged
+				}
+				break
+			}
+			if lam *= 4; lam >= 1e12 {
 				break
 			}
 		}
-		if !improved {
-			break
-		}
 	}
 	if math.IsNaN(ss) {
-		return m, CostFit{}, errors.New("study: cost fit did not converge")
+		return nil, errors.New("study: cost fit did not converge")
 	}
-	out := m
-	out.Element, out.MulAdd = math.Exp(th[0]), math.Exp(th[1])
-	r, _, _ := resid(th)
-	fit := CostFit{Samples: len(r), LogSD: math.Sqrt(ss / float64(max(len(r)-2, 1))), MinRatio: math.Inf(1), MaxRatio: math.Inf(-1)}
-	for _, e := range r {
-		fit.MinRatio, fit.MaxRatio = min(fit.MinRatio, math.Exp(e)), max(fit.MaxRatio, math.Exp(e))
-	}
-	return out, fit, nil
+	return th, nil
 }

@@ -12,9 +12,10 @@ import (
 const studyPlanUsage = `usage: tlstat study plan SPEC.json [-shards n] [-store DIR]
 
 Lists the points of the spec with their content hashes and predicted wall-clock
-seconds (study.DefaultCostModel, calibrated on the stored validation records:
-measured stage times lie within a factor 0.41-2.31 of the predicted ones), with
-the basis of each prediction:
+seconds (study.DefaultCostModel, calibrated on the sampler's CPU time and the
+stored validation records: measured stage times lie within a factor
+study.CostModelSpread, largest over smallest measured/predicted, of the
+predicted ones), with the basis of each prediction:
 
   measured   the point is stored: its measured seconds
   sibling H  the automatic burn-in's iterations measured on the stored point H
@@ -86,7 +87,7 @@ func runStudyPlan(args []string, stdout, stderr io.Writer) error {
 			words = append(words, fmt.Sprintf("%d %s", bases[b], b))
 		}
 	}
-	fmt.Fprintf(stdout, "# expected seconds: %s; predictions from iteration counts are good to a factor %.1f (measured/predicted 0.41-2.31 on the stored validation stages, not validated beyond them)\n",
+	fmt.Fprintf(stdout, "# expected seconds: %s; predictions from iteration counts are good to a factor %.1f (largest over smallest measured/predicted on the stored validation stages, not validated beyond them)\n",
 		strings.Join(words, ", "), study.CostModelSpread)
 	if *shards > 1 {
 		fmt.Fprintf(stdout, "# seconds left per shard (stored points 0)\n")

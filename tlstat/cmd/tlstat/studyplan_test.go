@@ -44,7 +44,7 @@ func TestStudyPlanSeconds(t *testing.T) {
 	if measured != 1 || siblings != 3 {
 		t.Errorf("%d measured and %d siblings of it, want 1 and 3:\n%s", measured, siblings, out)
 	}
-	for _, want := range []string{"1 stored", "# seconds left per shard (stored points 0)", "as study slurm assigns them", "budget (balanced)", "good to a factor 5.7"} {
+	for _, want := range []string{"1 stored", "# seconds left per shard (stored points 0)", "as study slurm assigns them", "budget (balanced)", "good to a factor 17.6"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("plan output lacks %q:\n%s", want, out)
 		}

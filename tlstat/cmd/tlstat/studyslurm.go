@@ -135,8 +135,8 @@ Paths in the script are absolute; the tasks' output goes to STORE/slurm/JOB_TASK
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote %s (%d array tasks) and its shard plan %s\n", path, *shards, s.plan)
-	fmt.Fprintf(stdout, "%d points, %d stored (skipped); expected seconds per task %s, largest/smallest %.2f (predicted: measured/predicted seconds 0.41-2.31 on the stored validation stages, not validated beyond them; tlstat study plan -shards %d lists them)\n",
-		len(points), len(records), formatLoads(plan.Loads), study.LoadRatio(plan.Loads), *shards)
+	fmt.Fprintf(stdout, "%d points, %d stored (skipped); expected seconds per task %s, largest/smallest %.2f (predicted: measured/predicted seconds within a factor %.1f, largest over smallest, on the stored validation stages, not validated beyond them; tlstat study plan -shards %d lists them)\n",
+		len(points), len(records), formatLoads(plan.Loads), study.LoadRatio(plan.Loads), study.CostModelSpread, *shards)
 	if !*submit {
 		return nil
 	}
