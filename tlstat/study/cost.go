@@ -5,7 +5,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/tlstat/tlstat/tlstat/langevin"
 )
@@ -149,48 +148,6 @@ type stage struct {
 	target           bool
 }
 
-// sampling are the resolved sampler settings of a point.
-type sampling struct {
-	method             string // hmc, mala or ula
-	hmc                bool
-	grads, thin        float64 // gradient evaluations per iteration, iterations per measurement
-	burn, steps, maxIt int     // burn < 0: none; burn == 0: automatic
-	warmup             int     // HMC's warm-up iterations (not measured); 0 for MALA and ULA
-	maxTime            time.Duration
-}
-
-func resolve(s *SamplerSettings) sampling {
-	method := strings.ToLower(strings.TrimSpace(s.Method))
-	hmc := method == "" || method == "hmc"
-	r := sampling{method: cmp.Or(method, "hmc"), hmc: hmc, grads: 1, thin: float64(s.Thin), steps: s.Steps, maxIt: s.MaxSteps,
-		maxTime: time.Duration(s.MaxTime)}
-	r.burn, _ = ParseBurnIn(s.BurnIn)
-	if hmc {
-		r.grads = float64(cmp.Or(s.Leapfrog, langevin.DefaultLeapfrog))
-		r.thin = float64(cmp.Or(s.Thin, 1))
-		r.steps = cmp.Or(s.Steps, langevin.DefaultStepsHMC)
-		r.maxIt = cmp.Or(s.MaxSteps, langevin.DefaultMaxSteps)
-		r.warmup = cmp.Or(s.Warmup, langevin.DefaultWarmup)
-	} else {
-		r.thin = float64(cmp.Or(s.Thin, langevin.DefaultThin))
-		r.steps = cmp.Or(s.Steps, langevin.DefaultSteps)
-		r.maxIt = cmp.Or(s.MaxSteps, langevin.DefaultMaxStepsLangevin)
-	}
-	return r
-}
-
-// measurements returns the measurements per chain of a stage of it
-// iterations: those after a fixed burn-in, or after HMC's warm-up, one
-// per thin iterations. The warm-up of MALA and ULA depends on their tuned
-// step size and is not subtracted (an upper bound).
-func (r sampling) measurements(it int) float64 {
-	skip := r.warmup
-	if r.burn > 0 {
-		skip = r.burn
-	}
-	return float64(max(it-skip, 0)) / r.thin
-}
-
 // stages lists the sampled stages of a simulated point.
 func (pt GridPoint) stages() []stage {
 	p, s := pt.Params, pt.Params.Simulate
@@ -221,12 +178,6 @@ func (m CostModel) theorySeconds(pt GridPoint) float64 {
 		return m.Theory * (P + PT) * (P + PT) * (P + PT) * float64(len(p.Gamma)+2)
 	}
 	return m.Theory * P * P * P * float64(max(len(p.Variants), 1))
-}
-
-// sample describes a stage of it iterations per chain as a CostSample.
-func (pt GridPoint) sample(st stage, r sampling, it int) CostSample {
-	return CostSample{Method: r.method, Chains: st.chains, Iterations: float64(it), Measurements: r.measurements(it),
-		Grads: r.grads, P: st.p, Q: pt.testSize(), N: float64(pt.Params.N), N0: pt.inputDim()}
 }
 
 // Predict predicts the seconds of the point from the spec alone: a fixed
