@@ -92,31 +92,39 @@ func TestSimulateTable(t *testing.T) {
 	}
 }
 
-// TestValidationDocsInSync checks that docs/validation.md is what
-// 'tlstat simulate table -update' makes of it: every marked table is the
-// output of its command on the stored records (figures are not redrawn).
+// TestValidationDocsInSync checks that the pages of stored results,
+// docs/validation.md and docs/transfer-results.md, are what
+// 'tlstat simulate table -update' makes of them: every marked table is the
+// output of its command (tlstat simulate table or tlstat classes -table) on
+// the stored records (figures are not redrawn).
 func TestValidationDocsInSync(t *testing.T) {
 	t.Chdir(filepath.Join("..", "..", ".."))
-	page, err := os.ReadFile(filepath.Join("docs", "validation.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var errb bytes.Buffer
-	got, err := simTableUpdate(page, false, &errb)
-	if err != nil {
-		t.Fatalf("%v\n%s", err, errb.String())
-	}
-	if n := bytes.Count(page, []byte(simTableBegin)); n < 6 {
-		t.Errorf("docs/validation.md has %d marked tables, want at least 6", n)
-	}
-	if !bytes.Equal(got, page) {
-		pl, gl := strings.Split(string(page), "\n"), strings.Split(string(got), "\n")
-		for k := 0; k < min(len(pl), len(gl)); k++ {
-			if pl[k] != gl[k] {
-				t.Fatalf("docs/validation.md line %d is\n%s\nbut the stored records give\n%s\n(regenerate with: go run ./tlstat/cmd/tlstat simulate table -update docs/validation.md)", k+1, pl[k], gl[k])
-			}
+	for _, c := range []struct {
+		page   string
+		tables int // the marked tables the page has now: fewer means a marker was lost
+	}{{"validation.md", 9}, {"transfer-results.md", 3}} {
+		path := filepath.Join("docs", c.page)
+		page, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
 		}
-		t.Fatalf("docs/validation.md has %d lines, the stored records give %d (regenerate with -update)", len(pl), len(gl))
+		var errb bytes.Buffer
+		got, err := simTableUpdate(page, false, &errb)
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", path, err, errb.String())
+		}
+		if n := bytes.Count(page, []byte(simTableBegin)) + bytes.Count(page, []byte(classesTableBegin)); n < c.tables {
+			t.Errorf("%s has %d marked tables, want at least %d", path, n, c.tables)
+		}
+		if !bytes.Equal(got, page) {
+			pl, gl := strings.Split(string(page), "\n"), strings.Split(string(got), "\n")
+			for k := 0; k < min(len(pl), len(gl)); k++ {
+				if pl[k] != gl[k] {
+					t.Fatalf("%s line %d is\n%s\nbut the stored records give\n%s\n(regenerate with: go run ./tlstat/cmd/tlstat simulate table -update %s)", path, k+1, pl[k], gl[k], path)
+				}
+			}
+			t.Fatalf("%s has %d lines, the stored records give %d (regenerate with -update)", path, len(pl), len(gl))
+		}
 	}
 }
 
