@@ -108,6 +108,7 @@ func NewSolver(p Problem, s *Settings) (*Solver, error) {
 	}
 	switch {
 	case set.MatrixFree != nil:
+		// built by matrixFreeSource above
 	case !sv.mean && sv.srcModel != nil:
 		// The source model's G = T_s I + (Q/lambda1) K_s is A itself, built
 		// from the same kernel by the same operations: share its

@@ -210,3 +210,43 @@ func TestMatrixFreeTransferErrors(t *testing.T) {
 		t.Error("SourceQ = NaN: no error")
 	}
 }
+
+// TestMatrixFreeSweepAll checks that concurrent sweeps with the matrix-free
+// source equal sequential ones (each fit seeds its own probes) and that a
+// shared probe source is refused.
+func TestMatrixFreeSweepAll(t *testing.T) {
+	net := rkgp.Network{N: 50, T: 0.1, Lambda0: 1, Lambda1: 1}
+	var jobs []Job
+	for seed := uint64(1); seed <= 2; seed++ {
+		tt := data.TeacherTransfer{N0: 20, Rho: 0.7, PS: 80, PT: 20, PTest: 30}
+		src, _, tgt, test, err := tt.Sample(rand.NewPCG(seed, 3))
+		if err != nil {
+			t.Fatal(err)
+		}
+		jobs = append(jobs, Job{Problem: Problem{Source: src, Target: tgt, Net: net}, Test: test, Gammas: []float64{1, 10}})
+	}
+	set := &Settings{RefineTol: -1, MatrixFree: &rkgp.MatrixFreeSettings{Rank: 20}}
+	all, err := SweepAll(jobs, set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, j := range jobs {
+		sv, err := NewSolver(j.Problem, set)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sw, err := sv.Sweep(j.Gammas, j.Test)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k := range sw.Points {
+			if sw.Points[k].Q != all[i].Points[k].Q || sw.Points[k].Risk != all[i].Points[k].Risk {
+				t.Errorf("job %d gamma %v: concurrent %+v, sequential %+v", i, sw.Points[k].Gamma, all[i].Points[k], sw.Points[k])
+			}
+		}
+	}
+	shared := &Settings{MatrixFree: &rkgp.MatrixFreeSettings{Src: rand.NewPCG(1, 1)}}
+	if _, err := SweepAll(jobs, shared); err == nil || !strings.Contains(err.Error(), "Src") {
+		t.Errorf("shared probe source: error %v", err)
+	}
+}

@@ -332,8 +332,13 @@ type Job struct {
 // SweepAll runs independent sweeps (different task pairs, widths, ...)
 // concurrently on up to runtime.GOMAXPROCS goroutines; continuation in gamma
 // inside each sweep stays sequential. Results are in job order; the error
-// joins the failures, each naming its job index.
+// joins the failures, each naming its job index. With Settings.MatrixFree
+// the jobs' source fits run concurrently: its Src must be nil (each fit
+// then seeds its own probes) and its Log, if any, safe for concurrent use.
 func SweepAll(jobs []Job, s *Settings) ([]*SweepResult, error) {
+	if s != nil && s.MatrixFree != nil && s.MatrixFree.Src != nil && len(jobs) > 1 {
+		return nil, errors.New("transfer: SweepAll: Settings.MatrixFree.Src would be shared by concurrent source fits; leave it nil")
+	}
 	out := make([]*SweepResult, len(jobs))
 	errs := make([]error, len(jobs))
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
