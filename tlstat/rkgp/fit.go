@@ -29,7 +29,7 @@ func Fit(train *data.Dataset, net Network, s *Settings) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &Model{Net: net, settings: set, sp: sp, fac: &factorCache{}, shape: &shapeCache{}, tilted: &tiltedCache{}, metric: &metricCache{}, Timing: Timing{Kernel: sp.kernelT, Decompose: sp.decompT}}
+	m := &Model{Net: net, settings: set, sp: sp, fac: &factorCache{}, shape: &shapeCache{}, tilted: &tiltedCache{}, metric: &metricCache{}, cumulant: &cumulantCache{}, Timing: Timing{Kernel: sp.kernelT, Decompose: sp.decompT}}
 	if set.Variant != Scalar && !m.odd() {
 		return nil, fmt.Errorf("rkgp: the %v variant needs an odd activation, got %q", set.Variant, net.Activation().Name())
 	}
@@ -102,7 +102,7 @@ func newModel(train *data.Dataset, net Network) (*Model, error) {
 		return nil, err
 	}
 	var s *Settings
-	return &Model{Net: net, settings: s.resolve(), sp: sp, fac: &factorCache{}, shape: &shapeCache{}, tilted: &tiltedCache{}, metric: &metricCache{},
+	return &Model{Net: net, settings: s.resolve(), sp: sp, fac: &factorCache{}, shape: &shapeCache{}, tilted: &tiltedCache{}, metric: &metricCache{}, cumulant: &cumulantCache{},
 		Timing: Timing{Kernel: sp.kernelT, Decompose: sp.decompT}}, nil
 }
 

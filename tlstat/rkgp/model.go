@@ -48,6 +48,7 @@ type Model struct {
 	shape    *shapeCache  // the shape variant's corrected kernel, made on first use
 	tilted   *tiltedCache // the tilted variant's fixed point, solved on first use
 	metric   *metricCache // the metric variant's stationary point, solved on first use
+	cumulant *cumulantCache // the cumulant variant's samples and corrected kernels, made on first use
 }
 
 // Variant returns the theory variant of the model's predictions.
@@ -176,7 +177,7 @@ func (m *Model) NNGP() *Model {
 // fixed returns a model sharing m's tridiagonal reduction at the given order
 // parameters.
 func (m *Model) fixed(qbar, q float64) *Model {
-	out := &Model{Net: m.Net, Q: q, Qbar: qbar, Converged: true, settings: m.settings, sp: m.sp, fac: &factorCache{}, shape: &shapeCache{}, tilted: &tiltedCache{}, metric: &metricCache{}}
+	out := &Model{Net: m.Net, Q: q, Qbar: qbar, Converged: true, settings: m.settings, sp: m.sp, fac: &factorCache{}, shape: &shapeCache{}, tilted: &tiltedCache{}, metric: &metricCache{}, cumulant: &cumulantCache{}}
 	out.Timing = Timing{Kernel: m.Timing.Kernel, Decompose: m.Timing.Decompose}
 	if m.odd() {
 		out.Action = m.sp.actionOdd(m.Net, q)

@@ -71,6 +71,8 @@ func (m *Model) predictBatch(x0 mat.Matrix, mean, variance []float64) error {
 		return m.predictTiltedBatch(x0, mean, variance)
 	case Metric:
 		return m.predictMetricBatch(x0, mean, variance)
+	case Cumulant:
+		return m.predictCumulantBatch(x0, mean, variance)
 	}
 	sp := m.sp
 	p := len(sp.eig)

@@ -27,6 +27,9 @@ type Settings struct {
 	// Metric controls the metric variant's stationary point (zero value: its
 	// defaults).
 	Metric MetricSettings
+	// Cumulant controls the cumulant variant's Monte Carlo estimate (zero
+	// value: its defaults).
+	Cumulant CumulantSettings
 }
 
 func (s *Settings) resolve() Settings {
@@ -55,5 +58,6 @@ func (s *Settings) resolve() Settings {
 	out.Variant = s.Variant
 	out.Tilted = s.Tilted
 	out.Metric = s.Metric
+	out.Cumulant = s.Cumulant
 	return out
 }

@@ -80,8 +80,19 @@ func jackknifeErr(vals [][2]float64, k int) float64 {
 // scalar and shape variants (and for the tilted variant of the linear
 // activation, which is exact); for the tilted variant, the jackknife over
 // the ladder's replicas of the test error at the leave-one-out order
-// parameters (one more Cholesky factorization and prediction each).
+// parameters (one more Cholesky factorization and prediction each); for
+// the cumulant variant, the spread of the estimates of its groups of
+// samples (CumulantSettings.Groups).
 func (m *Model) VariantRiskErr(test *data.Dataset) (float64, error) {
+	if m.settings.Variant == Cumulant {
+		if test == nil {
+			return 0, fmt.Errorf("rkgp: test set is nil")
+		}
+		if err := test.Validate(); err != nil {
+			return 0, fmt.Errorf("rkgp: test set: %w", err)
+		}
+		return m.cumulantRiskErr(test)
+	}
 	if m.settings.Variant != Tilted {
 		return 0, nil
 	}

@@ -33,10 +33,25 @@ const (
 	// stationary, and predicts with the kernel of those weights (MetricFit,
 	// metric.go). It reduces to the scalar theory as N → ∞ at fixed P.
 	Metric
+	// Cumulant adds to the kernel the part of its first-order response to
+	// the likelihood that Gaussian features lack: with the tilt
+	// (Qb/2N) σᵀMσ of a unit's feature vector σ at the scalar saddle point
+	// (Qb, A, a and M as for Shape),
+	//
+	//	D = (Qb/2N) Σ_ρσ M_ρσ κ4(μ, ν, ρ, σ),
+	//
+	// the contraction of the features' fourth cumulant, and predicts with
+	// the scalar theory's formulas on K + D (cumulant.go). The Gaussian part
+	// of the response, (Qb/N) K M K, is the Shape correction, which the
+	// scalar saddle point already contains; D vanishes for Gaussian features
+	// (the linear activation: exactly the scalar theory) and as N → ∞ at
+	// fixed P. κ4 is estimated by Monte Carlo over the prior of the first
+	// layer (CumulantSettings), with a standard error (VariantRiskErr).
+	Cumulant
 )
 
 // Variants lists the variants by name, in order.
-var Variants = []Variant{Scalar, Shape, Tilted, Metric}
+var Variants = []Variant{Scalar, Shape, Tilted, Metric, Cumulant}
 
 // String returns the variant's name.
 func (v Variant) String() string {
@@ -49,18 +64,21 @@ func (v Variant) String() string {
 		return "tilted"
 	case Metric:
 		return "metric"
+	case Cumulant:
+		return "cumulant"
 	}
 	return fmt.Sprintf("Variant(%d)", int(v))
 }
 
-// VariantByName returns the variant called name ("scalar", "shape", "tilted" or "metric").
+// VariantByName returns the variant called name ("scalar", "shape",
+// "tilted", "metric" or "cumulant").
 func VariantByName(name string) (Variant, error) {
 	for _, v := range Variants {
 		if v.String() == name {
 			return v, nil
 		}
 	}
-	return 0, fmt.Errorf("rkgp: unknown theory variant %q (want scalar, shape, tilted or metric)", name)
+	return 0, fmt.Errorf("rkgp: unknown theory variant %q (want scalar, shape, tilted, metric or cumulant)", name)
 }
 
 // WithVariant returns a model sharing m's order parameters, kernel
@@ -81,8 +99,9 @@ func (m *Model) WithVariant(v Variant) (*Model, error) {
 	out.shape = &shapeCache{}
 	out.tilted = &tiltedCache{}
 	out.metric = &metricCache{}
+	out.cumulant = &cumulantCache{}
 	return &out, nil
 }
 
 // valid reports whether v is one of Variants.
-func (v Variant) valid() bool { return v >= Scalar && v <= Metric }
+func (v Variant) valid() bool { return v >= Scalar && v <= Cumulant }

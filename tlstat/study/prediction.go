@@ -111,7 +111,7 @@ func VariantsSingle(m *rkgp.Model, test *data.Dataset, vs ...rkgp.Variant) ([]Th
 			return nil, fmt.Errorf("study: %s theory: %w", v, err)
 		}
 		row := TheoryRow{Variant: v.String(), TestError: ptr(r.Total), ReadoutNorm: ptr(norm)}
-		if v == rkgp.Tilted {
+		if v == rkgp.Tilted || v == rkgp.Cumulant {
 			se, err := mv.VariantRiskErr(test)
 			if err != nil {
 				return nil, fmt.Errorf("study: %s theory: %w", v, err)
