@@ -88,6 +88,16 @@ func newMFSystem(k *mfKernel, pc *pivChol, set MatrixFreeSettings, net Network, 
 // times the tolerance, the solution so far is returned with its statistics
 // and an error.
 func (g *MatrixFreeSystem) Solve(b, x0 *mat.Dense) (*mat.Dense, CGStats, error) {
+	return g.SolveTol(b, x0, g.set.CGTol)
+}
+
+// SolveTol is Solve with the relative residual tol in place of
+// Settings.CGTol, for right-hand sides whose use needs less (or more)
+// accuracy. tol must be in (0, 1).
+func (g *MatrixFreeSystem) SolveTol(b, x0 *mat.Dense, tol float64) (*mat.Dense, CGStats, error) {
+	if !(tol > 0 && tol < 1) {
+		return nil, CGStats{}, fmt.Errorf("rkgp: matrix-free solve: tolerance %v is not in (0, 1)", tol)
+	}
 	p := g.k.dim()
 	if b == nil {
 		return nil, CGStats{}, fmt.Errorf("rkgp: matrix-free solve: nil right-hand side")
@@ -104,8 +114,18 @@ func (g *MatrixFreeSystem) Solve(b, x0 *mat.Dense) (*mat.Dense, CGStats, error) 
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	x, res, err := cgSolve(g.k, g.pre, g.t, g.s, b, start, g.set.CGTol, g.set.MaxCG)
+	x, res, err := cgSolve(g.k, g.pre, g.t, g.s, b, start, tol, g.set.MaxCG)
 	return x, CGStats(res), err
+}
+
+// Alpha returns α = G⁻¹y at the model's Q and temperature, solved with the
+// probes in the fit's last Newton step (its residual is CGResidual), and
+// true; nil and false if the fit has not solved it.
+func (m *MatrixFreeModel) Alpha() (*mat.Dense, bool) {
+	if m.alpha == nil {
+		return nil, false
+	}
+	return mat.DenseCopyOf(m.alpha), true
 }
 
 // Dim returns P, the size of G.

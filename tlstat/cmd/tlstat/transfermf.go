@@ -47,6 +47,11 @@ type transferMFJSON struct {
 	Rank          int     `json:"precond_rank"`
 	PrecondTrace  float64 `json:"precond_trace_left"`
 	Sweeps        int     `json:"kernel_sweeps"`
+	// The test points' forms b_jᵀA⁻¹b_j (transfer.MatrixFreeSource.TestTol).
+	TestTol        float64 `json:"test_form_tol"`
+	TestSolves     int     `json:"test_form_solves"`
+	TestIterations int     `json:"test_form_iterations"`
+	TestMaxBound   float64 `json:"test_form_max_bound"`
 }
 
 func transferMF(sv *transfer.Solver) *transferMFJSON {
@@ -55,7 +60,8 @@ func transferMF(sv *transfer.Solver) *transferMFJSON {
 		return nil
 	}
 	out := &transferMFJSON{QS: st.QSource, QStdErr: st.QStdErr, CGTol: st.CGTol, Solves: st.Solves,
-		MaxIterations: st.MaxIterations, MaxResidual: st.MaxResidual, Rank: st.Rank, PrecondTrace: st.PrecondTrace, Sweeps: st.Sweeps}
+		MaxIterations: st.MaxIterations, MaxResidual: st.MaxResidual, Rank: st.Rank, PrecondTrace: st.PrecondTrace, Sweeps: st.Sweeps,
+		TestTol: st.TestTol, TestSolves: st.TestSolves, TestIterations: st.TestIterations, TestMaxBound: st.TestMaxBound}
 	if st.Fit != nil {
 		out.QConverged, out.QResidual = st.Fit.Converged, st.Fit.Residual
 		out.Probes, out.LanczosSteps = st.Fit.Probes, st.Fit.LanczosSteps
@@ -86,4 +92,6 @@ func writeTransferMF(w io.Writer, m *transferMFJSON) {
 	fmt.Fprintf(w, "# matrix-free source: q_s = %.8g ± %.2g (%s); every target number inherits this error of q_s\n", m.QS, m.QStdErr, fit)
 	fmt.Fprintf(w, "# solves against A: %d, at most %d CG iterations, largest residual %.2g (tolerance %g), preconditioner rank %d (leaves %.2g of tr K_s), %d kernel sweeps\n",
 		m.Solves, m.MaxIterations, m.MaxResidual, m.CGTol, m.Rank, m.PrecondTrace, m.Sweeps)
+	fmt.Fprintf(w, "# test points' forms b'A⁻¹b: %d batches, %d CG iterations, error bound at most %.2g of the form (tolerance %g)\n",
+		m.TestSolves, m.TestIterations, m.TestMaxBound, m.TestTol)
 }
