@@ -44,10 +44,10 @@ type Model struct {
 
 	settings Settings
 	sp       *spectrum
-	fac      *factorCache // Cholesky factor of G for Predict, made on first use
-	shape    *shapeCache  // the shape variant's corrected kernel, made on first use
-	tilted   *tiltedCache // the tilted variant's fixed point, solved on first use
-	metric   *metricCache // the metric variant's stationary point, solved on first use
+	fac      *factorCache   // Cholesky factor of G for Predict, made on first use
+	shape    *shapeCache    // the shape variant's corrected kernel, made on first use
+	tilted   *tiltedCache   // the tilted variant's fixed point, solved on first use
+	metric   *metricCache   // the metric variant's stationary point, solved on first use
 	cumulant *cumulantCache // the cumulant variant's samples and corrected kernels, made on first use
 }
 
