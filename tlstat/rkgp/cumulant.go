@@ -70,6 +70,13 @@ type cumulantState struct {
 	all    *cumulantEstimate
 	group  []*cumulantEstimate
 	scalar *gFactor
+
+	// The predictions of the last inputs predicted (a copy of them, compared
+	// entry by entry), so that Risk and VariantRiskErr on one test set share
+	// one pass.
+	mu                sync.Mutex
+	lastX             *mat.Dense
+	lastMean, lastVar [][]float64
 }
 
 // cumulantCache holds a model's cumulantState, built on first use.
@@ -358,26 +365,49 @@ func (m *Model) cumulantPredict(st *cumulantState, x0 mat.Matrix) (means, varian
 	return means, variances, nil
 }
 
-// predictCumulantBatch is predictBatch for the cumulant variant. For the
-// linear activation the features are Gaussian, every fourth cumulant
-// vanishes and the variant is the scalar theory exactly.
+// predictCumulantBatch is predictBatch for the cumulant variant of the
+// linear activation: the features are Gaussian, every fourth cumulant
+// vanishes and the variant is the scalar theory exactly. (Other
+// activations are predicted by predictCumulant, all inputs at once.)
 func (m *Model) predictCumulantBatch(x0 mat.Matrix, mean, variance []float64) error {
-	if m.sp.act.Name() == "linear" {
-		sc := *m
-		sc.settings.Variant = Scalar
-		return sc.predictBatch(x0, mean, variance)
+	sc := *m
+	sc.settings.Variant = Scalar
+	return sc.predictBatch(x0, mean, variance)
+}
+
+// predictCumulant predicts the rows of x with the estimate of all samples,
+// and keeps every estimate's predictions for cumulantRiskErr.
+func (m *Model) predictCumulant(x *mat.Dense) (mean, variance []float64, err error) {
+	means, variances, err := m.cumulantPredictions(x)
+	if err != nil {
+		return nil, nil, err
 	}
+	return append([]float64(nil), means[0]...), append([]float64(nil), variances[0]...), nil
+}
+
+// cumulantPredictions returns cumulantPredict's predictions of x, from
+// the state's cache when x was the last inputs predicted.
+func (m *Model) cumulantPredictions(x *mat.Dense) (means, variances [][]float64, err error) {
 	st, err := m.cumulantState()
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	means, variances, err := m.cumulantPredict(st, x0)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.lastX != nil && mat.Equal(st.lastX, x) {
+		return st.lastMean, st.lastVar, nil
+	}
+	means, variances, err = m.cumulantPredict(st, x)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	copy(mean, means[0])
-	copy(variance, variances[0])
-	return nil
+	for j := range means[0] {
+		if math.IsNaN(means[0][j]) || math.IsNaN(variances[0][j]) {
+			return nil, nil, fmt.Errorf("rkgp: cumulant variant: prediction is NaN (mean %v, variance %v)", means[0][j], variances[0][j])
+		}
+	}
+	st.lastX, st.lastMean, st.lastVar = mat.DenseCopyOf(x), means, variances
+	return means, variances, nil
 }
 
 // cumulantRiskErr returns the Monte Carlo standard error of the cumulant
@@ -388,27 +418,13 @@ func (m *Model) cumulantRiskErr(test *data.Dataset) (float64, error) {
 	if m.sp.act.Name() == "linear" {
 		return 0, nil
 	}
-	st, err := m.cumulantState()
+	means, variances, err := m.cumulantPredictions(test.X)
 	if err != nil {
 		return 0, err
 	}
 	var errs []float64
-	batch := m.settings.Batch
-	r, c := test.X.Dims()
-	sums := make([]float64, st.groups)
-	for start := 0; start < r; start += batch {
-		end := min(start+batch, r)
-		means, variances, err := m.cumulantPredict(st, test.X.Slice(start, end, 0, c))
-		if err != nil {
-			return 0, err
-		}
-		for g := range sums {
-			rk := RiskOf(test.Y[start:end], means[g+1], variances[g+1])
-			sums[g] += rk.Total * float64(end-start)
-		}
-	}
-	for g := range sums {
-		errs = append(errs, sums[g]/float64(r))
+	for g := 1; g < len(means); g++ {
+		errs = append(errs, RiskOf(test.Y, means[g], variances[g]).Total)
 	}
 	mean := 0.0
 	for _, e := range errs {

@@ -53,6 +53,11 @@ func (m *Model) Predict(x mat.Matrix) (mean, variance []float64, err error) {
 	if !ok {
 		xd = mat.DenseCopyOf(x)
 	}
+	if m.settings.Variant == Cumulant && m.sp.act.Name() != "linear" {
+		// One pass over the samples for all test points (the variant's
+		// cost is in the samples, not in the P×r cross sums).
+		return m.predictCumulant(xd)
+	}
 	for start := 0; start < r; start += batch {
 		end := min(start+batch, r)
 		xb := xd.Slice(start, end, 0, c)
