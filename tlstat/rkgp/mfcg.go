@@ -25,6 +25,13 @@ type cgResult struct {
 // starts at zero. An error is returned if maxIter iterations do not reach
 // tol (with the solution so far) or if a kernel entry is not finite.
 func cgSolve(k *mfKernel, pre *precond, t, s float64, b, x0 *mat.Dense, tol float64, maxIter int) (*mat.Dense, cgResult, error) {
+	x, _, res, err := cgSolveResidual(k, pre, t, s, b, x0, tol, maxIter)
+	return x, res, err
+}
+
+// cgSolveResidual is cgSolve that also returns the true residual B − G X
+// of the returned X (nil when X is).
+func cgSolveResidual(k *mfKernel, pre *precond, t, s float64, b, x0 *mat.Dense, tol float64, maxIter int) (*mat.Dense, *mat.Dense, cgResult, error) {
 	p, nc := b.Dims()
 	x := x0
 	if x == nil {
@@ -41,7 +48,7 @@ func cgSolve(k *mfKernel, pre *precond, t, s float64, b, x0 *mat.Dense, tol floa
 	r := mat.NewDense(p, nc, nil)
 	if x0 != nil {
 		if err := gmul(r, x); err != nil {
-			return nil, cgResult{}, err
+			return nil, nil, cgResult{}, err
 		}
 		r.Sub(b, r)
 	} else {
@@ -72,7 +79,7 @@ func cgSolve(k *mfKernel, pre *precond, t, s float64, b, x0 *mat.Dense, tol floa
 		}
 		res.Iterations++
 		if err := gmul(gd, d); err != nil {
-			return nil, res, err
+			return nil, nil, res, err
 		}
 		dgd := colDots(d, gd)
 		for j := 0; j < nc; j++ {
@@ -80,7 +87,7 @@ func cgSolve(k *mfKernel, pre *precond, t, s float64, b, x0 *mat.Dense, tol floa
 				continue
 			}
 			if !(dgd[j] > 0) {
-				return nil, res, fmt.Errorf("rkgp: conjugate gradients: G = T I + s K is not positive definite along a search direction (dᵀGd = %v, T = %v, s = %v)", dgd[j], t, s)
+				return nil, nil, res, fmt.Errorf("rkgp: conjugate gradients: G = T I + s K is not positive definite along a search direction (dᵀGd = %v, T = %v, s = %v)", dgd[j], t, s)
 			}
 			a := rz[j] / dgd[j]
 			axpyCol(x, a, d, j)
@@ -104,7 +111,7 @@ func cgSolve(k *mfKernel, pre *precond, t, s float64, b, x0 *mat.Dense, tol floa
 	}
 	// True residual.
 	if err := gmul(gd, x); err != nil {
-		return nil, res, err
+		return nil, nil, res, err
 	}
 	gd.Sub(b, gd)
 	rn := colNorms(gd)
@@ -114,12 +121,12 @@ func cgSolve(k *mfKernel, pre *precond, t, s float64, b, x0 *mat.Dense, tol floa
 		}
 	}
 	if math.IsNaN(res.Residual) {
-		return nil, res, fmt.Errorf("rkgp: conjugate gradients: the residual is NaN")
+		return nil, nil, res, fmt.Errorf("rkgp: conjugate gradients: the residual is NaN")
 	}
 	if res.Residual > 10*tol && res.Iterations >= maxIter {
-		return x, res, fmt.Errorf("rkgp: conjugate gradients: relative residual %.3g after %d iterations, tolerance %g", res.Residual, res.Iterations, tol)
+		return x, gd, res, fmt.Errorf("rkgp: conjugate gradients: relative residual %.3g after %d iterations, tolerance %g", res.Residual, res.Iterations, tol)
 	}
-	return x, res, nil
+	return x, gd, res, nil
 }
 
 func scaled(a float64, v *mat.Dense) *mat.Dense {

@@ -11,7 +11,7 @@ import (
 type QuadStats struct {
 	CGStats
 	// Rounds is the number of conjugate-gradient runs (each followed by
-	// one kernel sweep for the bound).
+	// one kernel sweep for its true residual, which gives the bound).
 	Rounds int
 	// MaxBound is the largest error bound relative to its form,
 	// max_j E_j / q_j.
@@ -57,8 +57,7 @@ func (g *MatrixFreeSystem) Quad(b *mat.Dense, relTol, tol0 float64) (q, bound []
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	tol := math.Max(tol0, g.set.CGTol)
-	var x *mat.Dense
-	r := mat.NewDense(p, nc, nil)
+	var x, r *mat.Dense
 	z := mat.NewDense(p, nc, nil)
 	const maxRounds = 5
 	for st.Rounds = 1; ; st.Rounds++ {
@@ -67,20 +66,13 @@ func (g *MatrixFreeSystem) Quad(b *mat.Dense, relTol, tol0 float64) (q, bound []
 		}
 		var res cgResult
 		st.Tol = tol
-		x, res, err = cgSolve(g.k, g.pre, g.t, g.s, b, x, tol, g.set.MaxCG)
+		x, r, res, err = cgSolveResidual(g.k, g.pre, g.t, g.s, b, x, tol, g.set.MaxCG)
 		st.Iterations += res.Iterations
 		st.Residual = res.Residual
 		if err != nil && x == nil {
 			return nil, nil, st, err
 		}
-		// r = b − G x, z = M⁻¹ r.
-		if kerr := g.k.mul(r, x); kerr != nil {
-			return nil, nil, st, kerr
-		}
-		r.Scale(g.s, r)
-		r.Add(r, scaled(g.t, x))
-		r.Sub(b, r)
-		g.pre.apply(z, r)
+		g.pre.apply(z, r) // r = b − G x, z = M⁻¹ r
 		bx, xr, rz := colDots(b, x), colDots(x, r), colDots(r, z)
 		q, bound = make([]float64, nc), make([]float64, nc)
 		worst := 0.0 // largest bound over its allowance
