@@ -215,7 +215,7 @@ func runSimulateSingle(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if sf.compare {
-		if err := simCompareSingle(&row, train, test, net); err != nil {
+		if err := simCompareSingle(&row, train, test, net, false); err != nil {
 			return err
 		}
 	}
@@ -231,13 +231,13 @@ func runSimulateSingle(args []string, stdout, stderr io.Writer) error {
 
 // simCompareSingle fills the theory columns of a single network from rkgp
 // (through study.PredictSingle, as the report does), every theory variant,
-// the first layer's theory and the verdicts.
-func simCompareSingle(row *study.SimRow, train, test *data.Dataset, net rkgp.Network) error {
+// the first layer's theory and the verdicts (check: as simSingleTheories).
+func simCompareSingle(row *study.SimRow, train, test *data.Dataset, net rkgp.Network, check bool) error {
 	m, err := rkgp.Fit(train, net, nil)
 	if err != nil {
 		return fmt.Errorf("theory: %w", err)
 	}
-	return simSingleTheories(row, m, train, test)
+	return simSingleTheories(row, m, train, test, check)
 }
 
 // simFirstLayerAxes is the number of principal axes of the training inputs
@@ -324,7 +324,7 @@ func runSimulateTransfer(args []string, stdout, stderr io.Writer) error {
 		out.Results = append(out.Results, row)
 	}
 	if sf.compare {
-		if err := simCompareTransfer(&src, out.Results, srcTr, srcTe, tgtTr, tgtTe, net); err != nil {
+		if err := simCompareTransfer(&src, out.Results, srcTr, srcTe, tgtTr, tgtTe, net, false); err != nil {
 			return err
 		}
 	}
@@ -340,8 +340,9 @@ func runSimulateTransfer(args []string, stdout, stderr io.Writer) error {
 
 // simCompareTransfer fills the theory columns from one transfer.Solver:
 // the source row from its source saddle, each target row at its coupling (a
-// coupling whose saddle is not found gets a note instead of numbers).
-func simCompareTransfer(src *study.SimRow, rows []study.SimRow, srcTr, srcTe, tgtTr, tgtTe *data.Dataset, net rkgp.Network) error {
+// coupling whose saddle is not found gets a note instead of numbers;
+// check: as simSingleTheories for the source).
+func simCompareTransfer(src *study.SimRow, rows []study.SimRow, srcTr, srcTe, tgtTr, tgtTe *data.Dataset, net rkgp.Network, check bool) error {
 	sv, err := transfer.NewSolver(transfer.Problem{Source: srcTr, Target: tgtTr, Net: net}, nil)
 	if err != nil {
 		return fmt.Errorf("theory: %w", err)
@@ -350,7 +351,7 @@ func simCompareTransfer(src *study.SimRow, rows []study.SimRow, srcTr, srcTe, tg
 	if err != nil {
 		return fmt.Errorf("source theory: %w", err)
 	}
-	if err := simSingleTheories(src, m, srcTr, srcTe); err != nil {
+	if err := simSingleTheories(src, m, srcTr, srcTe, check); err != nil {
 		return fmt.Errorf("source %w", err)
 	}
 	for i := range rows {

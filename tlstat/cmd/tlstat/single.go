@@ -97,7 +97,7 @@ func runSingle(args []string, stdout, stderr io.Writer) error {
 	nf := addNetFlags(fs)
 	jsonOut := fs.Bool("json", false, "write one JSON object instead of a summary")
 	mff := addMFFlags(fs)
-	variant := fs.String("variant", "", "also predict with a theory variant: shape, tilted or metric (opt-in; docs/validation.md compares them with simulations)")
+	variant := fs.String("variant", "", "also predict with a theory variant: shape, tilted, metric or cumulant (opt-in; docs/validation.md compares them with simulations)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: tlstat single [flags]\n\nSolves the kernel-renormalization theory of one Bayesian one-hidden-layer network on a binary\nimage task and prints the order parameter, the test error (bias² + variance) and the\ninfinite-width (NNGP) baseline.\n\nflags:")
 		fs.PrintDefaults()
