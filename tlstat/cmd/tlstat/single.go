@@ -64,12 +64,15 @@ type singleOutput struct {
 // singleVariant is an opt-in theory variant's prediction; Tilted is the
 // tilted variant's fixed point.
 type singleVariant struct {
-	Name        string          `json:"name"`
-	TestError   float64         `json:"test_error"`
-	Bias2       float64         `json:"bias2"`
-	Variance    float64         `json:"variance"`
-	ReadoutNorm float64         `json:"readout_norm"`
-	Tilted      *rkgp.TiltedFit `json:"tilted,omitempty"`
+	Name      string  `json:"name"`
+	TestError float64 `json:"test_error"`
+	// TestErrorErr is the Monte Carlo standard error of TestError for
+	// the variants estimated by sampling (tilted, cumulant), 0 otherwise.
+	TestErrorErr float64         `json:"test_error_err"`
+	Bias2        float64         `json:"bias2"`
+	Variance     float64         `json:"variance"`
+	ReadoutNorm  float64         `json:"readout_norm"`
+	Tilted       *rkgp.TiltedFit `json:"tilted,omitempty"`
 	// Trust places the variant's prediction on the validity map, judged by
 	// that variant's own measured gaps.
 	Trust   study.Trust `json:"trust"`
@@ -201,6 +204,9 @@ func runSingle(args []string, stdout, stderr io.Writer) error {
 	if v := out.Variant; v != nil {
 		w("%-9s error %.8f = bias² %.8f + variance %.8f, <|v|²>/N = %.6g (opt-in variant, %.1fs)\n",
 			v.Name, v.TestError, v.Bias2, v.Variance, v.ReadoutNorm, v.Seconds)
+		if v.TestErrorErr > 0 {
+			w("          Monte Carlo standard error of the test error: %.2g\n", v.TestErrorErr)
+		}
 		if f := v.Tilted; f != nil {
 			w("          QB = %.6g, QC = %.6g, tilt %.4g, E[z²] = %.4g (%.3g × Gaussian), %d stationary point(s), direction settled: %v\n",
 				f.QB, f.QC, f.Tilt, f.Moment, f.Ratio, f.Stationary, f.Converged)
@@ -227,7 +233,11 @@ func singleVariantOf(fit *rkgp.Model, v rkgp.Variant, test *data.Dataset) (*sing
 	if err != nil {
 		return nil, err
 	}
-	out := &singleVariant{Name: v.String(), TestError: r.Total, Bias2: r.Bias2, Variance: r.Variance, ReadoutNorm: norm}
+	se, err := mv.VariantRiskErr(test)
+	if err != nil {
+		return nil, err
+	}
+	out := &singleVariant{Name: v.String(), TestError: r.Total, TestErrorErr: se, Bias2: r.Bias2, Variance: r.Variance, ReadoutNorm: norm}
 	if v == rkgp.Tilted {
 		f, err := mv.Tilted()
 		if err != nil {
