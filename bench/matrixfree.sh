@@ -15,22 +15,9 @@ pattern=${1:-.}
 # shellcheck source=bench/runrecord.sh
 . bench/runrecord.sh
 
-run() {
-	local name=$1
-	record_due "$@" || return 0
-	shift
-	if nice -n 10 /usr/bin/time -v -o "$out/$name.time" "$bin" "$@" -json >"$out/$name.json.tmp" 2>"$out/$name.log"; then
-		mv "$out/$name.json.tmp" "$out/$name.json"
-		sed -i "s|$bin|tlstat|g" "$out/$name.time" # the report names the binary by its build path
-	else
-		echo "     $name failed (see $out/$name.log)"
-		rm -f "$out/$name.json.tmp"
-	fi
-}
-
-run dense_P4000 single -p 4000 -n 2000 -ptest 1000
-run mf_P4000 single -p 4000 -n 2000 -ptest 1000 -matrix-free
-run dense_P8000 single -p 8000 -n 4000 -ptest 1000
+record_timed dense_P4000 single -p 4000 -n 2000 -ptest 1000
+record_timed mf_P4000 single -p 4000 -n 2000 -ptest 1000 -matrix-free
+record_timed dense_P8000 single -p 8000 -n 4000 -ptest 1000
 # From P = 8000 on: a rank-1000 preconditioner and no infinite-width baseline (half the solves).
-run mf_P8000 single -p 8000 -n 4000 -ptest 1000 -matrix-free -mf-rank 1000 -mf-nngp=false
-run mf_P60000 single -p 60000 -n 30000 -ptest 1000 -pos 0,2,4,6,8 -neg 1,3,5,7,9 -matrix-free -mf-rank 1000 -mf-nngp=false
+record_timed mf_P8000 single -p 8000 -n 4000 -ptest 1000 -matrix-free -mf-rank 1000 -mf-nngp=false
+record_timed mf_P60000 single -p 60000 -n 30000 -ptest 1000 -pos 0,2,4,6,8 -neg 1,3,5,7,9 -matrix-free -mf-rank 1000 -mf-nngp=false

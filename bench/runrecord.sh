@@ -1,6 +1,6 @@
-# Shared by bench/validation.sh, bench/validitymap.sh, bench/classes.sh and
-# bench/matrixfree.sh (sourced, not run); they set $bin, and $out and
-# $pattern for record and record_due.
+# Shared by bench/validation.sh, bench/validitymap.sh, bench/classes.sh,
+# bench/matrixfree.sh and bench/transfermf.sh (sourced, not run); they set
+# $bin, and $out and $pattern for record, record_timed and record_due.
 #
 # record NAME ARGS... runs `tlstat ARGS` and stores its standard output as
 # $out/NAME.json, unless that file exists or NAME does not match $pattern.
@@ -14,6 +14,25 @@ record() {
 	"$bin" "$@" >"$out/$name.json.tmp"
 	mv "$out/$name.json.tmp" "$out/$name.json"
 	echo "done $name in $((SECONDS - start)) s"
+}
+
+# record_timed NAME ARGS... runs `tlstat ARGS -json` like record, niced and
+# under /usr/bin/time -v: the JSON document goes to $out/NAME.json, the time
+# report (CPU, wall time, peak resident memory) to $out/NAME.time and the
+# standard error (progress log) to $out/NAME.log, removed when empty. A
+# failed run is reported and leaves no JSON file, so it runs again next time.
+record_timed() {
+	local name=$1
+	record_due "$@" || return 0
+	shift
+	if nice -n 10 /usr/bin/time -v -o "$out/$name.time" "$bin" "$@" -json >"$out/$name.json.tmp" 2>"$out/$name.log"; then
+		mv "$out/$name.json.tmp" "$out/$name.json"
+		sed -i "s|$bin|tlstat|g" "$out/$name.time" # the report names the binary by its build path
+		[ -s "$out/$name.log" ] || rm -f "$out/$name.log"
+	else
+		echo "     $name failed (see $out/$name.log)"
+		rm -f "$out/$name.json.tmp"
+	fi
 }
 
 # record_due NAME ARGS... succeeds, announcing the run of `tlstat ARGS`,

@@ -16,25 +16,11 @@ pattern=${1:-.}
 # shellcheck source=bench/runrecord.sh
 . bench/runrecord.sh
 
-run() {
-	local name=$1
-	record_due "$@" || return 0
-	shift
-	if nice -n 10 /usr/bin/time -v -o "$out/$name.time" "$bin" "$@" -json >"$out/$name.json.tmp" 2>"$out/$name.log"; then
-		mv "$out/$name.json.tmp" "$out/$name.json"
-		sed -i "s|$bin|tlstat|g" "$out/$name.time" # the report names the binary by its build path
-		[ -s "$out/$name.log" ] || rm -f "$out/$name.log"
-	else
-		echo "     $name failed (see $out/$name.log)"
-		rm -f "$out/$name.json.tmp"
-	fi
-}
-
 grid=0,0.1,0.3,1,3,10,30,100,300,1000
-run transfer_dense_Ps2000 transfer -ps 2000 -pt 500 -n 1000 -gamma "$grid"
-run transfer_mf_Ps2000 transfer -ps 2000 -pt 500 -n 1000 -gamma "$grid" -matrix-free
-run transfer_dense_Ps4000 transfer -ps 4000 -pt 500 -n 1000 -gamma "$grid"
+record_timed transfer_dense_Ps2000 transfer -ps 2000 -pt 500 -n 1000 -gamma "$grid"
+record_timed transfer_mf_Ps2000 transfer -ps 2000 -pt 500 -n 1000 -gamma "$grid" -matrix-free
+record_timed transfer_dense_Ps4000 transfer -ps 4000 -pt 500 -n 1000 -gamma "$grid"
 # P_s = 4000 with the matrix-free source: a shorter sweep (4 couplings, 256 test images, one batch), since
 # every conjugate-gradient iteration is a pass over the 8·10⁶ kernel entries of the source.
-run transfer_dense_Ps4000_short transfer -ps 4000 -pt 500 -n 1000 -ptest 256 -gamma 0,1,10,100
-run transfer_mf_Ps4000_short transfer -ps 4000 -pt 500 -n 1000 -ptest 256 -gamma 0,1,10,100 -matrix-free
+record_timed transfer_dense_Ps4000_short transfer -ps 4000 -pt 500 -n 1000 -ptest 256 -gamma 0,1,10,100
+record_timed transfer_mf_Ps4000_short transfer -ps 4000 -pt 500 -n 1000 -ptest 256 -gamma 0,1,10,100 -matrix-free
