@@ -166,10 +166,8 @@ func (m *Model) cumulantState() (*cumulantState, error) {
 			wt := ay*ay - mat.Dot(col, ac.ColView(j))
 			st.w[start+j] = wt
 			g.tsum += wt
-			for i := 0; i < p; i++ {
-				wc.Set(i, j, wt*fc.At(i, j))
-			}
 		}
+		scaleColumns(wc, fc, st.w[start:end])
 		g.n += float64(c)
 		gemmAdd(g.k, fc, fc)
 		gemmAdd(g.e, wc, fc)
@@ -193,6 +191,17 @@ func (m *Model) cumulantState() (*cumulantState, error) {
 	}
 	cache.state = st
 	return st, nil
+}
+
+// scaleColumns sets column j of dst to w[j] times column j of src.
+func scaleColumns(dst, src *mat.Dense, w []float64) {
+	r, _ := src.Dims()
+	for i := 0; i < r; i++ {
+		d, s := dst.RawRowView(i), src.RawRowView(i)
+		for j, wt := range w {
+			d[j] = wt * s[j]
+		}
+	}
 }
 
 // gemmAdd sets dst += a bᵀ.
@@ -289,11 +298,9 @@ func (m *Model) cumulantPredict(st *cumulantState, x0 mat.Matrix) (means, varian
 		sp.features(fc, sp.x, zc)
 		sp.features(f0c, x0, zc)
 		g := &ts[ci%st.groups]
+		scaleColumns(wc, fc, st.w[start:end])
 		for j := 0; j < c; j++ {
 			wt := st.w[start+j]
-			for i := 0; i < p; i++ {
-				wc.Set(i, j, wt*fc.At(i, j))
-			}
 			for i := 0; i < b; i++ {
 				v := f0c.At(i, j)
 				g.k00[i] += v * v

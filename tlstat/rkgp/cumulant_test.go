@@ -12,6 +12,31 @@ import (
 	"github.com/tlstat/tlstat/tlstat/kernel"
 )
 
+// cumulantRisks fits net to train and returns the scalar theory's and the
+// cumulant variant's risks on test, with the variant's Monte Carlo
+// standard error.
+func cumulantRisks(t *testing.T, train, test *data.Dataset, net Network, s *Settings) (m *Model, scalar, cum Risk, se float64) {
+	t.Helper()
+	m, err := Fit(train, net, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mc, err := m.WithVariant(Cumulant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if scalar, err = m.Risk(test); err != nil {
+		t.Fatal(err)
+	}
+	if cum, err = mc.Risk(test); err != nil {
+		t.Fatal(err)
+	}
+	if se, err = mc.VariantRiskErr(test); err != nil {
+		t.Fatal(err)
+	}
+	return m, scalar, cum, se
+}
+
 // TestCumulantLinearIsScalar checks that the cumulant variant is the scalar
 // theory exactly for the linear activation (Gaussian features have no
 // fourth cumulant), with no Monte Carlo error.
@@ -21,26 +46,7 @@ func TestCumulantLinearIsScalar(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := Fit(train, Network{N: 50, T: 0.05, Lambda0: 1, Lambda1: 1, Act: kernel.Linear}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mc, err := m.WithVariant(Cumulant)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r0, err := m.Risk(test)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r1, err := mc.Risk(test)
-	if err != nil {
-		t.Fatal(err)
-	}
-	se, err := mc.VariantRiskErr(test)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, r0, r1, se := cumulantRisks(t, train, test, Network{N: 50, T: 0.05, Lambda0: 1, Lambda1: 1, Act: kernel.Linear}, nil)
 	if r1 != r0 || se != 0 {
 		t.Errorf("linear: cumulant %+v ± %g, scalar %+v: want identical, error 0", r1, se, r0)
 	}
@@ -55,20 +61,8 @@ func TestCumulantWide(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := Fit(train, Network{N: 10_000_000, T: 0.05, Lambda0: 1, Lambda1: 1, Act: kernel.Erf},
+	_, r0, r1, _ := cumulantRisks(t, train, test, Network{N: 10_000_000, T: 0.05, Lambda0: 1, Lambda1: 1, Act: kernel.Erf},
 		&Settings{Cumulant: CumulantSettings{Samples: 2048}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mc, err := m.WithVariant(Cumulant)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r0, _ := m.Risk(test)
-	r1, err := mc.Risk(test)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if d := math.Abs(r1.Total-r0.Total) / r0.Total; d > 1e-5 {
 		t.Errorf("N = 1e7: cumulant %.8f, scalar %.8f (relative %.2g), want within 1e-5", r1.Total, r0.Total, d)
 	}
@@ -93,22 +87,7 @@ func TestCumulantQuadrature(t *testing.T) {
 	train := &data.Dataset{X: mat.NewDense(len(xs), 1, xs), Y: ys}
 	test := &data.Dataset{X: mat.NewDense(len(x0), 1, x0), Y: y0}
 	net := Network{N: 3, T: 0.05, Lambda0: 1.5, Lambda1: 1, Act: kernel.Erf}
-	m, err := Fit(train, net, &Settings{Cumulant: CumulantSettings{Samples: 1 << 19, Groups: 8, Src: rand.NewPCG(7, 1)}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mc, err := m.WithVariant(Cumulant)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := mc.Risk(test)
-	if err != nil {
-		t.Fatal(err)
-	}
-	se, err := mc.VariantRiskErr(test)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, r0, got, se := cumulantRisks(t, train, test, net, &Settings{Cumulant: CumulantSettings{Samples: 1 << 19, Groups: 8, Src: rand.NewPCG(7, 1)}})
 
 	// Quadrature over w = z/√λ0, z standard normal: nodes and weights of
 	// ∫ f(z) φ(z) dz from Gauss–Hermite (physicists') rescaled.
@@ -223,7 +202,6 @@ func TestCumulantQuadrature(t *testing.T) {
 		want += (y0[j]-mean)*(y0[j]-mean) + variance
 	}
 	want /= float64(len(x0))
-	r0, _ := m.Risk(test)
 	t.Logf("scalar %.6f; cumulant: quadrature %.6f, Monte Carlo %.6f ± %.6f", r0.Total, want, got.Total, se)
 	if !(se < 0.01*want) {
 		t.Errorf("Monte Carlo standard error %g, want below 1%% of %g", se, want)
@@ -252,23 +230,7 @@ func TestCumulantMNIST(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := Fit(train, Network{N: 400, T: 0.05, Lambda0: 1, Lambda1: 1, Act: kernel.Erf}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mc, err := m.WithVariant(Cumulant)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r0, _ := m.Risk(test)
-	r, err := mc.Risk(test)
-	if err != nil {
-		t.Fatal(err)
-	}
-	se, err := mc.VariantRiskErr(test)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, r0, r, se := cumulantRisks(t, train, test, Network{N: 400, T: 0.05, Lambda0: 1, Lambda1: 1, Act: kernel.Erf}, nil)
 	t.Logf("simulation %.4f; scalar %.4f (%+.1f%%), cumulant %.4f ± %.4f (%+.1f%%)", sim, r0.Total, 100*(r0.Total-sim)/sim,
 		r.Total, se, 100*(r.Total-sim)/sim)
 	if d := math.Abs(r.Total-sim) / sim; d > 0.02 {
