@@ -21,47 +21,22 @@ import (
 // change of the theory is not), and checks that the stored verdicts follow
 // from the stored numbers and that the tabulated simulations converged.
 func TestClassesTransferRecords(t *testing.T) {
-	paths, err := filepath.Glob("../../../docs/validation/classes/transfer/*.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(paths) == 0 {
-		t.Fatal("no stored records")
-	}
-	for _, path := range paths {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var rec classesTransferOutput
-		if err := json.Unmarshal(b, &rec); err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
+	paths, recs := readClassesTransferRecords(t, "../../../docs/validation/classes/transfer")
+	want := 2 // the table's header lines, then one line per coupling
+	for k, rec := range recs {
+		path := paths[k]
+		want += len(rec.Rows)
 		var gammas []string
 		for _, r := range rec.Rows {
 			gammas = append(gammas, fmt.Sprint(r.Gamma))
 		}
-		args, err := classesTransferRecordArgs(rec, gammas)
-		if err != nil {
-			t.Fatalf("%s: %v", path, err)
+		now := resolveClassesTransferRecord(t, path, rec, gammas)
+		if len(now.Rows) != len(rec.Rows) {
+			t.Fatalf("%s: the re-solve has %d rows, the record %d", path, len(now.Rows), len(rec.Rows))
 		}
-		var out, errb bytes.Buffer
-		if code := run(args, &out, &errb); code != 0 {
-			t.Fatalf("%s: exit code %d, stderr %s", path, code, errb.String())
-		}
-		var now classesTransferOutput
-		if err := json.Unmarshal(out.Bytes(), &now); err != nil {
-			t.Fatal(err)
-		}
-		close := func(a, b float64) bool { return math.Abs(a-b) <= 1e-6*math.Max(1, math.Abs(b)) }
 		for i, r := range rec.Rows {
 			n := now.Rows[i]
-			ok := close(r.Theory.Total, n.Theory.Total) && r.Theory.Accuracy == n.Theory.Accuracy && close(r.ReadoutNorm, n.ReadoutNorm) &&
-				close(r.InfiniteWidth.Total, n.InfiniteWidth.Total)
-			for o := range r.Theory.Outputs {
-				ok = ok && close(r.Theory.Outputs[o].Total, n.Theory.Outputs[o].Total)
-			}
-			if !ok {
+			if !classesTransferTheoryMatches(r, n) {
 				t.Errorf("%s gamma %v: stored theory %+v (|v|²/N %v), now %+v (%v)", path, r.Gamma, r.Theory, r.ReadoutNorm, n.Theory, n.ReadoutNorm)
 			}
 			sim := r.Simulation
@@ -78,22 +53,84 @@ func TestClassesTransferRecords(t *testing.T) {
 			}
 		}
 	}
-	// The markdown table of the records: one line per coupling after the
-	// header's two.
+	classesTransferTable(t, paths, want)
+}
+
+// readClassesTransferRecords returns the paths of the stored multi-output
+// transfer records in dir and the records read from them; it fails the test
+// when there are none or one cannot be read.
+func readClassesTransferRecords(t *testing.T, dir string) ([]string, []classesTransferOutput) {
+	t.Helper()
+	paths, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(paths) == 0 {
+		t.Fatalf("no stored records in %s", dir)
+	}
+	recs := make([]classesTransferOutput, len(paths))
+	for i, path := range paths {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(b, &recs[i]); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+	}
+	return paths, recs
+}
+
+// resolveClassesTransferRecord re-solves the theory of record rec, read
+// from path, with the current code at the couplings gammas.
+func resolveClassesTransferRecord(t *testing.T, path string, rec classesTransferOutput, gammas []string) classesTransferOutput {
+	t.Helper()
+	args, err := classesTransferRecordArgs(rec, gammas)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	var out, errb bytes.Buffer
+	if code := run(args, &out, &errb); code != 0 {
+		t.Fatalf("%s: exit code %d, stderr %s", path, code, errb.String())
+	}
+	var now classesTransferOutput
+	if err := json.Unmarshal(out.Bytes(), &now); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return now
+}
+
+// classesTransferTheoryMatches reports whether the theory columns of the
+// stored row r and the recomputed row n agree to 1e-6 relative (rounding
+// and BLAS differences are far below it; a change of the theory is not):
+// the total and per-output test errors, the readout norm and the
+// infinite-width error, and the accuracy exactly. When r has the
+// regularization-only column, that column must match too.
+func classesTransferTheoryMatches(r, n classesTransferRow) bool {
+	near := func(a, b float64) bool { return math.Abs(a-b) <= 1e-6*math.Max(1, math.Abs(b)) }
+	ok := near(r.Theory.Total, n.Theory.Total) && r.Theory.Accuracy == n.Theory.Accuracy && near(r.ReadoutNorm, n.ReadoutNorm) &&
+		near(r.InfiniteWidth.Total, n.InfiniteWidth.Total) && len(r.Theory.Outputs) == len(n.Theory.Outputs)
+	for o := range r.Theory.Outputs {
+		ok = ok && near(r.Theory.Outputs[o].Total, n.Theory.Outputs[o].Total)
+	}
+	if ro := r.RegularizationOnly; ro != nil {
+		ok = ok && n.RegularizationOnly != nil && near(ro.Total, n.RegularizationOnly.Total) && ro.Accuracy == n.RegularizationOnly.Accuracy
+	}
+	return ok
+}
+
+// classesTransferTable runs `tlstat classes -table` on the records paths,
+// checks that it prints want lines and returns the table.
+func classesTransferTable(t *testing.T, paths []string, want int) string {
+	t.Helper()
 	var tab, errb bytes.Buffer
 	if code := run(append([]string{"classes", "-table"}, paths...), &tab, &errb); code != 0 {
 		t.Fatalf("-table: exit code %d, stderr %s", code, errb.String())
 	}
-	want := 2
-	for _, path := range paths {
-		b, _ := os.ReadFile(path)
-		var rec classesTransferOutput
-		_ = json.Unmarshal(b, &rec)
-		want += len(rec.Rows)
-	}
 	if got := strings.Count(tab.String(), "\n"); got != want {
 		t.Errorf("-table printed %d lines, want %d:\n%s", got, want, tab.String())
 	}
+	return tab.String()
 }
 
 // classesTransferRecordArgs returns the command line that remakes the
@@ -133,23 +170,10 @@ func classesTransferRecordArgs(rec classesTransferOutput, gammas []string) ([]st
 // frozen limit, each marked as not validated. The re-solve is skipped with
 // -short (a D = 10 solve at P_t = 100 takes tens of seconds).
 func TestClassesTransferTheoryRecords(t *testing.T) {
-	paths, err := filepath.Glob("../../../docs/validation/classes/transfer10/*.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(paths) == 0 {
-		t.Fatal("no stored records")
-	}
+	paths, recs := readClassesTransferRecords(t, "../../../docs/validation/classes/transfer10")
 	want := 2
-	for _, path := range paths {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var rec classesTransferOutput
-		if err := json.Unmarshal(b, &rec); err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
+	for k, rec := range recs {
+		path := paths[k]
 		if rec.FrozenRow == nil || len(rec.Rows) < 2 || rec.Rows[0].Gamma != 0 {
 			t.Fatalf("%s: want a gamma = 0 row, another coupling and the frozen row", path)
 		}
@@ -162,41 +186,20 @@ func TestClassesTransferTheoryRecords(t *testing.T) {
 		if testing.Short() {
 			continue
 		}
-		args, err := classesTransferRecordArgs(rec, []string{"0"})
-		if err != nil {
-			t.Fatalf("%s: %v", path, err)
+		now := resolveClassesTransferRecord(t, path, rec, []string{"0"})
+		if now.FrozenRow == nil || len(now.Rows) == 0 {
+			t.Fatalf("%s: the re-solve has no gamma = 0 row or no frozen row", path)
 		}
-		var out, errb bytes.Buffer
-		if code := run(args, &out, &errb); code != 0 {
-			t.Fatalf("%s: exit code %d, stderr %s", path, code, errb.String())
-		}
-		var now classesTransferOutput
-		if err := json.Unmarshal(out.Bytes(), &now); err != nil {
-			t.Fatal(err)
-		}
-		close := func(a, b float64) bool { return math.Abs(a-b) <= 1e-6*math.Max(1, math.Abs(b)) }
 		pairs := [][2]classesTransferRow{{rec.Rows[0], now.Rows[0]}, {*rec.FrozenRow, *now.FrozenRow}}
 		for _, p := range pairs {
 			r, n := p[0], p[1]
-			ok := close(r.Theory.Total, n.Theory.Total) && r.Theory.Accuracy == n.Theory.Accuracy && close(r.ReadoutNorm, n.ReadoutNorm) &&
-				close(r.InfiniteWidth.Total, n.InfiniteWidth.Total) && r.RegularizationOnly != nil &&
-				close(r.RegularizationOnly.Total, n.RegularizationOnly.Total) && r.RegularizationOnly.Accuracy == n.RegularizationOnly.Accuracy
-			for o := range r.Theory.Outputs {
-				ok = ok && close(r.Theory.Outputs[o].Total, n.Theory.Outputs[o].Total)
-			}
-			if !ok {
+			if r.RegularizationOnly == nil || !classesTransferTheoryMatches(r, n) {
 				t.Errorf("%s gamma %v: stored theory %+v (|v|²/N %v), now %+v (%v)", path, r.Gamma, r.Theory, r.ReadoutNorm, n.Theory, n.ReadoutNorm)
 			}
 		}
 	}
-	var tab, errb bytes.Buffer
-	if code := run(append([]string{"classes", "-table"}, paths...), &tab, &errb); code != 0 {
-		t.Fatalf("-table: exit code %d, stderr %s", code, errb.String())
-	}
-	if got := strings.Count(tab.String(), "\n"); got != want {
-		t.Errorf("-table printed %d lines, want %d:\n%s", got, want, tab.String())
-	}
-	if got := strings.Count(tab.String(), "not validated"); got != want-2 {
+	tab := classesTransferTable(t, paths, want)
+	if got := strings.Count(tab, "not validated"); got != want-2 {
 		t.Errorf("-table marks %d rows as not validated, want %d", got, want-2)
 	}
 }
