@@ -15,65 +15,39 @@ import (
 // about 1e-8 here; a wrong term of order 1/N = 0.05 would fail by far.
 func TestMultiJacobian(t *testing.T) {
 	rng := rand.New(rand.NewPCG(4, 4))
-	for _, d := range []int{1, 2, 3} {
-		mp, _ := multiPair(uint64(30+d), d, 24, 10, 0.5, multiNet)
-		ms, err := NewMultiSolver(mp, nil)
+	eachRandomMultiPoint(t, rng, 30, []int{1, 2, 3}, []float64{0, 0.7, 6, math.Inf(1)}, func(d int, gamma float64, c *MultiCoupled, q MultiOrder) bool {
+		st, err := c.eval(q, true)
+		if err != nil {
+			return false
+		}
+		jac, err := c.jacobian(st)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, gamma := range []float64{0, 0.7, 6, math.Inf(1)} {
-			c, err := ms.Couple(gamma)
+		x := q.flatten()
+		const h = 1e-5
+		for j := range x {
+			xp := append([]float64(nil), x...)
+			xm := append([]float64(nil), x...)
+			xp[j] += h
+			xm[j] -= h
+			gp, err := c.Gradient(unflatten(xp, d))
 			if err != nil {
 				t.Fatal(err)
 			}
-			checked := 0
-			for trial := 0; trial < 20 && checked < 2; trial++ {
-				x := make([]float64, nvars(d))
-				for i := range x {
-					x[i] = 0.3 * (rng.Float64() - 0.5)
-				}
-				q := unflatten(x, d)
-				for i := range d {
-					q.T.SetSym(i, i, q.T.At(i, i)+1+rng.Float64())
-					q.TT.SetSym(i, i, q.TT.At(i, i)+0.2)
-				}
-				st, err := c.eval(q, true)
-				if err != nil {
-					continue
-				}
-				checked++
-				jac, err := c.jacobian(st)
-				if err != nil {
-					t.Fatal(err)
-				}
-				x = q.flatten()
-				const h = 1e-5
-				for j := range x {
-					xp := append([]float64(nil), x...)
-					xm := append([]float64(nil), x...)
-					xp[j] += h
-					xm[j] -= h
-					gp, err := c.Gradient(unflatten(xp, d))
-					if err != nil {
-						t.Fatal(err)
-					}
-					gm, err := c.Gradient(unflatten(xm, d))
-					if err != nil {
-						t.Fatal(err)
-					}
-					for i := range x {
-						num := (gp[i] - gm[i]) / (2 * h)
-						if !scalar.EqualWithinAbsOrRel(jac.At(i, j), num, 1e-6, 1e-6) {
-							t.Errorf("D %d gamma %v: dg_%d/dx_%d analytic %.10g, central differences %.10g", d, gamma, i, j, jac.At(i, j), num)
-						}
-					}
-				}
+			gm, err := c.Gradient(unflatten(xm, d))
+			if err != nil {
+				t.Fatal(err)
 			}
-			if checked == 0 {
-				t.Fatalf("D %d gamma %v: no random point inside the domain", d, gamma)
+			for i := range x {
+				num := (gp[i] - gm[i]) / (2 * h)
+				if !scalar.EqualWithinAbsOrRel(jac.At(i, j), num, 1e-6, 1e-6) {
+					t.Errorf("D %d gamma %v: dg_%d/dx_%d analytic %.10g, central differences %.10g", d, gamma, i, j, jac.At(i, j), num)
+				}
 			}
 		}
-	}
+		return true
+	})
 }
 
 // TestMultiJacobianSolveAgrees: Newton's method with the analytic Jacobian

@@ -253,13 +253,46 @@ func TestMultiFrozen(t *testing.T) {
 // 1e-9 here; a wrong term of order 1/N = 0.05 would fail by far.
 func TestMultiGradient(t *testing.T) {
 	rng := rand.New(rand.NewPCG(2, 2))
-	for _, d := range []int{2, 3} {
-		mp, _ := multiPair(uint64(10+d), d, 24, 10, 0.5, multiNet)
+	eachRandomMultiPoint(t, rng, 10, []int{2, 3}, []float64{0.7, 6, math.Inf(1)}, func(d int, gamma float64, c *MultiCoupled, q MultiOrder) bool {
+		if _, err := c.Action(q); err != nil {
+			return false
+		}
+		grad, err := c.Gradient(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		num := fd.Gradient(nil, func(y []float64) float64 {
+			v, err := c.Action(unflatten(y, d))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return v
+		}, q.flatten(), &fd.Settings{Formula: fd.Central})
+		for i := range num {
+			if !scalar.EqualWithinAbsOrRel(grad[i], num[i], 1e-7, 1e-7) {
+				t.Errorf("D %d gamma %v entry %d: analytic %.10g, numeric %.10g", d, gamma, i, grad[i], num[i])
+			}
+		}
+		return true
+	})
+}
+
+// eachRandomMultiPoint calls check at two random points of the domain of
+// the multi-output action for every D in ds (the problem multiPair(seed+D,
+// D, 24, 10, 0.5, multiNet)) and every coupling in gammas. A point has
+// entries uniform in ±0.15 and its diagonals of Q_t and Q_tt raised by
+// 1 + U(0, 1) and 0.2; check returns false when the point is outside the
+// domain, and another is drawn, up to 20 per coupling. The test fails when
+// no point was inside.
+func eachRandomMultiPoint(t *testing.T, rng *rand.Rand, seed uint64, ds []int, gammas []float64, check func(d int, gamma float64, c *MultiCoupled, q MultiOrder) bool) {
+	t.Helper()
+	for _, d := range ds {
+		mp, _ := multiPair(seed+uint64(d), d, 24, 10, 0.5, multiNet)
 		ms, err := NewMultiSolver(mp, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, gamma := range []float64{0.7, 6, math.Inf(1)} {
+		for _, gamma := range gammas {
 			c, err := ms.Couple(gamma)
 			if err != nil {
 				t.Fatal(err)
@@ -275,25 +308,8 @@ func TestMultiGradient(t *testing.T) {
 					q.T.SetSym(i, i, q.T.At(i, i)+1+rng.Float64())
 					q.TT.SetSym(i, i, q.TT.At(i, i)+0.2)
 				}
-				if _, err := c.Action(q); err != nil {
-					continue
-				}
-				checked++
-				grad, err := c.Gradient(q)
-				if err != nil {
-					t.Fatal(err)
-				}
-				num := fd.Gradient(nil, func(y []float64) float64 {
-					v, err := c.Action(unflatten(y, d))
-					if err != nil {
-						t.Fatal(err)
-					}
-					return v
-				}, q.flatten(), &fd.Settings{Formula: fd.Central})
-				for i := range num {
-					if !scalar.EqualWithinAbsOrRel(grad[i], num[i], 1e-7, 1e-7) {
-						t.Errorf("D %d gamma %v entry %d: analytic %.10g, numeric %.10g", d, gamma, i, grad[i], num[i])
-					}
+				if check(d, gamma, c, q) {
+					checked++
 				}
 			}
 			if checked == 0 {
