@@ -12,9 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"gonum.org/v1/gonum/mat"
-
-	"github.com/tlstat/tlstat/tlstat/data"
 	"github.com/tlstat/tlstat/tlstat/fastblas"
 	"github.com/tlstat/tlstat/tlstat/langevin"
 )
@@ -37,20 +34,6 @@ func TestCostCPUMeasure(t *testing.T) {
 		t.Skip("run with -args -measure-cpu")
 	}
 	rng := rand.New(rand.NewPCG(7, 7))
-	dataset := func(p, n0 int) *data.Dataset {
-		x := mat.NewDense(p, n0, nil)
-		y := make([]float64, p)
-		for i := range p {
-			for j := range n0 {
-				x.Set(i, j, rng.NormFloat64())
-			}
-			y[i] = 1
-			if x.At(i, 0) < 0 {
-				y[i] = -1
-			}
-		}
-		return &data.Dataset{X: x, Y: y}
-	}
 	cpu := func() float64 {
 		var r syscall.Rusage
 		if err := syscall.Getrusage(syscall.RUSAGE_SELF, &r); err != nil {
@@ -71,7 +54,7 @@ func TestCostCPUMeasure(t *testing.T) {
 			{langevin.HMC, 400, 400, 196, 14, 2}, {langevin.HMC, 800, 200, 196, 14, 2}, {langevin.HMC, 200, 50, 20, 14, 2},
 			{langevin.MALA, 200, 400, 196, 150, 10}, {langevin.MALA, 200, 400, 784, 150, 10},
 		} {
-			train, test := dataset(c.p, c.n0), dataset(q, c.n0)
+			train, test := firstAxisTask(rng, c.p, c.n0), firstAxisTask(rng, q, c.n0)
 			net := langevin.Network{N: c.n, T: 0.05, Lambda0: 1, Lambda1: 1}
 			run := func(steps int) float64 {
 				s := &langevin.Sampler{Method: c.method, Chains: 1, BurnIn: 2, Steps: steps, Thin: 1, Leapfrog: leap, Warmup: 2,

@@ -8,12 +8,20 @@ import (
 	"gonum.org/v1/gonum/blas/gonum"
 	lapgonum "gonum.org/v1/gonum/lapack/gonum"
 	"gonum.org/v1/gonum/lapack/lapack64"
-	"gonum.org/v1/gonum/mat"
 
 	"github.com/tlstat/tlstat/tlstat/data"
 	"github.com/tlstat/tlstat/tlstat/fastblas"
 	"github.com/tlstat/tlstat/tlstat/langevin"
 )
+
+// firstAxisTask returns a binary task on p Gaussian inputs of dimension
+// n0 labelled by the sign of their first coordinate (signTask with w* the
+// first unit vector).
+func firstAxisTask(rng *rand.Rand, p, n0 int) *data.Dataset {
+	w := make([]float64, n0)
+	w[0] = 1
+	return signTask(rng, p, n0, w)
+}
 
 // TestCostWorkCountsFlops checks CostWork's multiply-adds against the
 // floating-point operations the sampler's BLAS calls actually make
@@ -34,20 +42,6 @@ func TestCostWorkCountsFlops(t *testing.T) {
 	defer lapack64.Use(fastblas.LAPACK())
 	lapack64.Use(lapgonum.Implementation{})
 	rng := rand.New(rand.NewPCG(7, 7))
-	dataset := func(p, n0 int) *data.Dataset {
-		x := mat.NewDense(p, n0, nil)
-		y := make([]float64, p)
-		for i := range p {
-			for j := range n0 {
-				x.Set(i, j, rng.NormFloat64())
-			}
-			y[i] = 1
-			if x.At(i, 0) < 0 {
-				y[i] = -1
-			}
-		}
-		return &data.Dataset{X: x, Y: y}
-	}
 	for _, c := range []struct {
 		method      langevin.Method
 		name        string
@@ -57,7 +51,7 @@ func TestCostWorkCountsFlops(t *testing.T) {
 		{langevin.HMC, "hmc", 90, 60, 50, 70},   // P form
 		{langevin.MALA, "mala", 60, 90, 50, 70}, // no metric, no Gram matrix
 	} {
-		train, test := dataset(c.p, c.n0), dataset(c.q, c.n0)
+		train, test := firstAxisTask(rng, c.p, c.n0), firstAxisTask(rng, c.q, c.n0)
 		net := langevin.Network{N: c.n, T: 0.1, Lambda0: 1, Lambda1: 1}
 		const burn, leap = 10, 5
 		flops := func(steps int) int64 {
