@@ -66,13 +66,9 @@ func TestSingleMatrixFree(t *testing.T) {
 // agree with the dense ones within 1e-3 relative (the accuracy asked of the
 // matrix-free path) and Q within 4 of its reported standard errors.
 func TestMatrixFreeBenchmarkRecords(t *testing.T) {
-	dir := filepath.Join("..", "..", "..", "docs", "benchmarks", "matrixfree")
-	files, err := filepath.Glob(filepath.Join(dir, "mf_P*.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	pairs := 0
-	for _, f := range files {
+	dir, pairs := matrixFreeRecordPairs(t, "")
+	for _, pair := range pairs {
+		f := pair[0]
 		var mf singleMFOutput
 		readJSON(t, f, &mf)
 		var dense struct {
@@ -80,12 +76,7 @@ func TestMatrixFreeBenchmarkRecords(t *testing.T) {
 			TestError float64 `json:"test_error"`
 			P         int     `json:"p"`
 		}
-		df := filepath.Join(dir, strings.Replace(filepath.Base(f), "mf_", "dense_", 1))
-		if _, err := os.Stat(df); err != nil {
-			continue
-		}
-		readJSON(t, df, &dense)
-		pairs++
+		readJSON(t, pair[1], &dense)
 		if dense.P != mf.P {
 			t.Errorf("%s: P = %d, dense record P = %d", f, mf.P, dense.P)
 		}
@@ -99,11 +90,33 @@ func TestMatrixFreeBenchmarkRecords(t *testing.T) {
 			t.Errorf("%s: test error %.8g, dense %.8g", f, mf.TestError, dense.TestError)
 		}
 	}
-	if pairs == 0 {
+	if len(pairs) == 0 {
 		t.Fatalf("no dense/matrix-free record pairs in %s", dir)
 	}
 }
 
+// matrixFreeRecordPairs returns the directory of the matrix-free benchmark
+// records (docs/benchmarks/matrixfree) and the paths of its records named
+// prefix+"mf_P*.json", each paired with its dense twin, the same name with
+// "dense_" for "mf_"; a record without a twin is left out.
+func matrixFreeRecordPairs(t *testing.T, prefix string) (string, [][2]string) {
+	t.Helper()
+	dir := filepath.Join("..", "..", "..", "docs", "benchmarks", "matrixfree")
+	files, err := filepath.Glob(filepath.Join(dir, prefix+"mf_P*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pairs [][2]string
+	for _, f := range files {
+		df := filepath.Join(dir, prefix+strings.Replace(strings.TrimPrefix(filepath.Base(f), prefix), "mf_", "dense_", 1))
+		if _, err := os.Stat(df); err == nil {
+			pairs = append(pairs, [2]string{f, df})
+		}
+	}
+	return dir, pairs
+}
+
+// readJSON decodes the JSON file at path into v.
 func readJSON(t *testing.T, path string, v any) {
 	t.Helper()
 	b, err := os.ReadFile(path)

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -70,21 +68,12 @@ func TestTransferMatrixFree(t *testing.T) {
 // relative (the accuracy asked of the matrix-free path) and q_t, q_st, q_tt
 // within 1e-3·max(1, |q|).
 func TestTransferMatrixFreeRecords(t *testing.T) {
-	dir := filepath.Join("..", "..", "..", "docs", "benchmarks", "matrixfree")
-	files, err := filepath.Glob(filepath.Join(dir, "transfer_mf_Ps*.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	pairs := 0
-	for _, f := range files {
-		df := filepath.Join(dir, strings.Replace(filepath.Base(f), "_mf_", "_dense_", 1))
-		if _, err := os.Stat(df); err != nil {
-			continue
-		}
+	dir, pairs := matrixFreeRecordPairs(t, "transfer_")
+	for _, pair := range pairs {
+		f := pair[0]
 		var mf, dense transferOutput
 		readJSON(t, f, &mf)
-		readJSON(t, df, &dense)
-		pairs++
+		readJSON(t, pair[1], &dense)
 		m := mf.MatrixFree
 		if m == nil || mf.Task != dense.Task || mf.Network != dense.Network || len(mf.Results) != len(dense.Results) {
 			t.Errorf("%s: not the dense record's run (%q, %q, %d couplings)", f, mf.Task, mf.Network, len(mf.Results))
@@ -105,7 +94,7 @@ func TestTransferMatrixFreeRecords(t *testing.T) {
 			}
 		}
 	}
-	if pairs == 0 {
+	if len(pairs) == 0 {
 		t.Skipf("no dense/matrix-free transfer record pairs in %s", dir)
 	}
 }
