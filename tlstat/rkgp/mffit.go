@@ -10,6 +10,7 @@ import (
 	"gonum.org/v1/gonum/stat"
 
 	"github.com/tlstat/tlstat/tlstat/data"
+	"github.com/tlstat/tlstat/tlstat/kernel"
 	"github.com/tlstat/tlstat/tlstat/optim"
 )
 
@@ -80,6 +81,25 @@ type MatrixFreeTiming struct {
 	Precond, Lanczos, Refine time.Duration
 }
 
+// matrixFreeInputs resolves and validates the settings s and checks the
+// training set and the network of a matrix-free computation (what: "fit"
+// or "system"), which is implemented for odd activations (one order
+// parameter) only. It returns the resolved settings and the activation.
+func matrixFreeInputs(train *data.Dataset, net Network, s *MatrixFreeSettings, what string) (MatrixFreeSettings, kernel.Activation, error) {
+	set := s.resolve()
+	if err := set.validate(); err != nil {
+		return set, nil, err
+	}
+	if err := validateTrain(train, net); err != nil {
+		return set, nil, err
+	}
+	act := net.Activation()
+	if !act.Odd() {
+		return set, nil, fmt.Errorf("rkgp: the matrix-free %s is implemented for odd activations (one order parameter), not %q", what, act.Name())
+	}
+	return set, act, nil
+}
+
 // FitMatrixFree fits the single-network theory of an odd activation (erf,
 // linear) without the P×P kernel matrix: kernel-vector products are
 // computed in row blocks from the inputs (memory O(P·N0 + P·Rank +
@@ -94,16 +114,9 @@ type MatrixFreeTiming struct {
 // does not meet its tolerances returns the model with Converged false and an
 // error.
 func FitMatrixFree(train *data.Dataset, net Network, s *MatrixFreeSettings) (*MatrixFreeModel, error) {
-	set := s.resolve()
-	if err := set.validate(); err != nil {
+	set, act, err := matrixFreeInputs(train, net, s, "fit")
+	if err != nil {
 		return nil, err
-	}
-	if err := validateTrain(train, net); err != nil {
-		return nil, err
-	}
-	act := net.Activation()
-	if !act.Odd() {
-		return nil, fmt.Errorf("rkgp: the matrix-free fit is implemented for odd activations (one order parameter), not %q", act.Name())
 	}
 	p := train.Len()
 	m := &MatrixFreeModel{Net: net, set: set, Probes: set.Probes, CGTol: set.CGTol,

@@ -50,16 +50,9 @@ func (m *MatrixFreeModel) System() (*MatrixFreeSystem, error) {
 // one pivoted Cholesky factorization of K (Settings.Rank kernel rows) for the
 // preconditioner. Bad input returns an error naming the value.
 func NewMatrixFreeSystem(train *data.Dataset, net Network, q float64, s *MatrixFreeSettings) (*MatrixFreeSystem, error) {
-	set := s.resolve()
-	if err := set.validate(); err != nil {
+	set, act, err := matrixFreeInputs(train, net, s, "system")
+	if err != nil {
 		return nil, err
-	}
-	if err := validateTrain(train, net); err != nil {
-		return nil, err
-	}
-	act := net.Activation()
-	if !act.Odd() {
-		return nil, fmt.Errorf("rkgp: the matrix-free system is implemented for odd activations, not %q", act.Name())
 	}
 	if math.IsNaN(q) || math.IsInf(q, 0) || q <= 0 {
 		return nil, fmt.Errorf("rkgp: order parameter q = %v must be a positive finite number", q)
