@@ -9,23 +9,37 @@ import (
 	"testing"
 )
 
+// teacherStudySpec writes a theory study of a teacher task (N0 = 10, 30
+// test inputs, N = 20, the scalar variant) at the training-set sizes ps (a
+// JSON list without brackets) to s.json in a new temporary directory and
+// returns the directory and the spec's path.
+func teacherStudySpec(t *testing.T, ps string) (dir, spec string) {
+	t.Helper()
+	dir = t.TempDir()
+	spec = filepath.Join(dir, "s.json")
+	if err := os.WriteFile(spec, []byte(`{"name": "s", "mode": "single", "tasks": [{"name": "teach", "teacher-n0": 10, "ptest": 30}],
+	  "n": [20], "p": [`+ps+`], "variants": ["scalar"]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir, spec
+}
+
+// studyCommand runs `tlstat study args...`, fails the test unless it exits with
+// code want, and returns its standard output and error.
+func studyCommand(t *testing.T, want int, args ...string) string {
+	t.Helper()
+	var out, errb bytes.Buffer
+	if code := run(append([]string{"study"}, args...), &out, &errb); code != want {
+		t.Fatalf("tlstat study %v: exit %d, want %d\n%s%s", args, code, want, out.String(), errb.String())
+	}
+	return out.String() + errb.String()
+}
+
 // TestStudyCommands runs plan, run, status and collect on a two-point
 // theory study, and checks the errors of a bad spec and of missing points.
 func TestStudyCommands(t *testing.T) {
-	dir := t.TempDir()
-	spec := filepath.Join(dir, "s.json")
-	if err := os.WriteFile(spec, []byte(`{"name": "s", "mode": "single", "tasks": [{"name": "teach", "teacher-n0": 10, "ptest": 30}],
-	  "n": [20], "p": [15, 25], "variants": ["scalar"]}`), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	do := func(want int, args ...string) string {
-		t.Helper()
-		var out, errb bytes.Buffer
-		if code := run(append([]string{"study"}, args...), &out, &errb); code != want {
-			t.Fatalf("tlstat study %v: exit %d, want %d\n%s%s", args, code, want, out.String(), errb.String())
-		}
-		return out.String() + errb.String()
-	}
+	dir, spec := teacherStudySpec(t, "15, 25")
+	do := func(want int, args ...string) string { t.Helper(); return studyCommand(t, want, args...) }
 	if out := do(0, "plan", spec, "-shards", "2"); !strings.Contains(out, "2 points") || !strings.Contains(out, "largest/smallest") {
 		t.Errorf("plan:\n%s", out)
 	}
@@ -88,20 +102,8 @@ func TestStudySlurmScript(t *testing.T) {
 // together they compute every point once, and study plan shows the same
 // shards; a plan for another shard count or an unreadable one is refused.
 func TestStudyAssignment(t *testing.T) {
-	dir := t.TempDir()
-	spec := filepath.Join(dir, "s.json")
-	if err := os.WriteFile(spec, []byte(`{"name": "s", "mode": "single", "tasks": [{"name": "teach", "teacher-n0": 10, "ptest": 30}],
-	  "n": [20], "p": [10, 15, 20, 25, 30], "variants": ["scalar"]}`), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	do := func(want int, args ...string) string {
-		t.Helper()
-		var out, errb bytes.Buffer
-		if code := run(append([]string{"study"}, args...), &out, &errb); code != want {
-			t.Fatalf("tlstat study %v: exit %d, want %d\n%s%s", args, code, want, out.String(), errb.String())
-		}
-		return out.String() + errb.String()
-	}
+	dir, spec := teacherStudySpec(t, "10, 15, 20, 25, 30")
+	do := func(want int, args ...string) string { t.Helper(); return studyCommand(t, want, args...) }
 	if out := do(0, "slurm", spec, "-shards", "2", "-tlstat", "/opt/tlstat"); !strings.Contains(out, "5 points, 0 stored") || !strings.Contains(out, "largest/smallest") {
 		t.Errorf("slurm:\n%s", out)
 	}
