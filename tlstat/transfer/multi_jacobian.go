@@ -294,7 +294,7 @@ func entropyHessian(q MultiOrder, qsInv *mat.SymDense) (*mat.Dense, error) {
 	cp.Sub(q.TT, &sqs)
 	var xc mat.Dense
 	xc.Mul(x, &cp) // X C'
-	type dir struct{ a, b, cc, ds, y mat.Dense }
+	type dir struct{ a, b, cc, ds, yt mat.Dense }
 	dirs := make([]dir, nv)
 	e := make([]float64, nv)
 	for i := range nv {
@@ -312,22 +312,13 @@ func entropyHessian(q MultiOrder, qsInv *mat.SymDense) (*mat.Dense, error) {
 		di.cc.Mul(&di.a, &xc)
 		di.ds.CloneFrom(dq.ST)
 		t1.Mul(qsInv, dq.ST)
-		di.y.Mul(&t1, x) // Q_s⁻¹ dQ_st X
+		di.yt.Mul(x.T(), t1.T()) // (Q_s⁻¹ dQ_st X)ᵀ, so that tr(dQ_stᵀ Q_s⁻¹ dQ_st' X) = tr(dQ_st yt')
 	}
-	tr := func(p, r *mat.Dense) float64 {
+	tr := func(p, r *mat.Dense) float64 { // tr(P R)
 		var v float64
 		for u := range d {
 			for w := range d {
 				v += p.At(u, w) * r.At(w, u)
-			}
-		}
-		return v
-	}
-	frob := func(p, r *mat.Dense) float64 {
-		var v float64
-		for u := range d {
-			for w := range d {
-				v += p.At(u, w) * r.At(u, w)
 			}
 		}
 		return v
@@ -338,7 +329,7 @@ func entropyHessian(q MultiOrder, qsInv *mat.SymDense) (*mat.Dense, error) {
 		for j := i; j < nv; j++ {
 			dj := &dirs[j]
 			v := tr(&di.a, &dj.a) - tr(&dj.a, &di.cc) - tr(&di.a, &dj.cc) + tr(&di.a, &dj.b) + tr(&dj.a, &di.b) +
-				2*frob(&di.ds, &dj.y)
+				2*tr(&di.ds, &dj.yt)
 			h.Set(i, j, v)
 			h.Set(j, i, v)
 		}
