@@ -26,18 +26,24 @@ func TestStudyPlanSeconds(t *testing.T) {
 	do("import", spec, "-store", store, "../../../docs/validation/hmc/single_N400_P400_T0.05.json")
 	out := do("plan", spec, "-store", store, "-shards", "4")
 	var measured, siblings int
+	var rows [][]string
 	for _, line := range strings.Split(out, "\n") {
-		f := strings.Fields(line)
-		if len(f) < 9 || strings.HasPrefix(line, "#") {
-			continue
+		if f := strings.Fields(line); len(f) >= 9 && !strings.HasPrefix(line, "#") {
+			rows = append(rows, f)
 		}
-		switch {
-		case f[6] == "measured" && strings.Contains(line, "N=400 P=400 T=0.05 "):
+	}
+	hash := "" // the stored point's hash (the spec's, whatever its content)
+	for _, f := range rows {
+		if f[6] == "measured" && strings.Contains(strings.Join(f, " "), "N=400 P=400 T=0.05 ") {
 			measured++
+			hash = f[1]
 			if f[5] != "518" || f[7] != "it=1350" {
 				t.Errorf("the stored point: expected %s s (%s), want its measured 518 s and 1350 iterations", f[5], f[7])
 			}
-		case f[6] == "sibling" && strings.HasPrefix(f[7], "a30f34b6b87b") && strings.Contains(line, "N=400 P=400 T=0."):
+		}
+	}
+	for _, f := range rows {
+		if hash != "" && f[6] == "sibling" && strings.HasPrefix(f[7], hash[:12]) && strings.Contains(strings.Join(f, " "), "N=400 P=400 T=0.") {
 			siblings++
 		}
 	}
