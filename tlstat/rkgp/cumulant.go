@@ -112,6 +112,20 @@ type cumulantSums struct {
 // samples in g groups (every group gets at least one chunk).
 func cumulantChunkSize(s, g int) int { return max(1, min(cumulantChunk, (s+g-1)/g)) }
 
+// eachCumulantChunk calls fn for the chunks [start, end) of s samples in
+// order, with the group each chunk belongs to (chunks are dealt to the g
+// groups in turn). The fit and the predictions both walk the samples
+// through it, so that a sample is in the same group in both.
+func eachCumulantChunk(s, g int, fn func(start, end, group int) error) error {
+	chunk := cumulantChunkSize(s, g)
+	for start, ci := 0, 0; start < s; start, ci = start+chunk, ci+1 {
+		if err := fn(start, min(start+chunk, s), ci%g); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // cumulantState returns the cumulant variant's state, building it on first
 // use: O(S·P·(N0 + P)) time for S samples, memory O(N0·S) for the samples
 // and 4(Groups+1) P×P matrices while it is built, 2(Groups+1) after.
@@ -148,17 +162,16 @@ func (m *Model) cumulantState() (*cumulantState, error) {
 	f := mat.NewDense(p, chunk, nil)
 	ainvf := mat.NewDense(p, chunk, nil)
 	fw := mat.NewDense(p, chunk, nil)
-	for start, ci := 0, 0; start < s; start, ci = start+chunk, ci+1 {
-		end := min(start+chunk, s)
+	err = eachCumulantChunk(s, set.Groups, func(start, end, group int) error {
 		c := end - start
 		fc, ac, wc := f.Slice(0, p, 0, c).(*mat.Dense), ainvf.Slice(0, p, 0, c).(*mat.Dense), fw.Slice(0, p, 0, c).(*mat.Dense)
 		sp.features(fc, sp.x, st.z.Slice(0, n0, start, end))
 		if err := sf.ch.SolveTo(ac, fc); err != nil {
 			if _, ok := err.(mat.Condition); !ok {
-				return nil, fmt.Errorf("rkgp: cumulant variant: solving A x = σ: %w", err)
+				return fmt.Errorf("rkgp: cumulant variant: solving A x = σ: %w", err)
 			}
 		}
-		g := &gs[ci%set.Groups]
+		g := &gs[group]
 		for j := 0; j < c; j++ {
 			// t = σᵀ M σ = (aᵀσ)² − σᵀA⁻¹σ with a = A⁻¹y.
 			col := fc.ColView(j)
@@ -171,6 +184,10 @@ func (m *Model) cumulantState() (*cumulantState, error) {
 		g.n += float64(c)
 		gemmAdd(g.k, fc, fc)
 		gemmAdd(g.e, wc, fc)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	tot := cumulantSums{k: mat.NewDense(p, p, nil), e: mat.NewDense(p, p, nil)}
 	for _, g := range gs {
@@ -240,11 +257,11 @@ func (m *Model) cumulantEstimate(sf *gFactor, s cumulantSums) (*cumulantEstimate
 	scale := qb / (2 * float64(m.Net.N))
 	g := mat.NewSymDense(p, nil)
 	rb := sp.b.RawSymmetric()
+	d := func(a, b int) float64 {
+		return s.e.At(a, b)/s.n - khat.At(a, b)*est.tbar - 2*kmk.At(a, b)
+	}
 	for i := 0; i < p; i++ {
 		for j := i; j < p; j++ {
-			d := func(a, b int) float64 {
-				return s.e.At(a, b)/s.n - khat.At(a, b)*est.tbar - 2*kmk.At(a, b)
-			}
 			dij := scale * 0.5 * (d(i, j) + d(j, i))
 			g.SetSym(i, j, qb*(rb.Data[i*rb.Stride+j]+dij))
 		}
@@ -290,14 +307,13 @@ func (m *Model) cumulantPredict(st *cumulantState, x0 mat.Matrix) (means, varian
 	f := mat.NewDense(p, chunk, nil)
 	fw := mat.NewDense(p, chunk, nil)
 	f0 := mat.NewDense(b, chunk, nil)
-	for start, ci := 0, 0; start < s; start, ci = start+chunk, ci+1 {
-		end := min(start+chunk, s)
+	_ = eachCumulantChunk(s, st.groups, func(start, end, group int) error {
 		c := end - start
 		zc := st.z.Slice(0, n0, start, end)
 		fc, wc, f0c := f.Slice(0, p, 0, c).(*mat.Dense), fw.Slice(0, p, 0, c).(*mat.Dense), f0.Slice(0, b, 0, c).(*mat.Dense)
 		sp.features(fc, sp.x, zc)
 		sp.features(f0c, x0, zc)
-		g := &ts[ci%st.groups]
+		g := &ts[group]
 		scaleColumns(wc, fc, st.w[start:end])
 		for j := 0; j < c; j++ {
 			wt := st.w[start+j]
@@ -309,7 +325,8 @@ func (m *Model) cumulantPredict(st *cumulantState, x0 mat.Matrix) (means, varian
 		}
 		gemmAdd(g.k0, fc, f0c)
 		gemmAdd(g.e0, wc, f0c)
-	}
+		return nil
+	})
 	all := test{k0: mat.NewDense(p, b, nil), e0: mat.NewDense(p, b, nil), k00: make([]float64, b), e00: make([]float64, b)}
 	for _, g := range ts {
 		all.k0.Add(all.k0, g.k0)
@@ -407,11 +424,6 @@ func (m *Model) cumulantPredictions(x *mat.Dense) (means, variances [][]float64,
 	means, variances, err = m.cumulantPredict(st, x)
 	if err != nil {
 		return nil, nil, err
-	}
-	for j := range means[0] {
-		if math.IsNaN(means[0][j]) || math.IsNaN(variances[0][j]) {
-			return nil, nil, fmt.Errorf("rkgp: cumulant variant: prediction is NaN (mean %v, variance %v)", means[0][j], variances[0][j])
-		}
 	}
 	st.lastX, st.lastMean, st.lastVar = mat.DenseCopyOf(x), means, variances
 	return means, variances, nil
