@@ -203,9 +203,14 @@ func writeSimSingleTable(w io.Writer, docs []simDoc) {
 
 func writeSimTransferTable(w io.Writer, d simDoc) {
 	fmt.Fprintf(w, "**%s**: %s; %s\n\n", filepath.Base(d.Path), d.Task, d.Network)
-	acc := simHasAccuracy(append([]study.SimRow{*d.Source}, d.Results...)...)
+	all := append([]study.SimRow{*d.Source}, d.Results...)
+	acc := simHasAccuracy(all...)
+	cum := simHasTheory(all, "cumulant")
 	head, sep := "| γ | theory ε_t | Langevin ε_t (± s.e.) | verdict | infinite width | theory ⟨v_t²⟩/N | Langevin \\|v_t\\|²/N | theory ⟨v_s·v_t⟩/N | Langevin v_s·v_t/N | R̂ (ε, \\|v\\|²) | bulk ESS (ε, \\|v\\|², overlap) | burn-in + steps | chains |",
 		"|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+	if cum {
+		head, sep = head+" cumulant ε_t | cumulant verdict |", sep+"---|---|"
+	}
 	writeSimHead(w, head, sep, acc)
 	row := func(label string, r study.SimRow) {
 		ov, simOv := "–", "–"
@@ -223,6 +228,10 @@ func writeSimTransferTable(w io.Writer, d simDoc) {
 			label, *r.TheoryTestError, simFmtSim(r, r.SimTestError, r.SimTestErrorErr, 4), simVerdict(r), *r.InfiniteWidthError,
 			*r.TheoryVNorm, simFmtSim(r, r.SimVNorm, r.SimVNormErr, 3), ov, simOv, simFmtRHat(r),
 			simFmtESS(r, "test_error", "vnorm", "overlap"), r.BurnIn, r.Steps, r.Chains)
+		if cum {
+			val, verdict := simTheoryCells(r, "cumulant")
+			fmt.Fprintf(w, " %s | %s |", val, verdict)
+		}
 		if acc {
 			fmt.Fprint(w, simAccCells(r))
 		}

@@ -78,18 +78,11 @@ func writeSimVariantsTable(w io.Writer, single, trans []simDoc) {
 			line += fmt.Sprintf(" %s | %s |", simFmtSim(r, r.SimVNorm, r.SimVNormErr, 3), fmtOpt(r.TheoryVNorm, 3))
 		}
 		for _, n := range names {
-			val, verdict, norm := "–", "–", "–"
+			val, verdict := simTheoryCells(r, n)
+			norm := "–"
 			for _, t := range r.Theories {
-				if t.Variant != n {
-					continue
-				}
-				if t.TestError != nil {
-					val, verdict, norm = fmt.Sprintf("%.4f", *t.TestError), t.Verdict, fmtOpt(t.ReadoutNorm, 3)
-					if e := t.TestErrorErr; e != nil && *e > 0 {
-						val += " ± " + fmtErr(*e, 4)
-					}
-				} else if t.Note != "" {
-					verdict = t.Note
+				if t.Variant == n && t.TestError != nil {
+					norm = fmtOpt(t.ReadoutNorm, 3)
 				}
 			}
 			line += fmt.Sprintf(" %s | %s |", val, verdict)
@@ -100,6 +93,39 @@ func writeSimVariantsTable(w io.Writer, single, trans []simDoc) {
 		fmt.Fprintln(w, line)
 	}
 	fmt.Fprintln(w)
+}
+
+// simTheoryCells formats the test error of the named variant of r (± its
+// Monte Carlo error, if any) and its verdict, or its note; "–" for what
+// is missing.
+func simTheoryCells(r study.SimRow, variant string) (val, verdict string) {
+	val, verdict = "–", "–"
+	for _, t := range r.Theories {
+		if t.Variant != variant {
+			continue
+		}
+		if t.TestError != nil {
+			val, verdict = fmt.Sprintf("%.4f", *t.TestError), t.Verdict
+			if e := t.TestErrorErr; e != nil && *e > 0 {
+				val += " ± " + fmtErr(*e, 4)
+			}
+		} else if t.Note != "" {
+			verdict = t.Note
+		}
+	}
+	return val, verdict
+}
+
+// simHasTheory reports whether a row carries a number of the named variant.
+func simHasTheory(rows []study.SimRow, variant string) bool {
+	for _, r := range rows {
+		for _, t := range r.Theories {
+			if t.Variant == variant && t.TestError != nil {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // simFirstLayerShown is the number of principal axes shown per row.

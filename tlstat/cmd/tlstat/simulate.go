@@ -360,10 +360,29 @@ func simCompareTransfer(src *study.SimRow, rows []study.SimRow, srcTr, srcTe, tg
 			rows[i].TheoryNote = fmt.Sprintf("theory failed: %v", err)
 			continue
 		}
+		stored := storedTheory(rows[i].Theories, rkgp.Cumulant.String())
 		rows[i].SetTheory(th)
 		rows[i].Theories = []study.TheoryRow{{Variant: "scalar", TestError: rows[i].TheoryTestError, ReadoutNorm: rows[i].TheoryVNorm,
 			Overlap: rows[i].TheoryOverlap}}
+		if check && stored != nil {
+			// The transfer cumulant variant costs a minute per coupling;
+			// the check keeps its stored row (its code path is checked by
+			// the transfer package's tests).
+			rows[i].Theories = append(rows[i].Theories, *stored)
+		} else {
+			rows[i].Theories = append(rows[i].Theories, study.TransferCumulant(sv, rows[i].Gamma, tgtTe))
+		}
 		rows[i].SetVerdicts()
+	}
+	return nil
+}
+
+// storedTheory returns a copy of the row of the named variant, nil if none.
+func storedTheory(rows []study.TheoryRow, variant string) *study.TheoryRow {
+	for _, r := range rows {
+		if r.Variant == variant {
+			return &r
+		}
 	}
 	return nil
 }

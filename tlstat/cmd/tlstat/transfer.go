@@ -47,6 +47,11 @@ type transferRow struct {
 	Converged               bool    `json:"converged"`
 	Residual                float64 `json:"residual"`
 	Iterations              int     `json:"iterations"`
+	// The cumulant variant (-variant cumulant): its test error and Monte
+	// Carlo standard error, or why it has none.
+	CumulantError    *float64 `json:"cumulant_error,omitempty"`
+	CumulantErrorErr *float64 `json:"cumulant_error_err,omitempty"`
+	CumulantNote     string   `json:"cumulant_note,omitempty"`
 }
 
 // transferOutput is the JSON document of "tlstat transfer -json".
@@ -124,6 +129,7 @@ func runTransfer(args []string, stdout, stderr io.Writer) error {
 	gammaFlag := fs.String("gamma", "0,0.1,1,10,100", "comma-separated couplings gamma >= 0 (sorted, solved by continuation from 0)")
 	jsonOut := fs.Bool("json", false, "write one JSON object {\"results\": [...], ...} instead of a table")
 	mf := addTransferMFFlags(fs)
+	variant := fs.String("variant", "", "also predict with a theory variant: cumulant (opt-in, a Monte Carlo estimate per grid coupling; docs/theory.md §4)")
 	equiv := fs.String("equiv-sizes", "", "if set (e.g. 100,200,400,800), also compute the data-equivalent gain: the scratch learning curve on the first P target training images for these P (images only)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: tlstat transfer [flags]\n\nSolves the Franz–Parisi transfer theory over -gamma and prints the target test error with\nscratch, infinite-width, regularization-only and frozen-feature baselines, the optimal gamma and the gain.\n\nflags:")
@@ -144,6 +150,9 @@ func runTransfer(args []string, stdout, stderr io.Writer) error {
 	gammas, err := parseTransferGammas(*gammaFlag)
 	if err != nil {
 		return err
+	}
+	if *variant != "" && *variant != "cumulant" {
+		return fmt.Errorf("-variant %q: the transfer theory has the variant cumulant", *variant)
 	}
 	var sizes []int
 	if *equiv != "" {
@@ -199,6 +208,9 @@ func runTransfer(args []string, stdout, stderr io.Writer) error {
 			InfiniteWidthError: p.InfiniteWidth.Total, RegularizationOnlyError: p.RegularizationOnly.Total,
 			RegularizationOnlyQT: p.QRegularizationOnly, ReadoutNorm: p.ReadoutNorm, Overlap: p.Overlap,
 			Relatedness: p.Relatedness, Converged: p.Converged, Residual: p.Residual, Iterations: p.Iterations})
+	}
+	if *variant == "cumulant" {
+		transferCumulantRows(sv, out.Results, tgtTe, stderr)
 	}
 	if sweepErr == nil && sizes != nil {
 		pool, err := tf.LoadTargetPool(sizes)
@@ -258,6 +270,7 @@ func writeTransferTable(w io.Writer, o transferOutput) {
 		fmt.Fprintf(w, "%9.4g %8.4f %8.4f %8.4f %8.4f %8.4f %8.4f %8.4f %8.4f %8.4f %5t %8.1e\n", r.Gamma, r.QT, r.QST, r.QTT,
 			r.TestError, r.Bias2, r.Variance, r.ScratchError, r.InfiniteWidthError, r.RegularizationOnlyError, r.Converged, r.Residual)
 	}
+	writeTransferCumulant(w, o.Results)
 	fmt.Fprintf(w, "frozen features (gamma = inf): error %.4f\n", o.FrozenError)
 	how := "grid"
 	if o.Refined {
@@ -297,6 +310,7 @@ func writeTransferMeanTable(w io.Writer, o transferOutput) {
 		fmt.Fprintf(w, "%9.4g %8.4f %8.4f %8.4f %8.4f %8.4f %8.4f %8.4f %8.4f %8.4f %8.4f %8.4f %5t %8.1e\n", r.Gamma, r.QT, r.QST, r.QTT,
 			r.CT, r.CST, r.CTT, r.TestError, r.Variance, r.ScratchError, r.InfiniteWidthError, r.RegularizationOnlyError, r.Converged, r.Residual)
 	}
+	writeTransferCumulant(w, o.Results)
 	o.Results, o.CS = nil, 0
 	var rest strings.Builder
 	writeTransferTable(&rest, o)

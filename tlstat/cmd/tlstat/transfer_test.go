@@ -78,6 +78,7 @@ func TestTransferBadFlags(t *testing.T) {
 		{[]string{"-source-t", "-1"}, "source temperature"},
 		{[]string{"-equiv-sizes", "100,200"}, "needs an image task"},
 		{[]string{"extra"}, "unexpected arguments"},
+		{[]string{"-variant", "shape"}, `-variant "shape"`},
 	} {
 		args := append(append([]string(nil), smallTransferArgs...), c.args...)
 		var out, errb bytes.Buffer
@@ -173,5 +174,33 @@ func TestReLUTransferRecords(t *testing.T) {
 	var out, errb bytes.Buffer
 	if err := runSimulate(append([]string{"theory", "-check"}, files...), &out, &errb); err != nil {
 		t.Fatalf("%v (stderr %s)", err, errb.String())
+	}
+}
+
+// TestTransferCumulantVariant checks -variant cumulant: a corrected error
+// with its Monte Carlo error at every grid coupling, in the JSON and in the
+// table, and the reason where the variant does not apply (ReLU).
+func TestTransferCumulantVariant(t *testing.T) {
+	var out, errb bytes.Buffer
+	if err := runTransfer(append(smallTransferArgs, "-variant", "cumulant", "-json"), &out, &errb); err != nil {
+		t.Fatalf("%v (stderr %s)", err, errb.String())
+	}
+	var doc struct {
+		Results []transferRow `json:"results"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range doc.Results {
+		if r.CumulantError == nil || r.CumulantErrorErr == nil || !(*r.CumulantErrorErr > 0) {
+			t.Errorf("gamma = %g: cumulant %v ± %v, note %q: want a value and a positive error", r.Gamma, r.CumulantError, r.CumulantErrorErr, r.CumulantNote)
+		}
+	}
+	out.Reset()
+	if err := runTransfer(append(smallTransferArgs, "-variant", "cumulant", "-act", "relu", "-gamma", "1"), &out, &errb); err != nil {
+		t.Fatalf("%v (stderr %s)", err, errb.String())
+	}
+	if !strings.Contains(out.String(), "no value: transfer: the cumulant variant needs an odd activation") {
+		t.Errorf("ReLU table lacks the variant's reason:\n%s", out.String())
 	}
 }
