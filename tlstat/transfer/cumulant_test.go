@@ -143,4 +143,3 @@ func TestCumulantTransferWide(t *testing.T) {
 		t.Errorf("N = 1e7: cumulant %.8f, scalar %.8f (relative %.2g)", got.Risk.Total, want.Total, d)
 	}
 }
-
