@@ -57,15 +57,16 @@ func (s *cumulantSum) clone() *cumulantSum {
 	return out
 }
 
-func (s *cumulantSum) add(o *cumulantSum) {
-	s.n, s.ts, s.t1, s.t12 = s.n+o.n, s.ts+o.ts, s.t1+o.t1, s.t12+o.t12
+// add sets s to s + f o.
+func (s *cumulantSum) add(o *cumulantSum, f float64) {
+	s.n, s.ts, s.t1, s.t12 = s.n+f*o.n, s.ts+f*o.ts, s.t1+f*o.t1, s.t12+f*o.t12
 	om := o.mats()
 	for i, m := range s.mats() {
-		m.Add(m, om[i])
+		m.Add(m, scaledCopy(f, om[i]))
 	}
 	for i := range s.k00 {
-		s.k00[i] += o.k00[i]
-		s.e00[i] += o.e00[i]
+		s.k00[i] += f * o.k00[i]
+		s.e00[i] += f * o.e00[i]
 	}
 }
 
