@@ -97,6 +97,9 @@ func TestCumulantLinearTransfer(t *testing.T) {
 // single network gets as many units as the transfer estimate has target
 // replicas, since the estimate's small-sample bias depends on their number.
 func TestCumulantScratchIsSingle(t *testing.T) {
+	if testing.Short() {
+		t.Skip("MNIST P_t = 200 with 65536 single-network draws")
+	}
 	net := rkgp.Network{N: 200, T: 0.05, Lambda0: 1, Lambda1: 1}
 	p, test := mnistRelated(t, net, 100, 200, 300)
 	m, s, test := fitProblem(t, p, test, 0)
