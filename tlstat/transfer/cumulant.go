@@ -146,13 +146,9 @@ func (m *Model) cumulantMats() (*cumulantMats, error) {
 	ga := mat.NewSymDense(ps, nil)
 	ga.ScaleSym(m.QSource/l1, cm.ks)
 	addDiag(ga, s.ts)
-	var cha mat.Cholesky
-	if !cha.Factorize(ga) {
-		return nil, fmt.Errorf("transfer: cumulant variant: the source matrix A is not positive definite (q_s = %v)", m.QSource)
-	}
-	ainv := mat.NewSymDense(ps, nil)
-	if err := cha.InverseTo(ainv); err != nil {
-		return nil, fmt.Errorf("transfer: cumulant variant: inverting A: %w", err)
+	ainv, err := spdInverse(ga, fmt.Sprintf("the source matrix A (q_s = %v)", m.QSource))
+	if err != nil {
+		return nil, err
 	}
 	as := mat.NewVecDense(ps, nil)
 	as.MulVec(ainv, mat.NewVecDense(ps, s.prob.Source.Y))
@@ -169,17 +165,12 @@ func (m *Model) cumulantMats() (*cumulantMats, error) {
 	f := mat.NewDense(pt, pt, nil)
 	f.Mul(bm.T(), aib)
 	f.Sub(e, f)
-	r := mat.NewVecDense(pt, append([]float64(nil), s.prob.Target.Y...))
+	r := mat.NewVecDense(pt, nil)
 	r.MulVec(bm.T(), as)
-	r.ScaleVec(-1, r)
-	r.AddVec(r, mat.NewVecDense(pt, s.prob.Target.Y))
-	var chd mat.Cholesky
-	if !chd.Factorize(d) {
-		return nil, fmt.Errorf("transfer: cumulant variant: D is not positive definite at gamma = %v", m.Gamma)
-	}
-	dinv := mat.NewSymDense(pt, nil)
-	if err := chd.InverseTo(dinv); err != nil {
-		return nil, fmt.Errorf("transfer: cumulant variant: inverting D: %w", err)
+	r.SubVec(mat.NewVecDense(pt, s.prob.Target.Y), r)
+	dinv, err := spdInverse(d, fmt.Sprintf("D at gamma = %v", m.Gamma))
+	if err != nil {
+		return nil, err
 	}
 	at := mat.NewVecDense(pt, nil)
 	at.MulVec(dinv, r)
@@ -197,6 +188,20 @@ func (m *Model) cumulantMats() (*cumulantMats, error) {
 	cm.maa = mat.NewSymDense(pt, nil)
 	cm.maa.AddSym(cm.mab, scaleSym(-1, dinv))
 	return cm, nil
+}
+
+// spdInverse returns the inverse of the positive definite matrix a, named
+// what in errors.
+func spdInverse(a *mat.SymDense, what string) (*mat.SymDense, error) {
+	var ch mat.Cholesky
+	if !ch.Factorize(a) {
+		return nil, fmt.Errorf("transfer: cumulant variant: %s is not positive definite", what)
+	}
+	inv := mat.NewSymDense(a.SymmetricDim(), nil)
+	if err := ch.InverseTo(inv); err != nil {
+		return nil, fmt.Errorf("transfer: cumulant variant: inverting %s: %w", what, err)
+	}
+	return inv, nil
 }
 
 // addDiag adds v to the diagonal of a.

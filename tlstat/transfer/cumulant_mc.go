@@ -319,16 +319,7 @@ func features(act kernel.Activation, f *mat.Dense, x, w mat.Matrix, n0 int) {
 // b (P_b × c), W being P_b × P_a; work (P_b × c) is scratch.
 func quadForms(work *mat.Dense, w mat.Matrix, a, b *mat.Dense) []float64 {
 	work.Mul(w, a)
-	_, c := a.Dims()
-	r, _ := b.Dims()
-	u := make([]float64, c)
-	for i := 0; i < r; i++ {
-		wr, br := work.RawRowView(i)[:c], b.RawRowView(i)[:c]
-		for j := range u {
-			u[j] += wr[j] * br[j]
-		}
-	}
-	return u
+	return colDots(work, b)
 }
 
 // scaleCols sets column j of dst to w[j] times column j of src.

@@ -16,23 +16,6 @@ func fitTeacher(t *testing.T, net rkgp.Network, gamma float64) (*Model, *Solver,
 	return fitProblem(t, p, test, gamma)
 }
 
-// mnistRelated is the related MNIST pair of docs/validation.md (source
-// {0,2,4,6} vs {1,3,5,7}, target {0,2,4,8} vs {1,3,5,9}, pool 2).
-func mnistRelated(t *testing.T, net rkgp.Network, ps, pt, ptest int) (Problem, *data.Dataset) {
-	t.Helper()
-	tr, te, err := data.MNIST()
-	if err != nil {
-		t.Fatal(err)
-	}
-	src := data.BinaryTask{Pos: []int{0, 2, 4, 6}, Neg: []int{1, 3, 5, 7}, P: ps, PTest: 10, Pool: 2}
-	tgt := data.BinaryTask{Pos: []int{0, 2, 4, 8}, Neg: []int{1, 3, 5, 9}, P: pt, PTest: ptest, Pool: 2}
-	st, _, tt, tte, err := data.TransferTasks(src, tgt, tr, te)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return Problem{Source: st, Target: tt, Net: net}, tte
-}
-
 // fitProblem solves the transfer saddle of p at gamma.
 func fitProblem(t *testing.T, p Problem, test *data.Dataset, gamma float64) (*Model, *Solver, *data.Dataset) {
 	t.Helper()
@@ -100,8 +83,8 @@ func TestCumulantScratchIsSingle(t *testing.T) {
 	if testing.Short() {
 		t.Skip("MNIST P_t = 200 with 65536 single-network draws")
 	}
-	net := rkgp.Network{N: 200, T: 0.05, Lambda0: 1, Lambda1: 1}
-	p, test := mnistRelated(t, net, 100, 200, 300)
+	p, test := mnistSized(t, 100, 200, 300, 200)
+	net := p.Net
 	m, s, test := fitProblem(t, p, test, 0)
 	const draws = 16384
 	got, err := m.CumulantRisk(test, rkgp.CumulantSettings{Samples: draws})
