@@ -48,9 +48,9 @@ type cumulantMats struct {
 // coupling (see the type CumulantRisk), estimated by Monte Carlo from set's
 // prior draws (rkgp.CumulantSettings: default 32768 draws in 4 groups, fixed
 // seed). It needs an odd activation and the dense source; for the linear
-// activation it is m.Risk(test) exactly. Cost: O(S (N0 (P_s + 4 P_t + B) +
-// P_s² + P_s B)) for S draws and B test points, and memory O((groups + 1)
-// (P_s² + P_s B)).
+// activation it is m.Risk(test) exactly. Cost: O(S (N0 (P_s + 4 P_t + 4 B)
+// + P_s² + 4 P_s B)) for S draws and B test points, and memory
+// O((groups + 2) (P_s² + P_s B)).
 func (m *Model) CumulantRisk(test *data.Dataset, set rkgp.CumulantSettings) (CumulantRisk, error) {
 	s := m.c.s
 	if err := checkTest(test, s.n0); err != nil {

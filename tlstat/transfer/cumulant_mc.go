@@ -14,22 +14,23 @@ import (
 
 // cumulantSum holds the sums over a set of prior draws that the cumulant
 // variant's estimate needs. A draw is one source unit's weights w_s and
-// four target replicas' weights w_1..w_4 coupled to it; F_s, F_r and F_0
-// are their features at the source inputs, the target inputs and (replica
-// 1) the test inputs. The k fields sum products of features, pooled over
-// replicas where exchangeability allows; the e fields sum the same products
-// weighted by the tilt: τ_s for the source block, τ_1 where one replica
-// is involved, τ_12 where two are.
+// cumulantReplicas target replicas' weights w_a coupled to it; F_s, F_a and
+// F_0a are their features at the source inputs, the target inputs and the
+// test inputs. Every sum is averaged over the replicas: a over all of them
+// where one replica is involved, (a, a^1) over the pairs (0,1), (2,3), …
+// both ways where two are. The k fields sum products of features; the e
+// fields sum the same products weighted by the tilt: τ_s for the source
+// block, τ_a with replica a distinguished, τ_{a,a^1} with the pair.
 type cumulantSum struct {
 	n, ts, t1, t12 float64
 	kss, ess       *mat.Dense // Σ F_s F_sᵀ, Σ τ_s F_s F_sᵀ
-	kst, est       *mat.Dense // Σ F_s F_rᵀ (pooled), Σ τ_1 F_s F_1ᵀ
-	kt, et         *mat.Dense // Σ F_r F_rᵀ (pooled), Σ τ_1 F_1 F_1ᵀ
-	ktp, etp       *mat.Dense // Σ F_r F_r'ᵀ (pooled), Σ τ_12 F_1 F_2ᵀ
-	ks0, es0       *mat.Dense // Σ F_s F_0ᵀ, Σ τ_1 F_s F_0ᵀ
-	kt0, et0       *mat.Dense // Σ F_1 F_0ᵀ, Σ τ_1 F_1 F_0ᵀ
-	ktt0, ett0     *mat.Dense // Σ F_r F_0ᵀ (r = 2, 3, 4 pooled), Σ τ_12 F_2 F_0ᵀ
-	k00, e00       []float64  // Σ F_0², Σ τ_1 F_0²
+	kst, est       *mat.Dense // Σ F_s F_aᵀ, Σ τ_a F_s F_aᵀ
+	kt, et         *mat.Dense // Σ F_a F_aᵀ, Σ τ_a F_a F_aᵀ
+	ktp, etp       *mat.Dense // Σ F_a F_{a^1}ᵀ, Σ τ_{a,a^1} F_a F_{a^1}ᵀ
+	ks0, es0       *mat.Dense // Σ F_s F_0aᵀ, Σ τ_a F_s F_0aᵀ
+	kt0, et0       *mat.Dense // Σ F_a F_0aᵀ, Σ τ_a F_a F_0aᵀ
+	ktt0, ett0     *mat.Dense // Σ F_{a^1} F_0aᵀ, Σ τ_{a,a^1} F_{a^1} F_0aᵀ
+	k00, e00       []float64  // Σ F_0a², Σ τ_a F_0a²
 }
 
 func newCumulantSum(ps, pt, b int) *cumulantSum {
