@@ -3,6 +3,7 @@ package study
 import (
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/tlstat/tlstat/tlstat/data"
@@ -117,6 +118,7 @@ func theoryRows(pt GridPoint, stage string, m *rkgp.Model, fitErr error, train, 
 		if v.ReadoutNorm != nil {
 			r.ReadoutNorm = Num(*v.ReadoutNorm)
 		}
+		r.TestErrorErr = optNum(v.TestErrorErr)
 		r.InfiniteWidthError = Num(pred.InfiniteWidthError)
 		if v.Variant == rkgp.Scalar.String() {
 			r.Q, r.Bias2, r.Variance = Num(m.Q), Num(risk.Bias2), Num(risk.Variance)
@@ -157,6 +159,18 @@ func transferTheory(pt GridPoint, net rkgp.Network, l *loaded) ([]Row, error) {
 		if swErr != nil {
 			r.Note = "sweep stopped: " + swErr.Error()
 		}
+		rows = append(rows, r)
+	}
+	if !slices.Contains(pt.Params.Variants, rkgp.Cumulant.String()) {
+		return rows, nil
+	}
+	for _, q := range sw.Points {
+		th := TransferCumulant(sv, q.Gamma, l.tgtTe)
+		r := blankRow(pt, KindTheory, "target")
+		r.Variant, r.N0, r.PTest, r.Gamma, r.Note = th.Variant, l.tgtTr.Dim(), l.tgtTe.Len(), Num(q.Gamma), th.Note
+		r.TestError, r.TestErrorErr = optNum(th.TestError), optNum(th.TestErrorErr)
+		r.ReadoutNorm, r.Overlap = optNum(th.ReadoutNorm), optNum(th.Overlap)
+		r.InfiniteWidthError, r.Converged = Num(q.InfiniteWidth.Total), q.Converged && th.TestError != nil
 		rows = append(rows, r)
 	}
 	return rows, nil

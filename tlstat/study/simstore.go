@@ -130,6 +130,7 @@ func SimDocRows(pt GridPoint, d *SimDoc, theory bool) []Row {
 					r.Gamma = Num(s.Gamma)
 				}
 				r.TestError, r.ReadoutNorm, r.Overlap = optNum(v.TestError), optNum(v.ReadoutNorm), optNum(v.Overlap)
+				r.TestErrorErr = optNum(v.TestErrorErr)
 				if s.InfiniteWidthError != nil {
 					r.InfiniteWidthError = Num(*s.InfiniteWidthError)
 				}

@@ -50,8 +50,10 @@ type Spec struct {
 	// simulating and the synthetic teachers' seed unless a task fixes it.
 	// Theory-only points of tasks without randomness ignore it.
 	Seeds []uint64 `json:"seeds,omitempty"`
-	// Variants lists the theory variants of single networks (rkgp.Variants
-	// names; default all). Transfer has the scalar theory only.
+	// Variants lists the theory variants of single networks and transfer
+	// sources (rkgp.Variants names; default all). Transfer targets have the
+	// scalar theory and, when the list names it, the cumulant variant
+	// (transfer.Model.CumulantRisk).
 	Variants []string `json:"variants,omitempty"`
 	// Simulate, when present, also samples real networks with these
 	// sampler settings and convergence gates (as tlstat simulate).

@@ -185,9 +185,20 @@ func TestImportSimDocRows(t *testing.T) {
 				s["sim_test_error"], s["sim_test_error_err"], rh, ess, s["sim_converged"])
 		}
 	}
-	if th := theory[len(theory)-1]; th.Stage != "target" || float64(th.Gamma) != 50 || !th.Converged ||
+	var last Row
+	for _, th := range theory {
+		if th.Variant == "scalar" {
+			last = th
+		}
+	}
+	if th := last; th.Stage != "target" || float64(th.Gamma) != 50 || !th.Converged ||
 		float64(th.TestError) != raw.Results[2]["theories"].([]any)[0].(map[string]any)["test_error"].(float64) {
-		t.Errorf("last theory row %+v, want the target's at gamma 50", th)
+		t.Errorf("last scalar theory row %+v, want the target's at gamma 50", th)
+	}
+	for _, th := range theory {
+		if th.Variant == "cumulant" && th.Stage == "target" && !(float64(th.TestErrorErr) > 0) {
+			t.Errorf("target cumulant row %+v: want its Monte Carlo error", th)
+		}
 	}
 }
 
