@@ -28,7 +28,9 @@ type CumulantSettings struct {
 	Src rand.Source
 }
 
-func (s CumulantSettings) resolve() CumulantSettings {
+// Defaults returns s with its zero fields set to the defaults documented
+// above (a new fixed-seed source for a nil Src).
+func (s CumulantSettings) Defaults() CumulantSettings {
 	if s.Samples <= 0 {
 		s.Samples = 32768
 	}
@@ -145,7 +147,7 @@ func (m *Model) cumulantState() (*cumulantState, error) {
 	if err != nil {
 		return nil, err
 	}
-	set := m.settings.Cumulant.resolve()
+	set := m.settings.Cumulant.Defaults()
 	sp := m.sp
 	p, n0 := sp.x.Dims()
 	s := set.Samples

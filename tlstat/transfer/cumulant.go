@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -62,7 +63,10 @@ func (m *Model) CumulantRisk(test *data.Dataset, set rkgp.CumulantSettings) (Cum
 	if s.src.mf != nil {
 		return CumulantRisk{}, errors.New("transfer: the cumulant variant needs the dense source (Settings.MatrixFree is set)")
 	}
-	set = resolveCumulant(set)
+	src := set.Src
+	if set = set.Defaults(); src == nil {
+		set.Src = rand.NewPCG(0x5eed, 5) // a stream apart from the single network's
+	}
 	if s.act.Name() == "linear" {
 		r, err := m.Risk(test)
 		return CumulantRisk{Risk: r, Raw: r.Total, Samples: set.Samples}, err
@@ -116,18 +120,6 @@ func jackknife(all Risk, loo []Risk) (Risk, float64) {
 	}
 	out := Risk{Total: g*all.Total - (g-1)*mean.Total, Bias2: g*all.Bias2 - (g-1)*mean.Bias2, Variance: g*all.Variance - (g-1)*mean.Variance}
 	return out, math.Sqrt((g - 1) / g * ss)
-}
-
-// resolveCumulant fills the defaults of rkgp.CumulantSettings.
-func resolveCumulant(s rkgp.CumulantSettings) rkgp.CumulantSettings {
-	if s.Samples <= 0 {
-		s.Samples = 32768
-	}
-	if s.Groups < 2 {
-		s.Groups = 4
-	}
-	s.Samples = max(s.Samples, s.Groups)
-	return s
 }
 
 // cumulantMats builds the exact kernels and the tilt's blocks at m's saddle

@@ -71,8 +71,8 @@ func (s *cumulantSum) add(o *cumulantSum, f float64) {
 	}
 }
 
-// cumulantSums draws set.Samples units from the prior of the coupled
-// networks and returns the sums of each of set.Groups disjoint groups of
+// cumulantSums draws set.Samples units (set with its defaults, Src
+// included) from the prior of the coupled networks and returns the sums of each of set.Groups disjoint groups of
 // draws (chunks of draws dealt to the groups in turn).
 func (m *Model) cumulantSums(cm *cumulantMats, x0 mat.Matrix, set rkgp.CumulantSettings) ([]*cumulantSum, error) {
 	c, s := m.c, m.c.s
@@ -80,11 +80,7 @@ func (m *Model) cumulantSums(cm *cumulantMats, x0 mat.Matrix, set rkgp.CumulantS
 	ps, pt := len(s.ds), len(s.dt)
 	b, _ := x0.Dims()
 	n0 := s.n0
-	src := set.Src
-	if src == nil {
-		src = rand.NewPCG(0x5eed, 5)
-	}
-	rng := rand.New(src)
+	rng := rand.New(set.Src)
 	sums := make([]*cumulantSum, set.Groups)
 	for g := range sums {
 		sums[g] = newCumulantSum(ps, pt, b)

@@ -165,12 +165,7 @@ func simSingleTheories(row *study.SimRow, m *rkgp.Model, train, test *data.Datas
 	vs := rkgp.Variants
 	var kept *study.TheoryRow
 	if check && train.Len() > simCheckCumulantMaxP {
-		for _, r := range row.Theories {
-			if r.Variant == rkgp.Cumulant.String() {
-				kept = &r
-			}
-		}
-		if kept != nil {
+		if kept = storedTheory(row.Theories, rkgp.Cumulant.String()); kept != nil {
 			vs = nil
 			for _, v := range rkgp.Variants {
 				if v != rkgp.Cumulant {

@@ -365,8 +365,8 @@ func simCompareTransfer(src *study.SimRow, rows []study.SimRow, srcTr, srcTe, tg
 		rows[i].Theories = []study.TheoryRow{{Variant: "scalar", TestError: rows[i].TheoryTestError, ReadoutNorm: rows[i].TheoryVNorm,
 			Overlap: rows[i].TheoryOverlap}}
 		if check && stored != nil {
-			// The transfer cumulant variant costs a minute per coupling;
-			// the check keeps its stored row (its code path is checked by
+			// The transfer cumulant variant costs seconds to minutes per
+			// coupling; the check keeps its stored row (its code path is checked by
 			// the transfer package's tests).
 			rows[i].Theories = append(rows[i].Theories, *stored)
 		} else {
