@@ -113,10 +113,11 @@ func (m *Model) cumulantSums(cm *cumulantMats, x0 mat.Matrix, set rkgp.CumulantS
 		fsc := fs.Slice(0, ps, 0, cc).(*mat.Dense)
 		features(s.act, fsc, xs, zc, n0)
 		frc := make([]*mat.Dense, nr)
+		shared := scaledCopy(lead, zc) // the replicas' common part (c_st/c_ss) w_s
 		for r := range fr {
 			w := wr[r].Slice(0, n0, 0, cc).(*mat.Dense)
 			fill(rng, w, noise)
-			w.Add(w, scaledCopy(lead, zc))
+			w.Add(w, shared)
 			frc[r] = fr[r].Slice(0, pt, 0, cc).(*mat.Dense)
 			features(s.act, frc[r], xt, w, n0)
 		}

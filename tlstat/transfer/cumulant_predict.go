@@ -160,9 +160,8 @@ func (m *Model) cumulantRiskOf(cm *cumulantMats, sm *cumulantSum, ct *cumulantTe
 	for _, t := range t1 {
 		var wk mat.Dense
 		wk.Mul(t.w, k.kh(t.b, slotTest))
-		ka := mat.DenseCopyOf(k.kh(t.a, slotTest))
-		for j := range k00 {
-			k00[j] -= 2 * t.coef * mat.Dot(wk.ColView(j), ka.ColView(j))
+		for j, v := range colDots(&wk, mat.DenseCopyOf(k.kh(t.a, slotTest))) {
+			k00[j] -= 2 * t.coef * v
 		}
 	}
 	for j := range k00 {
