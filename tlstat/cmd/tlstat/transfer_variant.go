@@ -27,7 +27,8 @@ func writeTransferCumulant(w io.Writer, rows []transferRow) {
 	if len(rows) == 0 || (rows[0].CumulantError == nil && rows[0].CumulantNote == "") {
 		return
 	}
-	fmt.Fprintln(w, "cumulant variant (opt-in: first-order non-Gaussian correction of every kernel; docs/validation.md compares it with simulations):")
+	fmt.Fprintln(w, "cumulant variant (opt-in: first-order non-Gaussian correction of every kernel, ± its Monte Carlo error;")
+	fmt.Fprintln(w, "  not validated here: the trust line below judges the scalar theory; docs/validation.md compares the variant with simulations):")
 	for _, r := range rows {
 		if r.CumulantError == nil {
 			fmt.Fprintf(w, "%9.4g  no value: %s\n", r.Gamma, r.CumulantNote)
