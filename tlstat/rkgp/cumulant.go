@@ -270,7 +270,7 @@ func (m *Model) cumulantEstimate(sf *gFactor, s cumulantSums) (*cumulantEstimate
 		g.SetSym(i, i, g.At(i, i)+t)
 	}
 	if !est.ch.Factorize(g) {
-		return nil, fmt.Errorf("rkgp: cumulant variant: T I + Qb (K + D) is not positive definite (T = %v, Qb = %v, N = %d)", t, qb, m.Net.N)
+		return nil, fmt.Errorf("rkgp: %w", &CumulantRangeError{Matrix: "T I + Qb (K + D)", P: p, N: m.Net.N, T: t})
 	}
 	est.alpha = mat.NewVecDense(p, nil)
 	if err := est.ch.SolveVecTo(est.alpha, mat.NewVecDense(p, sp.y)); err != nil {

@@ -1,8 +1,10 @@
 package rkgp
 
 import (
+	"errors"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/integrate/quad"
@@ -238,5 +240,35 @@ func TestCumulantMNIST(t *testing.T) {
 	}
 	if se > 0.01*r.Total {
 		t.Errorf("Monte Carlo standard error %.4f, want below 1%% of %.4f", se, r.Total)
+	}
+}
+
+// TestCumulantRangeError checks what the variant does where its
+// first-order correction is too large for the kernel: on Gaussian inputs
+// labelled by a two-dimensional teacher (the benchmarks' task) at
+// alpha = P/N = 4 and T = 0.05 the corrected kernel is not positive
+// definite, and Risk returns a CumulantRangeError naming P, N and T, while
+// the scalar theory of the same fit still predicts.
+func TestCumulantRangeError(t *testing.T) {
+	t.Parallel()
+	train, test := gaussianTask(200, 196, 1), gaussianTask(200, 196, 2)
+	m, err := Fit(train, Network{N: 50, T: 0.05, Lambda0: 1, Lambda1: 1, Act: kernel.Erf}, &Settings{Cumulant: CumulantSettings{Samples: 2048}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mv, err := m.WithVariant(Cumulant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := mv.Risk(test)
+	var re *CumulantRangeError
+	if !errors.As(err, &re) {
+		t.Fatalf("cumulant variant at alpha = 4: risk %v, error %v; want a CumulantRangeError", r.Total, err)
+	}
+	if re.P != 200 || re.N != 50 || re.T != 0.05 || !strings.Contains(err.Error(), "alpha = P/N = 200/50 = 4") {
+		t.Errorf("error %+v (%q): want P = 200, N = 50, T = 0.05 and alpha named", re, err)
+	}
+	if s, err := m.Risk(test); err != nil || math.IsNaN(s.Total) {
+		t.Errorf("scalar risk of the same fit: %v, %v", s.Total, err)
 	}
 }

@@ -193,7 +193,7 @@ func (m *Model) riskWithKernels(ks *mat.SymDense, kst *mat.Dense, kt, ktp *mat.S
 	addDiag(a, s.ts)
 	var cha mat.Cholesky
 	if !cha.Factorize(a) {
-		return Risk{}, fmt.Errorf("transfer: cumulant variant: the corrected source matrix A is not positive definite")
+		return Risk{}, fmt.Errorf("transfer: %w", &rkgp.CumulantRangeError{Matrix: "the corrected source matrix A", P: ps, N: s.prob.Net.N, T: s.ts})
 	}
 	bm := scaledCopy(q.ST/l1, kst)
 	e := scaleSym(q.TT/l1, ktp)
@@ -202,7 +202,7 @@ func (m *Model) riskWithKernels(ks *mat.SymDense, kst *mat.Dense, kt, ktp *mat.S
 	addDiag(d, s.prob.Net.T)
 	var chd mat.Cholesky
 	if !chd.Factorize(d) {
-		return Risk{}, fmt.Errorf("transfer: cumulant variant: the corrected matrix D is not positive definite at gamma = %v", m.Gamma)
+		return Risk{}, fmt.Errorf("transfer: %w", &rkgp.CumulantRangeError{Matrix: fmt.Sprintf("the corrected target matrix D at gamma = %v", m.Gamma), P: pt, N: s.prob.Net.N, T: s.prob.Net.T})
 	}
 	ay := mat.NewVecDense(ps, nil)
 	if err := cha.SolveVecTo(ay, mat.NewVecDense(ps, s.prob.Source.Y)); err != nil {
