@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -64,14 +65,18 @@ type singleOutput struct {
 // singleVariant is an opt-in theory variant's prediction; Tilted is the
 // tilted variant's fixed point.
 type singleVariant struct {
-	Name      string  `json:"name"`
-	TestError float64 `json:"test_error"`
+	Name string `json:"name"`
+	// NoPrediction says why the variant makes no prediction at this point
+	// (its corrected kernel is not positive definite); the numbers are
+	// then null.
+	NoPrediction string    `json:"no_prediction,omitempty"`
+	TestError    study.Num `json:"test_error"`
 	// TestErrorErr is the Monte Carlo standard error of TestError for
 	// the variants estimated by sampling (tilted, cumulant), 0 otherwise.
-	TestErrorErr float64         `json:"test_error_err"`
-	Bias2        float64         `json:"bias2"`
-	Variance     float64         `json:"variance"`
-	ReadoutNorm  float64         `json:"readout_norm"`
+	TestErrorErr study.Num       `json:"test_error_err"`
+	Bias2        study.Num       `json:"bias2"`
+	Variance     study.Num       `json:"variance"`
+	ReadoutNorm  study.Num       `json:"readout_norm"`
 	Tilted       *rkgp.TiltedFit `json:"tilted,omitempty"`
 	// Trust places the variant's prediction on the validity map, judged by
 	// that variant's own measured gaps.
@@ -165,10 +170,18 @@ func runSingle(args []string, stdout, stderr io.Writer) error {
 	}
 	if *variant != "" && vr != rkgp.Scalar {
 		if out.Variant, err = singleVariantOf(fit, vr, test); err != nil {
-			return err
+			var re *rkgp.CumulantRangeError
+			if !errors.As(err, &re) {
+				return err
+			}
+			nan := study.Num(math.NaN())
+			out.Variant = &singleVariant{Name: vr.String(), NoPrediction: re.Error(),
+				TestError: nan, TestErrorErr: nan, Bias2: nan, Variance: nan, ReadoutNorm: nan}
 		}
-		pt := study.PointOf(net, train, study.KindOf(tf.String(), train.Dim()))
-		out.Variant.Trust = study.AssessDefault(vr.String(), pt, math.NaN())
+		if out.Variant.NoPrediction == "" {
+			pt := study.PointOf(net, train, study.KindOf(tf.String(), train.Dim()))
+			out.Variant.Trust = study.AssessDefault(vr.String(), pt, math.NaN())
+		}
 		out.Timings.Total = time.Since(start).Seconds()
 	}
 	if pos, neg, pool, ok := tf.Images(); ok {
@@ -201,7 +214,9 @@ func runSingle(args []string, stdout, stderr io.Writer) error {
 	w("test      error %.8f = bias² %.8f + variance %.8f\n", risk.Total, risk.Bias2, risk.Variance)
 	w("NNGP      error %.8f = bias² %.8f + variance %.8f  (infinite width)\n", inf.Total, inf.Bias2, inf.Variance)
 	w("trust     %s\n", trust)
-	if v := out.Variant; v != nil {
+	if v := out.Variant; v != nil && v.NoPrediction != "" {
+		w("%-9s no prediction: %s\n", v.Name, v.NoPrediction)
+	} else if v != nil {
 		w("%-9s error %.8f = bias² %.8f + variance %.8f, <|v|²>/N = %.6g (opt-in variant, %.1fs)\n",
 			v.Name, v.TestError, v.Bias2, v.Variance, v.ReadoutNorm, v.Seconds)
 		if v.TestErrorErr > 0 {
@@ -237,7 +252,8 @@ func singleVariantOf(fit *rkgp.Model, v rkgp.Variant, test *data.Dataset) (*sing
 	if err != nil {
 		return nil, err
 	}
-	out := &singleVariant{Name: v.String(), TestError: r.Total, TestErrorErr: se, Bias2: r.Bias2, Variance: r.Variance, ReadoutNorm: norm}
+	out := &singleVariant{Name: v.String(), TestError: study.Num(r.Total), TestErrorErr: study.Num(se), Bias2: study.Num(r.Bias2),
+		Variance: study.Num(r.Variance), ReadoutNorm: study.Num(norm)}
 	if v == rkgp.Tilted {
 		f, err := mv.Tilted()
 		if err != nil {

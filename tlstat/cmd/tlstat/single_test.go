@@ -149,12 +149,40 @@ func TestSingleVariant(t *testing.T) {
 	}
 	// The same computation with the same default seed: equal to rounding
 	// (1e-9 relative allows for the order of floating-point sums).
-	if math.Abs(v.TestError-r.Total) > 1e-9*r.Total || math.Abs(v.ReadoutNorm-v.Tilted.QB) > 1e-12 {
+	if math.Abs(float64(v.TestError)-r.Total) > 1e-9*r.Total || math.Abs(float64(v.ReadoutNorm)-v.Tilted.QB) > 1e-12 {
 		t.Errorf("CLI tilted error %v, readout %v (QB %v); library %v", v.TestError, v.ReadoutNorm, v.Tilted.QB, r.Total)
 	}
 	// The variant is judged by its own measured gaps on the embedded map.
 	want := study.AssessDefault("tilted", study.PointOf(rkgp.Network{N: 80, T: 0.1, Lambda0: 1, Lambda1: 1}, train, study.KindImages), math.NaN())
 	if v.Trust.Regime == "" || v.Trust.Regime != want.Regime || v.Trust.Note != want.Note {
 		t.Errorf("variant trust %q: %q, want %q: %q", v.Trust.Regime, v.Trust.Note, want.Regime, want.Note)
+	}
+}
+
+// TestSingleVariantNoPrediction checks -variant cumulant where the
+// variant's corrected kernel is not positive definite (MNIST, P = 400,
+// N = 50: alpha = 8): the command still prints the scalar theory and
+// exits 0, the variant's line says why it makes no prediction, and its
+// JSON numbers are null with the reason beside them.
+func TestSingleVariantNoPrediction(t *testing.T) {
+	if testing.Short() {
+		t.Skip("32768 Monte Carlo draws at P = 400")
+	}
+	args := []string{"single", "-p", "400", "-ptest", "200", "-n", "50", "-variant", "cumulant"}
+	var out, errb bytes.Buffer
+	if code := run(args, &out, &errb); code != 0 {
+		t.Fatalf("exit code %d, stderr %s", code, errb.String())
+	}
+	for _, want := range []string{"test      error", "cumulant  no prediction: cumulant variant:", "alpha = P/N = 400/50 = 8"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	out.Reset()
+	if code := run(append(args, "-json"), &out, &errb); code != 0 {
+		t.Fatalf("-json: exit code %d, stderr %s", code, errb.String())
+	}
+	if s := out.String(); !strings.Contains(s, `"no_prediction": "cumulant variant:`) || !strings.Contains(s, `"test_error": null`) {
+		t.Errorf("JSON variant lacks the reason or a null test error:\n%s", s)
 	}
 }
