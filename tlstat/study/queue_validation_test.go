@@ -86,7 +86,7 @@ func floorRatio(seconds []float64, n int) float64 {
 // taken largest first by their leave-one-out expected seconds (each
 // predicted from the other records, as TestValidationShardPlanBalance
 // predicts them), each running its measured seconds (Record.Seconds).
-// Beside it, the static assignment of `tlstat study slurm` on the same
+// Beside it, the static assignment of `tlstat study slurm -schedule shards` on the same
 // predictions (AssignShardsBy) weighed in the same measured seconds, and
 // the ratio no schedule can beat (floorRatio). -v prints the table for 2
 // to 6 workers, in the measured seconds of the stored points and, for the

@@ -16,7 +16,7 @@ import (
 )
 
 func init() {
-	register(command{name: "study", summary: "declarative studies: plan, run (resumable, sharded), status, collect, slurm", run: runStudy})
+	register(command{name: "study", summary: "declarative studies: plan, run (resumable, queued or sharded), status, collect, slurm", run: runStudy})
 }
 
 const studyUsage = `usage: tlstat study plan|run|status|collect|slurm|import|export SPEC.json [flags]
@@ -26,11 +26,12 @@ Its points are stored one file each, under their content hash, in a store
 directory (default: the spec's path without .json, plus .store).
 
   plan     list the points with their hashes and predicted seconds
-  run      compute the points not stored yet (-shard i/n: one shard)
+  run      compute the points not stored yet (-queue: shared with the other
+           processes on the store, largest first; -shard i/n: one shard)
   status   count the stored, running and pending points
   collect  write the stored points as one table (-o table.csv or .json)
-  slurm    write (and with -submit, submit) an sbatch array script, one
-           task per shard
+  slurm    write (and with -submit, submit) an sbatch array script whose
+           tasks share the points as a queue (or run one shard each)
   import   store simulation records of tlstat simulate as points of the spec
   export   write the stored simulation records as files (-dir DIR)
 
@@ -129,17 +130,26 @@ func (f *studyFlags) open(specPath string) (spec *study.Spec, _ string, store *s
 }
 
 func runStudyRun(args []string, stdout, stderr io.Writer) error {
-	f := newStudyFlags("run", `usage: tlstat study run SPEC.json [-shard i/n [-assignment FILE]] [-store DIR]
+	f := newStudyFlags("run", `usage: tlstat study run SPEC.json [-queue | -shard i/n [-assignment FILE]] [-store DIR]
 
 Computes the points of the spec (of one shard) that the store does not hold yet and stores
 each as soon as it is done. Safe to kill and rerun, and to run as several processes on one store.
+
+With -queue, the processes on one store share the points as a queue: each takes the point of
+largest expected seconds (as tlstat study plan predicts them from the stored records) that is
+neither stored nor being computed, computes it, and looks again until no such point is left.
+Processes started together then finish within the longest point of each other, however wrong
+the predictions. This needs the store's file system to support flock(2) across the processes
+(local disks do; NFS maps flock to its locks), which several processes on one store need anyway.
+
 Shards are balanced on the spec's budget (every worker computes the same assignment), or with
--assignment taken from a shard plan file that tlstat study slurm wrote, balanced on expected
-seconds when it was written; points the spec gained since go to the least loaded shards.
+-assignment taken from a shard plan file that tlstat study slurm -schedule shards wrote, balanced
+on expected seconds when it was written; points the spec gained since go to the least loaded shards.
 
 `, stderr)
 	shard := f.fs.String("shard", "0/1", "compute shard i of n only (0 <= i < n; points balanced by estimated cost)")
-	assignment := f.fs.String("assignment", "", "shard plan file (tlstat study slurm writes STORE/slurm/study.shards.json): its shards, instead of the budget's")
+	assignment := f.fs.String("assignment", "", "shard plan file (tlstat study slurm -schedule shards writes STORE/slurm/study.shards.json): its shards, instead of the budget's")
+	queue := f.fs.Bool("queue", false, "take the points as a queue shared with the other processes on the store, largest expected seconds first (excludes -shard and -assignment)")
 	quiet := f.fs.Bool("quiet", false, "no line per point on standard error")
 	spec, _, store, err := f.parse(args)
 	if err != nil {
@@ -149,7 +159,18 @@ seconds when it was written; points the spec gained since go to the least loaded
 	if err != nil {
 		return err.(*study.FieldError).Within("-")
 	}
-	set := study.RunSettings{Shard: i, Shards: n, Simulate: studySimulate}
+	set := study.RunSettings{Shard: i, Shards: n, Queue: *queue, Simulate: studySimulate}
+	if *queue {
+		var sharded []string
+		f.fs.Visit(func(fl *flag.Flag) {
+			if fl.Name == "shard" || fl.Name == "assignment" {
+				sharded = append(sharded, "-"+fl.Name)
+			}
+		})
+		if len(sharded) > 0 {
+			return fmt.Errorf("-queue and %s exclude each other: a queue takes every point of the spec", strings.Join(sharded, " and "))
+		}
+	}
 	if *assignment != "" {
 		if set.Plan, err = study.ReadShardPlan(*assignment); err != nil {
 			return err
@@ -161,8 +182,13 @@ seconds when it was written; points the spec gained since go to the least loaded
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	sum, err := study.Run(ctx, spec, store, set)
-	fmt.Fprintf(stdout, "study %s shard %d/%d: %d points: %d computed, %d stored before, %d being computed elsewhere, %d failed\n",
-		spec.Name, i, n, sum.Points, sum.Computed, sum.Stored, sum.Busy, sum.Failed)
+	if *queue {
+		fmt.Fprintf(stdout, "study %s queue: %d points: %d computed, %d stored before or by other processes, %d being computed elsewhere, %d failed\n",
+			spec.Name, sum.Points, sum.Computed, sum.Stored, sum.Busy, sum.Failed)
+	} else {
+		fmt.Fprintf(stdout, "study %s shard %d/%d: %d points: %d computed, %d stored before, %d being computed elsewhere, %d failed\n",
+			spec.Name, i, n, sum.Points, sum.Computed, sum.Stored, sum.Busy, sum.Failed)
+	}
 	return err
 }
 

@@ -34,8 +34,8 @@ const crashPoints = 12
 
 // TestStudyCrash builds tlstat, computes a study without interruption, then
 // again in a fresh store while SIGKILLing the worker at random moments
-// (and, in a third store, with three workers at once, one of them killed
-// repeatedly), and requires the collected tables to be byte-identical to
+// (and, in a third store, with three queue workers at once, -queue, one of
+// them killed repeatedly), and requires the collected tables to be byte-identical to
 // the uninterrupted one: nothing missing, nothing duplicated, nothing
 // partial. Tolerance: none (the points are deterministic in pure Go).
 func TestStudyCrash(t *testing.T) {
@@ -89,8 +89,8 @@ func TestStudyCrash(t *testing.T) {
 	// killAt starts a worker on store and SIGKILLs it after a random time
 	// within the uninterrupted run time; it reports whether the worker
 	// was still running.
-	killAt := func(store string) bool {
-		c := tlstat("study", "run", spec, "-store", store, "-quiet")
+	killAt := func(store string, flags ...string) bool {
+		c := tlstat(append([]string{"study", "run", spec, "-store", store, "-quiet"}, flags...)...)
 		if err := c.Start(); err != nil {
 			t.Fatal(err)
 		}
@@ -119,21 +119,21 @@ func TestStudyCrash(t *testing.T) {
 	}
 	checkNoTemps(t, crashed)
 
-	// Three workers at once on one store, one of them killed and restarted
-	// four times.
+	// Three queue workers at once on one store, one of them killed and
+	// restarted four times.
 	shared := filepath.Join(dir, "shared")
 	var wg sync.WaitGroup
 	for range 2 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if out, err := tlstat("study", "run", spec, "-store", shared, "-quiet").CombinedOutput(); err != nil {
+			if out, err := tlstat("study", "run", spec, "-store", shared, "-quiet", "-queue").CombinedOutput(); err != nil {
 				t.Errorf("concurrent study run: %v\n%s", err, out)
 			}
 		}()
 	}
 	for range 4 {
-		killAt(shared)
+		killAt(shared, "-queue")
 	}
 	wg.Wait()
 	run(shared)

@@ -69,32 +69,81 @@ func TestStudyCommands(t *testing.T) {
 	if out := do(1, "run", spec, "-shard", "2/2"); !strings.Contains(out, `-shard "2/2"`) {
 		t.Errorf("bad shard:\n%s", out)
 	}
+	if out := do(1, "run", spec, "-queue", "-shard", "0/1"); !strings.Contains(out, "-queue and -shard exclude each other") {
+		t.Errorf("queue with a shard:\n%s", out)
+	}
+	if out := do(1, "run", spec, "-queue", "-assignment", "x.json"); !strings.Contains(out, "-queue and -assignment exclude each other") {
+		t.Errorf("queue with an assignment:\n%s", out)
+	}
 }
 
-// TestStudySlurmScript checks the sbatch array script: one task per shard,
-// the fixed shard count, absolute paths and the optional settings.
+// TestStudyQueue runs two queue workers one after the other on a
+// three-point theory study whose first point is stored: the first computes
+// the other two, the second finds all three stored.
+func TestStudyQueue(t *testing.T) {
+	_, spec := teacherStudySpec(t, "15, 25, 35")
+	do := func(want int, args ...string) string { t.Helper(); return studyCommand(t, want, args...) }
+	do(0, "run", spec, "-shard", "0/3", "-quiet")
+	if out := do(0, "status", spec); !strings.Contains(out, "3 points: 1 done") {
+		t.Fatalf("status after one shard:\n%s", out)
+	}
+	out := do(0, "run", spec, "-queue")
+	if !strings.Contains(out, "study s queue: 3 points: 2 computed, 1 stored before or by other processes, 0 being computed elsewhere, 0 failed") ||
+		strings.Count(out, "computing") != 2 {
+		t.Errorf("queue run:\n%s", out)
+	}
+	if out := do(0, "run", spec, "-queue", "-quiet"); !strings.Contains(out, "3 points: 0 computed, 3 stored") {
+		t.Errorf("queue run again:\n%s", out)
+	}
+}
+
+// TestStudySlurmScript checks the sbatch array scripts: by default every
+// task runs the queue (no shard, no plan file); with -schedule shards one
+// task per shard with the fixed shard count and the plan; absolute paths
+// and the optional settings in both; an unknown schedule is refused.
 func TestStudySlurmScript(t *testing.T) {
 	dir := t.TempDir()
 	spec := filepath.Join(dir, "s.json")
 	os.WriteFile(spec, []byte(`{"name": "s", "mode": "single", "tasks": [{}], "n": [20], "p": [15]}`), 0o644)
-	var out, errb bytes.Buffer
-	if code := run([]string{"study", "slurm", spec, "-shards", "6", "-partition", "short", "-time", "1:00:00", "-cpus", "2", "-tlstat", "/opt/tlstat"}, &out, &errb); code != 0 {
-		t.Fatalf("exit %d: %s", code, errb.String())
-	}
-	b, err := os.ReadFile(filepath.Join(dir, "s.store", "slurm", "study.sbatch"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := string(b)
-	for _, want := range []string{"#!/bin/bash\n", "#SBATCH --array=0-5\n", "#SBATCH --cpus-per-task=2\n", "#SBATCH --partition=short\n",
-		"#SBATCH --time=1:00:00\n", "shards=6\n", `exec /opt/tlstat study run ` + spec + ` -store ` + filepath.Join(dir, "s.store") + ` -shard "$SLURM_ARRAY_TASK_ID/$shards"` +
-			` -assignment ` + filepath.Join(dir, "s.store", "slurm", "study.shards.json") + "\n"} {
-		if !strings.Contains(s, want) {
-			t.Errorf("script lacks %q:\n%s", want, s)
+	store := filepath.Join(dir, "s.store")
+	common := []string{"#!/bin/bash\n", "#SBATCH --array=0-5\n", "#SBATCH --cpus-per-task=2\n", "#SBATCH --partition=short\n", "#SBATCH --time=1:00:00\n"}
+	for _, c := range []struct {
+		schedule    []string
+		want, avoid []string
+		output      string
+	}{
+		{nil, []string{`exec /opt/tlstat study run ` + spec + ` -store ` + store + " -queue\n"}, []string{"-shard", "shards=", "-assignment", "--mem"},
+			"6 array tasks sharing the points as a queue"},
+		{[]string{"-schedule", "shards"}, []string{"shards=6\n", `exec /opt/tlstat study run ` + spec + ` -store ` + store + ` -shard "$SLURM_ARRAY_TASK_ID/$shards"` +
+			` -assignment ` + filepath.Join(store, "slurm", "study.shards.json") + "\n"}, []string{"-queue", "--mem"}, "and its shard plan"},
+	} {
+		os.RemoveAll(store)
+		args := append([]string{"slurm", spec, "-shards", "6", "-partition", "short", "-time", "1:00:00", "-cpus", "2", "-tlstat", "/opt/tlstat"}, c.schedule...)
+		if out := studyCommand(t, 0, args...); !strings.Contains(out, c.output) {
+			t.Errorf("schedule %v: output lacks %q:\n%s", c.schedule, c.output, out)
+		}
+		b, err := os.ReadFile(filepath.Join(store, "slurm", "study.sbatch"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := string(b)
+		for _, want := range append(common, c.want...) {
+			if !strings.Contains(s, want) {
+				t.Errorf("schedule %v: script lacks %q:\n%s", c.schedule, want, s)
+			}
+		}
+		for _, avoid := range c.avoid {
+			if strings.Contains(s, avoid) {
+				t.Errorf("schedule %v: script has %q:\n%s", c.schedule, avoid, s)
+			}
+		}
+		_, err = os.Stat(filepath.Join(store, "slurm", "study.shards.json"))
+		if plan := err == nil; plan != (c.schedule != nil) {
+			t.Errorf("schedule %v: shard plan written %v", c.schedule, plan)
 		}
 	}
-	if strings.Contains(s, "--mem") {
-		t.Errorf("script sets --mem without -mem:\n%s", s)
+	if out := studyCommand(t, 1, "slurm", spec, "-schedule", "dynamic"); !strings.Contains(out, `-schedule "dynamic": want queue or shards`) {
+		t.Errorf("unknown schedule:\n%s", out)
 	}
 }
 
@@ -104,7 +153,7 @@ func TestStudySlurmScript(t *testing.T) {
 func TestStudyAssignment(t *testing.T) {
 	dir, spec := teacherStudySpec(t, "10, 15, 20, 25, 30")
 	do := func(want int, args ...string) string { t.Helper(); return studyCommand(t, want, args...) }
-	if out := do(0, "slurm", spec, "-shards", "2", "-tlstat", "/opt/tlstat"); !strings.Contains(out, "5 points, 0 stored") || !strings.Contains(out, "largest/smallest") {
+	if out := do(0, "slurm", spec, "-shards", "2", "-schedule", "shards", "-tlstat", "/opt/tlstat"); !strings.Contains(out, "5 points, 0 stored") || !strings.Contains(out, "largest/smallest") {
 		t.Errorf("slurm:\n%s", out)
 	}
 	plan := filepath.Join(dir, "s.store", "slurm", "study.shards.json")
