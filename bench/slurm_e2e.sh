@@ -3,9 +3,12 @@
 # cluster started on this machine (localhost): installs Debian's slurm-wlm
 # and munge when missing, starts munged (unless one runs), slurmctld and
 # slurmd with a generated minimal slurm.conf in a scratch directory,
-# computes a small theory-only study locally, submits the same study as an
-# array of 4 tasks, cancels one task mid-run (scancel), resubmits it, waits,
-# collects, and checks that the table equals the local run's byte for byte.
+# computes a small theory-only study locally, then for each schedule of
+# `tlstat study slurm` (queue, the default: every task takes points from a
+# shared queue; shards: one precomputed shard per task) submits the same
+# study as an array of 4 tasks, cancels one task mid-run (scancel),
+# resubmits it, waits, collects, and checks that the table equals the local
+# run's byte for byte.
 # Stops every daemon it started on exit, also on failure. Needs root (as
 # the daemons run as root here). Usage: bench/slurm_e2e.sh (make slurm-test).
 set -euo pipefail
@@ -124,50 +127,68 @@ tl study run "$work/e2e.json" -store "$work/local" -quiet
 say "local run: $(( $(date +%s) - t0 )) s"
 tl study collect "$work/e2e.json" -store "$work/local" -o "$work/local.csv"
 
-say "Slurm run: $SHARDS array tasks"
-t0=$(date +%s)
-tl study slurm "$work/e2e.json" -store "$work/slurm" -shards $SHARDS -cpus 1 -o "$work/e2e.sbatch"
-sed -i 's/^#SBATCH --job-name=.*/#SBATCH --job-name=tlstat-slurm-e2e/' "$work/e2e.sbatch"
-grep -E '^(#SBATCH|exec)' "$work/e2e.sbatch"
-job=$(sbatch --parsable "$work/e2e.sbatch")
-say "submitted array job $job"
+# slurm_run SCHEDULE: submits the study as an array of $SHARDS tasks with
+# that schedule into the store $work/slurm-SCHEDULE, cancels task 1 once it
+# runs and a point of its own (shards) or any point (queue) is stored,
+# resubmits task 1, waits, and collects into $work/slurm-SCHEDULE.csv.
+slurm_run() {
+	local schedule=$1 store=$work/slurm-$1 script=$work/e2e-$1.sbatch
+	say "Slurm run, schedule $schedule: $SHARDS array tasks"
+	local t0
+	t0=$(date +%s)
+	tl study slurm "$work/e2e.json" -store "$store" -shards $SHARDS -schedule "$schedule" -cpus 1 -o "$script"
+	sed -i 's/^#SBATCH --job-name=.*/#SBATCH --job-name=tlstat-slurm-e2e/' "$script"
+	grep -E '^(#SBATCH|exec)' "$script"
+	local job
+	job=$(sbatch --parsable "$script")
+	say "submitted array job $job"
 
-# Cancel task 1 once it runs and has stored at least one of its points.
-victim=1
-mine=$(tl study plan "$work/e2e.json" -shards $SHARDS | awk -v v=$victim '$1 ~ /^[0-9]+$/ && $3 == v {print $2}')
-nmine=$(wc -w <<<"$mine")
-for _ in $(seq 600); do
-	done_mine=0
-	for h in $mine; do [ -f "$work/slurm/points/$h.json" ] && done_mine=$((done_mine + 1)); done
-	state=$(squeue -h -j "${job}_$victim" -o %T 2>/dev/null || true)
-	if [ "$state" = RUNNING ] && [ "$done_mine" -ge 1 ]; then break; fi
-	if [ "$done_mine" -ge "$nmine" ]; then say "task $victim finished before it could be cancelled"; exit 1; fi
-	sleep 0.2
-done
-scancel "${job}_$victim"
-say "scancel ${job}_$victim after $done_mine of its $nmine points were stored"
-while [ -n "$(squeue -h -j "$job" 2>/dev/null)" ]; do sleep 1; done
-tl study status "$work/e2e.json" -store "$work/slurm"
-scontrol show job "$job" 2>/dev/null | grep -E 'JobId|JobState' || true
-for f in "$work"/slurm/slurm/*.out; do say "$(basename "$f"): $(tail -n 1 "$f")"; done
+	# Cancel task 1 once it runs and has stored at least one of its points
+	# (queue: once any point is stored, before all are).
+	local victim=1 mine nmine done_mine state
+	if [ "$schedule" = shards ]; then
+		mine=$(tl study plan "$work/e2e.json" -store "$store" -shards $SHARDS | awk -v v=$victim '$1 ~ /^[0-9]+$/ && $3 == v {print $2}')
+	else
+		mine=$(tl study plan "$work/e2e.json" -store "$store" | awk '$1 ~ /^[0-9]+$/ {print $2}')
+	fi
+	nmine=$(wc -w <<<"$mine")
+	for _ in $(seq 600); do
+		done_mine=0
+		for h in $mine; do [ -f "$store/points/$h.json" ] && done_mine=$((done_mine + 1)); done
+		state=$(squeue -h -j "${job}_$victim" -o %T 2>/dev/null || true)
+		if [ "$state" = RUNNING ] && [ "$done_mine" -ge 1 ]; then break; fi
+		if [ "$done_mine" -ge "$nmine" ]; then say "task $victim finished before it could be cancelled"; exit 1; fi
+		sleep 0.2
+	done
+	scancel "${job}_$victim"
+	say "scancel ${job}_$victim after $done_mine of the $nmine points it could take were stored"
+	while [ -n "$(squeue -h -j "$job" 2>/dev/null)" ]; do sleep 1; done
+	tl study status "$work/e2e.json" -store "$store"
+	scontrol show job "$job" 2>/dev/null | grep -E 'JobId|JobState' || true
+	for f in "$store"/slurm/"$job"_*.out; do say "$(basename "$f"): $(tail -n 1 "$f")"; done
 
-say "resubmit task $victim"
-job2=$(sbatch --parsable --array=$victim "$work/e2e.sbatch")
-while [ -n "$(squeue -h -j "$job2" 2>/dev/null)" ]; do sleep 1; done
-say "resubmitted task: $(tail -n 1 "$work"/slurm/slurm/"${job2}"_$victim.out)"
-say "Slurm run: $(( $(date +%s) - t0 )) s"
-tl study status "$work/e2e.json" -store "$work/slurm"
-tl study collect "$work/e2e.json" -store "$work/slurm" -o "$work/slurm.csv"
+	say "resubmit task $victim"
+	local job2
+	job2=$(sbatch --parsable --array=$victim "$script")
+	while [ -n "$(squeue -h -j "$job2" 2>/dev/null)" ]; do sleep 1; done
+	say "resubmitted task: $(tail -n 1 "$store"/slurm/"${job2}"_$victim.out)"
+	say "Slurm run, schedule $schedule: $(( $(date +%s) - t0 )) s"
+	tl study status "$work/e2e.json" -store "$store"
+	tl study collect "$work/e2e.json" -store "$store" -o "$work/slurm-$schedule.csv"
+}
 
 points=$(tl study plan "$work/e2e.json" | awk '$1 ~ /^[0-9]+$/' | wc -l)
-files=$(find "$work/slurm/points" -type f | wc -l)
-rows=$(($(wc -l <"$work/slurm.csv") - 1))
-say "points $points, stored files $files, table rows $rows"
-[ "$files" -eq "$points" ] || { say "FAIL: $files files for $points points"; exit 1; }
-if cmp -s "$work/local.csv" "$work/slurm.csv"; then
-	say "PASS: the Slurm table equals the local table ($rows rows, sha256 $(sha256sum <"$work/slurm.csv" | cut -c1-16))"
-else
-	say "FAIL: the tables differ"
-	diff "$work/local.csv" "$work/slurm.csv" | head -20
-	exit 1
-fi
+for schedule in queue shards; do
+	slurm_run $schedule
+	files=$(find "$work/slurm-$schedule/points" -type f | wc -l)
+	rows=$(($(wc -l <"$work/slurm-$schedule.csv") - 1))
+	say "schedule $schedule: points $points, stored files $files, table rows $rows"
+	[ "$files" -eq "$points" ] || { say "FAIL: $files files for $points points"; exit 1; }
+	if cmp -s "$work/local.csv" "$work/slurm-$schedule.csv"; then
+		say "PASS: schedule $schedule: the Slurm table equals the local table ($rows rows, sha256 $(sha256sum <"$work/slurm-$schedule.csv" | cut -c1-16))"
+	else
+		say "FAIL: schedule $schedule: the tables differ"
+		diff "$work/local.csv" "$work/slurm-$schedule.csv" | head -20
+		exit 1
+	fi
+done
