@@ -159,7 +159,7 @@ much as the predictions err (see docs/studies.md).
 		}
 		fmt.Fprintf(stdout, "wrote %s (%d array tasks sharing the points as a queue)\n", path, *shards)
 		fmt.Fprintf(stdout, "%d points, %d stored (skipped); expected seconds %s in all, the longest point %s (predicted: measured/predicted seconds within a factor %.1f, largest over smallest, on the stored validation stages, not validated beyond them; tlstat study plan lists them); tasks started together finish within the longest point of each other\n",
-			len(points), len(records), formatSeconds(total), formatSeconds(longest), study.CostModelSpread)
+			len(points), len(records), shortSeconds(total), shortSeconds(longest), study.CostModelSpread)
 	} else {
 		plan, err := study.NewShardPlan(spec.Name, points, records, *shards, study.DefaultCostModel)
 		if err != nil {
@@ -198,4 +198,13 @@ func formatLoads(loads []float64) string {
 		words[j] = formatSeconds(l)
 	}
 	return "[" + strings.Join(words, " ") + "]"
+}
+
+// shortSeconds writes seconds as a duration, or with two digits below 10 s
+// (a theory point's fraction of a second).
+func shortSeconds(s float64) string {
+	if s < 10 {
+		return fmt.Sprintf("%.2gs", s)
+	}
+	return formatSeconds(s)
 }
