@@ -12,8 +12,9 @@ import (
 // the seconds each point is expected to take (NewShardPlan) and kept in a
 // file (WriteFile, ReadShardPlan) that every worker of the shards reads, so
 // that all of them use the same assignment while the store they share
-// changes under them. `tlstat study slurm` writes one next to its sbatch
-// script and the array tasks run `tlstat study run -assignment FILE`.
+// changes under them. `tlstat study slurm -schedule shards` writes one next
+// to its sbatch script and the array tasks run `tlstat study run
+// -assignment FILE` (the default schedule, the queue, needs no plan).
 type ShardPlan struct {
 	// Study is the name of the spec (Spec.Name) the plan was made for.
 	Study string `json:"study"`
