@@ -44,12 +44,12 @@ trow transfer3_N100_Ps200_Pt100_T0.05_gamma3 -n 100 -ps 200 -p 100 -t 0.05 -gamm
 # half of the training file, target P_t = 100 from the second half (-split):
 # the same task learned again from other images, the plainest transfer a
 # multi-class user meets.
-out=docs/validation/classes/transfer10
-mkdir -p "$out"
 # The same ten-output pair at N = 100, P_s = 200, sampled: the ten-class transfer theory against converged
-# source and target chains at two couplings.
+# source and target chains at two couplings (stored with the sampled transfer rows above).
 record transfer10_split_N100_Ps200_Pt100_T0.05 classes -transfer '0|1|2|3|4|5|6|7|8|9' -groups '0|1|2|3|4|5|6|7|8|9' -split \
 	-n 100 -ps 200 -p 100 -t 0.05 -gamma 0,3 -ptest 1000 -simulate -max-time 30m -json
 # At N = 200, P_s = 400: theory only (no -simulate).
+out=docs/validation/classes/transfer10
+mkdir -p "$out"
 record transfer10_split_N200_Ps400_Pt100_T0.05 classes -transfer '0|1|2|3|4|5|6|7|8|9' -groups '0|1|2|3|4|5|6|7|8|9' -split \
 	-n 200 -ps 400 -p 100 -t 0.05 -gamma 0,1,3,10,30 -ptest 1000 -json
