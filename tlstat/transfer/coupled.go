@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sync"
+	"sync/atomic"
 
 	"github.com/tlstat/tlstat/tlstat/kernel"
 	"gonum.org/v1/gonum/mat"
@@ -39,6 +40,10 @@ type Coupled struct {
 	// mean holds the mean-mode kernels (activations that are not odd).
 	mean     *meanParts
 	meanOnce sync.Once
+
+	// share, while set (shareTest), holds the target-side test kernels
+	// that this coupling's models predict with.
+	share atomic.Pointer[testShare]
 }
 
 // Couple builds the kernels for coupling gamma >= 0 (+Inf allowed).
@@ -85,7 +90,7 @@ func (c *Coupled) Covariances() Covariances { return c.cov }
 // state is S_1 and its ingredients at one point (q_t, q_st, q_tt).
 type state struct {
 	q     Order
-	chol  mat.Cholesky  // D = L_D L_Dᵀ
+	chol  cholD         // D = L_D L_Dᵀ
 	dinv  *mat.SymDense // D⁻¹ (only with gradient)
 	f     *mat.SymDense // F = E − Bᵀ A⁻¹ B
 	r     []float64     // y_t − Bᵀ A⁻¹ y_s

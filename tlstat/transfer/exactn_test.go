@@ -151,7 +151,7 @@ func gpNumbers(g *mat.SymDense, y, k0 []float64, k00 float64) (logdet, quad, mea
 
 // dPlusNF returns the Cholesky factorization of D + nF, D given by its
 // factorization chol.
-func dPlusNF(t *testing.T, chol *mat.Cholesky, f *mat.SymDense, n int) *mat.Cholesky {
+func dPlusNF(t *testing.T, chol interface{ ToSym(*mat.SymDense) }, f *mat.SymDense, n int) *mat.Cholesky {
 	t.Helper()
 	var d mat.SymDense
 	chol.ToSym(&d)

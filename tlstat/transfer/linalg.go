@@ -109,7 +109,7 @@ func dot(x, y []float64) float64 {
 // solveInverse returns rho = D⁻¹ r and D⁻¹ from the Cholesky factorization
 // of D held by chol. An ill-conditioned D (mat.Condition) is not an error
 // here; any other failure is returned.
-func solveInverse(chol *mat.Cholesky, r []float64) ([]float64, *mat.SymDense, error) {
+func solveInverse(chol cholFactor, r []float64) ([]float64, *mat.SymDense, error) {
 	n := len(r)
 	rho := mat.NewVecDense(n, nil)
 	if err := chol.SolveVecTo(rho, mat.NewVecDense(n, r)); err != nil {
@@ -129,7 +129,7 @@ func solveInverse(chol *mat.Cholesky, r []float64) ([]float64, *mat.SymDense, er
 // solveDF returns D⁻¹X and F D⁻¹X, D given by its Cholesky factorization
 // chol; false when the solve fails for a reason other than ill-conditioning
 // (mat.Condition).
-func solveDF(chol *mat.Cholesky, f *mat.SymDense, x *mat.Dense) (dx, fdx *mat.Dense, ok bool) {
+func solveDF(chol cholFactor, f *mat.SymDense, x *mat.Dense) (dx, fdx *mat.Dense, ok bool) {
 	r, c := x.Dims()
 	dx = mat.NewDense(r, c, nil)
 	if err := chol.SolveTo(dx, x); err != nil {

@@ -100,7 +100,7 @@ func (c *Coupled) buildMean() {
 type mstate struct {
 	q    Order
 	cm   MeanOrder
-	chol mat.Cholesky
+	chol cholD
 	dinv *mat.SymDense
 	f    *mat.SymDense
 	r    []float64

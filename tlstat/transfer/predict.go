@@ -1,6 +1,7 @@
 package transfer
 
 import (
+	"gonum.org/v1/gonum/blas/blas64"
 	"math"
 
 	"github.com/tlstat/tlstat/tlstat/data"
@@ -35,27 +36,26 @@ func (m *Model) Predict(x mat.Matrix) (mean, variance []float64, err error) {
 			m.predictMeanBatch(xd.Slice(start, end, 0, s.n0), mean[start:end], variance[start:end])
 			continue
 		}
-		if err := m.predictBatch(xd.Slice(start, end, 0, s.n0), mean[start:end], variance[start:end]); err != nil {
+		if err := m.predictBatch(m.c.targetKernels(xd, start, xd.Slice(start, end, 0, s.n0)), xd.Slice(start, end, 0, s.n0), mean[start:end], variance[start:end]); err != nil {
 			return nil, nil, err
 		}
 	}
 	return mean, variance, nil
 }
 
-// predictBatch fills mean and variance for the rows of x0. It returns the
-// error of a failed matrix-free source solve.
-func (m *Model) predictBatch(x0 mat.Matrix, mean, variance []float64) error {
+// predictBatch fills mean and variance for the rows of x0, whose
+// target-side kernels are tk. It returns the error of a failed matrix-free
+// source solve.
+func (m *Model) predictBatch(tk *targetTest, x0 mat.Matrix, mean, variance []float64) error {
 	c, s := m.c, m.c.s
 	l1 := s.prob.Net.Lambda1
 	cov := c.cov
 	q := m.Q
 	nb, _ := x0.Dims()
 	pt := len(s.dt)
-	d0 := kernel.SqNorms(x0)
-	gt0, _ := kernel.CrossGram(s.prob.Target.X, x0)
-	kt0 := kernel.Cross(s.act, gt0, s.dt, d0, cov.TT, cov.TT, cov.TT)
-	ktt := kernel.Cross(s.act, gt0, s.dt, d0, cov.TT, cov.TTp, cov.TT)
-	ktt.Scale(q.TT/l1, ktt)
+	d0, kt0 := tk.d0, tk.kt0
+	ktt := &mat.Dense{}
+	ktt.Scale(q.TT/l1, tk.ktt)
 	dk := mat.NewDense(pt, nb, nil)
 	dk.Scale(q.T/l1, kt0)
 	dk.Sub(dk, ktt)
@@ -78,6 +78,31 @@ func (m *Model) predictBatch(x0 mat.Matrix, mean, variance []float64) error {
 		}
 		gmat.Scale(a*a, gmat) // Bᵀ A⁻¹ b
 	}
+	// Column sums over the P_t rows, accumulated row by row (each column in
+	// the order of its rows, as a dot product would).
+	dg, dt, dd, df, dr := make([]float64, nb), make([]float64, nb), make([]float64, nb), make([]float64, nb), make([]float64, nb)
+	ru, rt, rk, rf := ddk.RawMatrix(), ktt.RawMatrix(), dk.RawMatrix(), fddk.RawMatrix()
+	var rg blas64.General
+	if a != 0 {
+		rg = gmat.RawMatrix()
+	}
+	for i := 0; i < pt; i++ {
+		ui, ti, ki, fi := ru.Data[i*ru.Stride:i*ru.Stride+nb], rt.Data[i*rt.Stride:i*rt.Stride+nb],
+			rk.Data[i*rk.Stride:i*rk.Stride+nb], rf.Data[i*rf.Stride:i*rf.Stride+nb]
+		if a != 0 {
+			gi := rg.Data[i*rg.Stride : i*rg.Stride+nb]
+			for j, u := range ui {
+				dg[j] += u * gi[j]
+			}
+		}
+		rho := m.st.rho[i]
+		for j, u := range ui {
+			dt[j] += u * ti[j]
+			dd[j] += u * ki[j]
+			df[j] += u * fi[j]
+			dr[j] += ki[j] * rho
+		}
+	}
 	for j := 0; j < nb; j++ {
 		k00 := q.T / l1 * s.act.Kfun(cov.TT*d0[j], cov.TT*d0[j], cov.TT*d0[j])
 		var mu, v float64
@@ -85,30 +110,10 @@ func (m *Model) predictBatch(x0 mat.Matrix, mean, variance []float64) error {
 			mu = a * sy[j]
 			v = -a * a * sb[j]
 		}
-		var dg, dt, dd, df float64
-		for i := 0; i < pt; i++ {
-			u := ddk.At(i, j)
-			if a != 0 {
-				dg += u * gmat.At(i, j)
-			}
-			dt += u * ktt.At(i, j)
-			dd += u * dk.At(i, j)
-			df += u * fddk.At(i, j)
-		}
-		mean[j] = mu + dot(colOf(dk, j), m.st.rho)
-		variance[j] = k00 + v + 2*dg - 2*dt - dd + df
+		mean[j] = mu + dr[j]
+		variance[j] = k00 + v + 2*dg[j] - 2*dt[j] - dd[j] + df[j]
 	}
 	return nil
-}
-
-// colOf returns column j of m.
-func colOf(m *mat.Dense, j int) []float64 {
-	r, _ := m.Dims()
-	out := make([]float64, r)
-	for i := range out {
-		out[i] = m.At(i, j)
-	}
-	return out
 }
 
 // Risk returns the target test error of m on test: the mean over test points

@@ -40,7 +40,10 @@ type Settings struct {
 	// when Newton's method fails from the previous solution. Default 20.
 	MaxHalvings int
 	// Batch is the number of test points predicted at once (memory
-	// O((P_s + P_t) Batch)). Default 256.
+	// O((P_s + P_t) Batch)). Default 1024 with a dense source (a larger
+	// triangular solve with the source factor runs closer to the machine's
+	// dense rate: docs/benchmarks.md, "Where the time goes"), 256 with
+	// MatrixFree, whose P_s is large.
 	Batch int
 	// SourceQ, if positive, is used as the source order parameter q_s instead
 	// of solving the source saddle. For activations that are not odd it sets
@@ -82,7 +85,10 @@ func (s *Settings) withDefaults() Settings {
 		out.MaxHalvings = 20
 	}
 	if out.Batch <= 0 {
-		out.Batch = 256
+		out.Batch = 1024
+		if out.MatrixFree != nil {
+			out.Batch = 256
+		}
 	}
 	if out.RefineTol == 0 {
 		out.RefineTol = 0.02

@@ -238,10 +238,11 @@ func (c *Coupled) sourceTerms(ks0 *mat.Dense) (g *mat.Dense, sy, sb []float64, e
 	}
 	lowerSolve(c.src.chol, ks0) // L⁻¹ K_s0
 	g.Mul(c.z.T(), ks0)         // K_stᵀ A⁻¹ K_s0
-	for j := 0; j < nb; j++ {
-		for i := 0; i < ps; i++ {
-			z := ks0.At(i, j)
-			sy[j] += z * c.src.ly[i]
+	rz := ks0.RawMatrix()
+	for i := 0; i < ps; i++ { // row by row; each column in the order of its rows
+		zi, ly := rz.Data[i*rz.Stride:i*rz.Stride+nb], c.src.ly[i]
+		for j, z := range zi {
+			sy[j] += z * ly
 			sb[j] += z * z
 		}
 	}

@@ -59,3 +59,55 @@ func BenchmarkCouple(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPredictBatch times the predictions of BenchmarkPredictSizes at
+// P_s = 2000, P_t = 500 in batches of 256 test points (the former default)
+// and 1024 (the default: all 1000 points in one triangular solve with the
+// source factor).
+func BenchmarkPredictBatch(b *testing.B) {
+	for _, batch := range []int{256, 1024} {
+		b.Run(fmt.Sprintf("Batch=%d", batch), func(b *testing.B) {
+			if testing.Short() {
+				b.Skip("large size skipped under -short")
+			}
+			p, test := benchProblem(b, 2000, 500)
+			s, err := NewSolver(p, &Settings{SourceQ: 2, Batch: batch})
+			if err != nil {
+				b.Fatal(err)
+			}
+			m, err := s.Fit(10)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				if _, _, err := m.Predict(test.X); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkPoint times one grid point of a sweep at gamma = 10 (P_s = 2000,
+// P_t = 500, 1000 test points): the model's predictions and its
+// infinite-width and regularization-only baselines, which share the
+// coupling's target-side test kernels.
+func BenchmarkPoint(b *testing.B) {
+	if testing.Short() {
+		b.Skip("large size skipped under -short")
+	}
+	p, test := benchProblem(b, 2000, 500)
+	s, err := NewSolver(p, &Settings{SourceQ: 2})
+	if err != nil {
+		b.Fatal(err)
+	}
+	m, err := s.Fit(10)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := s.point(m, test, true); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

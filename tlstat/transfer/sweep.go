@@ -253,6 +253,11 @@ func (s *Solver) point(m *Model, test *data.Dataset, baselines bool) (Point, err
 	p := Point{Gamma: m.Gamma, Cov: m.Cov, Q: m.Q, Mean: m.Mean, ReadoutNorm: m.ReadoutNorm(), Overlap: m.Overlap(),
 		Relatedness: m.Relatedness(), Converged: m.Converged, Residual: m.Residual, Iterations: m.Iterations, Evaluations: m.Evaluations}
 	var err error
+	if baselines && test.X != nil {
+		// The model and its two baselines predict with the same
+		// coupling's target-side test kernels.
+		defer m.c.shareTest(test.X)()
+	}
 	if p.Risk, err = m.Risk(test); err != nil {
 		return p, err
 	}
