@@ -150,6 +150,9 @@ type Result struct {
 	// SecondMoment is the posterior mean of the first layer's second moment
 	// WᵀW/N over the window (nil when N0 > MaxMomentDim).
 	SecondMoment *SecondMoment
+	// ReadoutMoment is the posterior mean of v_a·v_b/N for D > 1 readouts
+	// (RunMulti), entry by entry with its diagnostics (nil for one readout).
+	ReadoutMoment *ReadoutMoment
 	// Elapsed is the wall-clock time of the run.
 	Elapsed time.Duration
 	// Chains holds the per-chain summaries in chain order.

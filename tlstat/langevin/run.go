@@ -141,6 +141,7 @@ type builtChains struct {
 	warmup, burnIn int
 	leap           int
 	freeze         bool
+	readoutD       int // readouts of the readout moment (set by spec; 0: none)
 }
 
 // buildChains makes one chain per problem and initial point: HMC chains, or
@@ -211,6 +212,9 @@ func (b *builtChains) spec(name string, gamma float64, source bool, pr *problem,
 	sp.gated[obsTrain] = pr.p > 0
 	sp.gated[obsVNorm] = true
 	sp.diagnosed[obsAcc] = test.Len() > 0 && signLabels(test.Y)
+	if d := pr.outputs(); d > 1 && b.method == HMC {
+		sp.readout, b.readoutD = d, d
+	}
 	if pr.n0 <= MaxMomentDim && !b.freeze {
 		sp.moments = pr.n0
 	}
@@ -229,5 +233,6 @@ func (b *builtChains) result(out *stageOut, set settings, n0 int) *Result {
 	res.VNorm = pooledEstimate(out, obsVNorm, set)
 	res.Accuracy = pooledEstimate(out, obsAcc, set)
 	res.SecondMoment = newSecondMoment(out.moments, n0)
+	res.ReadoutMoment = newReadoutMoment(out, b.readoutD, set)
 	return res
 }

@@ -27,6 +27,7 @@ type stageSpec struct {
 	// stage.
 	diagnosed [numObs]bool
 	moments   int              // N0 of the second moment to record (0: none)
+	readout   int              // D of the readout moment to record (0: none; multi_moment.go)
 	ckpt      *stageCheckpoint // nil: no checkpoints
 }
 
@@ -38,6 +39,8 @@ type stageOut struct {
 	diag          [numObs][]Diagnostics // pooled: one entry; per chain: one per chain
 	series        [][numObs][]float64   // per chain, the measured window
 	moments       [][]float64           // per chain, mean WᵀW/N over the window (nil: not recorded)
+	readout       [][][]float64         // per chain and packed entry, E[v_a·v_b|W]/N over the window (nil: not recorded)
+	readoutDiag   []Diagnostics         // per packed entry (nil: not recorded)
 	acceptance    []float64             // per chain, over the measured window
 	burnAccept    []float64             // per chain, during burn-in
 	step          []float64             // per chain, step size after warm-up
@@ -57,6 +60,8 @@ type chainRec struct {
 	bprp     int64
 	step     float64
 	v        []float64 // readout workspace for Observe (length N)
+	rv       [][]float64 // per packed entry, every E[v_a·v_b|W]/N after warm-up (readout moment)
+	rbuf     []float64
 }
 
 // momentBlock accumulates WᵀW/N over a run of measurements.
@@ -176,6 +181,7 @@ func runStage(sp *stageSpec, set settings, t *tracker, observe func(State)) (*st
 	out.steps = it - out.burnIn
 	ok, _, _ := sp.diagnose(recs, cut, set, out)
 	out.converged = ok
+	out.readout, out.readoutDiag = sp.readoutWindow(recs, cut)
 	if !set.auto && ok {
 		out.stop = "fixed length, converged"
 	}
@@ -240,6 +246,9 @@ func (r *chainRec) run(sp *stageSpec, set settings, t *tracker, index, from, n i
 			if meas {
 				for k, v := range o {
 					r.all[k] = append(r.all[k], v)
+				}
+				if sp.readout > 0 {
+					r.addReadout(sp.readout)
 				}
 				if sp.moments > 0 {
 					r.addMoment(sp.moments, max(1, set.check/set.thin))
