@@ -69,6 +69,9 @@ type classesSim struct {
 	BurnIn      int               `json:"burn_in"`
 	Steps       int               `json:"steps"`
 	Verdict     string            `json:"verdict"`
+	// ReadoutMoment is ⟨v_a·v_b⟩/N, theory and sampled (absent in older
+	// records: not recorded).
+	ReadoutMoment *classesMoment `json:"readout_moment,omitempty"`
 }
 
 // cells formats the simulated test error and readout norm for a markdown
@@ -186,7 +189,8 @@ func runClasses(args []string, stdout, stderr io.Writer) error {
 		}
 		out.Simulation = &classesSim{TestError: res.TestError, ReadoutNorm: res.VNorm, Converged: res.Converged,
 			Chains: *chains, BurnIn: res.BurnIn, Steps: res.Steps,
-			Verdict: study.Verdict(res.Converged, res.TestError.Mean, res.TestError.Err, risk.Total)}
+			Verdict:       study.Verdict(res.Converged, res.TestError.Mean, res.TestError.Err, risk.Total),
+			ReadoutMoment: newClassesMoment(m.Q, net.Lambda1, res.ReadoutMoment)}
 	}
 	out.Seconds = time.Since(start).Seconds()
 	if *jsonOut {
@@ -214,6 +218,9 @@ func runClasses(args []string, stdout, stderr io.Writer) error {
 			sim.TestError.Mean, sim.TestError.Err, sim.TestError.RHat, sim.TestError.ESS, sim.ReadoutNorm.Mean, sim.ReadoutNorm.Err,
 			sim.ReadoutNorm.RHat, status, sim.BurnIn, sim.Steps, sim.Chains)
 		w("verdict   %s\n", sim.Verdict)
+		if sim.ReadoutMoment != nil {
+			sim.ReadoutMoment.writeText(stdout, gs)
+		}
 	}
 	w("time      %.2fs\n", out.Seconds)
 	return nil
