@@ -104,6 +104,7 @@ func runClasses(args []string, stdout, stderr io.Writer) error {
 	maxTime := fs.Duration("max-time", 0, "with -simulate: wall-clock budget (e.g. 20m); 0 = none")
 	seed := fs.Uint64("seed", 1, "with -simulate: random seed of the chains")
 	table := fs.Bool("table", false, "print the markdown table of the stored -json -simulate records given as arguments, and nothing else")
+	cov := fs.Bool("cov", false, "with -table: the tables of the readouts' second-moment matrix v_a·v_b/N, theory Q/lambda1 against the sampled one")
 	transferFrom := fs.String("transfer", "", "transfer mode: the source task's class groups (as -groups, the same number of groups); the target is -groups with -p examples")
 	ps := fs.Int("ps", 400, "with -transfer: number of source training examples P_s")
 	sourceT := fs.Float64("source-t", 0, "with -transfer: source temperature T_s (0: same as -t)")
@@ -118,6 +119,9 @@ func runClasses(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *table {
+		if *cov {
+			return writeClassesCovTable(stdout, fs.Args())
+		}
 		return writeClassesTable(stdout, fs.Args())
 	}
 	if fs.NArg() > 0 {
@@ -281,8 +285,13 @@ func fmtFloats(xs []float64, format string) string {
 
 // writeClassesTable prints the markdown table of the stored records at paths
 // (tlstat classes -json -simulate): theory against simulation with the
-// verdict and the convergence diagnostics, one row a record.
+// verdict and the convergence diagnostics, one row a record. A first
+// argument -cov (as a marked table of a document passes the command's
+// arguments) prints writeClassesCovTable instead.
 func writeClassesTable(w io.Writer, paths []string) error {
+	if len(paths) > 0 && paths[0] == "-cov" {
+		return writeClassesCovTable(w, paths[1:])
+	}
 	if len(paths) == 0 {
 		return fmt.Errorf("-table: no record files given")
 	}

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"path/filepath"
 	"sort"
+	"strings"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -135,4 +139,85 @@ func (c *classesMoment) writeText(w io.Writer, groups [][]int) {
 		fmt.Fprintf(w, "          (%d, %d) %s·%s: theory %+.5f, Langevin %+.5f ± %.5f (R̂ %.3f, bulk ESS %.0f): %s\n", a, b,
 			groupString(groups[a]), groupString(groups[b]), c.Theory[a][b], e.Mean, e.Err, e.RHat, e.ESS, momentVerdict(e, c.Theory[a][b]))
 	}
+}
+
+// writeClassesCovTable prints the markdown tables of the readouts'
+// second-moment matrix of the stored records at paths (tlstat classes
+// -simulate -json): for every record the diagonal mean and the
+// momentTopOff off-diagonal entries of largest theoretical magnitude,
+// theory against simulation with a verdict each, then one summary row a
+// record. Records without the matrix (older ones) say "not recorded".
+func writeClassesCovTable(w io.Writer, paths []string) error {
+	if len(paths) == 0 {
+		return fmt.Errorf("-table -cov: no record files given")
+	}
+	type rec struct {
+		name string
+		doc  classesOutput
+	}
+	var recs []rec
+	for _, path := range paths {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		var probe struct {
+			Rows json.RawMessage `json:"rows"`
+		}
+		if err := json.Unmarshal(b, &probe); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		if probe.Rows != nil {
+			return fmt.Errorf("%s: a transfer record; -table -cov reads single-network records", path)
+		}
+		var d classesOutput
+		if err := json.Unmarshal(b, &d); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		if d.Simulation == nil {
+			return fmt.Errorf("%s: no simulation in the record (run with -simulate)", path)
+		}
+		recs = append(recs, rec{strings.TrimSuffix(filepath.Base(path), ".json"), d})
+	}
+	fmt.Fprintln(w, "| run | D | entry | theory Q/λ1 | Langevin (± s.e.) | verdict | R̂, bulk ESS |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
+	for _, r := range recs {
+		sim, d := r.doc.Simulation, len(r.doc.Groups)
+		vn := sim.ReadoutNorm
+		fmt.Fprintf(w, "| %s | %d | diagonal mean | %.4f | %.4f ± %s | %s | %.3f, %.0f |\n", r.name, d, r.doc.ReadoutNorm,
+			vn.Mean, fmtErr(vn.Err, 4), momentVerdict(vn, r.doc.ReadoutNorm), vn.RHat, vn.ESS)
+		m := sim.ReadoutMoment
+		if m == nil {
+			fmt.Fprintf(w, "| %s | %d | off-diagonal | not recorded | not recorded | – | – |\n", r.name, d)
+			continue
+		}
+		for _, ab := range m.summary().offDiagonal {
+			a, b := ab[0], ab[1]
+			e, th := m.Sampled[a][b], m.Theory[a][b]
+			fmt.Fprintf(w, "| %s | %d | (%d, %d) %s·%s | %+.5f | %+.5f ± %s | %s | %.3f, %.0f |\n", r.name, d, a, b,
+				groupString(r.doc.Groups[a]), groupString(r.doc.Groups[b]), th, e.Mean, fmtErr(e.Err, 5), momentVerdict(e, th), e.RHat, e.ESS)
+		}
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| run | D | largest \\|Langevin − theory\\| / theory diagonal mean (entry) | ‖Langevin − theory‖_F / ‖theory‖_F | entries within 2σ | worst R̂ | smallest ESS (bulk, tail) | every entry converged |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|")
+	for _, r := range recs {
+		d := len(r.doc.Groups)
+		m := r.doc.Simulation.ReadoutMoment
+		if m == nil {
+			fmt.Fprintf(w, "| %s | %d | not recorded | not recorded | – | – | – | – |\n", r.name, d)
+			continue
+		}
+		s := m.summary()
+		fmt.Fprintf(w, "| %s | %d | %.3f (%d, %d) | %.3f | %d of %d | %.3f | %.0f, %.0f | %s |\n", r.name, d, s.maxDiff, s.maxAt[0], s.maxAt[1],
+			s.frobenius, s.within, s.entries, s.worstR, s.minESS, s.tail, momentYes(s.converged))
+	}
+	return nil
+}
+
+func momentYes(ok bool) string {
+	if ok {
+		return "yes"
+	}
+	return "NO"
 }

@@ -82,7 +82,8 @@ func TestClassesBadFlags(t *testing.T) {
 // theory is exact, the linear activation: the converged simulation of three
 // outputs agrees with it (within 4 standard errors plus 1% for the
 // finite-width corrections at N = 60, which the single-output linear runs
-// of docs/validation.md show to be far smaller).
+// of docs/validation.md show to be far smaller), and so does its matrix of
+// readout second moments.
 func TestClassesSimulateLinear(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a Langevin run of a few seconds")
@@ -112,5 +113,26 @@ func TestClassesSimulateLinear(t *testing.T) {
 		if math.Abs(c.est-c.want) > 4*c.err+0.01*c.want {
 			t.Errorf("%s: simulated %v ± %v, theory %v", c.what, c.est, c.err, c.want)
 		}
+	}
+	// The readouts' second-moment matrix: every entry against Q/λ1 with
+	// the same allowance (1% of the diagonal mean for the off-diagonal
+	// entries), and its diagonal mean is the sampled |v|²/N (the same
+	// draws: rounding only).
+	m := sim.ReadoutMoment
+	if m == nil || len(m.Theory) != 3 || len(m.Sampled) != 3 {
+		t.Fatalf("readout moment %+v, want 3×3", m)
+	}
+	diag := 0.0
+	for a := range 3 {
+		diag += m.Sampled[a][a].Mean / 3
+		for b := range 3 {
+			e, th := m.Sampled[a][b], m.Theory[a][b]
+			if math.Abs(e.Mean-th) > 4*e.Err+0.01*doc.ReadoutNorm {
+				t.Errorf("v_%d·v_%d/N: simulated %v ± %v, theory %v", a, b, e.Mean, e.Err, th)
+			}
+		}
+	}
+	if math.Abs(diag-sim.ReadoutNorm.Mean) > 1e-12 {
+		t.Errorf("mean of the diagonal %v, |v|²/N %v", diag, sim.ReadoutNorm.Mean)
 	}
 }
