@@ -178,3 +178,34 @@ func newReadoutMoment(out *stageOut, d int, set settings) *ReadoutMoment {
 	}
 	return m
 }
+
+// targetReadoutMoment returns the readout moment of a transfer target
+// stage (g snapshots per source chain, d readouts), every entry averaged
+// and diagnosed as targetEstimate does the gated quantities: the error
+// from the spread across source chains, R̂ and ESS from DiagnoseGroups
+// with one chain a group (nil when not recorded).
+func targetReadoutMoment(out *stageOut, g, d int, set settings) *ReadoutMoment {
+	if out.readoutDiag == nil || len(out.readout) == 0 {
+		return nil
+	}
+	nc := len(out.readout)
+	m := &ReadoutMoment{D: d, Entries: make([]Estimate, len(out.readoutDiag))}
+	for j, dg := range out.readoutDiag {
+		means := make([]float64, nc)
+		for i := range means {
+			means[i] = meanOf(out.readout[i][j])
+		}
+		if ng := nc / g; ng > 1 {
+			x := make([]float64, ng)
+			for i := range x {
+				x[i] = meanOf(means[i*g : (i+1)*g])
+			}
+			means = x
+		}
+		e := meanErr(means)
+		e.RHat, e.ESS, e.ESSTail = dg.RHat, dg.ESSBulk, dg.ESSTail
+		e.Converged = dg.Converged(set.maxRHat, set.minESS)
+		m.Entries[j] = e
+	}
+	return m
+}

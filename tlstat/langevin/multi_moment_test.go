@@ -1,6 +1,7 @@
 package langevin
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -156,5 +157,51 @@ func TestRunMultiReadoutMoment(t *testing.T) {
 	}
 	if one.ReadoutMoment != nil {
 		t.Errorf("one output recorded a readout moment %+v", one.ReadoutMoment)
+	}
+}
+
+// TestTransferMultiReadoutMoment checks the readout moments of a short
+// TransferMulti: recorded for the source and every target stage, with the
+// mean of the diagonal equal to the reported |v|²/N (the same draws
+// averaged in the same way: rounding only).
+func TestTransferMultiReadoutMoment(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	const d, n0 = 3, 5
+	mk := func(p int) *data.MultiDataset {
+		x := mat.NewDense(p, n0, nil)
+		y := mat.NewDense(p, d, nil)
+		for i := range p {
+			for j := range n0 {
+				x.Set(i, j, rng.NormFloat64())
+			}
+			y.Set(i, i%d, 1)
+		}
+		return &data.MultiDataset{X: x, Y: y}
+	}
+	net := Network{N: 6, T: 0.2, Lambda0: 1, Lambda1: 1}
+	s := &Sampler{Src: rand.NewPCG(6, 7), Chains: 2, BurnIn: 30, Steps: 40}
+	res, err := s.TransferMulti(net, MultiTransferProblem{Source: mk(15), Target: mk(9), Gammas: []float64{0, 2}, Snapshots: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(what string, m *ReadoutMoment, vn Estimate) {
+		t.Helper()
+		if m == nil || m.D != d {
+			t.Fatalf("%s: readout moment %+v, want D = %d", what, m, d)
+		}
+		tr := 0.0
+		for a := range d {
+			tr += m.At(a, a).Mean / d
+		}
+		if !scalar.EqualWithinAbsOrRel(tr, vn.Mean, 1e-12, 1e-12) {
+			t.Errorf("%s: mean of the diagonal %.15g, |v|²/N %.15g", what, tr, vn.Mean)
+		}
+		if e := m.At(1, 0); !(e.Err > 0) || !(e.ESS > 0) {
+			t.Errorf("%s: entry (1, 0) lacks diagnostics: %+v", what, e)
+		}
+	}
+	check("source", res.Source.ReadoutMoment, res.Source.VNorm)
+	for _, tr := range res.Targets {
+		check(fmt.Sprintf("gamma %v", tr.Gamma), tr.ReadoutMoment, tr.VNorm)
 	}
 }

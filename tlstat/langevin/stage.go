@@ -59,7 +59,7 @@ type chainRec struct {
 	bacc     int64 // during burn-in
 	bprp     int64
 	step     float64
-	v        []float64 // readout workspace for Observe (length N)
+	v        []float64   // readout workspace for Observe (length N)
 	rv       [][]float64 // per packed entry, every E[v_a·v_b|W]/N after warm-up (readout moment)
 	rbuf     []float64
 }

@@ -53,6 +53,9 @@ type TargetResult struct {
 	Acceptance float64
 	// SecondMoment is the target first layer's WᵀW/N over the window.
 	SecondMoment *SecondMoment
+	// ReadoutMoment is the target's v_a·v_b/N for D > 1 readouts
+	// (TransferMulti), averaged and diagnosed like VNorm (nil otherwise).
+	ReadoutMoment *ReadoutMoment
 	// Elapsed is the wall-clock time of the stage.
 	Elapsed time.Duration
 	// Chains holds the target chains: chain k follows snapshot k%Snapshots

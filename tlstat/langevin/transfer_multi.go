@@ -164,6 +164,7 @@ func (s *Sampler) transfer(net Network, tp TransferProblem, more *transferOutput
 			*e = targetEstimate(tout, tr.Chains, snaps, k, set)
 		}
 		tr.Overlap, tr.Accuracy = nanEstimate(), nanEstimate()
+		tr.ReadoutMoment = targetReadoutMoment(tout, snaps, tb.readoutD, set)
 		res.Targets = append(res.Targets, tr)
 	}
 	return res, nil

@@ -112,6 +112,18 @@ func TestTransferMultiLinear(t *testing.T) {
 			t.Errorf("gamma 0 %s differs from RunMulti by %.4f (> 4 × %.4f)", c.name, d, e)
 		}
 	}
+	// The readouts' second-moment matrix likewise, entry by entry.
+	if g0.ReadoutMoment == nil || ref.ReadoutMoment == nil {
+		t.Fatalf("readout moment not recorded: transfer %v, RunMulti %v", g0.ReadoutMoment, ref.ReadoutMoment)
+	}
+	for a := range 2 {
+		for b := 0; b <= a; b++ {
+			got, want := g0.ReadoutMoment.At(a, b), ref.ReadoutMoment.At(a, b)
+			if d, e := got.Mean-want.Mean, math.Hypot(got.Err, want.Err); math.Abs(d) > 4*e { // 4σ
+				t.Errorf("gamma 0 v_%d·v_%d/N: transfer %.4f ± %.4f, RunMulti %.4f ± %.4f", a, b, got.Mean, got.Err, want.Mean, want.Err)
+			}
+		}
+	}
 	sv, err := transfer.NewMultiSolver(transfer.MultiProblem{Source: src, Target: tgt, Net: rkgp.Network(net)}, nil)
 	if err != nil {
 		t.Fatal(err)
