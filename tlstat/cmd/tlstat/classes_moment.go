@@ -70,6 +70,19 @@ type classesMomentSummary struct {
 // largest theoretical |Q_ab|.
 const momentTopOff = 3
 
+// symRows returns the symmetric matrix of the rows of a square matrix
+// (its lower triangle).
+func symRows(rows [][]float64) *mat.SymDense {
+	d := len(rows)
+	m := mat.NewSymDense(d, nil)
+	for a := range d {
+		for b := 0; b <= a; b++ {
+			m.SetSym(a, b, rows[a][b])
+		}
+	}
+	return m
+}
+
 // summary compares the sampled matrix with the theory.
 func (c *classesMoment) summary() classesMomentSummary {
 	d := len(c.Theory)
@@ -146,14 +159,17 @@ func (c *classesMoment) writeText(w io.Writer, groups [][]int) {
 // -simulate -json): for every record the diagonal mean and the
 // momentTopOff off-diagonal entries of largest theoretical magnitude,
 // theory against simulation with a verdict each, then one summary row a
-// record. Records without the matrix (older ones) say "not recorded".
+// record (for a transfer record, every simulated target coupling against
+// Q_t/λ1). Records without the matrix (older ones) say "not recorded".
 func writeClassesCovTable(w io.Writer, paths []string) error {
 	if len(paths) == 0 {
 		return fmt.Errorf("-table -cov: no record files given")
 	}
 	type rec struct {
-		name string
-		doc  classesOutput
+		name   string
+		groups [][]int
+		theory float64 // tr Q/(D λ1)
+		sim    *classesSim
 	}
 	var recs []rec
 	for _, path := range paths {
@@ -167,8 +183,23 @@ func writeClassesCovTable(w io.Writer, paths []string) error {
 		if err := json.Unmarshal(b, &probe); err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
+		name := strings.TrimSuffix(filepath.Base(path), ".json")
 		if probe.Rows != nil {
-			return fmt.Errorf("%s: a transfer record; -table -cov reads single-network records", path)
+			// A transfer record: its simulated target couplings.
+			var d classesTransferOutput
+			if err := json.Unmarshal(b, &d); err != nil {
+				return fmt.Errorf("%s: %w", path, err)
+			}
+			n := len(recs)
+			for _, r := range d.Rows {
+				if r.Simulation != nil {
+					recs = append(recs, rec{fmt.Sprintf("%s, target γ = %g", name, r.Gamma), d.Groups, r.ReadoutNorm, r.Simulation})
+				}
+			}
+			if len(recs) == n {
+				return fmt.Errorf("%s: no simulation in the record (run with -simulate)", path)
+			}
+			continue
 		}
 		var d classesOutput
 		if err := json.Unmarshal(b, &d); err != nil {
@@ -177,15 +208,15 @@ func writeClassesCovTable(w io.Writer, paths []string) error {
 		if d.Simulation == nil {
 			return fmt.Errorf("%s: no simulation in the record (run with -simulate)", path)
 		}
-		recs = append(recs, rec{strings.TrimSuffix(filepath.Base(path), ".json"), d})
+		recs = append(recs, rec{name, d.Groups, d.ReadoutNorm, d.Simulation})
 	}
 	fmt.Fprintln(w, "| run | D | entry | theory Q/λ1 | Langevin (± s.e.) | verdict | R̂, bulk ESS |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
 	for _, r := range recs {
-		sim, d := r.doc.Simulation, len(r.doc.Groups)
+		sim, d := r.sim, len(r.groups)
 		vn := sim.ReadoutNorm
-		fmt.Fprintf(w, "| %s | %d | diagonal mean | %.4f | %.4f ± %s | %s | %.3f, %.0f |\n", r.name, d, r.doc.ReadoutNorm,
-			vn.Mean, fmtErr(vn.Err, 4), momentVerdict(vn, r.doc.ReadoutNorm), vn.RHat, vn.ESS)
+		fmt.Fprintf(w, "| %s | %d | diagonal mean | %.4f | %.4f ± %s | %s | %.3f, %.0f |\n", r.name, d, r.theory,
+			vn.Mean, fmtErr(vn.Err, 4), momentVerdict(vn, r.theory), vn.RHat, vn.ESS)
 		m := sim.ReadoutMoment
 		if m == nil {
 			fmt.Fprintf(w, "| %s | %d | off-diagonal | not recorded | not recorded | – | – |\n", r.name, d)
@@ -195,15 +226,15 @@ func writeClassesCovTable(w io.Writer, paths []string) error {
 			a, b := ab[0], ab[1]
 			e, th := m.Sampled[a][b], m.Theory[a][b]
 			fmt.Fprintf(w, "| %s | %d | (%d, %d) %s·%s | %+.5f | %+.5f ± %s | %s | %.3f, %.0f |\n", r.name, d, a, b,
-				groupString(r.doc.Groups[a]), groupString(r.doc.Groups[b]), th, e.Mean, fmtErr(e.Err, 5), momentVerdict(e, th), e.RHat, e.ESS)
+				groupString(r.groups[a]), groupString(r.groups[b]), th, e.Mean, fmtErr(e.Err, 5), momentVerdict(e, th), e.RHat, e.ESS)
 		}
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "| run | D | largest \\|Langevin − theory\\| / theory diagonal mean (entry) | ‖Langevin − theory‖_F / ‖theory‖_F | entries within 2σ | worst R̂ | smallest ESS (bulk, tail) | every entry converged |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|")
 	for _, r := range recs {
-		d := len(r.doc.Groups)
-		m := r.doc.Simulation.ReadoutMoment
+		d := len(r.groups)
+		m := r.sim.ReadoutMoment
 		if m == nil {
 			fmt.Fprintf(w, "| %s | %d | not recorded | not recorded | – | – | – | – |\n", r.name, d)
 			continue

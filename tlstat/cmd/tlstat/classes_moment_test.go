@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"math"
 	"strings"
 	"testing"
@@ -93,5 +94,56 @@ func TestNewClassesMoment(t *testing.T) {
 	}
 	if c := newClassesMoment(mat.NewSymDense(3, nil), 1, m); c != nil {
 		t.Errorf("size mismatch recorded %+v", c)
+	}
+}
+
+// TestClassesTransferMoment checks that `tlstat classes -transfer
+// -simulate -json` records the readout moments of the source (against
+// Q_s/λ1) and of every target coupling (against Q_t/λ1), diagonal means
+// equal to the recorded |v|²/N, and that -table -cov reads the record.
+// The chains are far too short to converge: only the bookkeeping is
+// checked.
+func TestClassesTransferMoment(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a few seconds of transfer chains")
+	}
+	var out, errb bytes.Buffer
+	args := []string{"classes", "-json", "-transfer", "0|1|2", "-groups", "0|1|2", "-n", "20", "-ps", "40", "-p", "20", "-ptest", "50",
+		"-t", "0.2", "-gamma", "1", "-simulate", "-max-steps", "700", "-chains", "2"}
+	if code := run(args, &out, &errb); code != 0 {
+		t.Fatalf("exit code %d, stderr %s", code, errb.String())
+	}
+	var doc classesTransferOutput
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	check := func(what string, m *classesMoment, q [][]float64, vn float64) {
+		t.Helper()
+		if m == nil || len(m.Theory) != 3 || len(m.Sampled) != 3 {
+			t.Fatalf("%s: readout moment %+v, want 3×3", what, m)
+		}
+		diag := 0.0
+		for a := range 3 {
+			diag += m.Sampled[a][a].Mean / 3
+			for b := range 3 {
+				if m.Theory[a][b] != q[a][b]/doc.Lambda1 {
+					t.Errorf("%s: theory entry (%d, %d) %v, want Q/λ1 = %v", what, a, b, m.Theory[a][b], q[a][b]/doc.Lambda1)
+				}
+			}
+		}
+		// The same draws averaged in the same way: rounding only.
+		if math.Abs(diag-vn) > 1e-12 {
+			t.Errorf("%s: mean of the diagonal %v, |v|²/N %v", what, diag, vn)
+		}
+	}
+	if doc.SimSrc == nil || len(doc.Rows) != 1 || doc.Rows[0].Simulation == nil {
+		t.Fatalf("record without simulations: %s", out.String())
+	}
+	check("source", doc.SimSrc.ReadoutMoment, doc.SourceQ, doc.SimSrc.VNorm.Mean)
+	check("target", doc.Rows[0].Simulation.ReadoutMoment, doc.Rows[0].QT, doc.Rows[0].Simulation.ReadoutNorm.Mean)
+	path := writeTestJSON(t, t.TempDir(), "tr.json", doc)
+	var tab bytes.Buffer
+	if err := writeClassesCovTable(&tab, []string{path}); err != nil || !strings.Contains(tab.String(), "| tr, target γ = 1 | 3 | (") {
+		t.Errorf("table (%v):\n%s", err, tab.String())
 	}
 }

@@ -58,6 +58,9 @@ type classesTransferSrcSm struct {
 	Converged bool              `json:"converged"`
 	BurnIn    int               `json:"burn_in"`
 	Steps     int               `json:"steps"`
+	// ReadoutMoment is ⟨v_a·v_b⟩/N of the source, theory Q_s/λ1 and
+	// sampled (absent in older records: not recorded).
+	ReadoutMoment *classesMoment `json:"readout_moment,omitempty"`
 }
 
 // classesTransferRow is the theory (and simulation) at one coupling.
@@ -212,12 +215,14 @@ func runClassesTransfer(o classesTransferOpts) error {
 		if err != nil {
 			return err
 		}
-		out.SimSrc = &classesTransferSrcSm{VNorm: res.Source.VNorm, Converged: res.Source.Converged, BurnIn: res.Source.BurnIn, Steps: res.Source.Steps}
+		out.SimSrc = &classesTransferSrcSm{VNorm: res.Source.VNorm, Converged: res.Source.Converged, BurnIn: res.Source.BurnIn, Steps: res.Source.Steps,
+			ReadoutMoment: newClassesMoment(sv.QSource(), o.net.Lambda1, res.Source.ReadoutMoment)}
 		for i, tr := range res.Targets {
 			row := &out.Rows[i]
 			row.Simulation = &classesSim{TestError: tr.TestError, ReadoutNorm: tr.VNorm, Converged: tr.Converged,
 				Chains: len(tr.Chains), BurnIn: tr.BurnIn, Steps: tr.Steps,
-				Verdict: study.Verdict(tr.Converged, tr.TestError.Mean, tr.TestError.Err, row.Theory.Total)}
+				Verdict:       study.Verdict(tr.Converged, tr.TestError.Mean, tr.TestError.Err, row.Theory.Total),
+				ReadoutMoment: newClassesMoment(symRows(row.QT), o.net.Lambda1, tr.ReadoutMoment)}
 		}
 	}
 	out.Seconds = time.Since(o.start).Seconds()
@@ -246,6 +251,9 @@ func runClassesTransfer(o classesTransferOpts) error {
 			w("  Langevin test error %.4f ± %.4f (R̂ %.3f, bulk ESS %.0f), <|v|²>/N %.4f ± %.4f (R̂ %.3f); %s after %d + %d iterations of %d chains; %s\n",
 				sim.TestError.Mean, sim.TestError.Err, sim.TestError.RHat, sim.TestError.ESS, sim.ReadoutNorm.Mean, sim.ReadoutNorm.Err,
 				sim.ReadoutNorm.RHat, status, sim.BurnIn, sim.Steps, sim.Chains, sim.Verdict)
+			if sim.ReadoutMoment != nil {
+				sim.ReadoutMoment.writeText(o.stdout, o.tgt)
+			}
 		}
 	}
 	w("frozen    (gamma = inf) error %s  mean %.6f  accuracy %.4f\n", fmtRiskOutputs(out.Frozen), out.Frozen.Total, out.Frozen.Accuracy)
