@@ -34,14 +34,14 @@ func momentTestRecord(withMoment bool) classesOutput {
 // [[1, 0.2], [0.2, 1]], sampled [[1.1, 0.215], [0.215, 0.9]] ± 0.01 each.
 // The differences 0.1, 0.015, −0.1 give the largest |difference| 0.1 of
 // the diagonal mean 1 at (0, 0), the Frobenius gap
-// √(0.01 + 2·0.015² + 0.01)/√(2 + 2·0.04), and one entry of three within
-// 2σ = 0.02, the off-diagonal one.
+// √(0.01 + 2·0.015² + 0.01)/√(2 + 2·0.04) (off-diagonal: 0.015/0.2), and
+// one entry of three within 2σ = 0.02, the off-diagonal one.
 func TestClassesMomentSummary(t *testing.T) {
 	s := momentTestRecord(true).Simulation.ReadoutMoment.summary()
 	wantFrob := math.Sqrt(0.02+2*0.015*0.015) / math.Sqrt(2.08)
 	// Sums of a few products: rounding only.
 	const tol = 1e-12
-	if math.Abs(s.maxDiff-0.1) > tol || s.maxAt != [2]int{0, 0} || math.Abs(s.frobenius-wantFrob) > tol ||
+	if math.Abs(s.maxDiff-0.1) > tol || math.Abs(s.frobeniusOff-0.075) > tol || s.maxAt != [2]int{0, 0} || math.Abs(s.frobenius-wantFrob) > tol ||
 		s.within != 1 || s.entries != 3 || len(s.offDiagonal) != 1 || s.offDiagonal[0] != [2]int{1, 0} {
 		t.Errorf("summary %+v, want largest difference 0.1 at (0, 0), Frobenius gap %v, 1 of 3 within 2σ", s, wantFrob)
 	}
@@ -66,7 +66,7 @@ func TestClassesCovTable(t *testing.T) {
 	for _, want := range []string{
 		"| new | 2 | diagonal mean | 1.0000 | 1.0000 ± 0.0100 | within 2σ | 1.002, 800 |",
 		"| new | 2 | (1, 0) {1}·{0} | +0.20000 | +0.21500 ± 0.01000 | within 2σ | 1.002, 800 |",
-		"| new | 2 | 0.100 (0, 0) | 0.099 | 1 of 3 | 1.002 | 800, 700 | yes |",
+		"| new | 2 | 0.100 (0, 0) | 0.099, 0.075 | 1 of 3 | 1.002 | 800, 700 | yes |",
 		"| old | 2 | off-diagonal | not recorded |",
 		"| old | 2 | not recorded | not recorded |",
 	} {
