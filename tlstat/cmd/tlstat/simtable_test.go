@@ -102,7 +102,7 @@ func TestValidationDocsInSync(t *testing.T) {
 	for _, c := range []struct {
 		page   string
 		tables int // the marked tables the page has now: fewer means a marker was lost
-	}{{"validation.md", 9}, {"transfer-results.md", 3}} {
+	}{{"validation.md", 10}, {"transfer-results.md", 3}} {
 		path := filepath.Join("docs", c.page)
 		page, err := os.ReadFile(path)
 		if err != nil {
