@@ -53,3 +53,16 @@ out=docs/validation/classes/transfer10
 mkdir -p "$out"
 record transfer10_split_N200_Ps400_Pt100_T0.05 classes -transfer '0|1|2|3|4|5|6|7|8|9' -groups '0|1|2|3|4|5|6|7|8|9' -split \
 	-n 200 -ps 400 -p 100 -t 0.05 -gamma 0,1,3,10,30 -ptest 1000 -json
+
+# The readouts' second-moment matrix v_a·v_b/N against the theory's Q/lambda1
+# (recorded as simulation.readout_moment; tlstat classes -table -cov): the
+# cheapest multi-output rows, at N = 100, P = 200.
+out=docs/validation/classes
+row_cov() {
+	local name=$1
+	shift
+	record "$name" classes "$@" -ptest 1000 -simulate -max-time 20m -json
+}
+row_cov classes10_N100_P200_T0.05 -n 100 -p 200 -t 0.05
+row_cov classes3_N100_P200_T0.05 -n 100 -p 200 -t 0.05 -groups '0,2,4,6|1,3,5,7|8,9'
+row_cov classes10_N100_P200_T0.05_linear -n 100 -p 200 -t 0.05 -act linear
