@@ -106,7 +106,7 @@ func BenchmarkPoint(b *testing.B) {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		if _, err := s.point(m, test, true); err != nil {
+		if _, err := s.point(m, test, true, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/tlstat/tlstat/tlstat/data"
 	"github.com/tlstat/tlstat/tlstat/rkgp"
@@ -74,6 +75,8 @@ type SweepResult struct {
 	Scratch, Frozen Point
 	// Best is the optimal coupling.
 	Best Optimum
+	// Timing is the wall-clock time of the sweep's stages.
+	Timing SweepTiming
 	// Relatedness is the relatedness score of the pair: the cosine
 	//
 	//	R = (Bᵀ A⁻¹ y_s)·y_t / (|Bᵀ A⁻¹ y_s| |y_t|)
@@ -90,6 +93,23 @@ type SweepResult struct {
 	// {2,3,6,7}: 0.083; erf teachers (N0 = 150, P_t = 200, mean of four
 	// draws): rho = 0, 0.5, 0.9, -0.9 give 0.077, 0.428, 0.823, 0.814.
 	Relatedness float64
+}
+
+// SweepTiming is the wall-clock time of the stages of a Sweep.
+type SweepTiming struct {
+	// Solve is the continuation in gamma over the grid: each coupling's
+	// kernels and source projections (L⁻¹K_st) and the saddle-point solves.
+	Solve time.Duration
+	// Predict is the test predictions of the scratch and grid solutions.
+	Predict time.Duration
+	// Baselines is the infinite-width and regularization-only baselines at
+	// the grid points (the regularization-only saddles and both baselines'
+	// predictions).
+	Baselines time.Duration
+	// Frozen is the frozen-feature limit (gamma = +Inf): solve and predictions.
+	Frozen time.Duration
+	// Refine is the golden-section refinement of the optimal coupling.
+	Refine time.Duration
 }
 
 // Sweep solves the transfer theory on a grid of couplings by continuation in
@@ -116,7 +136,8 @@ func (s *Solver) Sweep(gammas []float64, test *data.Dataset) (*SweepResult, erro
 
 	out := &SweepResult{QSource: s.qs}
 	var err error
-	if out.Scratch, err = s.point(s.scratch, test, false); err != nil {
+	tm := &out.Timing
+	if out.Scratch, err = s.point(s.scratch, test, false, tm); err != nil {
 		return out, err
 	}
 	// solved keeps the seeds of the refinement (order parameters only):
@@ -125,14 +146,16 @@ func (s *Solver) Sweep(gammas []float64, test *data.Dataset) (*SweepResult, erro
 	solved := []*Model{s.scratch.seed()}
 	prev := s.scratch
 	for _, g := range grid {
+		t0 := time.Now()
 		m, ferr := s.continueFrom(prev, g)
+		tm.Solve += time.Since(t0)
 		if m == nil {
 			return out, ferr
 		}
 		if ferr != nil && m.Gamma != g {
 			ferr = fmt.Errorf("transfer: continuation towards gamma = %v stopped: %w", g, ferr)
 		}
-		pt, perr := s.point(m, test, true)
+		pt, perr := s.point(m, test, true, tm)
 		if perr != nil {
 			return out, perr
 		}
@@ -143,11 +166,14 @@ func (s *Solver) Sweep(gammas []float64, test *data.Dataset) (*SweepResult, erro
 		solved = append(solved, m.seed())
 		prev = m
 	}
+	t0 := time.Now()
 	fm, ferr := s.continueFrom(prev, posInf)
 	if fm == nil {
 		return out, ferr
 	}
-	if out.Frozen, err = s.point(fm, test, false); err != nil {
+	out.Frozen, err = s.point(fm, test, false, nil)
+	tm.Frozen = time.Since(t0)
+	if err != nil {
 		return out, err
 	}
 	out.Relatedness = out.Frozen.Relatedness
@@ -173,7 +199,9 @@ func (s *Solver) Sweep(gammas []float64, test *data.Dataset) (*SweepResult, erro
 		} else {
 			a = math.Log(bp.Gamma) - (b - math.Log(bp.Gamma)) // mirror the upper neighbour
 		}
+		t0 := time.Now()
 		g, e, rerr := s.refine(a, b, test, &solved)
+		out.Timing.Refine = time.Since(t0)
 		if rerr == nil && e < out.Best.Error {
 			out.Best.Gamma, out.Best.Error, out.Best.Refined = g, e, true
 		}
@@ -248,8 +276,8 @@ func logOr(g float64) float64 {
 }
 
 // point evaluates a solved model and, if baselines, the gamma-dependent
-// baselines sharing its kernels.
-func (s *Solver) point(m *Model, test *data.Dataset, baselines bool) (Point, error) {
+// baselines sharing its kernels; it adds its time to tm, if not nil.
+func (s *Solver) point(m *Model, test *data.Dataset, baselines bool, tm *SweepTiming) (Point, error) {
 	p := Point{Gamma: m.Gamma, Cov: m.Cov, Q: m.Q, Mean: m.Mean, ReadoutNorm: m.ReadoutNorm(), Overlap: m.Overlap(),
 		Relatedness: m.Relatedness(), Converged: m.Converged, Residual: m.Residual, Iterations: m.Iterations, Evaluations: m.Evaluations}
 	var err error
@@ -258,11 +286,16 @@ func (s *Solver) point(m *Model, test *data.Dataset, baselines bool) (Point, err
 		// coupling's target-side test kernels.
 		defer m.c.shareTest(test.X)()
 	}
-	if p.Risk, err = m.Risk(test); err != nil {
-		return p, err
+	t0 := time.Now()
+	p.Risk, err = m.Risk(test)
+	if tm != nil {
+		tm.Predict += time.Since(t0)
+		if baselines {
+			defer func(t0 time.Time) { tm.Baselines += time.Since(t0) }(time.Now())
+		}
 	}
-	if !baselines {
-		return p, nil
+	if err != nil || !baselines {
+		return p, err
 	}
 	var nn *Model
 	if s.mean {

@@ -21,7 +21,7 @@ func TestSharedTestKernels(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pt, err := s.point(m, test, true)
+	pt, err := s.point(m, test, true, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/tlstat/tlstat/tlstat/rkgp"
 	"github.com/tlstat/tlstat/tlstat/study"
 	"github.com/tlstat/tlstat/tlstat/transfer"
 )
@@ -130,6 +131,8 @@ func runTransfer(args []string, stdout, stderr io.Writer) error {
 	jsonOut := fs.Bool("json", false, "write one JSON object {\"results\": [...], ...} instead of a table")
 	mf := addTransferMFFlags(fs)
 	variant := fs.String("variant", "", "also predict with a theory variant: cumulant (opt-in, a Monte Carlo estimate per grid coupling; docs/theory.md §4)")
+	timing := fs.Bool("timing", false, "print the wall-clock time of each stage to stderr")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the command to this file (go tool pprof)")
 	equiv := fs.String("equiv-sizes", "", "if set (e.g. 100,200,400,800), also compute the data-equivalent gain: the scratch learning curve on the first P target training images for these P (images only)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: tlstat transfer [flags]\n\nSolves the Franz–Parisi transfer theory over -gamma and prints the target test error with\nscratch, infinite-width, regularization-only and frozen-feature baselines, the optimal gamma and the gain.\n\nflags:")
@@ -151,6 +154,12 @@ func runTransfer(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	stopProfile, err := startTransferProfile(*cpuProfile)
+	if err != nil {
+		return err
+	}
+	defer stopProfile()
+	clock := newTransferClock()
 	if *variant != "" && *variant != "cumulant" {
 		return fmt.Errorf("-variant %q: the transfer theory has the variant cumulant", *variant)
 	}
@@ -171,6 +180,7 @@ func runTransfer(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	clock.lap("load data")
 	var set *transfer.Settings
 	if mf.use(srcTr.Len()) {
 		set = &transfer.Settings{MatrixFree: mf.settings(stderr), Batch: mf.batch}
@@ -179,10 +189,12 @@ func runTransfer(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	clock.lap("setup")
 	sw, sweepErr := sv.Sweep(gammas, tgtTe)
 	if sw == nil {
 		return sweepErr
 	}
+	clock.lap("sweep")
 	out := transferOutput{
 		Task:    tf.String(),
 		Network: fmt.Sprintf("N=%d T=%g T_s=%g lambda0=%g lambda1=%g act=%s", net.N, net.T, sourceT(*sourceTemp, net.T), net.Lambda0, net.Lambda1, net.Activation().Name()),
@@ -201,6 +213,7 @@ func runTransfer(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	clock.lap("trust lines (incl. Gaussian-equivalence checks)")
 	for _, p := range sw.Points {
 		out.Results = append(out.Results, transferRow{Gamma: p.Gamma, QS: sw.QSource, QT: p.Q.T, QST: p.Q.ST, QTT: p.Q.TT,
 			CT: p.Mean.T, CST: p.Mean.ST, CTT: p.Mean.TT,
@@ -211,6 +224,7 @@ func runTransfer(args []string, stdout, stderr io.Writer) error {
 	}
 	if *variant == "cumulant" {
 		transferCumulantRows(sv, out.Results, tgtTe, stderr)
+		clock.lap("cumulant variant")
 	}
 	if sweepErr == nil && sizes != nil {
 		pool, err := tf.LoadTargetPool(sizes)
@@ -227,6 +241,7 @@ func runTransfer(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			fmt.Fprintf(stderr, "tlstat transfer: data-equivalent gain: %v\n", err)
 		}
+		clock.lap("data-equivalent gain")
 	}
 	if *jsonOut {
 		enc := json.NewEncoder(stdout)
@@ -236,6 +251,14 @@ func runTransfer(args []string, stdout, stderr io.Writer) error {
 		}
 	} else {
 		writeTransferTable(stdout, out)
+	}
+	clock.lap("output")
+	if *timing {
+		var src *rkgp.Model
+		if out.MatrixFree == nil {
+			src, _ = sv.Source()
+		}
+		clock.write(stderr, src, sw)
 	}
 	return sweepErr
 }
