@@ -39,7 +39,7 @@ func (c *transferClock) write(w io.Writer, src *rkgp.Model, sw *transfer.SweepRe
 	var total time.Duration
 	var b strings.Builder
 	line := func(indent, name string, d time.Duration) {
-		fmt.Fprintf(&b, "tlstat transfer: timing: %s%-44s %8.2f s\n", indent, name, d.Seconds())
+		fmt.Fprintf(&b, "tlstat transfer: timing: %s%-52s %8.2f s\n", indent, name, d.Seconds())
 	}
 	for _, s := range c.stages {
 		total += s.d
