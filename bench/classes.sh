@@ -48,6 +48,9 @@ trow transfer3_N100_Ps200_Pt100_T0.05_gamma3 -n 100 -ps 200 -p 100 -t 0.05 -gamm
 # source and target chains at two couplings (stored with the sampled transfer rows above).
 record transfer10_split_N100_Ps200_Pt100_T0.05 classes -transfer '0|1|2|3|4|5|6|7|8|9' -groups '0|1|2|3|4|5|6|7|8|9' -split \
 	-n 100 -ps 200 -p 100 -t 0.05 -gamma 0,3 -ptest 1000 -simulate -max-time 30m -json
+# And at the size of the theory-only table below, N = 200, P_s = 400.
+record transfer10_split_N200_Ps400_Pt100_T0.05_sampled classes -transfer '0|1|2|3|4|5|6|7|8|9' -groups '0|1|2|3|4|5|6|7|8|9' -split \
+	-n 200 -ps 400 -p 100 -t 0.05 -gamma 0,3 -ptest 1000 -simulate -max-time 25m -json
 # At N = 200, P_s = 400: theory only (no -simulate).
 out=docs/validation/classes/transfer10
 mkdir -p "$out"
