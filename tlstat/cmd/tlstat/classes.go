@@ -297,17 +297,11 @@ func writeClassesTable(w io.Writer, paths []string) error {
 	}
 	header, theoryTable := false, false
 	for _, path := range paths {
-		b, err := os.ReadFile(path)
+		b, transfer, err := readClassesRecord(path)
 		if err != nil {
 			return err
 		}
-		var probe struct {
-			Rows json.RawMessage `json:"rows"`
-		}
-		if err := json.Unmarshal(b, &probe); err != nil {
-			return fmt.Errorf("%s: %w", path, err)
-		}
-		if probe.Rows != nil {
+		if transfer {
 			// A transfer record (classes -transfer): its own table.
 			var d classesTransferOutput
 			if err := json.Unmarshal(b, &d); err != nil {
@@ -361,4 +355,20 @@ func writeClassesTable(w io.Writer, paths []string) error {
 			d.InfiniteWidth.Total, d.ReadoutNorm, simVN, te.RHat, vn.RHat, te.ESS, vn.ESS, d.Theory.Accuracy)
 	}
 	return nil
+}
+
+// readClassesRecord reads the stored record at path (tlstat classes -json)
+// and reports whether it is a transfer record (classes -transfer), the
+// kind that has rows, one per coupling.
+func readClassesRecord(path string) (b []byte, transfer bool, err error) {
+	if b, err = os.ReadFile(path); err != nil {
+		return nil, false, err
+	}
+	var probe struct {
+		Rows json.RawMessage `json:"rows"`
+	}
+	if err := json.Unmarshal(b, &probe); err != nil {
+		return nil, false, fmt.Errorf("%s: %w", path, err)
+	}
+	return b, probe.Rows != nil, nil
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -178,18 +177,12 @@ func writeClassesCovTable(w io.Writer, paths []string) error {
 	}
 	var recs []rec
 	for _, path := range paths {
-		b, err := os.ReadFile(path)
+		b, transfer, err := readClassesRecord(path)
 		if err != nil {
 			return err
 		}
-		var probe struct {
-			Rows json.RawMessage `json:"rows"`
-		}
-		if err := json.Unmarshal(b, &probe); err != nil {
-			return fmt.Errorf("%s: %w", path, err)
-		}
 		name := strings.TrimSuffix(filepath.Base(path), ".json")
-		if probe.Rows != nil {
+		if transfer {
 			// A transfer record: its simulated target couplings.
 			var d classesTransferOutput
 			if err := json.Unmarshal(b, &d); err != nil {
