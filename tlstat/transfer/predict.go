@@ -1,13 +1,14 @@
 package transfer
 
 import (
-	"gonum.org/v1/gonum/blas/blas64"
 	"math"
+
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/mat"
 
 	"github.com/tlstat/tlstat/tlstat/data"
 	"github.com/tlstat/tlstat/tlstat/kernel"
 	"github.com/tlstat/tlstat/tlstat/rkgp"
-	"gonum.org/v1/gonum/mat"
 )
 
 // Risk is the test error decomposed into bias² and variance, each averaged
