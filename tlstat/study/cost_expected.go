@@ -10,7 +10,8 @@ const BasisRelated = "related"
 // PredictExpected is PredictStored with one more source of iterations for
 // the points it leaves at their budget: the iterations per stage measured
 // on the nearest stored point of the same mode and sampler settings
-// (budgets aside) whatever its activation, capped by the point's own budget
+// (budgets aside) whatever its activation, scaled to the point's input
+// dimension (burnInScale) and capped by the point's own budget
 // (BasisRelated, nearest as for a sibling). The budget overstates an
 // automatic burn-in 5 to 20 times on the validation grid
 // (TestValidationShardBalance), so a point charged its budget would take a
@@ -42,7 +43,7 @@ func (m CostModel) PredictExpected(points []GridPoint, records map[string]*Recor
 			if !ok || d >= dist {
 				continue
 			}
-			if s := stageIterations(pt, rec.Simulation); s != nil {
+			if s := siblingIterations(pt, rel, rec.Simulation); s != nil {
 				best, dist, its = j, d, s
 			}
 		}
@@ -61,19 +62,21 @@ func (m CostModel) PredictExpected(points []GridPoint, records map[string]*Recor
 
 // exhausted charges the point its own budget on each stage whose
 // iterations pr took from a stored point sib that ran out of its budget on
-// that stage (its max_steps iterations, or max_time when that is shorter):
-// such a stage did not finish its burn-in, so its iterations are only a
-// lower bound for a point with a larger budget.
+// that stage (its max_steps iterations, counted as sib ran them, before
+// burnInScale, or max_time when that is shorter): such a stage did not
+// finish its burn-in, so its iterations are only a lower bound for a
+// point with a larger budget.
 func (m CostModel) exhausted(pt GridPoint, pr CostPrediction, sib GridPoint, rec *Record) CostPrediction {
 	if rec == nil || rec.Simulation == nil || sib.Params.Simulate == nil || pt.Params.Simulate == nil {
 		return pr
 	}
 	sibRun, own := resolve(sib.Params.Simulate), resolve(pt.Params.Simulate)
 	stages := stageSeconds(pt, rec.Simulation)
+	ran := stageIterations(pt, rec.Simulation)
 	its := append([]int(nil), pr.Iterations...)
 	changed := false
 	for i := range its {
-		full := its[i] >= sibRun.maxIt
+		full := i < len(ran) && ran[i] >= sibRun.maxIt
 		if sibRun.maxTime > 0 && i < len(stages) && stages[i] >= 0.95*sibRun.maxTime.Seconds() {
 			full = true
 		}

@@ -68,17 +68,31 @@ func leaveOneOut(t *testing.T, points []GridPoint, records map[string]*Record) m
 }
 
 // floorRatio is the largest/smallest ratio of task times that no schedule
-// of these seconds over n tasks can go below: when a point is longer than
-// the mean task, that point alone against the rest shared evenly; else 1.
+// of these seconds over n tasks can go below, from the two longest points
+// L1 >= L2 of total T (1 when neither bound exceeds 1). The n−1 tasks
+// without L1 share at most T−L1: L1(n−1)/(T−L1). With L1 and L2 in two
+// tasks, the other n−2 share at most T−L1−L2: L1(n−2)/(T−L1−L2); with
+// both in one task, that task takes L1+L2 and the other n−1 share T−L1−L2,
+// a larger ratio, so L1(n−2)/(T−L1−L2) bounds every schedule too.
 func floorRatio(seconds []float64, n int) float64 {
-	total, largest := 0.0, 0.0
+	total, l1, l2 := 0.0, 0.0, 0.0
 	for _, s := range seconds {
-		total, largest = total+s, max(largest, s)
+		total += s
+		switch {
+		case s > l1:
+			l1, l2 = s, l1
+		case s > l2:
+			l2 = s
+		}
 	}
-	if n > 1 && largest > total/float64(n) {
-		return largest / ((total - largest) / float64(n-1))
+	floor := 1.0
+	if n > 1 && total > l1 {
+		floor = max(floor, l1*float64(n-1)/(total-l1))
 	}
-	return 1
+	if n > 2 && total > l1+l2 {
+		floor = max(floor, l1*float64(n-2)/(total-l1-l2))
+	}
+	return floor
 }
 
 // TestValidationQueueBalance replays the queue (RunSettings.Queue) on the
@@ -101,14 +115,21 @@ func floorRatio(seconds []float64, n int) float64 {
 // largest/smallest <= 2 whenever the longest point is at most the smallest
 // finish time, which holds for any order once the longest point is at most
 // total/(2n-1); on this grid it is not (the unpooled MNIST point, 6701 s,
-// is a third of the 17 records' seconds), so the ratio is measured: with
-// the 17 records, 1.16 at 2 workers, 1.82 at 3, 2.20 at 4 (no schedule
-// below 1.56: the unpooled point, predicted 3.57 times too short, starts
-// after others), and at 5 and 6 workers 2.52 and 3.55, 1.21 and 1.37 times
-// max(2, floor); with the points not stored at their predictions, 1.02 to
-// 1.63. The test requires at most 1.4 times max(2, floor) (the largest
-// measured factor is 1.37; it was 1.26 with 16 records) and no worse than
-// the static shards.
+// is a third of the 17 records' seconds), so the ratio is measured. With
+// the 17 records and the cost model that scales a sibling's iterations to
+// the input dimension (burnInScale): 1.11 at 2 workers, 1.16 at 3, 1.71 at
+// 4 (no schedule below 1.56; the unpooled point, predicted 1.78 times too
+// short, is still the second point taken, and ends last), and at 5 and 6
+// workers, where no schedule reaches 2 (floorRatio 2.22 and 2.96: the
+// unpooled point and the next longest, 3834 s, alone against the rest),
+// 2.52 and 3.55, 1.14 and 1.20 times floorRatio. With the points not
+// stored at their predictions, 1.04 to 1.16. (Before that scaling the
+// unpooled point was predicted 3.57 times too short and taken late: 2.20
+// at 4 workers.) The test requires largest/smallest at most max(2, 1.3 ×
+// floorRatio): the requirement of a factor 2 wherever a schedule can come
+// within 1.3 of it (2.03 at 4 workers), else 1.3 times the floor, which
+// leaves 8% above the largest measured factor, 1.20; and no worse than the
+// static shards.
 func TestValidationQueueBalance(t *testing.T) {
 	points, records := validationRecords(t)
 	loo := leaveOneOut(t, points, records)
@@ -165,8 +186,8 @@ func TestValidationQueueBalance(t *testing.T) {
 					}
 				}
 			}
-			if bound := 1.4 * max(2, floor); rq > bound || rq > rs {
-				t.Errorf("%s, %d workers: queue largest/smallest %.2f, want at most %.2f (1.4 × max(2, %.2f)) and at most the static shards' %.2f",
+			if bound := max(2, 1.3*floor); rq > bound || rq > rs {
+				t.Errorf("%s, %d workers: queue largest/smallest %.2f, want at most %.2f (max(2, 1.3 × %.2f)) and at most the static shards' %.2f",
 					c.label, n, rq, bound, floor, rs)
 			}
 		}

@@ -44,19 +44,24 @@ func validationRecords(t *testing.T) ([]GridPoint, map[string]*Record) {
 //
 // With the stored records, each record's point predicted from the other
 // records alone (its automatic burn-in's iterations taken from the nearest
-// stored sibling, else the budget) is compared with its measured seconds.
-// The records were measured on a shared machine at loads that varied from
-// run to run, so the test asks what the model can promise: the median
-// measured/predicted ratio over the points with a sibling lies within a
-// factor 2 of 1 (no bias beyond the load), and every ratio within 0.2..4.
-// With 16 records, 15 have a sibling (the linear network none); their
-// ratios lie in 0.24..3.57, median 0.53. The low end was 0.25 when the
-// bound was set; it is now 0.24 for two points that ran fewer iterations
-// than their sibling (950 and 800 against 1350 and 2050) in the batch of
-// records that ran fastest (the model's scale is the geometric mean over
-// all 54 calibration stages, CostModelSpread 17.6), hence 0.2. The high
-// end is the unpooled MNIST network (N0 = 784): 2.34 times its sibling's
-// iterations at 1.52 times the model's seconds per iteration.
+// stored sibling and scaled to its input dimension, burnInScale, else the
+// budget) is compared with its measured seconds. The records were
+// measured on a shared machine at loads that varied from run to run, so
+// the test asks what the model can promise: the median measured/predicted
+// ratio over the points with a sibling lies within a factor 2 of 1 (no
+// bias beyond the load), and every ratio within 0.2..3.5. With 17
+// records, 16 have a sibling (the linear network none); their ratios lie
+// in 0.24..2.89, median 0.61. The low end was 0.25 when the bound was set;
+// it is now 0.24 for two points that ran fewer iterations than their
+// sibling (950 and 800 against 1350 and 2050) in the batch of records
+// that ran fastest (the model's scale is the geometric mean over all 54
+// calibration stages, CostModelSpread 17.6), hence 0.2. The high end is
+// the 4×4-pooled MNIST network (N0 = 49): 1.07 times its sibling's
+// iterations at 2.69 times the model's seconds per iteration (the batch of
+// records that ran slowest); the bound 3.5 leaves it 21%. The unpooled
+// network (N0 = 784) was the high end, 3.57, when charged its sibling's
+// iterations (it ran 2.34 times as many); charged them times 2
+// (burnInScale) it comes to 1.78.
 //
 // The same assignment is then weighed in expected seconds (measured for
 // the stored points, from siblings for the others): the wall-time balance
@@ -142,8 +147,8 @@ func TestValidationShardBalance(t *testing.T) {
 		med = (ratios[(n-1)/2] + ratios[n/2]) / 2
 	}
 	t.Logf("%d of %d stored points predicted from a sibling: measured/predicted %.2f..%.2f, median %.2f", siblings, len(records), lo, hi, med)
-	if siblings < len(records)-1 || !(med >= 0.5 && med <= 2) || lo < 0.2 || hi > 4 {
-		t.Errorf("%d of %d points predicted from siblings, measured/predicted %.2f..%.2f, median %.2f: want all but one, median within 0.5..2, all within 0.2..4",
+	if siblings < len(records)-1 || !(med >= 0.5 && med <= 2) || lo < 0.2 || hi > 3.5 {
+		t.Errorf("%d of %d points predicted from siblings, measured/predicted %.2f..%.2f, median %.2f: want all but one, median within 0.5..2, all within 0.2..3.5",
 			siblings, len(records), lo, hi, med)
 	}
 
@@ -180,21 +185,24 @@ func TestValidationShardBalance(t *testing.T) {
 // -v prints the ratios for 2 to 6 tasks.
 //
 // The requirement was: at 4 tasks the largest task takes at most twice
-// the smallest, unless no assignment can (a point longer than the mean
-// task: then largest/smallest is at least that point over the mean of the
-// other tasks, the bound is that); it held at 1.72 with 15 records. The
+// the smallest, unless no assignment can (then the bound is floorRatio,
+// what no assignment goes below); it held at 1.72 with 15 records. The
 // 16th, the unpooled MNIST network (N0 = 784), took 6701 s, longer than
-// the mean task at 4 tasks: the bound became 2.22, which only that point
-// alone in a task and the other 15 split within 1% could meet. It is
-// predicted from its pooled sibling at 1876 s: it ran 4800 iterations, 2.34
-// times the sibling's 2050 (a longer burn-in, which no sibling predicts),
-// at 1.52 times the model's seconds per iteration (it ran at a higher
-// load of the shared 2-core machine than most records); so it shares a
-// task, and
-// with the 16 records largest/smallest is 5.17 at 4 tasks (2.69 with its
-// prediction corrected, the other tasks then within a factor 1.35). The
-// bound is widened to 5.5 for that record; the budget assignment gives
-// 11.1.
+// the mean task at 4 tasks, so that no assignment goes below 1.56 with the
+// 17 records. It ran 4800 iterations, 2.34 times its 2×2-pooled sibling's
+// 2050, at 1.52 times the model's seconds per iteration (it ran at a
+// higher load of the shared 2-core machine than most records). Charged
+// the sibling's iterations it was predicted at 1877 s and shared a task
+// (5.17 at 4 tasks with 16 records, 2.64 with 17); with the sibling's
+// iterations scaled to its input dimension (burnInScale: 4100) it is
+// predicted at 3772 s, and with the 17 records largest/smallest is 1.42,
+// 1.60, 2.27, 4.15 and 3.90 at 2 to 6 tasks (1.88 at 4 tasks with its
+// prediction corrected to its measured seconds; the budget assignment
+// gives 11.5). The test requires at most max(2.5, floorRatio) at 4 tasks,
+// 10% above the measured 2.27: the factor 2 is not met, because a static
+// assignment on predictions good to a factor of about 3 either way cannot
+// correct what the queue (TestValidationQueueBalance, 1.71) corrects as it
+// goes.
 func TestValidationShardPlanBalance(t *testing.T) {
 	points, records := validationRecords(t)
 	m := DefaultCostModel
@@ -225,10 +233,6 @@ func TestValidationShardPlanBalance(t *testing.T) {
 		stored = append(stored, pt)
 		predicted = append(predicted, pr.Seconds)
 		measured = append(measured, rec.Seconds)
-	}
-	total, largest := 0.0, 0.0
-	for _, s := range measured {
-		total, largest = total+s, max(largest, s)
 	}
 	// The point predicted worst in seconds (largest |measured −
 	// predicted|), and the predictions with its own corrected to its
@@ -265,15 +269,10 @@ func TestValidationShardPlanBalance(t *testing.T) {
 		}
 		le, lb, lc := weigh(exp, n), weigh(bud, n), weigh(cor, n)
 		re, rb, rc := LoadRatio(le), LoadRatio(lb), LoadRatio(lc)
-		// No assignment does better than a point longer than the mean
-		// task alone against the rest shared evenly.
-		floor := 1.0
-		if largest > total/float64(n) {
-			floor = largest / ((total - largest) / float64(n-1))
-		}
+		floor := floorRatio(measured, n)
 		t.Logf("validation grid, %d stored points, %d array tasks: measured seconds largest/smallest %.2f assigned on expected seconds %.0f, %.2f on the budget %.0f, %.2f with the worst prediction corrected %.0f (no assignment below %.2f)",
 			len(stored), n, re, le, rb, lb, rc, lc, floor)
-		if bound := max(5.5, floor); n == 4 && re > bound {
+		if bound := max(2.5, floor); n == 4 && re > bound {
 			t.Errorf("%d array tasks assigned on expected seconds: measured seconds %.0f, largest/smallest %.2f > %.2f", n, le, re, bound)
 		}
 	}
