@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"sync"
-	"sync/atomic"
 
 	"github.com/tlstat/tlstat/tlstat/kernel"
 	"gonum.org/v1/gonum/mat"
@@ -40,10 +39,6 @@ type Coupled struct {
 	// mean holds the mean-mode kernels (activations that are not odd).
 	mean     *meanParts
 	meanOnce sync.Once
-
-	// share, while set (shareTest), holds the target-side test kernels
-	// that this coupling's models predict with.
-	share atomic.Pointer[testShare]
 }
 
 // Couple builds the kernels for coupling gamma >= 0 (+Inf allowed).

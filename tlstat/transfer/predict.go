@@ -20,6 +20,12 @@ type Risk = rkgp.Risk
 // sigma_t²(x0) (docs/theory.md §4, averaged over source samples) for the rows
 // of x, processed in batches of Settings.Batch rows.
 func (m *Model) Predict(x mat.Matrix) (mean, variance []float64, err error) {
+	return m.predict(x, nil)
+}
+
+// predict is Predict with the target-side test kernels taken from sh when
+// it holds them (sh may be nil).
+func (m *Model) predict(x mat.Matrix, sh *testShare) (mean, variance []float64, err error) {
 	s := m.c.s
 	if err := checkInputs(x, s.n0); err != nil {
 		return nil, nil, err
@@ -37,7 +43,7 @@ func (m *Model) Predict(x mat.Matrix) (mean, variance []float64, err error) {
 			m.predictMeanBatch(xd.Slice(start, end, 0, s.n0), mean[start:end], variance[start:end])
 			continue
 		}
-		if err := m.predictBatch(m.c.targetKernels(xd, start, xd.Slice(start, end, 0, s.n0)), xd.Slice(start, end, 0, s.n0), mean[start:end], variance[start:end]); err != nil {
+		if err := m.predictBatch(m.c.targetKernels(sh, xd, start, xd.Slice(start, end, 0, s.n0)), xd.Slice(start, end, 0, s.n0), mean[start:end], variance[start:end]); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -120,10 +126,16 @@ func (m *Model) predictBatch(tk *targetTest, x0 mat.Matrix, mean, variance []flo
 // Risk returns the target test error of m on test: the mean over test points
 // of (y0 − Gamma_t)² + sigma_t² with its bias² and variance parts.
 func (m *Model) Risk(test *data.Dataset) (Risk, error) {
+	return m.risk(test, nil)
+}
+
+// risk is Risk with the target-side test kernels taken from sh when it
+// holds them (sh may be nil).
+func (m *Model) risk(test *data.Dataset, sh *testShare) (Risk, error) {
 	if err := checkTest(test, m.c.s.n0); err != nil {
 		return Risk{}, err
 	}
-	mean, variance, err := m.Predict(test.X)
+	mean, variance, err := m.predict(test.X, sh)
 	if err != nil {
 		return Risk{}, err
 	}

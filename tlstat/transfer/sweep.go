@@ -276,18 +276,25 @@ func logOr(g float64) float64 {
 }
 
 // point evaluates a solved model and, if baselines, the gamma-dependent
-// baselines sharing its kernels; it adds its time to tm, if not nil.
+// baselines sharing its kernels; it adds its time to tm, if not nil. The
+// model and its two baselines predict with the same coupling's target-side
+// test kernels, built once for the point.
 func (s *Solver) point(m *Model, test *data.Dataset, baselines bool, tm *SweepTiming) (Point, error) {
+	var sh *testShare
+	if baselines && test.X != nil {
+		sh = newTestShare(m.c, test.X)
+	}
+	return s.pointShared(m, test, baselines, tm, sh)
+}
+
+// pointShared is point with the target-side test kernels taken from sh when
+// it holds them (sh may be nil).
+func (s *Solver) pointShared(m *Model, test *data.Dataset, baselines bool, tm *SweepTiming, sh *testShare) (Point, error) {
 	p := Point{Gamma: m.Gamma, Cov: m.Cov, Q: m.Q, Mean: m.Mean, ReadoutNorm: m.ReadoutNorm(), Overlap: m.Overlap(),
 		Relatedness: m.Relatedness(), Converged: m.Converged, Residual: m.Residual, Iterations: m.Iterations, Evaluations: m.Evaluations}
 	var err error
-	if baselines && test.X != nil {
-		// The model and its two baselines predict with the same
-		// coupling's target-side test kernels.
-		defer m.c.shareTest(test.X)()
-	}
 	t0 := time.Now()
-	p.Risk, err = m.Risk(test)
+	p.Risk, err = m.risk(test, sh)
 	if tm != nil {
 		tm.Predict += time.Since(t0)
 		if baselines {
@@ -306,7 +313,7 @@ func (s *Solver) point(m *Model, test *data.Dataset, baselines bool, tm *SweepTi
 	if err != nil {
 		return p, err
 	}
-	if p.InfiniteWidth, err = nn.Risk(test); err != nil {
+	if p.InfiniteWidth, err = nn.risk(test, sh); err != nil {
 		return p, err
 	}
 	ro, err := s.regularizationOnly(m.c)
@@ -314,7 +321,7 @@ func (s *Solver) point(m *Model, test *data.Dataset, baselines bool, tm *SweepTi
 		return p, err
 	}
 	p.QRegularizationOnly = ro.Q.T
-	p.RegularizationOnly, err = ro.Risk(test)
+	p.RegularizationOnly, err = ro.risk(test, sh)
 	return p, err
 }
 

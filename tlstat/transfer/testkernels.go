@@ -1,8 +1,6 @@
 package transfer
 
 import (
-	"sync"
-
 	"github.com/tlstat/tlstat/tlstat/kernel"
 	"gonum.org/v1/gonum/mat"
 )
@@ -15,38 +13,40 @@ type targetTest struct {
 	kt0, ktt *mat.Dense
 }
 
-// testShare keeps the targetTest of every batch of one test matrix, so that
-// the models of one coupling (the solved point and its infinite-width and
-// regularization-only baselines) build them once. It is safe for
-// concurrent use.
+// testShare keeps the targetTest of every batch of one test matrix at one
+// coupling, so that the models of that coupling which predict on it (a
+// sweep point's solved model and its infinite-width and regularization-only
+// baselines) build them once. Its owner creates it for one point, passes it
+// down the prediction path and drops it afterwards (O(P_t · rows) memory
+// while it lasts); it is not safe for concurrent use.
 type testShare struct {
-	x     *mat.Dense // the test inputs the batches are rows of
-	mu    sync.Mutex
+	c     *Coupled            // the coupling the kernels belong to
+	x     *mat.Dense          // the test inputs the batches are rows of
 	batch map[int]*targetTest // by first row
+	built int                 // batches built (not found in batch)
+	used  int                 // lookups answered from batch
 }
 
-// shareTest makes the predictions on the rows of x made with c, until the
-// returned function is called, build the target-side test kernels once
-// instead of once per model (O(P_t · rows) memory while it lasts).
-func (c *Coupled) shareTest(x *mat.Dense) (end func()) {
-	c.share.Store(&testShare{x: x, batch: map[int]*targetTest{}})
-	return func() { c.share.Store(nil) }
+// newTestShare returns an empty share for predictions with c on the rows
+// of x.
+func newTestShare(c *Coupled, x *mat.Dense) *testShare {
+	return &testShare{c: c, x: x, batch: map[int]*targetTest{}}
 }
 
 // targetKernels returns the target-side kernels of the rows of x0, which are
-// rows start, start+1, ... of x, from the coupling's share when it holds x.
-func (c *Coupled) targetKernels(x *mat.Dense, start int, x0 mat.Matrix) *targetTest {
-	sh := c.share.Load()
-	if sh == nil || sh.x != x {
+// rows start, start+1, ... of x: from sh when sh is not nil and holds c's
+// kernels of x, built afresh otherwise.
+func (c *Coupled) targetKernels(sh *testShare, x *mat.Dense, start int, x0 mat.Matrix) *targetTest {
+	if sh == nil || sh.c != c || sh.x != x {
 		return c.newTargetTest(x0)
 	}
-	sh.mu.Lock()
-	defer sh.mu.Unlock()
 	if t, ok := sh.batch[start]; ok {
+		sh.used++
 		return t
 	}
 	t := c.newTargetTest(x0)
 	sh.batch[start] = t
+	sh.built++
 	return t
 }
 
