@@ -148,9 +148,16 @@ func TestRunQueue(t *testing.T) {
 			t.Errorf("point %.12s simulated %d times", h, c)
 		}
 	}
+	// Points are claimed in rank order, and when rank r is claimed every
+	// smaller rank has been claimed too, at most workers−1 of them by
+	// workers that have not started it yet: no call starts a rank more
+	// than workers−1 places early. A call can start late without bound (a
+	// worker descheduled between its claim and its call is overtaken by
+	// the others' next points, as a loaded machine shows), so lateness is
+	// not checked.
 	for i, h := range shared.order {
-		if d := pos[h] - i; d > workers-1 || d < -(workers-1) {
-			t.Errorf("call %d started the point of rank %d: more than %d places away", i, pos[h], workers-1)
+		if d := pos[h] - i; d > workers-1 {
+			t.Errorf("call %d started the point of rank %d: more than %d places early", i, pos[h], workers-1)
 		}
 	}
 	ds, _ := OpenStore(dir)
