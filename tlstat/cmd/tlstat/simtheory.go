@@ -79,7 +79,7 @@ func runSimulateTheory(args []string, stdout, stderr io.Writer) error {
 
 // simRetheory recomputes the theory columns of a record from its command.
 // With check, the cumulant variant's stored row is kept instead of
-// recomputed for training sets larger than simCheckCumulantMaxP.
+// recomputed for training sets larger than simCheckEstimatedMaxP.
 func simRetheory(d *study.SimDoc, check bool) error {
 	args := strings.Fields(d.Command)
 	if len(args) < 3 || args[0] != "tlstat" || args[1] != "simulate" {
@@ -138,19 +138,21 @@ func recordSingle(command string) (train, test *data.Dataset, net rkgp.Network, 
 	return train, test, net, err
 }
 
-// simCheckCumulantMaxP is the largest training set whose cumulant variant
-// tlstat simulate theory -check recomputes. The variant's Monte Carlo
-// estimate costs O(S P (N0 + P + P_test)) for S = 32768 samples, several
-// minutes over every stored record: the check recomputes it on the records
-// up to this size (two dozen of them, the variant's code path is the same)
-// and keeps the stored rows of the larger ones, which make validity
+// simCheckEstimatedMaxP is the largest training set whose sampled variants,
+// cumulant and tilted, tlstat simulate theory -check recomputes. The
+// cumulant variant's Monte Carlo estimate costs O(S P (N0 + P + P_test))
+// for S = 32768 samples, several minutes over every stored record; the
+// tilted variant's fixed point can move with the last bits of its inputs
+// (simSingleTheories). The check recomputes both on the records up to this
+// size (two dozen of them, the variants' code paths are the same) and
+// keeps the stored rows of the larger ones, which make validity
 // recomputes.
-const simCheckCumulantMaxP = 200
+const simCheckEstimatedMaxP = 200
 
 // simSingleTheories fills the variant rows, the first layer's theory and
 // the verdicts of a single network's row (or a transfer source) fitted as
 // m to train, tested on test. With check, a stored cumulant row of a
-// training set larger than simCheckCumulantMaxP is kept, not recomputed,
+// training set larger than simCheckEstimatedMaxP is kept, not recomputed,
 // and so is a stored tilted row: the tilted variant's replica-exchange
 // ladder is a chaotic function of the last bits of its inputs where its
 // law of the alignment jumps (docs/validation.md, "Theory variants"), so
@@ -173,7 +175,7 @@ func simSingleTheories(row *study.SimRow, m *rkgp.Model, train, test *data.Datas
 	}
 	vs := rkgp.Variants
 	kept := map[rkgp.Variant]*study.TheoryRow{}
-	if check && train.Len() > simCheckCumulantMaxP {
+	if check && train.Len() > simCheckEstimatedMaxP {
 		vs = nil
 		for _, v := range rkgp.Variants {
 			if v == rkgp.Cumulant || v == rkgp.Tilted {
@@ -191,14 +193,12 @@ func simSingleTheories(row *study.SimRow, m *rkgp.Model, train, test *data.Datas
 	}
 	row.Theories = row.Theories[:0:0]
 	for _, v := range rkgp.Variants {
-		if k := kept[v]; k != nil {
-			row.Theories = append(row.Theories, *k)
-			continue
+		k := kept[v]
+		if k == nil {
+			k = storedTheory(computed, v.String())
 		}
-		for _, c := range computed {
-			if c.Variant == v.String() {
-				row.Theories = append(row.Theories, c)
-			}
+		if k != nil {
+			row.Theories = append(row.Theories, *k)
 		}
 	}
 	row.Equivalence = nil
